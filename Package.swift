@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The engine is optimised as one module; the C ABI and the tools sit on top of it.
+let enginFlags: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"]),
+]
+
+let package = Package(
+    name: "swvm",
+    products: [
+        // libswvm.so: the C-ABI library described by include/swvm.h.
+        .library(name: "swvm", type: .dynamic, targets: ["swvm"]),
+        .library(name: "SwvmCore", targets: ["SwvmCore"]),
+        // SwiftPM products need unique names; CMake installs this binary as `swvm`.
+        .executable(name: "swvm-cli", targets: ["swvm-cli"]),
+        .executable(name: "swvm-spectest", targets: ["swvm-spectest"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        .target(name: "CSwvmSupport"),
+        .target(name: "SwvmCore", dependencies: ["CSwvmSupport"], swiftSettings: enginFlags),
+        .target(name: "swvm", dependencies: ["SwvmCore", "CFFI", "CSwvmSupport"]),
+        .executableTarget(name: "swvm-cli", dependencies: ["SwvmCore"]),
+        .executableTarget(name: "swvm-spectest", dependencies: ["SwvmCore"]),
+        .testTarget(name: "SwvmCoreTests", dependencies: ["SwvmCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

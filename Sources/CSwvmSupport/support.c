@@ -1,0 +1,16 @@
+#define _GNU_SOURCE
+#include "swvm_support.h"
+#include <pthread.h>
+
+int swvm_thread_stack_bounds(uintptr_t *low, size_t *size) {
+    pthread_attr_t attr;
+    void *addr = NULL;
+    size_t sz = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
+    int ok = pthread_attr_getstack(&attr, &addr, &sz) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) return 0;
+    *low = (uintptr_t)addr;
+    *size = sz;
+    return 1;
+}

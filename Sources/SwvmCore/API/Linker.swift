@@ -1,0 +1,95 @@
+/// Resolves imports by module and field name and instantiates modules in a store.
+public final class Linker {
+    public let store: Store
+    private var definitions: [String: [String: Extern]] = [:]
+
+    public init(store: Store) { self.store = store }
+
+    /// Makes `extern` importable as `module`.`name`, replacing an earlier definition.
+    public func define(module: String, name: String, _ extern: Extern) {
+        definitions[module, default: [:]][name] = extern
+    }
+
+    /// Defines a host function. Each instance importing it gets its own binding, whose
+    /// `Caller.instance` is that instance.
+    public func defineFunction(module: String, name: String, type: FuncType, _ body: @escaping HostFunction) {
+        let f = Function(type: type, store: store, instance: nil, functionIndex: -1, host: body) { rec in
+            hostEntryNode(for: rec)
+        }
+        store.retain(f)
+        define(module: module, name: name, .function(f))
+    }
+
+    /// Makes every export of `instance` importable under the module name `name`.
+    public func register(_ name: String, instance: Instance) {
+        for (field, ext) in instance.exports { define(module: name, name: field, ext) }
+    }
+
+    public func resolve(module: String, name: String) -> Extern? { definitions[module]?[name] }
+
+    /// Resolves the module's imports, checks their types and instantiates it.
+    public func instantiate(_ module: Module) throws(WasmError) -> Instance {
+        var resolved: [Extern] = []
+        for imp in module.imports {
+            guard let ext = resolve(module: imp.module, name: imp.name) else {
+                throw WasmError(.link, "unknown import: \(imp.module).\(imp.name) (\(imp.descriptor.kind)) is not defined")
+            }
+            try checkImport(imp, ext, module: module)
+            resolved.append(ext)
+        }
+        let instance = Instance(module: module, store: store)
+        store.instances.append(instance)
+        // Host functions are bound per importing instance so the host sees its caller.
+        resolved = resolved.map { ext in
+            guard case .function(let f) = ext, let body = f.host, f.instance == nil else { return ext }
+            let bound = Function(type: f.type, store: store, instance: instance, functionIndex: -1, host: body) { rec in
+                hostEntryNode(for: rec)
+            }
+            store.retain(bound)
+            return .function(bound)
+        }
+        try instance.initialize(imports: resolved)
+        return instance
+    }
+
+    private func checkImport(_ imp: Import, _ ext: Extern, module: Module) throws(WasmError) {
+        func mismatch(_ expected: String, _ actual: String) -> WasmError {
+            WasmError(.link, "incompatible import type for \(imp.module).\(imp.name): expected \(expected), found \(actual)")
+        }
+        switch (imp.descriptor, ext) {
+        case (.function(let t), .function(let f)):
+            let want = module.types[Int(t)]
+            if f.type != want { throw mismatch("func \(want)", "func \(f.type)") }
+        case (.table(let want), .table(let t)):
+            if want.elementType != t.type.elementType || !Linker.limits(actual: UInt64(t.size), t.type.limits.max, match: want.limits) {
+                throw mismatch("table \(want.elementType) \(want.limits)", "table \(t.type.elementType) size \(t.size) max \(t.type.limits.max.map(String.init) ?? "none")")
+            }
+        case (.memory(let want), .memory(let m)):
+            if !Linker.limits(actual: m.pageCount, m.type.limits.max, match: want.limits) {
+                throw mismatch("memory \(want.limits)", "memory of \(m.pageCount) pages, max \(m.type.limits.max.map(String.init) ?? "none")")
+            }
+        case (.global(let want), .global(let g)):
+            if want != g.type {
+                throw mismatch("global \(want.mutable ? "mut " : "")\(want.valueType)", "global \(g.type.mutable ? "mut " : "")\(g.type.valueType)")
+            }
+        default:
+            throw mismatch("\(imp.descriptor.kind)", "\(ext.kind)")
+        }
+    }
+
+    /// Import matching of limits: the current size is at least the wanted minimum, and a
+    /// wanted maximum is matched by a declared maximum no larger.
+    static func limits(actual: UInt64, _ actualMax: UInt32?, match want: Limits) -> Bool {
+        if actual < UInt64(want.min) { return false }
+        guard let wmax = want.max else { return true }
+        guard let amax = actualMax else { return false }
+        return amax <= wmax
+    }
+}
+
+func hostEntryNode(for record: UnsafeMutablePointer<FuncRecord>) -> NodeP {
+    // Host entry nodes are tiny and live as long as the function; allocate them individually.
+    let p = UnsafeMutablePointer<Node>.allocate(capacity: 1)
+    p.initialize(to: Node(fn: fnWord(hostEntry), a: UInt64(pointer: record), b: 0, c: 0, d: 0))
+    return NodeP(p)
+}

@@ -1,0 +1,171 @@
+/// The decoded form of a module binary: immutable, produced by `ModuleDecoder`, checked by
+/// `ModuleValidator`. Function bodies and data segments are byte ranges into `bytes`; nothing
+/// of the code section is copied.
+public final class Module: @unchecked Sendable {
+    /// The module's binary, owned by the module. Never mutated after decoding.
+    public let bytes: [UInt8]
+
+    public internal(set) var types: [FuncType] = []
+    public internal(set) var imports: [Import] = []
+    /// Type index of each function defined in the module (imports not included).
+    public internal(set) var functions: [UInt32] = []
+    public internal(set) var tables: [TableType] = []
+    public internal(set) var memories: [MemoryType] = []
+    public internal(set) var globals: [GlobalDef] = []
+    public internal(set) var exports: [Export] = []
+    public internal(set) var start: UInt32?
+    public internal(set) var elements: [ElementSegment] = []
+    public internal(set) var dataCount: UInt32?
+    public internal(set) var codes: [FunctionBody] = []
+    public internal(set) var data: [DataSegment] = []
+    public internal(set) var customSections: [CustomSection] = []
+    /// Function names from the `name` custom section, by function index (imports included).
+    public internal(set) var functionNames: [UInt32: String] = [:]
+    public internal(set) var moduleName: String?
+
+    // Index spaces: imports first, then definitions.
+    public internal(set) var importedFunctionCount = 0
+    public internal(set) var importedTableCount = 0
+    public internal(set) var importedMemoryCount = 0
+    public internal(set) var importedGlobalCount = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    public var totalFunctionCount: Int { importedFunctionCount + functions.count }
+    public var totalTableCount: Int { importedTableCount + tables.count }
+    public var totalMemoryCount: Int { importedMemoryCount + memories.count }
+    public var totalGlobalCount: Int { importedGlobalCount + globals.count }
+
+    /// Type index of function `index` in the function index space (imports first).
+    public func functionTypeIndex(_ index: Int) -> UInt32 {
+        if index < importedFunctionCount {
+            var seen = 0
+            for imp in imports {
+                if case .function(let t) = imp.descriptor {
+                    if seen == index { return t }
+                    seen += 1
+                }
+            }
+            preconditionFailure("function index out of range")
+        }
+        return functions[index - importedFunctionCount]
+    }
+
+    public func functionType(_ index: Int) -> FuncType { types[Int(functionTypeIndex(index))] }
+
+    /// All imports of one kind, in index-space order.
+    public var importedFunctionTypeIndices: [UInt32] {
+        imports.compactMap { if case .function(let t) = $0.descriptor { return t } else { return nil } }
+    }
+    public var importedTables: [TableType] {
+        imports.compactMap { if case .table(let t) = $0.descriptor { return t } else { return nil } }
+    }
+    public var importedMemories: [MemoryType] {
+        imports.compactMap { if case .memory(let t) = $0.descriptor { return t } else { return nil } }
+    }
+    public var importedGlobals: [GlobalType] {
+        imports.compactMap { if case .global(let t) = $0.descriptor { return t } else { return nil } }
+    }
+
+    /// Type of every global in the index space.
+    public func globalType(_ index: Int) -> GlobalType {
+        if index < importedGlobalCount { return importedGlobals[index] }
+        return globals[index - importedGlobalCount].type
+    }
+    public func tableType(_ index: Int) -> TableType {
+        if index < importedTableCount { return importedTables[index] }
+        return tables[index - importedTableCount]
+    }
+    public func memoryType(_ index: Int) -> MemoryType {
+        if index < importedMemoryCount { return importedMemories[index] }
+        return memories[index - importedMemoryCount]
+    }
+}
+
+public enum ImportDescriptor: Hashable, Sendable {
+    case function(typeIndex: UInt32)
+    case table(TableType)
+    case memory(MemoryType)
+    case global(GlobalType)
+
+    public var kind: ExternalKind {
+        switch self {
+        case .function: return .function
+        case .table: return .table
+        case .memory: return .memory
+        case .global: return .global
+        }
+    }
+}
+
+public struct Import: Hashable, Sendable {
+    public var module: String
+    public var name: String
+    public var descriptor: ImportDescriptor
+}
+
+public struct Export: Hashable, Sendable {
+    public var name: String
+    public var kind: ExternalKind
+    public var index: UInt32
+}
+
+/// A Wasm 2.0 constant expression: exactly one instruction followed by `end`.
+public enum ConstExpr: Hashable, Sendable {
+    case i32(UInt32)
+    case i64(UInt64)
+    case f32(UInt32)  // bit pattern
+    case f64(UInt64)  // bit pattern
+    case v128(UInt64, UInt64)  // low, high
+    case refNull(ValueType)
+    case refFunc(UInt32)
+    case globalGet(UInt32)
+}
+
+public struct GlobalDef: Hashable, Sendable {
+    public var type: GlobalType
+    public var initializer: ConstExpr
+}
+
+public enum ElementMode: Hashable, Sendable {
+    case passive
+    case active(table: UInt32, offset: ConstExpr)
+    case declarative
+}
+
+public struct ElementSegment: Hashable, Sendable {
+    public var type: ValueType  // funcref or externref
+    public var mode: ElementMode
+    /// Each item as a constant expression (`funcidx` vectors are decoded as `.refFunc`).
+    public var items: [ConstExpr]
+}
+
+public enum DataMode: Hashable, Sendable {
+    case passive
+    case active(memory: UInt32, offset: ConstExpr)
+}
+
+public struct DataSegment: Hashable, Sendable {
+    public var mode: DataMode
+    /// The segment's bytes as a range of `Module.bytes`.
+    public var range: Range<Int>
+}
+
+public struct LocalDecl: Hashable, Sendable {
+    public var count: UInt32
+    public var type: ValueType
+}
+
+public struct FunctionBody: Hashable, Sendable {
+    public var locals: [LocalDecl]
+    /// Total number of declared locals (not counting parameters); the decoder bounds it.
+    public var localCount: Int
+    /// The instruction bytes (after the local declarations, up to and including the final
+    /// `end`) as a range of `Module.bytes`.
+    public var code: Range<Int>
+}
+
+public struct CustomSection: Hashable, Sendable {
+    public var name: String
+    public var range: Range<Int>
+}

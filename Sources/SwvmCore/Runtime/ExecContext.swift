@@ -1,0 +1,16 @@
+import CSwvmSupport
+
+/// Per-store execution state, reached by every node through one raw pointer.
+struct ExecContext {
+    /// The value stack that holds every Wasm frame.
+    var stackBase: UnsafeMutablePointer<UInt64>
+    var stackEnd: UnsafeMutablePointer<UInt64>
+    /// Where a call entering Wasm from the host places its frame; moves up while a host
+    /// function runs so that re-entrant calls do not overwrite the frames below.
+    var entryTop: UnsafeMutablePointer<UInt64>
+    /// Native recursion stops with `call stack exhausted` once the frame address drops below.
+    var nativeLimit: UInt
+    /// Wasm call depth, bounded by `maxDepth` (a configurable limit independent of stacks).
+    var depth: Int
+    var maxDepth: Int
+}

@@ -1,0 +1,146 @@
+import Glibc
+
+/// What compiled code knows of a function: its entry node and calling convention. The call
+/// node of a caller holds the record's address; a funcref is that address.
+struct FuncRecord {
+    /// The entry expression node: receives the frame with the arguments in its first slots,
+    /// returns the first result in a register and leaves all results in the first slots.
+    /// Before the first call it is a stub that compiles the function and patches this field.
+    var entry: NodeP
+    /// Canonical signature id, compared by `call_indirect`.
+    var typeID: Int
+    var paramCount: Int
+    var resultCount: Int
+    var owner: Unmanaged<Function>
+}
+
+/// The calling context handed to a host function.
+public struct Caller {
+    /// The instance that imported the host function (nil when called directly by the host).
+    public let instance: Instance?
+    public let store: Store
+}
+
+/// A host function body. Throwing any error traps the calling Wasm code with the error's
+/// description as the trap message.
+public typealias HostFunction = (Caller, [Value]) throws -> [Value]
+
+public final class Function {
+    public let type: FuncType
+    let record: UnsafeMutablePointer<FuncRecord>
+    unowned let store: Store
+    /// Defining instance of a Wasm function; importing instance of a host binding.
+    weak var instance: Instance?
+    let functionIndex: Int
+    let host: HostFunction?
+
+    init(type: FuncType, store: Store, instance: Instance?, functionIndex: Int, host: HostFunction?, entry: (UnsafeMutablePointer<FuncRecord>) -> NodeP) {
+        self.type = type
+        self.store = store
+        self.instance = instance
+        self.functionIndex = functionIndex
+        self.host = host
+        record = .allocate(capacity: 1)
+        record.initialize(to: FuncRecord(
+            entry: NodeP(bitPattern: 1)!, typeID: TypeRegistry.id(type),
+            paramCount: type.params.count, resultCount: type.results.count, owner: .passUnretained(self)))
+        record.pointee.entry = entry(record)
+    }
+
+    deinit { record.deallocate() }
+
+    static func from(word: UInt64) -> Function? {
+        guard word != 0 else { return nil }
+        let rec = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: word)).unsafelyUnwrapped
+        return rec.pointee.owner.takeUnretainedValue()
+    }
+
+    /// Calls the function with typed arguments; traps come back as `WasmError` of kind `.trap`.
+    public func call(_ args: [Value]) throws(WasmError) -> [Value] {
+        guard args.count == type.params.count else {
+            throw WasmError(.usage, "function expects \(type.params.count) argument(s) \(type), got \(args.count)")
+        }
+        for (i, (a, t)) in zip(args, type.params).enumerated() where a.type != t {
+            throw WasmError(.usage, "argument \(i) must be \(t), got \(a.type)")
+        }
+        let ctx = store.ctx
+        let fp = ctx.pointee.entryTop
+        let need = Swift.max(type.params.count, type.results.count, 1)
+        guard fp + need <= ctx.pointee.stackEnd else { throw WasmError(.trap, Trap.callStackExhausted.description) }
+        for (i, a) in args.enumerated() {
+            if case .v128 = a { throw WasmError(.usage, "v128 arguments are not supported yet") }
+            fp[i] = a.slots.0
+        }
+        let savedDepth = ctx.pointee.depth
+        let record = self.record
+        do {
+            _ = try store.withEntry { () throws(Trap) -> UInt64 in try eval(UInt64(pointer: record.pointee.entry), fp, ctx) }
+        } catch {
+            ctx.pointee.depth = savedDepth
+            ctx.pointee.entryTop = fp
+            throw store.wasmError(for: error)
+        }
+        return type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+    }
+
+    /// Called by the host-function entry node: converts slots to values and back.
+    func invokeHost(_ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+        let args = type.params.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        let savedTop = c.pointee.entryTop
+        c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
+        defer { c.pointee.entryTop = savedTop }
+        let results: [Value]
+        do {
+            results = try host!(Caller(instance: instance, store: store), args)
+        } catch let e as WasmError {
+            store.hostTrapMessage = e.message
+            throw .host
+        } catch {
+            store.hostTrapMessage = "\(error)"
+            throw .host
+        }
+        guard results.count == type.results.count,
+              zip(results, type.results).allSatisfy({ $0.type == $1 })
+        else {
+            store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
+            throw .host
+        }
+        for (i, r) in results.enumerated() { fp[i] = r.slots.0 }
+        return type.results.isEmpty ? 0 : fp[0]
+    }
+}
+
+extension Store {
+    func wasmError(for trap: Trap) -> WasmError {
+        if trap == .host, let m = hostTrapMessage {
+            hostTrapMessage = nil
+            return WasmError(.trap, m)
+        }
+        return WasmError(.trap, trap.description)
+    }
+}
+
+/// Process-wide canonical ids for function types, so `call_indirect` compares one word.
+enum TypeRegistry {
+    nonisolated(unsafe) private static var ids: [FuncType: Int] = [:]
+    nonisolated(unsafe) private static var lock = pthread_mutex_t()
+    nonisolated(unsafe) private static var lockReady: Bool = {
+        pthread_mutex_init(&lock, nil)
+        return true
+    }()
+
+    static func id(_ type: FuncType) -> Int {
+        _ = lockReady
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if let id = ids[type] { return id }
+        let id = ids.count + 1
+        ids[type] = id
+        return id
+    }
+}
+
+extension Function: Hashable {
+    public static func == (a: Function, b: Function) -> Bool { a === b }
+    public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+}

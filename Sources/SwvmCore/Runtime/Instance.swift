@@ -1,0 +1,154 @@
+/// An instantiated module: its index spaces resolved to runtime objects, its exports, and the
+/// arena holding its compiled code. Functions are compiled on their first call.
+public final class Instance {
+    public let module: Module
+    unowned let store: Store
+    let arena = Arena()
+    var functions: [Function] = []
+    var tables: [Table] = []
+    var memories: [Memory] = []
+    var globals: [Global] = []
+    /// Element segments as engine words; `nil` once dropped (an empty segment from then on).
+    var elementSegments: [[UInt64]?] = []
+    /// Data segment byte ranges of `module.bytes`; empty once dropped.
+    var dataSegments: [Range<Int>] = []
+    public private(set) var exports: [String: Extern] = [:]
+    /// Names of exports in declaration order.
+    public private(set) var exportNames: [String] = []
+
+    init(module: Module, store: Store) {
+        self.module = module
+        self.store = store
+    }
+
+    public func export(_ name: String) -> Extern? { exports[name] }
+
+    public func function(_ name: String) -> Function? {
+        if case .function(let f)? = exports[name] { return f }
+        return nil
+    }
+    public func memory(_ name: String) -> Memory? {
+        if case .memory(let m)? = exports[name] { return m }
+        return nil
+    }
+    public func global(_ name: String) -> Global? {
+        if case .global(let g)? = exports[name] { return g }
+        return nil
+    }
+    public func table(_ name: String) -> Table? {
+        if case .table(let t)? = exports[name] { return t }
+        return nil
+    }
+
+    /// Evaluates a constant expression to its slot word.
+    func evaluate(_ expr: ConstExpr) -> (UInt64, UInt64) {
+        switch expr {
+        case .i32(let v): return (UInt64(v), 0)
+        case .i64(let v): return (v, 0)
+        case .f32(let v): return (UInt64(v), 0)
+        case .f64(let v): return (v, 0)
+        case .v128(let lo, let hi): return (lo, hi)
+        case .refNull: return (0, 0)
+        case .refFunc(let i): return (UInt64(pointer: functions[Int(i)].record), 0)
+        case .globalGet(let i): return (globals[Int(i)].cell[0], globals[Int(i)].cell[1])
+        }
+    }
+
+    /// Creates every object of the instance from resolved imports, then runs the spec's
+    /// initialisation: element segments, data segments, start function, in that order. A trap
+    /// there fails the instantiation but leaves the writes already made (Wasm 2.0 semantics).
+    func initialize(imports: [Extern]) throws(WasmError) {
+        for ext in imports {
+            switch ext {
+            case .function(let f): functions.append(f)
+            case .table(let t): tables.append(t)
+            case .memory(let m): memories.append(m)
+            case .global(let g): globals.append(g)
+            }
+        }
+        // Globals may refer to functions (ref.func), so functions come first.
+        for (i, typeIndex) in module.functions.enumerated() {
+            let index = module.importedFunctionCount + i
+            let f = Function(type: module.types[Int(typeIndex)], store: store, instance: self,
+                             functionIndex: index, host: nil) { rec in
+                self.arena.node(fnWord(lazyCompileEntry), UInt64(pointer: rec))
+            }
+            functions.append(f)
+        }
+        for t in module.tables { tables.append(try Table(type: t, store: store)) }
+        for m in module.memories { memories.append(try Memory(type: m)) }
+        for g in module.globals {
+            let (lo, hi) = evaluate(g.initializer)
+            globals.append(Global(type: g.type, word: lo, high: hi))
+        }
+        for e in module.exports {
+            let ext: Extern
+            switch e.kind {
+            case .function: ext = .function(functions[Int(e.index)])
+            case .table: ext = .table(tables[Int(e.index)])
+            case .memory: ext = .memory(memories[Int(e.index)])
+            case .global: ext = .global(globals[Int(e.index)])
+            }
+            exports[e.name] = ext
+            exportNames.append(e.name)
+        }
+        elementSegments = module.elements.map { seg in seg.items.map { evaluate($0).0 } }
+        dataSegments = module.data.map(\.range)
+
+        for (i, seg) in module.elements.enumerated() {
+            switch seg.mode {
+            case .passive: break
+            case .declarative: elementSegments[i] = nil
+            case .active(let table, let offset):
+                let dst = UInt64(UInt32(truncatingIfNeeded: evaluate(offset).0))
+                do { try tableInit(table: Int(table), segment: i, dst: dst, src: 0, count: UInt64(seg.items.count)) }
+                catch { throw WasmError(.trap, error.description) }
+                elementSegments[i] = nil
+            }
+        }
+        for (i, seg) in module.data.enumerated() {
+            guard case .active(let mem, let offset) = seg.mode else { continue }
+            let dst = UInt64(UInt32(truncatingIfNeeded: evaluate(offset).0))
+            do { try memoryInit(memory: Int(mem), segment: i, dst: dst, src: 0, count: UInt64(seg.range.count)) }
+            catch { throw WasmError(.trap, error.description) }
+            dataSegments[i] = 0..<0
+        }
+        if let start = module.start {
+            _ = try functions[Int(start)].call([])
+        }
+    }
+
+    // Bulk operations shared by instantiation and the compiled instructions.
+
+    func tableInit(table: Int, segment: Int, dst: UInt64, src: UInt64, count: UInt64) throws(Trap) {
+        let items = elementSegments[segment] ?? []
+        let t = tables[table].state
+        guard src + count <= UInt64(items.count), dst + count <= t.pointee.size else { throw .outOfBoundsTableAccess }
+        for k in 0..<Int(count) { t.pointee.elements[Int(dst) + k] = items[Int(src) + k] }
+    }
+
+    func memoryInit(memory: Int, segment: Int, dst: UInt64, src: UInt64, count: UInt64) throws(Trap) {
+        let range = dataSegments[segment]
+        let m = memories[memory].state
+        guard src + count <= UInt64(range.count), dst + count <= m.pointee.byteSize else { throw .outOfBoundsMemoryAccess }
+        if count == 0 { return }
+        module.bytes.withUnsafeBytes { b in
+            (m.pointee.base + Int(dst)).copyMemory(from: b.baseAddress! + range.lowerBound + Int(src), byteCount: Int(count))
+        }
+    }
+}
+
+/// The entry of a function not compiled yet: compiles it, patches the record, runs it.
+let lazyCompileEntry: ExprFn = { n, fp, c throws(Trap) in
+    let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
+    let function = record.pointee.owner.takeUnretainedValue()
+    guard let instance = function.instance else { throw .unsupported }
+    record.pointee.entry = try instance.compileFunction(function.functionIndex)
+    return try eval(UInt64(pointer: record.pointee.entry), fp, c)
+}
+
+/// The entry of a host function.
+let hostEntry: ExprFn = { n, fp, c throws(Trap) in
+    let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
+    return try record.pointee.owner.takeUnretainedValue().invokeHost(fp, c)
+}

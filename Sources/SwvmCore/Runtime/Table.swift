@@ -1,0 +1,85 @@
+/// The raw view of a table that compiled code reads. Each element is one word: a funcref is
+/// the address of a `FuncRecord` (0 for null); an externref is the host's opaque payload + 1
+/// (0 for null), so that payload 0 stays distinct from null.
+struct TableState {
+    var elements: UnsafeMutablePointer<UInt64>
+    var size: UInt64
+    var capacity: UInt64
+    var maxSize: UInt64
+}
+
+public final class Table {
+    public let type: TableType
+    let state: UnsafeMutablePointer<TableState>
+    /// The store the funcrefs of this table belong to (for turning words back into `Function`s).
+    unowned let store: Store
+
+    init(type: TableType, store: Store, initial: UInt64 = 0, limit: UInt64? = nil) throws(WasmError) {
+        self.type = type
+        self.store = store
+        var maxSize = UInt64(type.limits.max ?? UInt32.max)
+        if let limit { maxSize = Swift.min(maxSize, limit) }
+        if UInt64(type.limits.min) > maxSize {
+            throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
+        }
+        let cap = Swift.max(UInt64(type.limits.min), 1)
+        let elems = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(cap))
+        elems.initialize(repeating: initial, count: Int(cap))
+        state = .allocate(capacity: 1)
+        state.initialize(to: TableState(elements: elems, size: UInt64(type.limits.min), capacity: cap, maxSize: maxSize))
+    }
+
+    deinit {
+        state.pointee.elements.deallocate()
+        state.deallocate()
+    }
+
+    public var size: UInt64 { state.pointee.size }
+
+    /// Grows by `delta` elements filled with `word`; returns the old size or nil.
+    func grow(by delta: UInt64, word: UInt64) -> UInt64? {
+        let old = state.pointee.size
+        guard delta <= state.pointee.maxSize, old + delta <= state.pointee.maxSize else { return nil }
+        let newSize = old + delta
+        if newSize > state.pointee.capacity {
+            let newCap = Swift.min(Swift.max(newSize, state.pointee.capacity * 2), state.pointee.maxSize)
+            let elems = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(newCap))
+            elems.update(from: state.pointee.elements, count: Int(old))
+            state.pointee.elements.deallocate()
+            state.pointee.elements = elems
+            state.pointee.capacity = newCap
+        }
+        (state.pointee.elements + Int(old)).initialize(repeating: word, count: Int(delta))
+        state.pointee.size = newSize
+        return old
+    }
+
+    public func grow(by delta: UInt64, initial: Value) -> UInt64? {
+        guard let w = try? word(for: initial) else { return nil }
+        return grow(by: delta, word: w)
+    }
+
+    public func get(_ index: UInt64) -> Value? {
+        guard index < size else { return nil }
+        return value(of: state.pointee.elements[Int(index)])
+    }
+
+    @discardableResult
+    public func set(_ index: UInt64, _ value: Value) -> Bool {
+        guard index < size, let w = try? word(for: value) else { return false }
+        state.pointee.elements[Int(index)] = w
+        return true
+    }
+
+    func value(of word: UInt64) -> Value {
+        type.elementType == .funcref ? .funcref(Function.from(word: word)) : .externref(word == 0 ? nil : word - 1)
+    }
+
+    func word(for value: Value) throws(WasmError) -> UInt64 {
+        switch (type.elementType, value) {
+        case (.funcref, .funcref(let f)): return f.map { UInt64(pointer: $0.record) } ?? 0
+        case (.externref, .externref(let e)): return e.map { $0 &+ 1 } ?? 0
+        default: throw WasmError(.usage, "a \(value.type) value cannot be stored in a \(type.elementType) table")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// Why execution stopped abnormally. A one-byte error keeps `throws(Trap)` cheap on the hot
+/// path: the check after each call is a register test, with no boxing.
+public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
+    case unreachable
+    case integerDivideByZero
+    case integerOverflow
+    case invalidConversionToInteger
+    case outOfBoundsMemoryAccess
+    case outOfBoundsTableAccess
+    case undefinedElement
+    case uninitializedElement
+    case indirectCallTypeMismatch
+    case callStackExhausted
+    case outOfBoundsDataSegment
+    case unsupported  // a feature this engine does not execute yet (SIMD)
+    case host  // raised by a host function; the message is kept by the store
+
+    /// The spec's wording, which the spec suite's `assert_trap` commands match.
+    public var description: String {
+        switch self {
+        case .unreachable: return "unreachable"
+        case .integerDivideByZero: return "integer divide by zero"
+        case .integerOverflow: return "integer overflow"
+        case .invalidConversionToInteger: return "invalid conversion to integer"
+        case .outOfBoundsMemoryAccess: return "out of bounds memory access"
+        case .outOfBoundsTableAccess: return "out of bounds table access"
+        case .undefinedElement: return "undefined element"
+        case .uninitializedElement: return "uninitialized element"
+        case .indirectCallTypeMismatch: return "indirect call type mismatch"
+        case .callStackExhausted: return "call stack exhausted"
+        case .outOfBoundsDataSegment: return "out of bounds memory access"
+        case .unsupported: return "unsupported operation"
+        case .host: return "host trap"
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import SwvmCore
+print("swvm-spectest")

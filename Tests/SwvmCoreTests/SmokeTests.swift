@@ -1,0 +1,6 @@
+import Testing
+@testable import SwvmCore
+
+@Test func valueTypesRoundTrip() {
+    #expect(ValueType(rawValue: 0x7F) == .i32)
+}

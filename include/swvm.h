@@ -1,0 +1,3 @@
+#ifndef SWVM_H
+#define SWVM_H
+#endif
