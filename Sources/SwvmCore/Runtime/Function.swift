@@ -47,7 +47,12 @@ public final class Function {
         record.pointee.entry = entry(record)
     }
 
-    deinit { record.deallocate() }
+    deinit {
+        // A host function's entry node is its own allocation (see hostEntryNode); a Wasm
+        // function's nodes belong to its instance's arena.
+        if host != nil { UnsafeMutablePointer(mutating: record.pointee.entry).deallocate() }
+        record.deallocate()
+    }
 
     static func from(word: UInt64) -> Function? {
         guard word != 0 else { return nil }
@@ -73,13 +78,16 @@ public final class Function {
         }
         let savedDepth = ctx.pointee.depth
         let record = self.record
+        let first: UInt64
         do {
-            _ = try store.withEntry { () throws(Trap) -> UInt64 in try eval(UInt64(pointer: record.pointee.entry), fp, ctx) }
+            first = try store.withEntry { () throws(Trap) -> UInt64 in try invoke(record, fp, ctx) }
         } catch {
             ctx.pointee.depth = savedDepth
             ctx.pointee.entryTop = fp
             throw store.wasmError(for: error)
         }
+        // One result comes back in a register; several are left in the frame's first slots.
+        if type.results.count == 1 { return [Value.fromSlots(first, type: type.results[0])] }
         return type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
     }
 

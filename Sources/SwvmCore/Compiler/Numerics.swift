@@ -1,0 +1,128 @@
+// The numeric semantics of Wasm that are more than one Swift operator: trapping integer
+// division, float min/max/copysign with the spec's NaN and signed-zero rules, and trapping or
+// saturating float-to-int truncation. Everything is inlined into the generated nodes.
+
+@inline(__always) func divS(_ a: UInt32, _ b: UInt32) throws(Trap) -> UInt32 {
+    if b == 0 { throw .integerDivideByZero }
+    let x = Int32(bitPattern: a), y = Int32(bitPattern: b)
+    if x == .min && y == -1 { throw .integerOverflow }
+    return UInt32(bitPattern: x / y)
+}
+@inline(__always) func divS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    if b == 0 { throw .integerDivideByZero }
+    let x = Int64(bitPattern: a), y = Int64(bitPattern: b)
+    if x == .min && y == -1 { throw .integerOverflow }
+    return UInt64(bitPattern: x / y)
+}
+@inline(__always) func divU<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
+    if b == 0 { throw .integerDivideByZero }
+    return a / b
+}
+@inline(__always) func remS(_ a: UInt32, _ b: UInt32) throws(Trap) -> UInt32 {
+    if b == 0 { throw .integerDivideByZero }
+    let y = Int32(bitPattern: b)
+    if y == -1 { return 0 }
+    return UInt32(bitPattern: Int32(bitPattern: a) % y)
+}
+@inline(__always) func remS(_ a: UInt64, _ b: UInt64) throws(Trap) -> UInt64 {
+    if b == 0 { throw .integerDivideByZero }
+    let y = Int64(bitPattern: b)
+    if y == -1 { return 0 }
+    return UInt64(bitPattern: Int64(bitPattern: a) % y)
+}
+@inline(__always) func remU<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
+    if b == 0 { throw .integerDivideByZero }
+    return a % b
+}
+@inline(__always) func shrS(_ a: UInt32, _ b: UInt32) -> UInt32 {
+    UInt32(bitPattern: Int32(bitPattern: a) &>> Int32(bitPattern: b))
+}
+@inline(__always) func shrS(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    UInt64(bitPattern: Int64(bitPattern: a) &>> Int64(bitPattern: b))
+}
+@inline(__always) func rotl<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
+    (a &<< b) | (a &>> (T(T.bitWidth) &- b))
+}
+@inline(__always) func rotr<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
+    (a &>> b) | (a &<< (T(T.bitWidth) &- b))
+}
+
+// Float operations that must not touch NaN payloads work on the sign bit directly.
+@inline(__always) func abs(_ a: Float) -> Float { Float(bitPattern: a.bitPattern & 0x7FFF_FFFF) }
+@inline(__always) func abs(_ a: Double) -> Double { Double(bitPattern: a.bitPattern & 0x7FFF_FFFF_FFFF_FFFF) }
+@inline(__always) func neg(_ a: Float) -> Float { Float(bitPattern: a.bitPattern ^ 0x8000_0000) }
+@inline(__always) func neg(_ a: Double) -> Double { Double(bitPattern: a.bitPattern ^ 0x8000_0000_0000_0000) }
+@inline(__always) func copysign(_ a: Float, _ b: Float) -> Float {
+    Float(bitPattern: (a.bitPattern & 0x7FFF_FFFF) | (b.bitPattern & 0x8000_0000))
+}
+@inline(__always) func copysign(_ a: Double, _ b: Double) -> Double {
+    Double(bitPattern: (a.bitPattern & 0x7FFF_FFFF_FFFF_FFFF) | (b.bitPattern & 0x8000_0000_0000_0000))
+}
+
+/// min: NaN if either operand is NaN; -0 is less than +0.
+@inline(__always) func wasmMin<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> F {
+    if a.isNaN || b.isNaN { return a + b }
+    if a == b { return a.sign == .minus ? a : b }
+    return a < b ? a : b
+}
+/// max: NaN if either operand is NaN; +0 is greater than -0.
+@inline(__always) func wasmMax<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> F {
+    if a.isNaN || b.isNaN { return a + b }
+    if a == b { return a.sign == .plus ? a : b }
+    return a > b ? a : b
+}
+
+/// 2^exponent, exactly representable in every float type used here.
+@inline(__always) func power2<F: BinaryFloatingPoint>(_ exponent: Int, _: F.Type) -> F {
+    F(sign: .plus, exponent: F.Exponent(exponent), significand: 1)
+}
+
+@inline(__always) func truncS<F: BinaryFloatingPoint, I: FixedWidthInteger & SignedInteger>(_ x: F, to: I.Type) throws(Trap) -> I.Magnitude {
+    if x.isNaN { throw .invalidConversionToInteger }
+    let t = x.rounded(.towardZero)
+    let limit = power2(I.bitWidth - 1, F.self)
+    guard t >= -limit && t < limit else { throw .integerOverflow }
+    return I.Magnitude(truncatingIfNeeded: I(t))
+}
+@inline(__always) func truncU<F: BinaryFloatingPoint, U: FixedWidthInteger & UnsignedInteger>(_ x: F, to: U.Type) throws(Trap) -> U {
+    if x.isNaN { throw .invalidConversionToInteger }
+    let t = x.rounded(.towardZero)
+    guard t >= 0 && t < power2(U.bitWidth, F.self) else { throw .integerOverflow }
+    return U(t)
+}
+@inline(__always) func truncSatS<F: BinaryFloatingPoint, I: FixedWidthInteger & SignedInteger>(_ x: F, to: I.Type) -> I.Magnitude {
+    if x.isNaN { return 0 }
+    let t = x.rounded(.towardZero)
+    let limit = power2(I.bitWidth - 1, F.self)
+    if t < -limit { return I.Magnitude(truncatingIfNeeded: I.min) }
+    if t >= limit { return I.Magnitude(truncatingIfNeeded: I.max) }
+    return I.Magnitude(truncatingIfNeeded: I(t))
+}
+@inline(__always) func truncSatU<F: BinaryFloatingPoint, U: FixedWidthInteger & UnsignedInteger>(_ x: F, to: U.Type) -> U {
+    if x.isNaN || x <= -1 { return 0 }
+    let t = x.rounded(.towardZero)
+    if t >= power2(U.bitWidth, F.self) { return U.max }
+    if t < 0 { return 0 }
+    return U(t)
+}
+
+/// The host address of a `size`-byte access at `address` + the node's static offset (field d)
+/// in the memory whose state is field c; traps when any byte is out of bounds.
+@inline(__always) func effectiveAddress(_ address: UInt64, _ n: NodeP, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+    let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
+    let ea = UInt64(UInt32(truncatingIfNeeded: address)) &+ n.pointee.d
+    guard ea &+ size <= mem.pointee.byteSize else { throw .outOfBoundsMemoryAccess }
+    return mem.pointee.base + Int(truncatingIfNeeded: ea)
+}
+
+/// Function-pointer sets of one operator's specialisations (see scripts/gen-nodes.py).
+struct BinaryNodes {
+    var ss, sc, se, es, ec, ee: ExprFn
+    var commutative: Bool
+}
+struct UnaryNodes {
+    var s, e: ExprFn
+}
+struct StoreNodes {
+    var ss, sc, se, es, ec, ee: StmtFn
+}

@@ -1,0 +1,126 @@
+import Testing
+@testable import SwvmCore
+
+// Regression tests for the folding trap (DESIGN.md): deferred operands must see the values
+// and side effects that Wasm's evaluation order gives them.
+
+private func i32Result(_ inst: Instance, _ name: String, _ args: [Value] = []) throws -> Int32 {
+    guard case .i32(let v)? = try inst.function(name)!.call(args).first else { throw WasmError(.usage, "no i32") }
+    return Int32(bitPattern: v)
+}
+
+@Test func localReadIsTakenBeforeATeeOfTheSameLocal() throws {
+    var b = ModuleBuilder()
+    // (i32.add (local.get 0) (local.tee 0 (i32.const 5))) with local 0 = 10 → 15
+    b.function("f", [.i32], [.i32], W.get(0) + W.i32(5) + W.tee(0) + [0x6A])
+    // The same with the read buried in an expression: (i32.mul (i32.add l0 1) (tee 0 3))
+    b.function("g", [.i32], [.i32], W.get(0) + W.i32(1) + [0x6A] + W.i32(3) + W.tee(0) + [0x6C])
+    // local.set between the read and its use: l0 read, then l0 := 1, then add → old + 1
+    b.function("h", [.i32], [.i32], W.get(0) + W.i32(1) + W.set(0) + W.get(0) + [0x6A])
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "f", [.i32(10)]) == 15)
+    #expect(try i32Result(inst, "g", [.i32(10)]) == 33)
+    #expect(try i32Result(inst, "h", [.i32(10)]) == 11)
+}
+
+@Test func trappingLoadUnderDropStillTraps() throws {
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.function("f", [], [.i32], W.i32(70000) + W.load(0x28) + W.drop + W.i32(1))
+    let inst = try instantiate(b)
+    #expect(throws: WasmError.self) { try inst.function("f")!.call([]) }
+}
+
+@Test func callInsideDeferredOperandRunsBeforeLaterGlobalSet() throws {
+    var b = ModuleBuilder()
+    b.globals = [(.i32, true, W.i32(1))]
+    // callee: global := global * 10; returns global
+    let callee = b.function(nil, [], [.i32], W.globalGet(0) + W.i32(10) + [0x6C] + W.globalSet(0) + W.globalGet(0))
+    // (call callee) then (global.set 0 (i32.const 7)), then add the call's result to global → 10 + 7
+    b.function("f", [], [.i32], W.call(callee) + W.i32(7) + W.globalSet(0) + W.globalGet(0) + [0x6A])
+    // A global read deferred past a call that writes it: global(1) + call() → 1 + 10
+    b.function("g", [], [.i32], W.globalGet(0) + W.call(callee) + [0x6A])
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "f") == 17)
+    let inst2 = try instantiate(b)
+    #expect(try i32Result(inst2, "g") == 11)
+}
+
+@Test func loadDeferredPastAStoreSeesTheOldValue() throws {
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.data = [(0, [42, 0, 0, 0])]
+    // (i32.load 0) ; (i32.store 0 (i32.const 5)) ; add → 42 + 5
+    b.function("f", [], [.i32], W.i32(0) + W.load(0x28) + W.i32(0) + W.i32(5) + W.store(0x36) + W.i32(0) + W.load(0x28) + [0x6A])
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "f") == 47)
+}
+
+@Test func sideEffectsBeforeABranchHappen() throws {
+    var b = ModuleBuilder()
+    b.globals = [(.i32, true, W.i32(0))]
+    let bump = b.function(nil, [], [.i32], W.globalGet(0) + W.i32(1) + [0x6A] + W.globalSet(0) + W.i32(9))
+    // block (result i32): (call bump) (i32.const 3) (br 0) — the call's value is discarded
+    // by the branch but the call must happen.
+    b.function("f", [], [.i32], W.block(.i32) + W.call(bump) + W.i32(3) + W.br(0) + W.end + W.drop + W.globalGet(0))
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "f") == 1)
+}
+
+@Test func loopsBranchesAndRecursion() throws {
+    var b = ModuleBuilder()
+    // fib recursive (i64)
+    let fib = b.function("fib", [.i64], [.i64],
+        W.get(0) + W.i64(2) + [0x53] + W.if() + W.get(0) + W.ret + W.end
+        + W.get(0) + W.i64(1) + [0x7D] + W.call(0) + W.get(0) + W.i64(2) + [0x7D] + W.call(0) + [0x7C])
+    _ = fib
+    // sum 1..n with a loop and br_if
+    b.function("sum", [.i32], [.i32], locals: [.i32],
+        W.loop() + W.get(1) + W.get(0) + [0x6A] + W.set(1) + W.get(0) + W.i32(1) + [0x6B] + W.tee(0)
+        + W.brIf(0) + W.end + W.get(1))
+    // br_table: 0 → 10, 1 → 20, else → 30
+    b.function("table", [.i32], [.i32],
+        W.block() + W.block() + W.block() + W.get(0) + [0x0E, 0x02, 0x00, 0x01, 0x02] + W.end
+        + W.i32(10) + W.ret + W.end + W.i32(20) + W.ret + W.end + W.i32(30))
+    // block results through br_if with a value
+    b.function("brif", [.i32], [.i32],
+        W.block(.i32) + W.i32(5) + W.get(0) + W.brIf(0) + W.drop + W.i32(6) + W.end)
+    let inst = try instantiate(b)
+    guard case .i64(let f)? = try inst.function("fib")!.call([.i64(20)]).first else { Issue.record("fib"); return }
+    #expect(f == 6765)
+    #expect(try i32Result(inst, "sum", [.i32(100)]) == 5050)
+    #expect(try i32Result(inst, "table", [.i32(0)]) == 10)
+    #expect(try i32Result(inst, "table", [.i32(1)]) == 20)
+    #expect(try i32Result(inst, "table", [.i32(7)]) == 30)
+    #expect(try i32Result(inst, "brif", [.i32(1)]) == 5)
+    #expect(try i32Result(inst, "brif", [.i32(0)]) == 6)
+}
+
+@Test func callsWithManyArgumentsAndNestedCalls() throws {
+    var b = ModuleBuilder()
+    // f(a,b,c,d) = a - b*c + d
+    let f4 = b.function("f4", [.i32, .i32, .i32, .i32], [.i32],
+        W.get(0) + W.get(1) + W.get(2) + [0x6C] + [0x6B] + W.get(3) + [0x6A])
+    // g(x) = f4(x, f4(1,2,3,4), x+1, f4(x,x,x,x))
+    b.function("g", [.i32], [.i32],
+        W.get(0) + W.i32(1) + W.i32(2) + W.i32(3) + W.i32(4) + W.call(f4)
+        + W.get(0) + W.i32(1) + [0x6A]
+        + W.get(0) + W.get(0) + W.get(0) + W.get(0) + W.call(f4) + W.call(f4))
+    let inst = try instantiate(b)
+    // f4(1,2,3,4) = 1-6+4 = -1; f4(5,5,5,5) = 5-25+5 = -15; f4(5,-1,6,-15) = 5+6-15 = -4
+    #expect(try i32Result(inst, "g", [.i32(5)]) == -4)
+}
+
+@Test func runawayRecursionTrapsAndTheStoreStaysUsable() throws {
+    var b = ModuleBuilder()
+    b.function("inf", [.i32], [.i32], W.get(0) + W.i32(1) + [0x6A] + W.call(0))
+    b.function("ok", [], [.i32], W.i32(3))
+    let inst = try instantiate(b)
+    do {
+        _ = try inst.function("inf")!.call([.i32(0)])
+        Issue.record("expected a trap")
+    } catch {
+        #expect(error.message == "call stack exhausted")
+    }
+    #expect(try i32Result(inst, "ok") == 3)
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Generates the operand-specialised node functions of the compiler.
+
+Run from the repository root:  python3 scripts/gen-nodes.py
+Writes Sources/SwvmCore/Compiler/Generated/*.swift (committed; a test checks they are current).
+
+Naming convention (stated once, here): a node function is named `<op>_<kinds>`, one letter per
+operand, in Wasm operand order:
+    s  slot   - the operand is frame slot `fp[word]` (a local or a spilled operand)
+    c  const  - the operand is the immediate word itself
+    e  expr   - the operand is a child expression node, evaluated by calling it
+A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
+node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
+A store has address kind s/e times value kind s/c/e. Operand words are the node's fields a, b.
+Loads and stores keep the memory state pointer in field c and the static offset in field d.
+"""
+import os
+
+OUT = "Sources/SwvmCore/Compiler/Generated"
+
+# Wasm type -> (decode word to Swift value, encode Swift value to word)
+DEC = {
+    "i32": "UInt32(truncatingIfNeeded: {})",
+    "i64": "{}",
+    "f32": "Float(bitPattern: UInt32(truncatingIfNeeded: {}))",
+    "f64": "Double(bitPattern: {})",
+}
+ENC = {
+    "i32": "UInt64({})",
+    "i64": "{}",
+    "f32": "UInt64({}.bitPattern)",
+    "f64": "{}.bitPattern",
+    "bool": "({} ? 1 : 0)",
+}
+
+# (name, operand type, result type, swift expression over a, b, commutative)
+BINARY = []
+def ib(t, name, expr, comm=False, res=None):
+    BINARY.append((f"{t}{name}", t, res or t, expr, comm))
+
+for t, S, bits in (("i32", "Int32", 31), ("i64", "Int64", 63)):
+    ib(t, "Add", "a &+ b", True)
+    ib(t, "Sub", "a &- b")
+    ib(t, "Mul", "a &* b", True)
+    ib(t, "DivS", f"try divS(a, b)")
+    ib(t, "DivU", f"try divU(a, b)")
+    ib(t, "RemS", f"try remS(a, b)")
+    ib(t, "RemU", f"try remU(a, b)")
+    ib(t, "And", "a & b", True)
+    ib(t, "Or", "a | b", True)
+    ib(t, "Xor", "a ^ b", True)
+    ib(t, "Shl", "a &<< b")
+    ib(t, "ShrS", f"shrS(a, b)")
+    ib(t, "ShrU", "a &>> b")
+    ib(t, "Rotl", "rotl(a, b)")
+    ib(t, "Rotr", "rotr(a, b)")
+    ib(t, "Eq", "a == b", True, "bool")
+    ib(t, "Ne", "a != b", True, "bool")
+    ib(t, "LtS", f"{S}(bitPattern: a) < {S}(bitPattern: b)", False, "bool")
+    ib(t, "LtU", "a < b", False, "bool")
+    ib(t, "GtS", f"{S}(bitPattern: a) > {S}(bitPattern: b)", False, "bool")
+    ib(t, "GtU", "a > b", False, "bool")
+    ib(t, "LeS", f"{S}(bitPattern: a) <= {S}(bitPattern: b)", False, "bool")
+    ib(t, "LeU", "a <= b", False, "bool")
+    ib(t, "GeS", f"{S}(bitPattern: a) >= {S}(bitPattern: b)", False, "bool")
+    ib(t, "GeU", "a >= b", False, "bool")
+
+for t in ("f32", "f64"):
+    ib(t, "Add", "a + b", True)
+    ib(t, "Sub", "a - b")
+    ib(t, "Mul", "a * b", True)
+    ib(t, "Div", "a / b")
+    ib(t, "Min", "wasmMin(a, b)", True)
+    ib(t, "Max", "wasmMax(a, b)", True)
+    ib(t, "Copysign", "copysign(a, b)")
+    ib(t, "Eq", "a == b", True, "bool")
+    ib(t, "Ne", "a != b", True, "bool")
+    ib(t, "Lt", "a < b", False, "bool")
+    ib(t, "Gt", "a > b", False, "bool")
+    ib(t, "Le", "a <= b", False, "bool")
+    ib(t, "Ge", "a >= b", False, "bool")
+
+# (name, operand type, result type, swift expression over a)
+UNARY = []
+def iu(name, t, res, expr):
+    UNARY.append((name, t, res, expr))
+
+for t in ("i32", "i64"):
+    iu(f"{t}Clz", t, t, f"{'UInt32' if t == 'i32' else 'UInt64'}(a.leadingZeroBitCount)")
+    iu(f"{t}Ctz", t, t, f"{'UInt32' if t == 'i32' else 'UInt64'}(a.trailingZeroBitCount)")
+    iu(f"{t}Popcnt", t, t, f"{'UInt32' if t == 'i32' else 'UInt64'}(a.nonzeroBitCount)")
+    iu(f"{t}Eqz", t, "bool", "a == 0")
+for t in ("f32", "f64"):
+    iu(f"{t}Abs", t, t, "abs(a)")
+    iu(f"{t}Neg", t, t, "neg(a)")
+    iu(f"{t}Ceil", t, t, "a.rounded(.up)")
+    iu(f"{t}Floor", t, t, "a.rounded(.down)")
+    iu(f"{t}Trunc", t, t, "a.rounded(.towardZero)")
+    iu(f"{t}Nearest", t, t, "a.rounded(.toNearestOrEven)")
+    iu(f"{t}Sqrt", t, t, "a.squareRoot()")
+
+iu("i32WrapI64", "i64", "i32", "UInt32(truncatingIfNeeded: a)")
+iu("i64ExtendI32S", "i32", "i64", "UInt64(bitPattern: Int64(Int32(bitPattern: a)))")
+iu("i64ExtendI32U", "i32", "i64", "UInt64(a)")
+iu("i32Extend8S", "i32", "i32", "UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))")
+iu("i32Extend16S", "i32", "i32", "UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))")
+iu("i64Extend8S", "i64", "i64", "UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))")
+iu("i64Extend16S", "i64", "i64", "UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))")
+iu("i64Extend32S", "i64", "i64", "UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))")
+for it, I in (("i32", "Int32"), ("i64", "Int64")):
+    U = "U" + I
+    for ft in ("f32", "f64"):
+        F = ft.upper()
+        iu(f"{it}Trunc{F}S", ft, it, f"try truncS(a, to: {I}.self)")
+        iu(f"{it}Trunc{F}U", ft, it, f"try truncU(a, to: {U}.self)")
+        iu(f"{it}TruncSat{F}S", ft, it, f"truncSatS(a, to: {I}.self)")
+        iu(f"{it}TruncSat{F}U", ft, it, f"truncSatU(a, to: {U}.self)")
+for ft, FT in (("f32", "Float"), ("f64", "Double")):
+    for it, I in (("i32", "Int32"), ("i64", "Int64")):
+        IT = it.upper()
+        iu(f"{ft}Convert{IT}S", it, ft, f"{FT}({I}(bitPattern: a))")
+        iu(f"{ft}Convert{IT}U", it, ft, f"{FT}(a)")
+iu("f32DemoteF64", "f64", "f32", "Float(a)")
+iu("f64PromoteF32", "f32", "f64", "Double(a)")
+# Reinterpretations move bits: operate on the raw word.
+REINTERPRET = ["i32ReinterpretF32", "i64ReinterpretF64", "f32ReinterpretI32", "f64ReinterpretI64"]
+
+# (name, Swift storage type, result type, widening expression over the loaded value v, size)
+LOADS = [
+    ("i32Load", "UInt32", "UInt64(v)", 4),
+    ("i64Load", "UInt64", "v", 8),
+    ("f32Load", "UInt32", "UInt64(v)", 4),
+    ("f64Load", "UInt64", "v", 8),
+    ("i32Load8S", "Int8", "UInt64(UInt32(bitPattern: Int32(v)))", 1),
+    ("i32Load8U", "UInt8", "UInt64(v)", 1),
+    ("i32Load16S", "Int16", "UInt64(UInt32(bitPattern: Int32(v)))", 2),
+    ("i32Load16U", "UInt16", "UInt64(v)", 2),
+    ("i64Load8S", "Int8", "UInt64(bitPattern: Int64(v))", 1),
+    ("i64Load8U", "UInt8", "UInt64(v)", 1),
+    ("i64Load16S", "Int16", "UInt64(bitPattern: Int64(v))", 2),
+    ("i64Load16U", "UInt16", "UInt64(v)", 2),
+    ("i64Load32S", "Int32", "UInt64(bitPattern: Int64(v))", 4),
+    ("i64Load32U", "UInt32", "UInt64(v)", 4),
+]
+# (name, Swift storage type, size)
+STORES = [
+    ("i32Store", "UInt32", 4),
+    ("i64Store", "UInt64", 8),
+    ("f32Store", "UInt32", 4),
+    ("f64Store", "UInt64", 8),
+    ("i32Store8", "UInt8", 1),
+    ("i32Store16", "UInt16", 2),
+    ("i64Store8", "UInt8", 1),
+    ("i64Store16", "UInt16", 2),
+    ("i64Store32", "UInt32", 4),
+]
+
+def operand(kind, field):
+    return {
+        "s": f"fp[n.pointee.{field}.int]",
+        "c": f"n.pointee.{field}",
+        "e": f"try eval(n.pointee.{field}, fp, c)",
+    }[kind]
+
+HEADER = "// Generated by scripts/gen-nodes.py; do not edit. See the script for the naming convention.\n\n"
+
+def gen_numeric():
+    out = [HEADER]
+    out.append("// swiftlint:disable all\n")
+    for name, t, res, expr, comm in BINARY:
+        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
+            a = DEC[t].format(operand(kinds[0], "a"))
+            b = DEC[t].format(operand(kinds[1], "b"))
+            thr = "throws(Trap) " 
+            out.append(
+                f"func {name}_{kinds}(_ n: NodeP, _ fp: Frame, _ c: Ctx) {thr}-> UInt64 {{\n"
+                f"    let a = {a}\n    let b = {b}\n"
+                f"    return {ENC[res].format('(' + expr + ')')}\n}}\n")
+    for name, t, res, expr in UNARY:
+        for k in ("s", "e"):
+            a = DEC[t].format(operand(k, "a"))
+            out.append(
+                f"func {name}_{k}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {{\n"
+                f"    let a = {a}\n"
+                f"    return {ENC[res].format('(' + expr + ')')}\n}}\n")
+    # The dispatch tables the compiler reads.
+    out.append("\n/// The specialisations of each binary numeric operator.\n")
+    out.append("func binaryNodes(_ op: Opcode) -> BinaryNodes? {\n    switch op {\n")
+    for name, t, res, expr, comm in BINARY:
+        fns = ", ".join(f"{k}: {name}_{k}" for k in ("ss", "sc", "se", "es", "ec", "ee"))
+        out.append(f"    case .{name}: return BinaryNodes({fns}, commutative: {'true' if comm else 'false'})\n")
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// The specialisations of each unary numeric operator and conversion.\n")
+    out.append("func unaryNodes(_ op: Opcode) -> UnaryNodes? {\n    switch op {\n")
+    for name, t, res, expr in UNARY:
+        out.append(f"    case .{name}: return UnaryNodes(s: {name}_s, e: {name}_e)\n")
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// Reinterpretations keep the bits: the operand passes through unchanged.\n")
+    out.append("func isReinterpret(_ op: Opcode) -> Bool {\n    switch op {\n")
+    out.append("    case " + ", ".join("." + r for r in REINTERPRET) + ": return true\n")
+    out.append("    default: return false\n    }\n}\n")
+    return "".join(out)
+
+def gen_memory():
+    out = [HEADER]
+    for name, st, widen, size in LOADS:
+        for k in ("s", "e"):
+            addr = operand(k, "a")
+            out.append(
+                f"func {name}_{k}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {{\n"
+                f"    let p = try effectiveAddress({addr}, n, {size})\n"
+                f"    let v = p.loadUnaligned(as: {st}.self)\n"
+                f"    return {widen}\n}}\n")
+    for name, st, size in STORES:
+        for ka in ("s", "e"):
+            for kv in ("s", "c", "e"):
+                addr = operand(ka, "a")
+                val = operand(kv, "b")
+                out.append(
+                    f"func {name}_{ka}{kv}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                    f"    let address = {addr}\n"
+                    f"    let v = {st}(truncatingIfNeeded: {val})\n"
+                    f"    try effectiveAddress(address, n, {size}).storeBytes(of: v, as: {st}.self)\n"
+                    f"    return 0\n}}\n")
+    out.append("\n/// The specialisations of each load.\n")
+    out.append("func loadNodes(_ op: Opcode) -> UnaryNodes? {\n    switch op {\n")
+    for name, st, widen, size in LOADS:
+        out.append(f"    case .{name}: return UnaryNodes(s: {name}_s, e: {name}_e)\n")
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// The specialisations of each store.\n")
+    out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
+    for name, st, size in STORES:
+        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "se" for kv in "sce")
+        out.append(f"    case .{name}: return StoreNodes({fns})\n")
+    out.append("    default: return nil\n    }\n}\n")
+    return "".join(out)
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for fname, text in (("NumericNodes.swift", gen_numeric()), ("MemoryNodes.swift", gen_memory())):
+        with open(os.path.join(OUT, fname), "w") as f:
+            f.write(text)
+
+if __name__ == "__main__":
+    main()
