@@ -1,0 +1,112 @@
+/// Reads the primitive encodings of the binary format from a range of a module's bytes,
+/// reporting every error as `.malformed` with the offset where it was found.
+public struct ByteReader {
+    let bytes: [UInt8]
+    public private(set) var offset: Int
+    public let end: Int
+
+    public init(bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        offset = range.lowerBound
+        end = range.upperBound
+    }
+
+    public var isAtEnd: Bool { offset >= end }
+    public var remaining: Int { end - offset }
+
+    func malformed(_ message: String, at position: Int? = nil) -> WasmError {
+        WasmError(.malformed, message, offset: position ?? offset)
+    }
+
+    public mutating func byte() throws(WasmError) -> UInt8 {
+        guard offset < end else { throw malformed("unexpected end") }
+        let b = bytes[offset]
+        offset += 1
+        return b
+    }
+
+    public mutating func bytes(_ count: Int) throws(WasmError) -> Range<Int> {
+        guard count >= 0, count <= end - offset else { throw malformed("unexpected end") }
+        defer { offset += count }
+        return offset..<(offset + count)
+    }
+
+    /// Unsigned LEB128 of at most `bits` bits: at most ceil(bits/7) bytes, and the unused bits
+    /// of the last byte must be zero.
+    mutating func unsigned(bits: Int) throws(WasmError) -> UInt64 {
+        let start = offset
+        var result: UInt64 = 0
+        var shift = 0
+        while true {
+            let b = try byte()
+            let payload = UInt64(b & 0x7F)
+            if shift + 7 > bits {
+                if b & 0x80 != 0 { throw malformed("integer representation too long", at: start) }
+                if payload >> UInt64(bits - shift) != 0 { throw malformed("integer too large", at: start) }
+            }
+            result |= payload << UInt64(shift)
+            if b & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+
+    /// Signed LEB128 of at most `bits` bits; the unused bits of the last byte must be the sign
+    /// extension of the value.
+    mutating func signed(bits: Int) throws(WasmError) -> Int64 {
+        let start = offset
+        var result: Int64 = 0
+        var shift = 0
+        while true {
+            let b = try byte()
+            let payload = Int64(b & 0x7F)
+            if shift + 7 > bits {
+                if b & 0x80 != 0 { throw malformed("integer representation too long", at: start) }
+                // The bits beyond `bits` (including the sign bit position) must all equal the sign.
+                let used = bits - shift  // value bits carried by this byte
+                let signAndRest = payload >> Int64(used - 1)  // the sign bit and the unused bits
+                let allOnes = (Int64(1) << Int64(7 - used + 1)) - 1
+                if signAndRest != 0 && signAndRest != allOnes { throw malformed("integer too large", at: start) }
+            }
+            result |= payload << Int64(shift)
+            shift += 7
+            if b & 0x80 == 0 {
+                if shift < 64 && payload & 0x40 != 0 { result |= -1 << Int64(shift) }
+                return result
+            }
+        }
+    }
+
+    public mutating func u32() throws(WasmError) -> UInt32 { UInt32(try unsigned(bits: 32)) }
+    public mutating func u64() throws(WasmError) -> UInt64 { try unsigned(bits: 64) }
+    public mutating func s32() throws(WasmError) -> Int32 { Int32(try signed(bits: 32)) }
+    public mutating func s33() throws(WasmError) -> Int64 { try signed(bits: 33) }
+    public mutating func s64() throws(WasmError) -> Int64 { try signed(bits: 64) }
+
+    public mutating func fixed32() throws(WasmError) -> UInt32 {
+        let r = try bytes(4)
+        return UInt32(bytes[r.lowerBound]) | UInt32(bytes[r.lowerBound + 1]) << 8
+            | UInt32(bytes[r.lowerBound + 2]) << 16 | UInt32(bytes[r.lowerBound + 3]) << 24
+    }
+
+    public mutating func fixed64() throws(WasmError) -> UInt64 {
+        let lo = UInt64(try fixed32())
+        let hi = UInt64(try fixed32())
+        return lo | hi << 32
+    }
+
+    public mutating func valueType() throws(WasmError) -> ValueType {
+        let at = offset
+        let b = try byte()
+        guard let t = ValueType(rawValue: b) else { throw malformed("malformed value type", at: at) }
+        return t
+    }
+
+    public mutating func referenceType() throws(WasmError) -> ValueType {
+        let at = offset
+        let b = try byte()
+        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue else {
+            throw malformed("malformed reference type", at: at)
+        }
+        return ValueType(rawValue: b)!
+    }
+}

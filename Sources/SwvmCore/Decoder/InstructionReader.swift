@@ -1,0 +1,136 @@
+/// One decoded instruction: the opcode and whichever immediates it has.
+public struct Instruction {
+    public var op: Opcode
+    /// Byte offset of the opcode in `Module.bytes`.
+    public var offset: Int
+    /// First index immediate: local, global, function, type, label (br, br_if), table, element
+    /// or data segment; the lane of a SIMD lane instruction.
+    public var index: UInt32 = 0
+    /// Second index immediate: call_indirect's table, table.copy's source, table.init's table.
+    public var index2: UInt32 = 0
+    /// memarg alignment exponent and offset.
+    public var memAlign: UInt32 = 0
+    public var memOffset: UInt64 = 0
+    /// Constants: i32 (as its 32-bit pattern, zero-extended), i64, f32/f64 bits, v128 low half,
+    /// shuffle lanes 0-7.
+    public var value: UInt64 = 0
+    /// v128 high half, shuffle lanes 8-15.
+    public var valueHigh: UInt64 = 0
+    public var blockType: BlockType = .empty
+    /// br_table: the label targets followed by the default target (last).
+    public var targets: [UInt32] = []
+    /// select t*: the type vector; ref.null: the one reference type.
+    public var types: [ValueType] = []
+
+    public init(op: Opcode, offset: Int) {
+        self.op = op
+        self.offset = offset
+    }
+}
+
+/// Decodes the instructions of one function body, one at a time. Shared by the validator and
+/// the compiler; malformed encodings are reported as `.malformed` with their offset.
+public struct InstructionReader {
+    var reader: ByteReader
+
+    public init(module: Module, body: FunctionBody) {
+        reader = ByteReader(bytes: module.bytes, range: body.code)
+    }
+
+    public init(bytes: [UInt8], range: Range<Int>) {
+        reader = ByteReader(bytes: bytes, range: range)
+    }
+
+    public var offset: Int { reader.offset }
+    public var isAtEnd: Bool { reader.isAtEnd }
+
+    public mutating func next() throws(WasmError) -> Instruction {
+        let at = reader.offset
+        let first = try reader.byte()
+        let raw: UInt16
+        switch first {
+        case 0xFC: raw = 0x100 + UInt16(try subopcode(at))
+        case 0xFD: raw = 0x1000 + UInt16(try subopcode(at))
+        default: raw = UInt16(first)
+        }
+        guard let op = Opcode(rawValue: raw) else {
+            throw WasmError(.malformed, "illegal opcode 0x\(String(first, radix: 16))\(raw > 0xFF ? " \(raw & 0xFFF)" : "")", offset: at)
+        }
+        var ins = Instruction(op: op, offset: at)
+        switch op.immediate {
+        case .none: break
+        case .block: ins.blockType = try blockType()
+        case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex:
+            ins.index = try reader.u32()
+        case .brTable:
+            let count = try reader.u32()
+            // Each target takes at least one byte: bound the count before allocating.
+            guard Int(count) < reader.remaining else { throw WasmError(.malformed, "unexpected end", offset: reader.offset) }
+            ins.targets.reserveCapacity(Int(count) + 1)
+            for _ in 0...count { ins.targets.append(try reader.u32()) }
+        case .callIndirect:
+            ins.index = try reader.u32()
+            ins.index2 = try reader.u32()
+        case .memarg:
+            try memarg(&ins)
+        case .memargLane:
+            try memarg(&ins)
+            ins.index = UInt32(try reader.byte())
+        case .zeroByte:
+            try zeroByte()
+        case .twoZeroBytes:
+            try zeroByte()
+            try zeroByte()
+        case .memoryInit:
+            ins.index = try reader.u32()
+            try zeroByte()
+        case .tableInit:
+            ins.index = try reader.u32()  // element segment
+            ins.index2 = try reader.u32()  // table
+        case .tableCopy:
+            ins.index = try reader.u32()  // destination
+            ins.index2 = try reader.u32()  // source
+        case .i32Const: ins.value = UInt64(UInt32(bitPattern: try reader.s32()))
+        case .i64Const: ins.value = UInt64(bitPattern: try reader.s64())
+        case .f32Const: ins.value = UInt64(try reader.fixed32())
+        case .f64Const: ins.value = try reader.fixed64()
+        case .v128Const, .shuffle:
+            ins.value = try reader.fixed64()
+            ins.valueHigh = try reader.fixed64()
+        case .lane: ins.index = UInt32(try reader.byte())
+        case .selectT:
+            let count = try reader.u32()
+            guard Int(count) <= reader.remaining else { throw WasmError(.malformed, "unexpected end", offset: reader.offset) }
+            for _ in 0..<count { ins.types.append(try reader.valueType()) }
+        case .refType: ins.types = [try reader.referenceType()]
+        }
+        return ins
+    }
+
+    mutating func subopcode(_ at: Int) throws(WasmError) -> UInt32 {
+        let sub = try reader.u32()
+        guard sub < 0x1000 else { throw WasmError(.malformed, "illegal opcode", offset: at) }
+        return sub
+    }
+
+    mutating func memarg(_ ins: inout Instruction) throws(WasmError) {
+        ins.memAlign = try reader.u32()
+        ins.memOffset = UInt64(try reader.u32())
+    }
+
+    mutating func zeroByte() throws(WasmError) {
+        let at = reader.offset
+        if try reader.byte() != 0 { throw WasmError(.malformed, "zero byte expected", offset: at) }
+    }
+
+    mutating func blockType() throws(WasmError) -> BlockType {
+        let at = reader.offset
+        let b = try reader.byte()
+        if b == 0x40 { return .empty }
+        if let t = ValueType(rawValue: b) { return .value(t) }
+        reader = ByteReader(bytes: reader.bytes, range: at..<reader.end)
+        let index = try reader.s33()
+        guard index >= 0 else { throw WasmError(.malformed, "malformed block type", offset: at) }
+        return .typeIndex(UInt32(truncatingIfNeeded: index))
+    }
+}
