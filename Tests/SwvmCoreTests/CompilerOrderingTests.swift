@@ -1,4 +1,5 @@
 import Testing
+import Glibc
 @testable import SwvmCore
 
 // Regression tests for the folding trap (DESIGN.md): deferred operands must see the values
@@ -123,4 +124,62 @@ private func i32Result(_ inst: Instance, _ name: String, _ args: [Value] = []) t
         #expect(error.message == "call stack exhausted")
     }
     #expect(try i32Result(inst, "ok") == 3)
+}
+
+@Test func deeplyNestedExpressionsAndLabelsNeverExhaustTheNativeStackUnchecked() throws {
+    // Runs on a thread with a 256 KiB stack, like a small host thread.
+    try onSmallStack {
+        var b = ModuleBuilder()
+        // Right-leaning tree: 1 + (1 + (1 + ... + x)), 20,000 levels: cut into slots as it is
+        // compiled, so it runs in bounded native stack.
+        let n = 20_000
+        var right: [UInt8] = []
+        for _ in 0..<n { right += W.i32(1) }
+        right += W.get(0)
+        for _ in 0..<n { right += [0x6A] }
+        b.function("right", [.i32], [.i32], right)
+        func nested(_ depth: Int) -> [UInt8] {
+            var code: [UInt8] = []
+            for _ in 0..<depth { code += W.block(.i32) }
+            code += W.i32(7)
+            for _ in 0..<depth { code += W.end }
+            return code
+        }
+        b.function("nested", [], [.i32], nested(300))
+        // Far deeper than the stack allows: must end in a trap, not a crash.
+        b.function("tooDeep", [], [.i32], nested(100_000))
+        let inst = try instantiate(b)
+        #expect(try i32Result(inst, "right", [.i32(5)]) == Int32(n + 5))
+        #expect(try i32Result(inst, "nested") == 7)
+        do {
+            _ = try inst.function("tooDeep")!.call([])
+            Issue.record("expected call stack exhausted")
+        } catch let error as WasmError {
+            #expect(error.message == "call stack exhausted")
+        }
+        #expect(try i32Result(inst, "nested") == 7)
+    }
+}
+
+/// Runs `body` on a new thread with a 256 KiB stack and waits for it.
+func onSmallStack(_ body: @escaping () throws -> Void) throws {
+    final class Box: @unchecked Sendable {
+        var body: () throws -> Void
+        var error: Error?
+        init(_ body: @escaping () throws -> Void) { self.body = body }
+    }
+    let box = Box(body)
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    pthread_attr_setstacksize(&attr, 256 * 1024)
+    var thread = pthread_t()
+    let arg = Unmanaged.passRetained(box).toOpaque()
+    let rc = pthread_create(&thread, &attr, { p in
+        let box = Unmanaged<Box>.fromOpaque(p!).takeRetainedValue()
+        do { try box.body() } catch { box.error = error }
+        return nil
+    }, arg)
+    precondition(rc == 0)
+    pthread_join(thread, nil)
+    if let e = box.error { throw e }
 }

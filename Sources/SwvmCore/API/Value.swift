@@ -23,8 +23,8 @@ public enum Value: Hashable, CustomStringConvertible {
         }
     }
 
-    public static func f32(_ v: Float) -> Value { .f32(v.bitPattern) }
-    public static func f64(_ v: Double) -> Value { .f64(v.bitPattern) }
+    public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
+    public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
 
     public var description: String {
         switch self {

@@ -147,3 +147,9 @@ func functionEntryExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UI
     if results > 1 { moveSlots(fp, 0, base, results) }
     return fp[base]
 }
+
+/// Re-checks the native stack inside deeply nested labels (see FunctionCompiler).
+func stackCheckNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    if swvm_frame_address() < c.pointee.nativeLimit { throw .callStackExhausted }
+    return 0
+}

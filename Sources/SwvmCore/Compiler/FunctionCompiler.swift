@@ -46,6 +46,10 @@ final class FunctionCompiler {
     let type: FuncType
     let localCount: Int
     var stack: [Operand] = []
+    /// Expression-tree depth of each stack entry (0 for slots and constants).
+    var depths: [Int] = []
+    /// Deepest operand popped since the last push: the children of the next expression.
+    var childDepth = 0
     var control: [ControlFrame] = []
     var maxHeight = 0
     /// Nesting of blocks inside unreachable code being skipped.
@@ -69,12 +73,32 @@ final class FunctionCompiler {
 
     func slot(ofHeight h: Int) -> Int { localCount + h }
 
+    /// Evaluating an expression recurses natively once per tree level with no stack check in
+    /// between; deeper trees are cut by evaluating them into slots.
+    static let maxExpressionDepth = 100
+    /// Nested labels recurse natively too; every this many levels a block re-checks the stack.
+    static let labelsPerStackCheck = 32
+
     func push(_ o: Operand) {
+        var depth = 0
+        if case .expr = o { depth = childDepth + 1 }
+        childDepth = 0
         stack.append(o)
+        depths.append(depth)
         if stack.count > maxHeight { maxHeight = stack.count }
+        if depth > FunctionCompiler.maxExpressionDepth { flushExpressions() }
     }
 
-    func pop() -> Operand { stack.removeLast() }
+    func pop() -> Operand {
+        childDepth = max(childDepth, depths.removeLast())
+        return stack.removeLast()
+    }
+
+    func truncate(to height: Int) {
+        stack.removeLast(stack.count - height)
+        depths.removeLast(depths.count - height)
+        childDepth = 0
+    }
 
     func node(_ fn: ExprFn, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0) -> NodeP {
         arena.node(fnWord(fn), a, b, c, d)
@@ -113,6 +137,7 @@ final class FunctionCompiler {
         if stack[h] == .slot(target) { return }
         store(stack[h], to: target)
         stack[h] = .slot(target)
+        depths[h] = 0
     }
 
     func flushExpressions() {
@@ -373,7 +398,7 @@ final class FunctionCompiler {
             n = node(call2Node, rec, base, word(expr(a0)), word(expr(a1)))
         default:
             argumentsToSlots(params)
-            stack.removeLast(params)
+            truncate(to: stack.count - params)
             n = node(callNode, rec, base)
         }
         // The callee's frame overlaps ours from `base`: reserve room for its results.
@@ -386,7 +411,7 @@ final class FunctionCompiler {
         let index = pop()
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
-        stack.removeLast(t.params.count)
+        truncate(to: height)
         let n = node(callIndirectNode, tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
                      word(expr(index)), UInt64(slot(ofHeight: height)))
         maxHeight = max(maxHeight, height + t.results.count)
@@ -397,7 +422,7 @@ final class FunctionCompiler {
 
     func markUnreachable() {
         control[control.count - 1].unreachable = true
-        stack.removeLast(stack.count - control[control.count - 1].base)
+        truncate(to: control[control.count - 1].base)
     }
 
     func enterLabel(_ ins: Instruction) {
@@ -409,6 +434,7 @@ final class FunctionCompiler {
         let kind: ControlFrame.Kind = ins.op == .block ? .block : ins.op == .loop ? .loop : .ifThen
         control.append(ControlFrame(kind: kind, base: stack.count - params, params: params, results: results,
                                     condition: condition))
+        if control.count % FunctionCompiler.labelsPerStackCheck == 0 { emit(node(stackCheckNode)) }
     }
 
     /// Puts a label's results, on top of the stack, into the label's result slots.
@@ -419,13 +445,13 @@ final class FunctionCompiler {
     }
 
     func enterElse() {
+        settleResults(control[control.count - 1])
         var frame = control.removeLast()
-        settleResults(frame)
         frame.thenStatements = frame.statements
         frame.statements = []
         frame.kind = .ifElse
         frame.unreachable = false
-        stack.removeLast(stack.count - frame.base)
+        truncate(to: frame.base)
         for i in 0..<frame.params { push(.slot(slot(ofHeight: frame.base + i))) }
         control.append(frame)
     }
@@ -435,10 +461,9 @@ final class FunctionCompiler {
     }
 
     func endLabel() -> NodeP? {
-        let frame = control[control.count - 1]
-        if frame.kind == .function { return finishFunction(frame) }
-        settleResults(frame)
-        control.removeLast()
+        if control[control.count - 1].kind == .function { return finishFunction(control[0]) }
+        settleResults(control[control.count - 1])
+        let frame = control.removeLast()
         let (list, count) = statementList(frame.statements)
         let n: NodeP
         switch frame.kind {
@@ -452,7 +477,7 @@ final class FunctionCompiler {
         case .function: preconditionFailure()
         }
         emit(n)
-        stack.removeLast(stack.count - frame.base)
+        truncate(to: frame.base)
         for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
         return nil
     }

@@ -1,6 +1,356 @@
 extension Module {
-    /// Decodes a module binary (placeholder until the decoder lands).
+    /// Decodes a module binary. Every error is `.malformed`, with the offset where it was found
+    /// (and the function index inside a code entry). Bodies are checked instruction by
+    /// instruction for malformed encodings but kept as ranges of `bytes`, not copied.
     public static func decode(_ bytes: [UInt8]) throws(WasmError) -> Module {
-        throw WasmError(.malformed, "decoder not implemented")
+        var decoder = ModuleDecoder(bytes: bytes)
+        return try decoder.decode()
+    }
+}
+
+/// Section ids in the order the binary format requires (custom sections may appear anywhere).
+private let sectionOrder: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12]
+
+struct ModuleDecoder {
+    let module: Module
+    var r: ByteReader
+    /// Upper bound on declared locals per function: far above real code, low enough that a
+    /// hostile count cannot make frames unallocatable.
+    static let maxLocals = 50_000
+
+    init(bytes: [UInt8]) {
+        module = Module(bytes: bytes)
+        r = ByteReader(bytes: bytes, range: 0..<bytes.count)
+    }
+
+    func malformed(_ message: String, at offset: Int? = nil) -> WasmError {
+        WasmError(.malformed, message, offset: offset ?? r.offset)
+    }
+
+    mutating func decode() throws(WasmError) -> Module {
+        let magic = r.remaining >= 4 ? try r.fixed32() : 0
+        guard magic == 0x6D73_6100 else { throw malformed("magic header not detected", at: 0) }
+        guard r.remaining >= 4 else { throw malformed("unexpected end", at: 4) }
+        guard try r.fixed32() == 1 else { throw malformed("unknown binary version", at: 4) }
+        var lastOrder = 0
+        var functionCount: Int?
+        while !r.isAtEnd {
+            let idAt = r.offset
+            let id = try r.byte()
+            let size = Int(try r.u32())
+            let contentStart = r.offset
+            guard size <= r.remaining else { throw malformed("unexpected end of section or function", at: contentStart) }
+            let range = contentStart..<(contentStart + size)
+            if id != 0 {
+                guard let order = sectionOrder[id] else { throw malformed("malformed section id", at: idAt) }
+                guard order > lastOrder else { throw malformed("unexpected content after last section", at: idAt) }
+                lastOrder = order
+            }
+            var s = ByteReader(bytes: module.bytes, range: range)
+            switch id {
+            case 0: try customSection(&s, range)
+            case 1: try typeSection(&s)
+            case 2: try importSection(&s)
+            case 3: functionCount = try functionSection(&s)
+            case 4: module.tables = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tableType(&s) }
+            case 5: module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in MemoryType(limits: try ModuleDecoder.limits(&s, memory: true)) }
+            case 6: try globalSection(&s)
+            case 7: try exportSection(&s)
+            case 8: module.start = try s.u32()
+            case 9: try elementSection(&s)
+            case 12: module.dataCount = try s.u32()
+            case 10: try codeSection(&s, expected: functionCount ?? 0)
+            case 11: try dataSection(&s)
+            default: throw malformed("malformed section id", at: idAt)
+            }
+            guard s.isAtEnd else { throw malformed("section size mismatch", at: s.offset) }
+            r = ByteReader(bytes: module.bytes, range: range.upperBound..<module.bytes.count)
+        }
+        if (functionCount ?? 0) != module.codes.count {
+            throw malformed("function and code section have inconsistent lengths")
+        }
+        if let n = module.dataCount, Int(n) != module.data.count {
+            throw malformed("data count and data section have inconsistent lengths")
+        }
+        return module
+    }
+
+    /// Reads a vector whose count is checked against the bytes left (each element takes at
+    /// least one byte) before anything is allocated.
+    func vector<T>(_ s: inout ByteReader, _ element: (inout ByteReader) throws(WasmError) -> T) throws(WasmError) -> [T] {
+        let count = Int(try s.u32())
+        guard count <= s.remaining else { throw malformed("unexpected end", at: s.offset) }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count { out.append(try element(&s)) }
+        return out
+    }
+
+    static func name(_ s: inout ByteReader) throws(WasmError) -> String {
+        let length = Int(try s.u32())
+        let at = s.offset
+        let range = try s.bytes(length)
+        guard let text = String(validating: s.bytes[range], as: UTF8.self) else {
+            throw WasmError(.malformed, "malformed UTF-8 encoding", offset: at)
+        }
+        return text
+    }
+
+    static func limits(_ s: inout ByteReader, memory: Bool) throws(WasmError) -> Limits {
+        let at = s.offset
+        let flag = try s.byte()
+        switch flag {
+        case 0: return Limits(min: try s.u32(), max: nil)
+        case 1:
+            let min = try s.u32()
+            return Limits(min: min, max: try s.u32())
+        default:
+            throw WasmError(.malformed, "integer too large", offset: at)
+        }
+    }
+
+    static func tableType(_ s: inout ByteReader) throws(WasmError) -> TableType {
+        let t = try s.referenceType()
+        return TableType(elementType: t, limits: try limits(&s, memory: false))
+    }
+
+    static func globalType(_ s: inout ByteReader) throws(WasmError) -> GlobalType {
+        let t = try s.valueType()
+        let at = s.offset
+        let m = try s.byte()
+        guard m <= 1 else { throw WasmError(.malformed, "malformed mutability", offset: at) }
+        return GlobalType(valueType: t, mutable: m == 1)
+    }
+
+    mutating func customSection(_ s: inout ByteReader, _ range: Range<Int>) throws(WasmError) {
+        let name = try ModuleDecoder.name(&s)
+        let payload = s.offset..<range.upperBound
+        _ = try s.bytes(payload.count)
+        module.customSections.append(CustomSection(name: name, range: payload))
+        if name == "name" { NameSection.parse(module, payload) }
+    }
+
+    mutating func typeSection(_ s: inout ByteReader) throws(WasmError) {
+        module.types = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let at = s.offset
+            guard try s.byte() == 0x60 else { throw WasmError(.malformed, "integer representation too long", offset: at) }
+            let params = try ModuleDecoder.valueTypes(&s)
+            let results = try ModuleDecoder.valueTypes(&s)
+            return FuncType(params: params, results: results)
+        }
+    }
+
+    static func valueTypes(_ s: inout ByteReader) throws(WasmError) -> [ValueType] {
+        let count = Int(try s.u32())
+        guard count <= s.remaining else { throw WasmError(.malformed, "unexpected end", offset: s.offset) }
+        var out: [ValueType] = []
+        for _ in 0..<count { out.append(try s.valueType()) }
+        return out
+    }
+
+    mutating func importSection(_ s: inout ByteReader) throws(WasmError) {
+        module.imports = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let moduleName = try ModuleDecoder.name(&s)
+            let name = try ModuleDecoder.name(&s)
+            let at = s.offset
+            let kind = try s.byte()
+            let descriptor: ImportDescriptor
+            switch kind {
+            case 0: descriptor = .function(typeIndex: try s.u32())
+            case 1: descriptor = .table(try ModuleDecoder.tableType(&s))
+            case 2: descriptor = .memory(MemoryType(limits: try ModuleDecoder.limits(&s, memory: true)))
+            case 3: descriptor = .global(try ModuleDecoder.globalType(&s))
+            default: throw WasmError(.malformed, "malformed import kind", offset: at)
+            }
+            return Import(module: moduleName, name: name, descriptor: descriptor)
+        }
+        for imp in module.imports {
+            switch imp.descriptor {
+            case .function: module.importedFunctionCount += 1
+            case .table: module.importedTableCount += 1
+            case .memory: module.importedMemoryCount += 1
+            case .global: module.importedGlobalCount += 1
+            }
+        }
+    }
+
+    mutating func functionSection(_ s: inout ByteReader) throws(WasmError) -> Int {
+        module.functions = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try s.u32() }
+        return module.functions.count
+    }
+
+    mutating func globalSection(_ s: inout ByteReader) throws(WasmError) {
+        module.globals = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let type = try ModuleDecoder.globalType(&s)
+            return GlobalDef(type: type, initializer: try ModuleDecoder.constExpr(&s))
+        }
+    }
+
+    mutating func exportSection(_ s: inout ByteReader) throws(WasmError) {
+        module.exports = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let name = try ModuleDecoder.name(&s)
+            let at = s.offset
+            guard let kind = ExternalKind(rawValue: try s.byte()) else {
+                throw WasmError(.malformed, "malformed export kind", offset: at)
+            }
+            return Export(name: name, kind: kind, index: try s.u32())
+        }
+    }
+
+    /// A constant expression: one instruction, then `end`. Instructions that are well-formed
+    /// but not constant are reported as invalid, as the spec's validation does.
+    static func constExpr(_ s: inout ByteReader) throws(WasmError) -> ConstExpr {
+        var reader = InstructionReader(bytes: s.bytes, range: s.offset..<s.end)
+        let ins = try reader.next()
+        let expr: ConstExpr
+        switch ins.op {
+        case .i32Const: expr = .i32(UInt32(truncatingIfNeeded: ins.value))
+        case .i64Const: expr = .i64(ins.value)
+        case .f32Const: expr = .f32(UInt32(truncatingIfNeeded: ins.value))
+        case .f64Const: expr = .f64(ins.value)
+        case .v128Const: expr = .v128(ins.value, ins.valueHigh)
+        case .refNull: expr = .refNull(ins.types[0])
+        case .refFunc: expr = .refFunc(ins.index)
+        case .globalGet: expr = .globalGet(ins.index)
+        case .end: throw WasmError(.invalid, "type mismatch: constant expression is empty", offset: ins.offset)
+        default: throw WasmError(.invalid, "constant expression required", offset: ins.offset)
+        }
+        let endAt = reader.offset
+        let end = try reader.next()
+        guard end.op == .end else { throw WasmError(.invalid, "constant expression required", offset: endAt) }
+        _ = try s.bytes(reader.offset - s.offset)
+        return expr
+    }
+
+    mutating func elementSection(_ s: inout ByteReader) throws(WasmError) {
+        module.elements = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let at = s.offset
+            let flags = try s.u32()
+            guard flags <= 7 else { throw WasmError(.malformed, "malformed elements segment kind", offset: at) }
+            let passiveOrDeclarative = flags & 1 != 0
+            let explicitTable = flags & 2 != 0
+            let usesExpressions = flags & 4 != 0
+            let mode: ElementMode
+            if passiveOrDeclarative {
+                mode = explicitTable ? .declarative : .passive
+            } else {
+                let table = explicitTable ? try s.u32() : 0
+                mode = .active(table: table, offset: try ModuleDecoder.constExpr(&s))
+            }
+            var type = ValueType.funcref
+            if passiveOrDeclarative || explicitTable {
+                if usesExpressions {
+                    type = try s.referenceType()
+                } else {
+                    let kindAt = s.offset
+                    guard try s.byte() == 0x00 else { throw WasmError(.malformed, "malformed element kind", offset: kindAt) }
+                }
+            }
+            let count = Int(try s.u32())
+            guard count <= s.remaining else { throw WasmError(.malformed, "unexpected end", offset: s.offset) }
+            var items: [ConstExpr] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count {
+                items.append(usesExpressions ? try ModuleDecoder.constExpr(&s) : .refFunc(try s.u32()))
+            }
+            return ElementSegment(type: type, mode: mode, items: items)
+        }
+    }
+
+    mutating func codeSection(_ s: inout ByteReader, expected: Int) throws(WasmError) {
+        let count = Int(try s.u32())
+        guard count == expected else { throw malformed("function and code section have inconsistent lengths", at: s.offset) }
+        guard count <= s.remaining else { throw malformed("unexpected end", at: s.offset) }
+        module.codes.reserveCapacity(count)
+        for i in 0..<count {
+            let functionIndex = module.importedFunctionCount + i
+            let size = Int(try s.u32())
+            let start = s.offset
+            guard size <= s.remaining else {
+                throw WasmError(.malformed, "unexpected end of section or function", offset: start, functionIndex: functionIndex)
+            }
+            let range = try s.bytes(size)
+            var b = ByteReader(bytes: module.bytes, range: range)
+            do throws(WasmError) {
+                let groups = Int(try b.u32())
+                guard groups <= b.remaining else { throw WasmError(.malformed, "unexpected end", offset: b.offset) }
+                var locals: [LocalDecl] = []
+                var total = 0
+                for _ in 0..<groups {
+                    let n = try b.u32()
+                    total += Int(n)
+                    guard total <= ModuleDecoder.maxLocals else { throw WasmError(.malformed, "too many locals", offset: b.offset) }
+                    locals.append(LocalDecl(count: n, type: try b.valueType()))
+                }
+                let code = b.offset..<range.upperBound
+                try ModuleDecoder.checkInstructions(module, code)
+                module.codes.append(FunctionBody(locals: locals, localCount: total, code: code))
+            } catch {
+                var e = error
+                e.functionIndex = functionIndex
+                throw e
+            }
+        }
+    }
+
+    /// Reads every instruction once so malformed encodings are found at decode time, and
+    /// checks the body ends with the `end` that closes the function.
+    static func checkInstructions(_ module: Module, _ code: Range<Int>) throws(WasmError) {
+        var reader = InstructionReader(bytes: module.bytes, range: code)
+        var depth = 1
+        var last = Opcode.nop
+        while !reader.isAtEnd {
+            let ins = try reader.next()
+            last = ins.op
+            switch ins.op {
+            case .block, .loop, .if: depth += 1
+            case .end:
+                depth -= 1
+                if depth == 0 && !reader.isAtEnd {
+                    throw WasmError(.malformed, "section size mismatch", offset: reader.offset)
+                }
+            default: break
+            }
+        }
+        guard depth == 0, last == .end else { throw WasmError(.malformed, "unexpected end", offset: code.upperBound) }
+    }
+
+    mutating func dataSection(_ s: inout ByteReader) throws(WasmError) {
+        module.data = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+            let at = s.offset
+            let flags = try s.u32()
+            let mode: DataMode
+            switch flags {
+            case 0: mode = .active(memory: 0, offset: try ModuleDecoder.constExpr(&s))
+            case 1: mode = .passive
+            case 2:
+                let memory = try s.u32()
+                mode = .active(memory: memory, offset: try ModuleDecoder.constExpr(&s))
+            default: throw WasmError(.malformed, "malformed data segment kind", offset: at)
+            }
+            let length = Int(try s.u32())
+            return DataSegment(mode: mode, range: try s.bytes(length))
+        }
+    }
+}
+
+/// The `name` custom section: read leniently, since a broken one must not fail the module.
+enum NameSection {
+    static func parse(_ module: Module, _ range: Range<Int>) {
+        var s = ByteReader(bytes: module.bytes, range: range)
+        while !s.isAtEnd {
+            guard let id = try? s.byte(), let size = try? s.u32(), let sub = try? s.bytes(Int(size)) else { return }
+            var p = ByteReader(bytes: module.bytes, range: sub)
+            switch id {
+            case 0: module.moduleName = try? ModuleDecoder.name(&p)
+            case 1:
+                guard let count = try? p.u32() else { return }
+                for _ in 0..<count {
+                    guard let index = try? p.u32(), let name = try? ModuleDecoder.name(&p) else { return }
+                    module.functionNames[index] = name
+                }
+            default: break
+            }
+        }
     }
 }

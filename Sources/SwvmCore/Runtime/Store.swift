@@ -12,7 +12,10 @@ public struct StoreConfig: Sendable {
 }
 
 /// Owns everything instantiated in it (instances, functions, memories, tables, globals) and
-/// the execution state. A store is used by one thread at a time.
+/// the execution state; all of it is freed together with the store. The store must outlive
+/// the objects created in it (as in wasmtime and WasmKit): they refer back to it unowned, so a
+/// use after the store is gone stops with a fatal error instead of touching freed memory.
+/// A store is used by one thread at a time.
 public final class Store {
     public let config: StoreConfig
     let ctx: Ctx

@@ -1,3 +1,4 @@
+import Glibc
 @testable import SwvmCore
 
 /// Assembles Wasm binaries for tests, so engine tests need no external tools.
@@ -122,8 +123,29 @@ enum W {
     static func store(_ op: UInt8, offset: UInt32 = 0, align: UInt32 = 0) -> [UInt8] { [op] + u(UInt64(align)) + u(UInt64(offset)) }
 }
 
-/// Instantiates a built module with no imports.
-func instantiate(_ b: ModuleBuilder, store: Store = Store()) throws -> Instance {
+/// Stores must outlive what is created in them; tests that make a store per instance keep
+/// them here.
+nonisolated(unsafe) private var liveStores: [Store] = []
+private let liveStoresLock = TestLock()
+
+/// Instantiates a built module with no imports, in a fresh store kept alive for the test run.
+func instantiate(_ b: ModuleBuilder, store: Store? = nil) throws -> Instance {
+    let store = store ?? liveStoresLock.withLock { () -> Store in
+        let s = Store()
+        liveStores.append(s)
+        return s
+    }
     let module = try Module.load(b.build())
     return try Linker(store: store).instantiate(module)
+}
+
+/// A minimal lock (tests run in parallel; Foundation is not a dependency of the core).
+final class TestLock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
 }
