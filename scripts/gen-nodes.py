@@ -235,9 +235,52 @@ def gen_memory():
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)
 
+def gen_branches():
+    """Compare-and-branch: br_if / if whose condition is a compare of slot/const operands
+    (shapes ss, sc), or a plain slot or i32.eqz of a slot (shape s)."""
+    out = [HEADER]
+    conds = []
+    for name, t, res, expr, comm in BINARY:
+        if res != "bool":
+            continue
+        for kinds in ("ss", "sc"):
+            a = DEC[t].format(operand(kinds[0], "a"))
+            b = DEC[t].format(operand(kinds[1], "b"))
+            conds.append((f"{name}_{kinds}", f"let a = {a}\n    let b = {b}\n    let taken = {expr}"))
+    conds.append(("i32Eqz_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0"))
+    conds.append(("i64Eqz_s", "let taken = fp[n.pointee.a.int] == 0"))
+    conds.append(("nonzero_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0"))
+    for cname, body in conds:
+        # br_if: c = code
+        out.append(f"func brIf_{cname}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                   f"    {body}\n    return taken ? n.pointee.c.int : 0\n}}\n")
+        # if without else: c = then list, d = count
+        out.append(f"func ifThen_{cname}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                   f"    {body}\n    if !taken {{ return 0 }}\n"
+                   f"    let code = try runStatements(n.pointee.c, n.pointee.d, fp, c)\n"
+                   f"    return code == 0 ? 0 : code &- 1\n}}\n")
+        # if with else: c = then list, d = [then count, else list, else count]
+        out.append(f"func ifElse_{cname}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                   f"    {body}\n"
+                   f"    let r = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.d)).unsafelyUnwrapped\n"
+                   f"    let code = taken ? try runStatements(n.pointee.c, r[0], fp, c) : try runStatements(r[1], r[2], fp, c)\n"
+                   f"    return code == 0 ? 0 : code &- 1\n}}\n")
+    out.append("\n/// The fused branch nodes for a condition node's function, keyed by that function.\n")
+    out.append("func branchNodes(condition fn: UnsafeRawPointer) -> BranchNodes? {\n")
+    out.append("    switch fn {\n")
+    for cname, body in conds:
+        if cname.startswith("nonzero"):
+            continue
+        out.append(f"    case fnWord({cname} as ExprFn): return BranchNodes(brIf: brIf_{cname}, ifThen: ifThen_{cname}, ifElse: ifElse_{cname})\n")
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// Branch nodes on a plain i32 slot condition.\n")
+    out.append("let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, ifThen: ifThen_nonzero_s, ifElse: ifElse_nonzero_s)\n")
+    return "".join(out)
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for fname, text in (("NumericNodes.swift", gen_numeric()), ("MemoryNodes.swift", gen_memory())):
+    for fname, text in (("NumericNodes.swift", gen_numeric()), ("MemoryNodes.swift", gen_memory()),
+                        ("BranchNodes.swift", gen_branches())):
         with open(os.path.join(OUT, fname), "w") as f:
             f.write(text)
 

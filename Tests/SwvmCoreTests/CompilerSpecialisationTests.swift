@@ -177,3 +177,43 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         #expect(oob == .trap("out of bounds memory access"))
     }
 }
+
+@Test func fusedCompareAndBranchAgreesWithTheUnfusedPath() throws {
+    func isCompare(_ raw: UInt16) -> Bool { (raw >= 0x46 && raw <= 0x4F) || (raw >= 0x51 && raw <= 0x66) }
+    let compares = binaryOperators.filter { isCompare($0.0.rawValue) }
+    #expect(compares.count == 32)
+    let tests: [(Opcode, ValueType)] = compares.map { ($0.0, $0.1) } + [(.i32Eqz, .i32), (.i64Eqz, .i64)]
+    for (op, t) in tests {
+        let unary = op == .i32Eqz || op == .i64Eqz
+        var b = ModuleBuilder()
+        let xs = samples(t)
+        let pairs = xs.flatMap { x in xs.map { (x, $0) } }.enumerated().filter { $0.offset % 4 == 0 }.map(\.element)
+        for (_, y) in pairs {
+            let conds: [[UInt8]] = unary
+                ? [W.get(0), asExpr(W.get(0))]
+                : [W.get(0) + W.get(1), W.get(0) + W.const(t, bits: y), asExpr(W.get(0)) + W.get(1)]
+            for cond in conds {
+                let c = cond + opBytes(op)
+                // if/else, if without else, br_if: each yields 1 when the condition holds.
+                let ifElse: [UInt8] = c + W.if(.i32) + W.i32(1) + W.else + W.i32(0) + W.end
+                var ifThen: [UInt8] = c + W.if() + W.i32(1) + W.set(2)
+                ifThen += W.end + W.get(2)
+                var brIf: [UInt8] = W.block(.i32) + W.i32(1) + c
+                brIf += W.brIf(0) + W.drop + W.i32(0) + W.end
+                b.function("f\(b.functions.count)", [t, t], [.i32], ifElse)
+                b.function("f\(b.functions.count)", [t, t], [.i32], locals: [.i32], ifThen)
+                b.function("f\(b.functions.count)", [t, t], [.i32], brIf)
+            }
+        }
+        let inst = try instantiate(b)
+        let perPair = (unary ? 2 : 3) * 3
+        for (p, (x, y)) in pairs.enumerated() {
+            let args = [value(t, x), value(t, y)]
+            let reference = run(inst.function("f\(p * perPair + perPair - 1)")!, args)
+            for k in 0..<perPair {
+                let got = run(inst.function("f\(p * perPair + k)")!, args)
+                #expect(got == reference, "\(op) form \(k) on (\(x), \(y)): \(got) vs \(reference)")
+            }
+        }
+    }
+}

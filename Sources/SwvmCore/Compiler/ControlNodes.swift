@@ -153,3 +153,19 @@ func stackCheckNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     if swvm_frame_address() < c.pointee.nativeLimit { throw .callStackExhausted }
     return 0
 }
+
+/// br carrying one value: fp[a] = fp[b], then the code in c.
+func brMoveSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    fp[n.pointee.a.int] = fp[n.pointee.b.int]
+    return n.pointee.c.int
+}
+/// br carrying one constant: fp[a] = b, then the code in c.
+func brMoveConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    fp[n.pointee.a.int] = n.pointee.b
+    return n.pointee.c.int
+}
+/// br carrying one computed value: fp[a] = eval(b), then the code in c.
+func brMoveExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    fp[n.pointee.a.int] = try eval(n.pointee.b, fp, c)
+    return n.pointee.c.int
+}

@@ -18,7 +18,7 @@ struct ControlFrame {
     var results: Int
     var statements: [UInt64] = []
     var thenStatements: [UInt64] = []
-    var condition: NodeP?
+    var condition: Operand?
     /// The rest of the body cannot be reached (after br, return, unreachable...).
     var unreachable = false
     /// Values a branch to this label carries: a loop's parameters, otherwise its results.
@@ -140,8 +140,8 @@ final class FunctionCompiler {
         depths[h] = 0
     }
 
-    func flushExpressions() {
-        for h in stack.indices { if case .expr = stack[h] { materialize(h) } }
+    func flushExpressions(below height: Int? = nil) {
+        for h in 0..<(height ?? stack.count) { if case .expr = stack[h] { materialize(h) } }
     }
 
     func flushReads(ofLocal i: Int) {
@@ -427,8 +427,8 @@ final class FunctionCompiler {
 
     func enterLabel(_ ins: Instruction) {
         let (params, results) = blockSignature(ins.blockType)
-        var condition: NodeP?
-        if ins.op == .if { condition = expr(pop()) }
+        var condition: Operand?
+        if ins.op == .if { condition = pop() }
         spillAll()
         for h in (stack.count - params)..<stack.count { materialize(h) }
         let kind: ControlFrame.Kind = ins.op == .block ? .block : ins.op == .loop ? .loop : .ifThen
@@ -469,11 +469,20 @@ final class FunctionCompiler {
         switch frame.kind {
         case .block: n = node(blockNode, list, count)
         case .loop: n = node(loopNode, list, count)
-        case .ifThen: n = node(ifThenNode, list, count, word(frame.condition!))
+        case .ifThen:
+            if let (fused, a, b) = fusedBranch(frame.condition!) {
+                n = node(fused.ifThen, a, b, list, count)
+            } else {
+                n = node(ifThenNode, list, count, word(expr(frame.condition!)))
+            }
         case .ifElse:
             let (thenList, thenCount) = statementList(frame.thenStatements)
-            let elseRecord = arena.words([list, count])
-            n = node(ifNode, thenList, thenCount, word(frame.condition!), UInt64(pointer: elseRecord))
+            if let (fused, a, b) = fusedBranch(frame.condition!) {
+                n = node(fused.ifElse, a, b, thenList, UInt64(pointer: arena.words([thenCount, list, count])))
+            } else {
+                let elseRecord = arena.words([list, count])
+                n = node(ifNode, thenList, thenCount, word(expr(frame.condition!)), UInt64(pointer: elseRecord))
+            }
         case .function: preconditionFailure()
         }
         emit(n)
@@ -513,24 +522,51 @@ final class FunctionCompiler {
 
     func branch(depth: Int) {
         let (code, dst, arity) = branchTarget(depth)
-        flushExpressions()
         let first = stack.count - arity
-        for i in 0..<arity { store(stack[first + i], to: dst + i) }
-        emit(node(brNode, code))
+        if arity == 1 {
+            // One value (return x, br with a result): the move and the branch are one node.
+            flushExpressions(below: first)
+            switch stack[first] {
+            case .slot(let s) where s == dst: emit(node(brNode, code))
+            case .slot(let s): emit(node(brMoveSlotNode, UInt64(dst), UInt64(s), code))
+            case .const(let v): emit(node(brMoveConstNode, UInt64(dst), v, code))
+            case .expr(let e): emit(node(brMoveExprNode, UInt64(dst), word(e), code))
+            }
+        } else {
+            flushExpressions()
+            for i in 0..<arity { store(stack[first + i], to: dst + i) }
+            emit(node(brNode, code))
+        }
         markUnreachable()
     }
 
     func branchIf(depth: Int) {
         let (code, dst, arity) = branchTarget(depth)
-        let cond = expr(pop())
+        let condition = pop()
         flushExpressions()
         let first = stack.count - arity
         for h in first..<stack.count { materialize(h) }
         let src = slot(ofHeight: first)
         if arity == 0 || src == dst {
-            emit(node(brIfNode, word(cond), code))
+            if let (fused, a, b) = fusedBranch(condition) {
+                emit(node(fused.brIf, a, b, code))
+            } else {
+                emit(node(brIfNode, word(expr(condition)), code))
+            }
         } else {
-            emit(node(brIfMoveNode, word(cond), code, UInt64(src), UInt64(dst) | UInt64(arity) << 32))
+            emit(node(brIfMoveNode, word(expr(condition)), code, UInt64(src), UInt64(dst) | UInt64(arity) << 32))
+        }
+    }
+
+    /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
+    /// inside the branch node itself: the fused node reads the compare's operand words.
+    func fusedBranch(_ condition: Operand) -> (BranchNodes, UInt64, UInt64)? {
+        switch condition {
+        case .slot(let s): return (slotBranchNodes, UInt64(s), 0)
+        case .expr(let n):
+            guard let fused = branchNodes(condition: n.pointee.fn) else { return nil }
+            return (fused, n.pointee.a, n.pointee.b)
+        case .const: return nil
         }
     }
 

@@ -126,3 +126,6 @@ struct UnaryNodes {
 struct StoreNodes {
     var ss, sc, se, es, ec, ee: StmtFn
 }
+struct BranchNodes {
+    var brIf, ifThen, ifElse: StmtFn
+}
