@@ -1,13 +1,14 @@
 /// Resolves imports by module and field name and instantiates modules in a store.
 public final class Linker {
     public let store: Store
-    private var definitions: [String: [String: Extern]] = [:]
+    /// Keyed by the bytes of module and field names (see `Instance.export`).
+    private var definitions: [[UInt8]: [[UInt8]: Extern]] = [:]
 
     public init(store: Store) { self.store = store }
 
     /// Makes `extern` importable as `module`.`name`, replacing an earlier definition.
     public func define(module: String, name: String, _ extern: Extern) {
-        definitions[module, default: [:]][name] = extern
+        definitions[Array(module.utf8), default: [:]][Array(name.utf8)] = extern
     }
 
     /// Defines a host function. Each instance importing it gets its own binding, whose
@@ -25,7 +26,7 @@ public final class Linker {
         for (field, ext) in instance.exports { define(module: name, name: field, ext) }
     }
 
-    public func resolve(module: String, name: String) -> Extern? { definitions[module]?[name] }
+    public func resolve(module: String, name: String) -> Extern? { definitions[Array(module.utf8)]?[Array(name.utf8)] }
 
     /// Resolves the module's imports, checks their types and instantiates it.
     public func instantiate(_ module: Module) throws(WasmError) -> Instance {

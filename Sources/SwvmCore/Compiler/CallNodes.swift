@@ -39,7 +39,10 @@ func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 
     let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     guard i < table.pointee.size else { throw .undefinedElement }
     let word = table.pointee.elements[Int(i)]
-    guard word != 0 else { throw .uninitializedElement }
+    guard word != 0 else {
+        c.pointee.trapIndex = i
+        throw .uninitializedElement
+    }
     let rec = record(word)
     guard rec.pointee.typeID == n.pointee.b.int else { throw .indirectCallTypeMismatch }
     return try invoke(rec, fp + n.pointee.d.int, c)

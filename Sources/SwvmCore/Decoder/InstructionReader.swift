@@ -114,7 +114,10 @@ public struct InstructionReader {
     }
 
     mutating func memarg(_ ins: inout Instruction) throws(WasmError) {
+        let at = reader.offset
         ins.memAlign = try reader.u32()
+        // Wasm 2.0 has one memory: flags of 32 and above (3.0's memory-index bit) are malformed.
+        guard ins.memAlign < 32 else { throw WasmError(.malformed, "malformed memop flags", offset: at) }
         ins.memOffset = UInt64(try reader.u32())
     }
 

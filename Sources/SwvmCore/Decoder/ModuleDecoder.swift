@@ -304,6 +304,8 @@ struct ModuleDecoder {
             last = ins.op
             switch ins.op {
             case .block, .loop, .if: depth += 1
+            case .memoryInit where module.dataCount == nil, .dataDrop where module.dataCount == nil:
+                throw WasmError(.malformed, "data count section required", offset: ins.offset)
             case .end:
                 depth -= 1
                 if depth == 0 && !reader.isAtEnd {

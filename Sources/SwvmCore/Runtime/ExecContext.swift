@@ -13,4 +13,6 @@ struct ExecContext {
     /// Wasm call depth, bounded by `maxDepth` (a configurable limit independent of stacks).
     var depth: Int
     var maxDepth: Int
+    /// The element index of the last `uninitialized element` trap, for its message.
+    var trapIndex: UInt64 = 0
 }

@@ -124,6 +124,7 @@ extension Store {
             hostTrapMessage = nil
             return WasmError(.trap, m)
         }
+        if trap == .uninitializedElement { return WasmError(.trap, "\(trap) \(ctx.pointee.trapIndex)") }
         return WasmError(.trap, trap.description)
     }
 }

@@ -12,31 +12,34 @@ public final class Instance {
     var elementSegments: [[UInt64]?] = []
     /// Data segment byte ranges of `module.bytes`; empty once dropped.
     var dataSegments: [Range<Int>] = []
-    public private(set) var exports: [String: Extern] = [:]
-    /// Names of exports in declaration order.
-    public private(set) var exportNames: [String] = []
+    /// Exports by the bytes of their names: Wasm compares names byte for byte, while Swift's
+    /// String equality would merge canonically equivalent names ("\u{C5}" and "A\u{30A}").
+    private var exportsByName: [[UInt8]: Extern] = [:]
+    /// Exports in declaration order.
+    public private(set) var exports: [(name: String, extern: Extern)] = []
+    public var exportNames: [String] { exports.map(\.name) }
 
     init(module: Module, store: Store) {
         self.module = module
         self.store = store
     }
 
-    public func export(_ name: String) -> Extern? { exports[name] }
+    public func export(_ name: String) -> Extern? { exportsByName[Array(name.utf8)] }
 
     public func function(_ name: String) -> Function? {
-        if case .function(let f)? = exports[name] { return f }
+        if case .function(let f)? = export(name) { return f }
         return nil
     }
     public func memory(_ name: String) -> Memory? {
-        if case .memory(let m)? = exports[name] { return m }
+        if case .memory(let m)? = export(name) { return m }
         return nil
     }
     public func global(_ name: String) -> Global? {
-        if case .global(let g)? = exports[name] { return g }
+        if case .global(let g)? = export(name) { return g }
         return nil
     }
     public func table(_ name: String) -> Table? {
-        if case .table(let t)? = exports[name] { return t }
+        if case .table(let t)? = export(name) { return t }
         return nil
     }
 
@@ -89,8 +92,8 @@ public final class Instance {
             case .memory: ext = .memory(memories[Int(e.index)])
             case .global: ext = .global(globals[Int(e.index)])
             }
-            exports[e.name] = ext
-            exportNames.append(e.name)
+            exportsByName[Array(e.name.utf8)] = ext
+            exports.append((e.name, ext))
         }
         elementSegments = module.elements.map { seg in seg.items.map { evaluate($0).0 } }
         dataSegments = module.data.map(\.range)

@@ -1,0 +1,29 @@
+/// Memories, tables and globals created by the host (to define imports with a `Linker`).
+/// The store owns them like everything instantiated in it.
+extension Store {
+    public func makeMemory(_ type: MemoryType) throws(WasmError) -> Memory {
+        let m = try Memory(type: type)
+        retain(m)
+        return m
+    }
+
+    public func makeTable(_ type: TableType, initial: Value? = nil) throws(WasmError) -> Table {
+        let t = try Table(type: type, store: self)
+        if let initial {
+            let w = try t.word(for: initial)
+            t.state.pointee.elements.update(repeating: w, count: Int(t.size))
+        }
+        retain(t)
+        return t
+    }
+
+    public func makeGlobal(_ type: GlobalType, value: Value) throws(WasmError) -> Global {
+        guard value.type == type.valueType else {
+            throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)")
+        }
+        let (lo, hi) = value.slots
+        let g = Global(type: type, word: lo, high: hi)
+        retain(g)
+        return g
+    }
+}
