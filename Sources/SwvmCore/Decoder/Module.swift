@@ -22,6 +22,8 @@ public final class Module: @unchecked Sendable {
     /// Function names from the `name` custom section, by function index (imports included).
     public internal(set) var functionNames: [UInt32: String] = [:]
     public internal(set) var moduleName: String?
+    /// Offset of the first memory.init or data.drop in the code, if any.
+    var firstDataIndexUse: Int?
 
     // Index spaces: imports first, then definitions.
     public internal(set) var importedFunctionCount = 0

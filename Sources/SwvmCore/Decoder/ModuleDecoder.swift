@@ -33,6 +33,7 @@ struct ModuleDecoder {
         guard r.remaining >= 4 else { throw malformed("unexpected end", at: 4) }
         guard try r.fixed32() == 1 else { throw malformed("unknown binary version", at: 4) }
         var lastOrder = 0
+        var sawDataSection = false
         var functionCount: Int?
         while !r.isAtEnd {
             let idAt = r.offset
@@ -60,7 +61,9 @@ struct ModuleDecoder {
             case 9: try elementSection(&s)
             case 12: module.dataCount = try s.u32()
             case 10: try codeSection(&s, expected: functionCount ?? 0)
-            case 11: try dataSection(&s)
+            case 11:
+                try dataSection(&s)
+                sawDataSection = true
             default: throw malformed("malformed section id", at: idAt)
             }
             guard s.isAtEnd else { throw malformed("section size mismatch", at: s.offset) }
@@ -71,6 +74,11 @@ struct ModuleDecoder {
         }
         if let n = module.dataCount, Int(n) != module.data.count {
             throw malformed("data count and data section have inconsistent lengths")
+        }
+        // Code naming a data segment needs the data count section (code precedes data). With no
+        // data section either, the validator reports the unknown segment instead.
+        if let at = module.firstDataIndexUse, module.dataCount == nil, sawDataSection {
+            throw malformed("data count section required", at: at)
         }
         return module
     }
@@ -304,8 +312,8 @@ struct ModuleDecoder {
             last = ins.op
             switch ins.op {
             case .block, .loop, .if: depth += 1
-            case .memoryInit where module.dataCount == nil, .dataDrop where module.dataCount == nil:
-                throw WasmError(.malformed, "data count section required", offset: ins.offset)
+            case .memoryInit, .dataDrop:
+                if module.firstDataIndexUse == nil { module.firstDataIndexUse = ins.offset }
             case .end:
                 depth -= 1
                 if depth == 0 && !reader.isAtEnd {

@@ -1,0 +1,373 @@
+/// Type-checks one function body with the spec's validation algorithm (appendix "Validation
+/// Algorithm"): an operand stack of types, where `nil` is the unknown type of unreachable
+/// code, and a stack of control frames.
+struct FunctionValidator {
+    struct Control {
+        var opcode: Opcode
+        var params: [ValueType]
+        var results: [ValueType]
+        var height: Int
+        var unreachable = false
+        var labelTypes: [ValueType] { opcode == .loop ? params : results }
+    }
+
+    let module: Module
+    let context: ModuleContext
+    let functionIndex: Int
+    var locals: [ValueType]
+    var results: [ValueType]
+    var values: [ValueType?] = []
+    var controls: [Control] = []
+    var offset = 0
+
+    init(module: Module, context: ModuleContext, functionIndex: Int) throws(WasmError) {
+        self.module = module
+        self.context = context
+        self.functionIndex = functionIndex
+        let type = module.functionType(functionIndex)
+        let body = module.codes[functionIndex - module.importedFunctionCount]
+        locals = type.params
+        for decl in body.locals { locals += Array(repeating: decl.type, count: Int(decl.count)) }
+        results = type.results
+    }
+
+    func error(_ message: String) -> WasmError {
+        WasmError(.invalid, message, offset: offset, functionIndex: functionIndex)
+    }
+
+    // MARK: - The algorithm's stack operations
+
+    mutating func push(_ t: ValueType?) { values.append(t) }
+    mutating func push(_ ts: [ValueType]) { for t in ts { values.append(t) } }
+
+    mutating func pop() throws(WasmError) -> ValueType? {
+        let frame = controls[controls.count - 1]
+        if values.count == frame.height {
+            if frame.unreachable { return nil }
+            throw error("type mismatch: expected a value, found an empty stack")
+        }
+        return values.removeLast()
+    }
+
+    @discardableResult
+    mutating func pop(_ expected: ValueType?) throws(WasmError) -> ValueType? {
+        // Returns the actual type, which stays unknown in unreachable code (br_table relies on it).
+        let actual = try pop()
+        if let actual, let expected, actual != expected {
+            throw error("type mismatch: expected \(expected), found \(actual)")
+        }
+        return actual
+    }
+
+    mutating func pop(_ expected: [ValueType]) throws(WasmError) -> [ValueType?] {
+        var popped: [ValueType?] = []
+        for t in expected.reversed() { popped.append(try pop(t)) }
+        return popped.reversed()
+    }
+
+    mutating func pushControl(_ op: Opcode, _ params: [ValueType], _ results: [ValueType]) {
+        controls.append(Control(opcode: op, params: params, results: results, height: values.count))
+        push(params)
+    }
+
+    mutating func popControl() throws(WasmError) -> Control {
+        guard let frame = controls.last else { throw error("unexpected end") }
+        _ = try pop(frame.results)
+        if values.count != frame.height { throw error("type mismatch: values left on the stack at the end of a block") }
+        controls.removeLast()
+        return frame
+    }
+
+    mutating func markUnreachable() {
+        values.removeLast(values.count - controls[controls.count - 1].height)
+        controls[controls.count - 1].unreachable = true
+    }
+
+    func label(_ depth: UInt32) throws(WasmError) -> Control {
+        guard Int(depth) < controls.count else { throw error("unknown label \(depth)") }
+        return controls[controls.count - 1 - Int(depth)]
+    }
+
+    // MARK: - Context lookups
+
+    func blockType(_ bt: BlockType) throws(WasmError) -> ([ValueType], [ValueType]) {
+        switch bt {
+        case .empty: return ([], [])
+        case .value(let t): return ([], [t])
+        case .typeIndex(let i):
+            guard Int(i) < module.types.count else { throw error("unknown type \(i)") }
+            return (module.types[Int(i)].params, module.types[Int(i)].results)
+        }
+    }
+
+    func local(_ i: UInt32) throws(WasmError) -> ValueType {
+        guard Int(i) < locals.count else { throw error("unknown local \(i)") }
+        return locals[Int(i)]
+    }
+
+    func global(_ i: UInt32) throws(WasmError) -> GlobalType {
+        guard Int(i) < module.totalGlobalCount else { throw error("unknown global \(i)") }
+        return module.globalType(Int(i))
+    }
+
+    func table(_ i: UInt32) throws(WasmError) -> TableType {
+        guard Int(i) < module.totalTableCount else { throw error("unknown table \(i)") }
+        return module.tableType(Int(i))
+    }
+
+    func requireMemory() throws(WasmError) {
+        guard module.totalMemoryCount > 0 else { throw error("unknown memory 0") }
+    }
+
+    func function(_ i: UInt32) throws(WasmError) -> FuncType {
+        guard Int(i) < module.totalFunctionCount else { throw error("unknown function \(i)") }
+        return module.functionType(Int(i))
+    }
+
+    func elementSegment(_ i: UInt32) throws(WasmError) -> ElementSegment {
+        guard Int(i) < module.elements.count else { throw error("unknown elem segment \(i)") }
+        return module.elements[Int(i)]
+    }
+
+    func dataSegment(_ i: UInt32) throws(WasmError) {
+        let count = module.dataCount ?? UInt32(module.data.count)
+        guard i < count else { throw error("unknown data segment \(i)") }
+    }
+
+    // MARK: - Driver
+
+    mutating func validate() throws(WasmError) {
+        let body = module.codes[functionIndex - module.importedFunctionCount]
+        var reader = InstructionReader(module: module, body: body)
+        controls.append(Control(opcode: .block, params: [], results: results, height: 0))
+        while !reader.isAtEnd {
+            let ins = try reader.next()
+            offset = ins.offset
+            if controls.isEmpty { throw error("operators remaining after the end of the function") }
+            try check(ins)
+        }
+        if !controls.isEmpty { throw WasmError(.malformed, "unexpected end", offset: reader.offset, functionIndex: functionIndex) }
+    }
+
+    mutating func check(_ ins: Instruction) throws(WasmError) {
+        let op = ins.op
+        if let sig = op.numericSignature {
+            if op.immediate == .lane { try checkLane(op, ins.index) }
+            if op == .i8x16Shuffle {
+                for i in 0..<8 where (ins.value >> UInt64(8 * i)) & 0xFF >= 32 || (ins.valueHigh >> UInt64(8 * i)) & 0xFF >= 32 {
+                    throw error("invalid lane index")
+                }
+            }
+            _ = try pop(sig.params)
+            push(sig.result)
+            return
+        }
+        switch op {
+        case .unreachable: markUnreachable()
+        case .nop: break
+        case .block, .loop:
+            let (params, results) = try blockType(ins.blockType)
+            _ = try pop(params)
+            pushControl(op, params, results)
+        case .if:
+            let (params, results) = try blockType(ins.blockType)
+            try pop(.i32)
+            _ = try pop(params)
+            pushControl(op, params, results)
+        case .else:
+            let frame = try popControl()
+            guard frame.opcode == .if else { throw error("else without a matching if") }
+            pushControl(.else, frame.params, frame.results)
+        case .end:
+            let frame = try popControl()
+            if frame.opcode == .if && frame.params != frame.results {
+                throw error("type mismatch: if without else must leave its parameters as results")
+            }
+            push(frame.results)
+        case .br:
+            _ = try pop(try label(ins.index).labelTypes)
+            markUnreachable()
+        case .brIf:
+            try pop(.i32)
+            let types = try label(ins.index).labelTypes
+            _ = try pop(types)
+            push(types)
+        case .brTable:
+            try pop(.i32)
+            let arity = try label(ins.targets.last!).labelTypes.count
+            for target in ins.targets {
+                let types = try label(target).labelTypes
+                guard types.count == arity else { throw error("type mismatch: br_table targets have different arities") }
+                let popped = try pop(types)
+                for t in popped { push(t) }
+            }
+            _ = try pop(try label(ins.targets.last!).labelTypes)
+            markUnreachable()
+        case .return:
+            _ = try pop(results)
+            markUnreachable()
+        case .call:
+            let t = try function(ins.index)
+            _ = try pop(t.params)
+            push(t.results)
+        case .callIndirect:
+            let table = try table(ins.index2)
+            guard table.elementType == .funcref else { throw error("type mismatch: call_indirect through a table of \(table.elementType)") }
+            guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
+            let t = module.types[Int(ins.index)]
+            try pop(.i32)
+            _ = try pop(t.params)
+            push(t.results)
+        case .drop: _ = try pop()
+        case .select:
+            try pop(.i32)
+            let t1 = try pop(), t2 = try pop()
+            for t in [t1, t2] {
+                if let t, !(t.isNum || t == .v128) { throw error("type mismatch: select without types needs numeric operands") }
+            }
+            if let t1, let t2, t1 != t2 { throw error("type mismatch: select operands \(t2) and \(t1)") }
+            push(t1 ?? t2)
+        case .selectT:
+            guard ins.types.count == 1 else { throw error("invalid result arity") }
+            let t = ins.types[0]
+            try pop(.i32)
+            try pop(t)
+            try pop(t)
+            push(t)
+        case .localGet: push(try local(ins.index))
+        case .localSet: try pop(try local(ins.index))
+        case .localTee:
+            let t = try local(ins.index)
+            try pop(t)
+            push(t)
+        case .globalGet: push(try global(ins.index).valueType)
+        case .globalSet:
+            let g = try global(ins.index)
+            guard g.mutable else { throw error("global is immutable") }
+            try pop(g.valueType)
+        case .tableGet:
+            let t = try table(ins.index)
+            try pop(.i32)
+            push(t.elementType)
+        case .tableSet:
+            let t = try table(ins.index)
+            try pop(t.elementType)
+            try pop(.i32)
+        case .tableSize:
+            _ = try table(ins.index)
+            push(.i32)
+        case .tableGrow:
+            let t = try table(ins.index)
+            try pop(.i32)
+            try pop(t.elementType)
+            push(.i32)
+        case .tableFill:
+            let t = try table(ins.index)
+            try pop(.i32)
+            try pop(t.elementType)
+            try pop(.i32)
+        case .tableCopy:
+            let dst = try table(ins.index), src = try table(ins.index2)
+            guard dst.elementType == src.elementType else { throw error("type mismatch: table.copy between \(src.elementType) and \(dst.elementType)") }
+            _ = try pop([.i32, .i32, .i32])
+        case .tableInit:
+            let seg = try elementSegment(ins.index)
+            let t = try table(ins.index2)
+            guard seg.type == t.elementType else { throw error("type mismatch: table.init of \(seg.type) into \(t.elementType)") }
+            _ = try pop([.i32, .i32, .i32])
+        case .elemDrop: _ = try elementSegment(ins.index)
+        case .memorySize:
+            try requireMemory()
+            push(.i32)
+        case .memoryGrow:
+            try requireMemory()
+            try pop(.i32)
+            push(.i32)
+        case .memoryFill, .memoryCopy:
+            try requireMemory()
+            _ = try pop([.i32, .i32, .i32])
+        case .memoryInit:
+            try requireMemory()
+            try dataSegment(ins.index)
+            _ = try pop([.i32, .i32, .i32])
+        case .dataDrop: try dataSegment(ins.index)
+        case .i32Const: push(.i32)
+        case .i64Const: push(.i64)
+        case .f32Const: push(.f32)
+        case .f64Const: push(.f64)
+        case .v128Const: push(.v128)
+        case .refNull: push(ins.types[0])
+        case .refIsNull:
+            let t = try pop()
+            if let t, !t.isRef { throw error("type mismatch: ref.is_null of \(t)") }
+            push(.i32)
+        case .refFunc:
+            _ = try function(ins.index)
+            guard context.declaredFunctions.contains(ins.index) else { throw error("undeclared function reference \(ins.index)") }
+            push(.funcref)
+        default:
+            try checkMemoryAccess(ins)
+        }
+    }
+
+    func checkLane(_ op: Opcode, _ lane: UInt32) throws(WasmError) {
+        let lanes: UInt32
+        switch op {
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane: lanes = 16
+        case .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane: lanes = 8
+        case .i32x4ExtractLane, .i32x4ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane: lanes = 4
+        default: lanes = 2
+        }
+        guard lane < lanes else { throw error("invalid lane index") }
+    }
+
+    /// Loads and stores, scalar and SIMD: (operands, result, natural alignment exponent).
+    mutating func checkMemoryAccess(_ ins: Instruction) throws(WasmError) {
+        let access: (params: [ValueType], result: ValueType?, align: UInt32)
+        switch ins.op {
+        case .i32Load: access = ([.i32], .i32, 2)
+        case .i64Load: access = ([.i32], .i64, 3)
+        case .f32Load: access = ([.i32], .f32, 2)
+        case .f64Load: access = ([.i32], .f64, 3)
+        case .i32Load8S, .i32Load8U: access = ([.i32], .i32, 0)
+        case .i32Load16S, .i32Load16U: access = ([.i32], .i32, 1)
+        case .i64Load8S, .i64Load8U: access = ([.i32], .i64, 0)
+        case .i64Load16S, .i64Load16U: access = ([.i32], .i64, 1)
+        case .i64Load32S, .i64Load32U: access = ([.i32], .i64, 2)
+        case .i32Store: access = ([.i32, .i32], nil, 2)
+        case .i64Store: access = ([.i32, .i64], nil, 3)
+        case .f32Store: access = ([.i32, .f32], nil, 2)
+        case .f64Store: access = ([.i32, .f64], nil, 3)
+        case .i32Store8: access = ([.i32, .i32], nil, 0)
+        case .i32Store16: access = ([.i32, .i32], nil, 1)
+        case .i64Store8: access = ([.i32, .i64], nil, 0)
+        case .i64Store16: access = ([.i32, .i64], nil, 1)
+        case .i64Store32: access = ([.i32, .i64], nil, 2)
+        case .v128Load: access = ([.i32], .v128, 4)
+        case .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U:
+            access = ([.i32], .v128, 3)
+        case .v128Load8Splat: access = ([.i32], .v128, 0)
+        case .v128Load16Splat: access = ([.i32], .v128, 1)
+        case .v128Load32Splat, .v128Load32Zero: access = ([.i32], .v128, 2)
+        case .v128Load64Splat, .v128Load64Zero: access = ([.i32], .v128, 3)
+        case .v128Store: access = ([.i32, .v128], nil, 4)
+        case .v128Load8Lane: access = ([.i32, .v128], .v128, 0)
+        case .v128Load16Lane: access = ([.i32, .v128], .v128, 1)
+        case .v128Load32Lane: access = ([.i32, .v128], .v128, 2)
+        case .v128Load64Lane: access = ([.i32, .v128], .v128, 3)
+        case .v128Store8Lane: access = ([.i32, .v128], nil, 0)
+        case .v128Store16Lane: access = ([.i32, .v128], nil, 1)
+        case .v128Store32Lane: access = ([.i32, .v128], nil, 2)
+        case .v128Store64Lane: access = ([.i32, .v128], nil, 3)
+        default:
+            throw error("unsupported instruction \(ins.op.name)")
+        }
+        try requireMemory()
+        guard ins.memAlign <= access.align else { throw error("alignment must not be larger than natural") }
+        if ins.op.immediate == .memargLane {
+            guard ins.index < 16 >> access.align else { throw error("invalid lane index") }
+        }
+        _ = try pop(access.params)
+        if let r = access.result { push(r) }
+    }
+}
