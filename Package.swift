@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The engine is optimised as one module; the C ABI and the tools sit on top of it.
-let enginFlags: [SwiftSetting] = [
+let engineFlags: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"]),
 ]
 
@@ -19,8 +19,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(name: "CSwvmSupport"),
-        .target(name: "SwvmCore", dependencies: ["CSwvmSupport"], swiftSettings: enginFlags),
-        .target(name: "swvm", dependencies: ["SwvmCore", "CFFI", "CSwvmSupport"]),
+        .target(name: "SwvmCore", dependencies: ["CSwvmSupport"], swiftSettings: engineFlags),
+        // The Swift runtime is linked statically: libswvm.so then needs only system libraries
+        // (README, "Linking").
+        .target(name: "swvm", dependencies: ["SwvmCore", "CFFI", "CSwvmSupport"],
+                linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "swvm-cli", dependencies: ["SwvmCore"]),
         .executableTarget(name: "swvm-spectest", dependencies: ["SwvmCore"]),
         .testTarget(name: "SwvmCoreTests", dependencies: ["SwvmCore"]),

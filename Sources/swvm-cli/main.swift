@@ -1,2 +1,149 @@
+// swvm: the command-line runner. Installed as `swvm` by CMake (the SwiftPM product is
+// `swvm-cli` because SwiftPM product names must differ from the library's `swvm`).
+import Glibc
 import SwvmCore
-print("swvm")
+
+let usageText = """
+usage: swvm [run] [--invoke NAME] FILE.wasm [ARGS...]
+       swvm validate FILE.wasm
+       swvm --version | --help
+
+  run              Instantiate FILE.wasm and call an export (the default command).
+                   Without --invoke, calls `_start` (WASI programs need WASI support,
+                   which is not available yet).
+  --invoke NAME    Call the exported function NAME with ARGS, converted to its parameter
+                   types: i32/i64 as decimal (signed or unsigned) or 0x hex, f32/f64 as
+                   decimal, `nan`, `inf` or `-inf`. Results are printed one per line.
+  validate         Decode and validate FILE.wasm; print `ok` or the error.
+
+exit status: 0 on success, 1 when loading, linking or the call fails (traps included),
+2 for a usage error.
+"""
+
+func fail(_ message: String, status: Int32 = 1) -> Never {
+    fputs("swvm: \(message)\n", stderr)
+    exit(status)
+}
+
+func readFile(_ path: String) -> [UInt8] {
+    guard let f = fopen(path, "rb") else { fail("cannot open \(path): \(String(cString: strerror(errno)))") }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n > 0 { bytes += buffer[0..<n] }
+        if n < buffer.count { break }
+    }
+    if ferror(f) != 0 { fail("cannot read \(path)") }
+    return bytes
+}
+
+func parse(_ text: String, as type: ValueType, position: Int) -> Value {
+    func integer(bits: Int) -> UInt64? {
+        let lower = text.lowercased()
+        let negative = lower.hasPrefix("-")
+        let body = negative ? String(lower.dropFirst()) : lower
+        let magnitude: UInt64?
+        if body.hasPrefix("0x") { magnitude = UInt64(body.dropFirst(2), radix: 16) } else { magnitude = UInt64(body) }
+        guard let m = magnitude else { return nil }
+        let limit: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+        if negative {
+            guard m <= (UInt64(1) << UInt64(bits - 1)) else { return nil }
+            return (0 &- m) & limit
+        }
+        return m <= limit ? m : nil
+    }
+    func float() -> Double? {
+        switch text.lowercased() {
+        case "nan": return .nan
+        case "inf", "+inf", "infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return Double(text)
+        }
+    }
+    switch type {
+    case .i32: if let v = integer(bits: 32) { return .i32(UInt32(v)) }
+    case .i64: if let v = integer(bits: 64) { return .i64(v) }
+    case .f32: if let v = float() { return .float(Float(v)) }
+    case .f64: if let v = float() { return .double(v) }
+    default: fail("argument \(position + 1): \(type) parameters cannot be given on the command line", status: 2)
+    }
+    fail("argument \(position + 1): \"\(text)\" is not a valid \(type)", status: 2)
+}
+
+func show(_ v: Value) -> String {
+    switch v {
+    case .i32(let x): return String(Int32(bitPattern: x))
+    case .i64(let x): return String(Int64(bitPattern: x))
+    case .f32(let x): return String(Float(bitPattern: x))
+    case .f64(let x): return String(Double(bitPattern: x))
+    default: return v.description
+    }
+}
+
+func load(_ path: String) -> Module {
+    switch Result(catching: { () throws(WasmError) -> Module in try Module.load(readFile(path)) }) {
+    case .success(let m): return m
+    case .failure(let e): fail("\(path): \(e.kind): \(e)")
+    }
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+if args.isEmpty { fail("no command given\n\(usageText)", status: 2) }
+switch args.first {
+case "-h", "--help", "help":
+    print(usageText)
+    exit(0)
+case "--version", "version":
+    print("swvm 0.1.0")
+    exit(0)
+case "validate":
+    guard args.count == 2 else { fail("validate takes one file\n\(usageText)", status: 2) }
+    _ = load(args[1])
+    print("ok")
+    exit(0)
+case "run":
+    args.removeFirst()
+default:
+    break
+}
+
+var invoke: String?
+while let first = args.first, first.hasPrefix("--") {
+    args.removeFirst()
+    switch first {
+    case "--invoke":
+        guard !args.isEmpty else { fail("--invoke needs a function name", status: 2) }
+        invoke = args.removeFirst()
+    default:
+        fail("unknown option \(first)\n\(usageText)", status: 2)
+    }
+}
+guard let path = args.first else { fail("no module file given\n\(usageText)", status: 2) }
+let callArgs = Array(args.dropFirst())
+let module = load(path)
+let store = Store()
+let instance: Instance
+switch Result(catching: { () throws(WasmError) -> Instance in try Linker(store: store).instantiate(module) }) {
+case .success(let i): instance = i
+case .failure(let e): fail("\(path): \(e.kind): \(e)")
+}
+let name = invoke ?? "_start"
+guard let function = instance.function(name) else {
+    let names = instance.exports.compactMap { e -> String? in
+        if case .function = e.extern { return e.name } else { return nil }
+    }
+    fail("\(path) exports no function \"\(name)\"; it exports: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
+}
+let params = function.type.params
+guard callArgs.count == params.count else {
+    fail("\(name) takes \(params.count) argument(s) \(function.type), got \(callArgs.count)", status: 2)
+}
+let values = zip(callArgs, params).enumerated().map { parse($0.element.0, as: $0.element.1, position: $0.offset) }
+switch Result(catching: { () throws(WasmError) -> [Value] in try function.call(values) }) {
+case .success(let results):
+    for r in results { print(show(r)) }
+case .failure(let e):
+    fail("\(name): \(e.kind == .trap ? "trap: " : "")\(e.message)")
+}

@@ -168,7 +168,7 @@ final class FunctionCompiler {
         while !reader.isAtEnd {
             let ins: Instruction
             do { ins = try reader.next() } catch { throw .unsupported }  // validated: cannot happen
-            if let entry = try translate(ins) { return entry }
+            if let entry = try translate(ins, reader) { return entry }
         }
         throw .unsupported
     }
@@ -184,7 +184,7 @@ final class FunctionCompiler {
     }
 
     /// Translates one instruction; returns the entry node once the function's final `end` is seen.
-    func translate(_ ins: Instruction) throws(Trap) -> NodeP? {
+    func translate(_ ins: Instruction, _ reader: InstructionReader) throws(Trap) -> NodeP? {
         if control[control.count - 1].unreachable {
             switch ins.op {
             case .block, .loop, .if:
@@ -210,7 +210,7 @@ final class FunctionCompiler {
         case .br: branch(depth: Int(ins.index))
         case .return: branch(depth: control.count - 1)
         case .brIf: branchIf(depth: Int(ins.index))
-        case .brTable: branchTable(ins.targets)
+        case .brTable: branchTable(reader.targets(of: ins))
         case .call: call(Int(ins.index))
         case .callIndirect: callIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
         case .drop:

@@ -1,10 +1,13 @@
-/// One decoded instruction: the opcode and whichever immediates it has.
+/// One decoded instruction: the opcode and whichever immediates it has. Plain data (no
+/// arrays), so reading instructions costs no reference counting; br_table's target vector is
+/// decoded on demand with `InstructionReader.targets(of:)`.
 public struct Instruction {
     public var op: Opcode
     /// Byte offset of the opcode in `Module.bytes`.
     public var offset: Int
     /// First index immediate: local, global, function, type, label (br, br_if), table, element
-    /// or data segment; the lane of a SIMD lane instruction.
+    /// or data segment; the lane of a SIMD lane instruction; br_table's number of targets
+    /// (the default not counted); the length of select's type vector.
     public var index: UInt32 = 0
     /// Second index immediate: call_indirect's table, table.copy's source, table.init's table.
     public var index2: UInt32 = 0
@@ -17,10 +20,10 @@ public struct Instruction {
     /// v128 high half, shuffle lanes 8-15.
     public var valueHigh: UInt64 = 0
     public var blockType: BlockType = .empty
-    /// br_table: the label targets followed by the default target (last).
-    public var targets: [UInt32] = []
-    /// select t*: the type vector; ref.null: the one reference type.
-    public var types: [ValueType] = []
+    /// ref.null's type; select's type when its vector has one entry (the only valid length).
+    public var valueType: ValueType = .i32
+    /// br_table: offset in `Module.bytes` of its target vector.
+    public var vectorOffset: Int = 0
 
     public init(op: Opcode, offset: Int) {
         self.op = op
@@ -63,11 +66,9 @@ public struct InstructionReader {
         case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex:
             ins.index = try reader.u32()
         case .brTable:
-            let count = try reader.u32()
-            // Each target takes at least one byte: bound the count before allocating.
-            guard Int(count) < reader.remaining else { throw WasmError(.malformed, "unexpected end", offset: reader.offset) }
-            ins.targets.reserveCapacity(Int(count) + 1)
-            for _ in 0...count { ins.targets.append(try reader.u32()) }
+            ins.index = try reader.u32()
+            ins.vectorOffset = reader.offset
+            for _ in 0...ins.index { _ = try reader.u32() }
         case .callIndirect:
             ins.index = try reader.u32()
             ins.index2 = try reader.u32()
@@ -99,12 +100,24 @@ public struct InstructionReader {
             ins.valueHigh = try reader.fixed64()
         case .lane: ins.index = UInt32(try reader.byte())
         case .selectT:
-            let count = try reader.u32()
-            guard Int(count) <= reader.remaining else { throw WasmError(.malformed, "unexpected end", offset: reader.offset) }
-            for _ in 0..<count { ins.types.append(try reader.valueType()) }
-        case .refType: ins.types = [try reader.referenceType()]
+            ins.index = try reader.u32()
+            for i in 0..<ins.index {
+                let t = try reader.valueType()
+                if i == 0 { ins.valueType = t }
+            }
+        case .refType: ins.valueType = try reader.referenceType()
         }
         return ins
+    }
+
+    /// br_table's label targets, the default last.
+    public func targets(of ins: Instruction) -> [UInt32] {
+        var r = ByteReader(bytes: reader.bytes, range: ins.vectorOffset..<reader.end)
+        var out: [UInt32] = []
+        out.reserveCapacity(Int(ins.index) + 1)
+        // Read once already by next(), so these reads cannot fail.
+        for _ in 0...ins.index { out.append((try? r.u32()) ?? 0) }
+        return out
     }
 
     mutating func subopcode(_ at: Int) throws(WasmError) -> UInt32 {

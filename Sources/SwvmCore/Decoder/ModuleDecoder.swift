@@ -217,7 +217,7 @@ struct ModuleDecoder {
         case .f32Const: expr = .f32(UInt32(truncatingIfNeeded: ins.value))
         case .f64Const: expr = .f64(ins.value)
         case .v128Const: expr = .v128(ins.value, ins.valueHigh)
-        case .refNull: expr = .refNull(ins.types[0])
+        case .refNull: expr = .refNull(ins.valueType)
         case .refFunc: expr = .refFunc(ins.index)
         case .globalGet: expr = .globalGet(ins.index)
         case .end: throw WasmError(.invalid, "type mismatch: constant expression is empty", offset: ins.offset)

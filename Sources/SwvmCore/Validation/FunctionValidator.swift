@@ -59,7 +59,17 @@ struct FunctionValidator {
         return actual
     }
 
-    mutating func pop(_ expected: [ValueType]) throws(WasmError) -> [ValueType?] {
+    /// Pops the expected types (the last one first).
+    mutating func pop(_ expected: [ValueType]) throws(WasmError) {
+        var i = expected.count
+        while i > 0 {
+            i -= 1
+            try pop(expected[i])
+        }
+    }
+
+    /// Pops the expected types and returns what was actually there (unknown in unreachable code).
+    mutating func popActual(_ expected: [ValueType]) throws(WasmError) -> [ValueType?] {
         var popped: [ValueType?] = []
         for t in expected.reversed() { popped.append(try pop(t)) }
         return popped.reversed()
@@ -72,7 +82,7 @@ struct FunctionValidator {
 
     mutating func popControl() throws(WasmError) -> Control {
         guard let frame = controls.last else { throw error("unexpected end") }
-        _ = try pop(frame.results)
+        try pop(frame.results)
         if values.count != frame.height { throw error("type mismatch: values left on the stack at the end of a block") }
         controls.removeLast()
         return frame
@@ -144,12 +154,12 @@ struct FunctionValidator {
             let ins = try reader.next()
             offset = ins.offset
             if controls.isEmpty { throw error("operators remaining after the end of the function") }
-            try check(ins)
+            try check(ins, reader)
         }
         if !controls.isEmpty { throw WasmError(.malformed, "unexpected end", offset: reader.offset, functionIndex: functionIndex) }
     }
 
-    mutating func check(_ ins: Instruction) throws(WasmError) {
+    mutating func check(_ ins: Instruction, _ reader: InstructionReader) throws(WasmError) {
         let op = ins.op
         if let sig = op.numericSignature {
             if op.immediate == .lane { try checkLane(op, ins.index) }
@@ -158,7 +168,7 @@ struct FunctionValidator {
                     throw error("invalid lane index")
                 }
             }
-            _ = try pop(sig.params)
+            try pop(sig.params)
             push(sig.result)
             return
         }
@@ -167,12 +177,12 @@ struct FunctionValidator {
         case .nop: break
         case .block, .loop:
             let (params, results) = try blockType(ins.blockType)
-            _ = try pop(params)
+            try pop(params)
             pushControl(op, params, results)
         case .if:
             let (params, results) = try blockType(ins.blockType)
             try pop(.i32)
-            _ = try pop(params)
+            try pop(params)
             pushControl(op, params, results)
         case .else:
             let frame = try popControl()
@@ -185,30 +195,31 @@ struct FunctionValidator {
             }
             push(frame.results)
         case .br:
-            _ = try pop(try label(ins.index).labelTypes)
+            try pop(try label(ins.index).labelTypes)
             markUnreachable()
         case .brIf:
             try pop(.i32)
             let types = try label(ins.index).labelTypes
-            _ = try pop(types)
+            try pop(types)
             push(types)
         case .brTable:
             try pop(.i32)
-            let arity = try label(ins.targets.last!).labelTypes.count
-            for target in ins.targets {
+            let targets = reader.targets(of: ins)
+            let arity = try label(targets.last!).labelTypes.count
+            for target in targets {
                 let types = try label(target).labelTypes
                 guard types.count == arity else { throw error("type mismatch: br_table targets have different arities") }
-                let popped = try pop(types)
+                let popped = try popActual(types)
                 for t in popped { push(t) }
             }
-            _ = try pop(try label(ins.targets.last!).labelTypes)
+            try pop(try label(targets.last!).labelTypes)
             markUnreachable()
         case .return:
-            _ = try pop(results)
+            try pop(results)
             markUnreachable()
         case .call:
             let t = try function(ins.index)
-            _ = try pop(t.params)
+            try pop(t.params)
             push(t.results)
         case .callIndirect:
             let table = try table(ins.index2)
@@ -216,7 +227,7 @@ struct FunctionValidator {
             guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
             let t = module.types[Int(ins.index)]
             try pop(.i32)
-            _ = try pop(t.params)
+            try pop(t.params)
             push(t.results)
         case .drop: _ = try pop()
         case .select:
@@ -228,8 +239,8 @@ struct FunctionValidator {
             if let t1, let t2, t1 != t2 { throw error("type mismatch: select operands \(t2) and \(t1)") }
             push(t1 ?? t2)
         case .selectT:
-            guard ins.types.count == 1 else { throw error("invalid result arity") }
-            let t = ins.types[0]
+            guard ins.index == 1 else { throw error("invalid result arity") }
+            let t = ins.valueType
             try pop(.i32)
             try pop(t)
             try pop(t)
@@ -269,12 +280,12 @@ struct FunctionValidator {
         case .tableCopy:
             let dst = try table(ins.index), src = try table(ins.index2)
             guard dst.elementType == src.elementType else { throw error("type mismatch: table.copy between \(src.elementType) and \(dst.elementType)") }
-            _ = try pop([.i32, .i32, .i32])
+            try pop([.i32, .i32, .i32])
         case .tableInit:
             let seg = try elementSegment(ins.index)
             let t = try table(ins.index2)
             guard seg.type == t.elementType else { throw error("type mismatch: table.init of \(seg.type) into \(t.elementType)") }
-            _ = try pop([.i32, .i32, .i32])
+            try pop([.i32, .i32, .i32])
         case .elemDrop: _ = try elementSegment(ins.index)
         case .memorySize:
             try requireMemory()
@@ -285,18 +296,18 @@ struct FunctionValidator {
             push(.i32)
         case .memoryFill, .memoryCopy:
             try requireMemory()
-            _ = try pop([.i32, .i32, .i32])
+            try pop([.i32, .i32, .i32])
         case .memoryInit:
             try requireMemory()
             try dataSegment(ins.index)
-            _ = try pop([.i32, .i32, .i32])
+            try pop([.i32, .i32, .i32])
         case .dataDrop: try dataSegment(ins.index)
         case .i32Const: push(.i32)
         case .i64Const: push(.i64)
         case .f32Const: push(.f32)
         case .f64Const: push(.f64)
         case .v128Const: push(.v128)
-        case .refNull: push(ins.types[0])
+        case .refNull: push(ins.valueType)
         case .refIsNull:
             let t = try pop()
             if let t, !t.isRef { throw error("type mismatch: ref.is_null of \(t)") }
@@ -367,7 +378,7 @@ struct FunctionValidator {
         if ins.op.immediate == .memargLane {
             guard ins.index < 16 >> access.align else { throw error("invalid lane index") }
         }
-        _ = try pop(access.params)
+        try pop(access.params)
         if let r = access.result { push(r) }
     }
 }

