@@ -12,9 +12,10 @@
  *   keeps its instance), so freeing the engine before its instances is safe.
  * - Passing NULL where a handle or pointer is required returns an error of kind
  *   SWVM_ERROR_USAGE; it never crashes.
- * - Thread safety: an engine and everything created from it may be used by one thread at a
- *   time. Different engines may run on different threads concurrently. Modules are immutable
- *   and may be shared between threads once created.
+ * - Thread safety: an engine and everything created from it (instances, functions, memories,
+ *   globals, linkers) may be used by one thread at a time. Different engines may run on
+ *   different threads concurrently. Modules are immutable and may be shared between threads
+ *   and engines once created. Error objects may be read from any thread.
  */
 #ifndef SWVM_H
 #define SWVM_H
@@ -46,11 +47,12 @@ typedef enum swvm_valkind {
     SWVM_I64 = 1,
     SWVM_F32 = 2,
     SWVM_F64 = 3,
-    SWVM_FUNCREF = 4,   /* reserved for the full API */
-    SWVM_EXTERNREF = 5, /* reserved for the full API */
+    SWVM_FUNCREF = 4,
+    SWVM_EXTERNREF = 5,
 } swvm_valkind_t;
 
-/* A tagged Wasm value. `kind` is a swvm_valkind_t. */
+/* A tagged Wasm value. `kind` is a swvm_valkind_t. An externref travels as `ref` (NULL is
+   ref.null); a funcref is an opaque pointer. */
 typedef struct swvm_val {
     uint32_t kind;
     union {
@@ -146,6 +148,147 @@ swvm_error_t *swvm_func_call(const swvm_func_t *func, const swvm_val_t *args, si
 
 /* Frees a function handle. NULL is ignored. */
 void swvm_func_free(swvm_func_t *func);
+
+/* ---- Exports ----------------------------------------------------------------------------- */
+
+typedef enum swvm_extern_kind {
+    SWVM_EXTERN_FUNC = 0,
+    SWVM_EXTERN_TABLE = 1,
+    SWVM_EXTERN_MEMORY = 2,
+    SWVM_EXTERN_GLOBAL = 3,
+} swvm_extern_kind_t;
+
+/* Number of exports of the instance, in declaration order (0 for NULL). */
+size_t swvm_instance_export_count(const swvm_instance_t *instance);
+
+/* Name of export `index` (NUL-terminated UTF-8, owned by the instance handle and valid while it
+   lives), or NULL if out of range. */
+const char *swvm_instance_export_name(const swvm_instance_t *instance, size_t index);
+
+/* Kind of export `index`, or -1 if out of range. */
+int swvm_instance_export_kind(const swvm_instance_t *instance, size_t index);
+
+/* ---- Memories ---------------------------------------------------------------------------- */
+
+typedef struct swvm_memory swvm_memory_t;
+
+/* Looks up the exported memory `name`. *out receives a handle to free with swvm_memory_free().
+   Errors: SWVM_ERROR_USAGE if there is no memory export of that name. */
+swvm_error_t *swvm_instance_memory(const swvm_instance_t *instance, const char *name, swvm_memory_t **out);
+
+/* Creates a memory of `min_pages` 64 KiB pages, growable to `max_pages` (0xFFFFFFFF: no
+   maximum), to give to a linker. Errors: SWVM_ERROR_INVALID for min > max or more than 65536
+   pages, SWVM_ERROR_LIMIT if it cannot be reserved. */
+swvm_error_t *swvm_memory_new(swvm_engine_t *engine, uint32_t min_pages, uint32_t max_pages, swvm_memory_t **out);
+
+/* The memory's bytes. The address never changes, not even when the memory grows (swvm reserves
+   the maximum size up front); the size does. NULL for a NULL handle. */
+uint8_t *swvm_memory_data(const swvm_memory_t *memory);
+
+/* Current size in bytes (0 for NULL). */
+size_t swvm_memory_size(const swvm_memory_t *memory);
+
+/* Grows the memory by `delta_pages`; *old_pages (if not NULL) receives the previous page count.
+   Errors: SWVM_ERROR_LIMIT if the maximum would be exceeded (the memory is unchanged). */
+swvm_error_t *swvm_memory_grow(swvm_memory_t *memory, uint32_t delta_pages, uint32_t *old_pages);
+
+/* Frees a memory handle (the memory lives while an instance uses it). NULL is ignored. */
+void swvm_memory_free(swvm_memory_t *memory);
+
+/* ---- Globals ----------------------------------------------------------------------------- */
+
+typedef struct swvm_global swvm_global_t;
+
+/* Looks up the exported global `name`; free the handle with swvm_global_free(). */
+swvm_error_t *swvm_instance_global(const swvm_instance_t *instance, const char *name, swvm_global_t **out);
+
+/* Creates a global holding `*value` (its kind is the global's type), mutable if `mutable_` is
+   non-zero, to give to a linker. */
+swvm_error_t *swvm_global_new(swvm_engine_t *engine, const swvm_val_t *value, int mutable_, swvm_global_t **out);
+
+/* Reads the global's value into *out. */
+swvm_error_t *swvm_global_get(const swvm_global_t *global, swvm_val_t *out);
+
+/* Sets a mutable global. Errors: SWVM_ERROR_USAGE for an immutable global or a value of
+   another kind. */
+swvm_error_t *swvm_global_set(swvm_global_t *global, const swvm_val_t *value);
+
+/* Frees a global handle. NULL is ignored. */
+void swvm_global_free(swvm_global_t *global);
+
+/* ---- Host functions and the linker -------------------------------------------------------- */
+
+typedef struct swvm_linker swvm_linker_t;
+typedef struct swvm_caller swvm_caller_t;
+
+/* Creates a linker that instantiates modules in `engine`, resolving their imports from what
+   is defined in it. Free with swvm_linker_free(). */
+swvm_linker_t *swvm_linker_new(swvm_engine_t *engine);
+void swvm_linker_free(swvm_linker_t *linker);
+
+/* Flags for swvm_linker_define_func. */
+enum {
+    /* The C function receives a `swvm_caller_t *` as its first argument. */
+    SWVM_FUNC_WITH_CALLER = 1,
+};
+
+/* Defines the import `module`.`name` as the plain C function `fn`, with the Wasm signature
+   `signature`: result letters, then the parameter letters in parentheses. Letters: i = i32
+   (int32_t), I = i64 (int64_t), f = f32 (float), F = f64 (double), r = externref (void *).
+   Examples: "i(ii)" for int32_t add(int32_t, int32_t); "(I)" for void log(int64_t);
+   "F()" for double now(void). With several results the C function returns void and receives
+   one pointer per result after its parameters: "ii(i)" is void f(int32_t, int32_t *, int32_t *).
+   With SWVM_FUNC_WITH_CALLER the function gets a swvm_caller_t * first, through which it
+   reaches `user_data`, the calling instance's memory, and can trap.
+   swvm prepares the call interface (libffi ffi_prep_cif) here, once; each call is an ffi_call.
+   Errors: SWVM_ERROR_USAGE for a malformed signature or NULL arguments. */
+swvm_error_t *swvm_linker_define_func(swvm_linker_t *linker, const char *module, const char *name,
+                                      const char *signature, void (*fn)(void), void *user_data, int flags);
+
+/* The same with the signature as arrays of swvm_valkind_t. */
+swvm_error_t *swvm_linker_define_func_typed(swvm_linker_t *linker, const char *module, const char *name,
+                                            const swvm_valkind_t *params, size_t nparams,
+                                            const swvm_valkind_t *results, size_t nresults,
+                                            void (*fn)(void), void *user_data, int flags);
+
+/* Defines `module`.`name` as a memory or a global (the linker keeps its own reference). */
+swvm_error_t *swvm_linker_define_memory(swvm_linker_t *linker, const char *module, const char *name, const swvm_memory_t *memory);
+swvm_error_t *swvm_linker_define_global(swvm_linker_t *linker, const char *module, const char *name, const swvm_global_t *global);
+
+/* Makes every export of `instance` importable under the module name `name`. */
+swvm_error_t *swvm_linker_define_instance(swvm_linker_t *linker, const char *name, const swvm_instance_t *instance);
+
+/* Instantiates `module`, resolving its imports in the linker. Errors: SWVM_ERROR_LINK for an
+   unknown or mismatched import (the message names the import and both types),
+   SWVM_ERROR_TRAP if initialisation or the start function traps. */
+swvm_error_t *swvm_linker_instantiate(swvm_linker_t *linker, const swvm_module_t *module, swvm_instance_t **out);
+
+/* Inside a host function: the `user_data` given at definition. */
+void *swvm_caller_user_data(const swvm_caller_t *caller);
+
+/* Inside a host function: the calling instance's exported memory named "memory" (its bytes and,
+   in *size, its size), or NULL (and 0) if it has none. Valid until the host function returns
+   or calls back into Wasm. */
+uint8_t *swvm_caller_memory(const swvm_caller_t *caller, size_t *size);
+
+/* Inside a host function: makes the Wasm call trap with `message` once the host function
+   returns (its return value is then ignored). The caller of the Wasm function receives a
+   SWVM_ERROR_TRAP error with this message. */
+void swvm_caller_trap(swvm_caller_t *caller, const char *message);
+
+/* ---- Exports as native function pointers ------------------------------------------------- */
+
+/* Returns, in *out, a real C function pointer that calls the Wasm function: cast it to the C
+   type matching its signature (i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double)
+   and call it like any C function, e.g. int64_t (*fib)(int64_t). Functions with more than one
+   result are not supported (SWVM_ERROR_USAGE). The pointer is valid while `func` lives.
+   A trap cannot unwind through C frames: the pointer returns 0 and the trap's message is
+   available from swvm_last_trap() on the same thread until the next such call. */
+swvm_error_t *swvm_func_native(swvm_func_t *func, void (**out)(void));
+
+/* The message of the trap raised by the last call through a native function pointer on this
+   thread, or NULL if that call did not trap. Owned by swvm; valid until the next such call. */
+const char *swvm_last_trap(void);
 
 #ifdef __cplusplus
 }

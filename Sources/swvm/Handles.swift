@@ -18,19 +18,65 @@ final class ModuleHandle {
 final class InstanceHandle {
     let store: Store
     let instance: Instance
+    /// NUL-terminated export names, made on first use and owned by the handle.
+    private var names: [UnsafeMutablePointer<CChar>]?
+
     init(store: Store, instance: Instance) {
         self.store = store
         self.instance = instance
     }
+
+    func exportName(_ index: Int) -> UnsafePointer<CChar>? {
+        if names == nil { names = instance.exports.map { strdup($0.name)! } }
+        guard index >= 0, index < names!.count else { return nil }
+        return UnsafePointer(names![index])
+    }
+
+    deinit { names?.forEach { free($0) } }
 }
 
 final class FuncHandle {
     let store: Store
     let function: Function
+    /// The native function pointer handed out for this function, kept alive with the handle.
+    var native: NativeExport?
+
     init(store: Store, function: Function) {
         self.store = store
         self.function = function
     }
+}
+
+final class MemoryHandle {
+    let store: Store
+    let memory: Memory
+    init(store: Store, memory: Memory) {
+        self.store = store
+        self.memory = memory
+    }
+}
+
+final class GlobalHandle {
+    let store: Store
+    let global: Global
+    init(store: Store, global: Global) {
+        self.store = store
+        self.global = global
+    }
+}
+
+final class LinkerHandle {
+    let store: Store
+    let linker: Linker
+    init(store: Store) {
+        self.store = store
+        linker = Linker(store: store)
+    }
+}
+
+/// A NUL-terminated C string argument as a Swift string (its bytes kept as they are).
+func string(_ p: UnsafePointer<CChar>) -> String {
+    String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
 }
 
 final class ErrorHandle {
@@ -91,6 +137,9 @@ func value(_ v: swvm_val_t, expected: ValueType, position: Int) throws(WasmError
     case .f32: return .f32(v.of.f32.bitPattern)
     case .f64: return .f64(v.of.f64.bitPattern)
     case .externref: return .externref(v.of.ref.map { UInt64(UInt(bitPattern: $0)) })
+    case .funcref:
+        // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
+        return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
     default: throw WasmError(.usage, "argument \(position): \(expected) values are not supported by this API yet")
     }
 }
@@ -105,9 +154,9 @@ func cValue(_ v: Value) -> swvm_val_t {
     case .externref(let x):
         out.kind = SWVM_EXTERNREF.rawValue
         out.of.ref = x.flatMap { UnsafeMutableRawPointer(bitPattern: UInt($0)) }
-    case .funcref:
+    case .funcref(let f):
         out.kind = SWVM_FUNCREF.rawValue
-        out.of.ref = nil
+        out.of.ref = f.map { Unmanaged.passUnretained($0).toOpaque() }
     case .v128:
         out.kind = UInt32.max
     }

@@ -27,6 +27,131 @@ static const unsigned char module_bytes[] = {
     0x64, 0x64, 0x00, 0x00, 0x04, 0x69, 0x64, 0x36, 0x34, 0x00, 0x01, 0x0a, 0x0e, 0x02, 0x07, 0x00,
     0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x0b};
 
+static const unsigned char full_bytes[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x15, 0x04, 0x60, 0x01, 0x7f, 0x00, 0x60,
+    0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7e, 0x01, 0x7e, 0x60, 0x00, 0x02, 0x7f, 0x7f, 0x02,
+    0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00, 0x03, 0x04, 0x03, 0x01, 0x02, 0x03,
+    0x05, 0x04, 0x01, 0x01, 0x01, 0x01, 0x06, 0x06, 0x01, 0x7f, 0x00, 0x41, 0x03, 0x0b, 0x07, 0x1f,
+    0x05, 0x03, 0x61, 0x64, 0x64, 0x00, 0x01, 0x04, 0x69, 0x64, 0x36, 0x34, 0x00, 0x02, 0x04, 0x70,
+    0x61, 0x69, 0x72, 0x00, 0x03, 0x01, 0x67, 0x03, 0x00, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x0a,
+    0x15, 0x03, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x0b, 0x06,
+    0x00, 0x41, 0x01, 0x41, 0x02, 0x0b};
+
+/* (module (import "env" "f" (func (param i32))) add, id64, pair (two results), global g,
+   memory mem) — for the linker, export, memory, global and native-pointer error paths. */
+static void host_f(int32_t x) { (void)x; }
+
+static void full_api_errors(void) {
+    swvm_engine_t *engine = swvm_engine_new(), *other = swvm_engine_new();
+    swvm_module_t *module = NULL;
+    swvm_instance_t *instance = NULL;
+    swvm_linker_t *linker = NULL;
+    swvm_memory_t *memory = NULL, *foreign = NULL;
+    swvm_global_t *global = NULL;
+    swvm_func_t *pair = NULL, *add = NULL;
+    swvm_val_t v = {.kind = SWVM_I32, .of.i32 = 1}, bad = {.kind = 77};
+    void (*fp)(void) = NULL;
+    if (swvm_module_new(engine, full_bytes, sizeof full_bytes, &module)) { printf("FAIL load full module\n"); failures++; return; }
+
+    /* Linker */
+    if (swvm_linker_new(NULL) != NULL) { printf("FAIL linker_new(NULL)\n"); failures++; }
+    linker = swvm_linker_new(engine);
+    expect(swvm_linker_instantiate(linker, module, &instance), SWVM_ERROR_LINK, "linker_instantiate missing import");
+    expect(swvm_linker_define_func(NULL, "env", "f", "(i)", (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func NULL linker");
+    expect(swvm_linker_define_func(linker, NULL, "f", "(i)", (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func NULL module");
+    expect(swvm_linker_define_func(linker, "env", "f", NULL, (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func NULL signature");
+    expect(swvm_linker_define_func(linker, "env", "f", "(i)", NULL, NULL, 0), SWVM_ERROR_USAGE, "define_func NULL function");
+    expect(swvm_linker_define_func(linker, "env", "f", "(q)", (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func unknown letter");
+    expect(swvm_linker_define_func(linker, "env", "f", "i(i", (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func unbalanced");
+    expect(swvm_linker_define_func(linker, "env", "f", "(i)", (void (*)(void))host_f, NULL, 8), SWVM_ERROR_USAGE, "define_func unknown flag");
+    swvm_valkind_t kinds[] = {SWVM_I32, (swvm_valkind_t)42};
+    expect(swvm_linker_define_func_typed(linker, "env", "f", NULL, 1, NULL, 0, (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func_typed NULL params");
+    expect(swvm_linker_define_func_typed(linker, "env", "f", kinds, 2, NULL, 0, (void (*)(void))host_f, NULL, 0), SWVM_ERROR_USAGE, "define_func_typed unknown kind");
+    /* Mismatched signature: caught at instantiation, naming both types. */
+    if (swvm_linker_define_func(linker, "env", "f", "(I)", (void (*)(void))host_f, NULL, 0)) { printf("FAIL define\n"); failures++; }
+    expect(swvm_linker_instantiate(linker, module, &instance), SWVM_ERROR_LINK, "linker_instantiate mismatched signature");
+    if (swvm_linker_define_func_typed(linker, "env", "f", kinds, 1, NULL, 0, (void (*)(void))host_f, NULL, 0)) { printf("FAIL define\n"); failures++; }
+    expect(swvm_linker_instantiate(NULL, module, &instance), SWVM_ERROR_USAGE, "linker_instantiate NULL linker");
+    expect(swvm_linker_instantiate(linker, NULL, &instance), SWVM_ERROR_USAGE, "linker_instantiate NULL module");
+    expect(swvm_linker_instantiate(linker, module, NULL), SWVM_ERROR_USAGE, "linker_instantiate NULL out");
+    if (swvm_linker_instantiate(linker, module, &instance)) { printf("FAIL instantiate full module\n"); failures++; return; }
+    expect(swvm_linker_define_instance(NULL, "m", instance), SWVM_ERROR_USAGE, "define_instance NULL linker");
+    expect(swvm_linker_define_instance(linker, NULL, instance), SWVM_ERROR_USAGE, "define_instance NULL name");
+    expect(swvm_linker_define_instance(linker, "m", NULL), SWVM_ERROR_USAGE, "define_instance NULL instance");
+
+    /* Exports */
+    if (swvm_instance_export_count(NULL) != 0 || swvm_instance_export_name(NULL, 0) || swvm_instance_export_kind(NULL, 0) != -1
+        || swvm_instance_export_count(instance) != 5 || swvm_instance_export_kind(instance, 5) != -1) {
+        printf("FAIL export enumeration of bad input\n");
+        failures++;
+    }
+
+    /* Memories */
+    expect(swvm_instance_memory(NULL, "mem", &memory), SWVM_ERROR_USAGE, "instance_memory NULL instance");
+    expect(swvm_instance_memory(instance, NULL, &memory), SWVM_ERROR_USAGE, "instance_memory NULL name");
+    expect(swvm_instance_memory(instance, "mem", NULL), SWVM_ERROR_USAGE, "instance_memory NULL out");
+    expect(swvm_instance_memory(instance, "g", &memory), SWVM_ERROR_USAGE, "instance_memory of a global");
+    expect(swvm_memory_new(NULL, 1, 1, &memory), SWVM_ERROR_USAGE, "memory_new NULL engine");
+    expect(swvm_memory_new(engine, 2, 1, &memory), SWVM_ERROR_INVALID, "memory_new min > max");
+    expect(swvm_memory_new(engine, 70000, 0xFFFFFFFF, &memory), SWVM_ERROR_INVALID, "memory_new too large");
+    expect(swvm_memory_grow(NULL, 1, NULL), SWVM_ERROR_USAGE, "memory_grow NULL");
+    if (swvm_memory_data(NULL) || swvm_memory_size(NULL)) { printf("FAIL memory accessors of NULL\n"); failures++; }
+    if (!swvm_instance_memory(instance, "mem", &memory)) {
+        expect(swvm_memory_grow(memory, 1, NULL), SWVM_ERROR_LIMIT, "memory_grow past maximum");
+        if (swvm_memory_size(memory) != 65536) { printf("FAIL failed grow changed the size\n"); failures++; }
+    }
+    expect(swvm_linker_define_memory(linker, "m", "mem", NULL), SWVM_ERROR_USAGE, "define_memory NULL memory");
+    expect(swvm_linker_define_memory(NULL, "m", "mem", memory), SWVM_ERROR_USAGE, "define_memory NULL linker");
+    if (!swvm_memory_new(other, 1, 1, &foreign)) {
+        expect(swvm_linker_define_memory(linker, "m", "mem", foreign), SWVM_ERROR_USAGE, "define_memory of another engine");
+    }
+
+    /* Globals */
+    expect(swvm_instance_global(instance, "mem", &global), SWVM_ERROR_USAGE, "instance_global of a memory");
+    expect(swvm_global_new(NULL, &v, 0, &global), SWVM_ERROR_USAGE, "global_new NULL engine");
+    expect(swvm_global_new(engine, NULL, 0, &global), SWVM_ERROR_USAGE, "global_new NULL value");
+    expect(swvm_global_new(engine, &bad, 0, &global), SWVM_ERROR_USAGE, "global_new unknown kind");
+    expect(swvm_global_get(NULL, &v), SWVM_ERROR_USAGE, "global_get NULL");
+    expect(swvm_global_set(NULL, &v), SWVM_ERROR_USAGE, "global_set NULL");
+    if (!swvm_instance_global(instance, "g", &global)) {
+        expect(swvm_global_get(global, NULL), SWVM_ERROR_USAGE, "global_get NULL out");
+        expect(swvm_global_set(global, &v), SWVM_ERROR_USAGE, "global_set immutable");
+        swvm_global_free(global);
+    }
+    if (!swvm_global_new(engine, &v, 1, &global)) {
+        swvm_val_t wide = {.kind = SWVM_I64, .of.i64 = 5};
+        expect(swvm_global_set(global, &wide), SWVM_ERROR_USAGE, "global_set wrong kind");
+        expect(swvm_linker_define_global(linker, NULL, "g", global), SWVM_ERROR_USAGE, "define_global NULL module");
+        expect(swvm_linker_define_global(linker, "m", "g", NULL), SWVM_ERROR_USAGE, "define_global NULL global");
+        swvm_global_free(global);
+    }
+
+    /* Callers (outside a host function) */
+    size_t size = 7;
+    if (swvm_caller_user_data(NULL) || swvm_caller_memory(NULL, &size) || size != 0) { printf("FAIL caller accessors of NULL\n"); failures++; }
+    swvm_caller_trap(NULL, "ignored");
+
+    /* Native pointers */
+    expect(swvm_func_native(NULL, &fp), SWVM_ERROR_USAGE, "func_native NULL func");
+    if (!swvm_instance_func(instance, "pair", &pair)) {
+        expect(swvm_func_native(pair, &fp), SWVM_ERROR_USAGE, "func_native with two results");
+        swvm_func_free(pair);
+    }
+    if (!swvm_instance_func(instance, "add", &add)) {
+        expect(swvm_func_native(add, NULL), SWVM_ERROR_USAGE, "func_native NULL out");
+        swvm_func_free(add);
+    }
+    if (swvm_last_trap() != NULL) { printf("FAIL last_trap before any native call\n"); failures++; }
+
+    swvm_memory_free(foreign);
+    swvm_memory_free(memory);
+    swvm_instance_free(instance);
+    swvm_linker_free(linker);
+    swvm_module_free(module);
+    swvm_engine_free(other);
+    swvm_engine_free(engine);
+}
+
 int main(void) {
     swvm_engine_t *engine = swvm_engine_new();
     swvm_module_t *module = NULL;
@@ -101,6 +226,7 @@ int main(void) {
     /* NULL frees are ignored. */
     swvm_func_free(NULL); swvm_instance_free(NULL); swvm_module_free(NULL); swvm_engine_free(NULL); swvm_error_free(NULL);
 
+    full_api_errors();
     printf("%d passed, %d failed\n", failures ? 0 : 1, failures);
     return failures ? 1 : 0;
 }

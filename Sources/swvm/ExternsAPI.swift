@@ -1,0 +1,141 @@
+import CSwvmSupport
+import Glibc
+import SwvmCore
+
+// Exports, memories and globals (swvm.h: "Exports", "Memories", "Globals").
+
+@_cdecl("swvm_instance_export_count")
+public func swvm_instance_export_count(_ instance: OpaquePointer?) -> Int {
+    object(instance, as: InstanceHandle.self)?.instance.exports.count ?? 0
+}
+
+@_cdecl("swvm_instance_export_name")
+public func swvm_instance_export_name(_ instance: OpaquePointer?, _ index: Int) -> UnsafePointer<CChar>? {
+    object(instance, as: InstanceHandle.self)?.exportName(index)
+}
+
+@_cdecl("swvm_instance_export_kind")
+public func swvm_instance_export_kind(_ instance: OpaquePointer?, _ index: Int) -> Int32 {
+    guard let i = object(instance, as: InstanceHandle.self), index >= 0, index < i.instance.exports.count else { return -1 }
+    return Int32(i.instance.exports[index].extern.kind.rawValue)
+}
+
+/// Shared shape of the export lookups: check arguments, find the export, hand out a handle.
+private func lookup<T>(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                       _ what: String, _ find: (Instance, String) -> T?, _ wrap: (InstanceHandle, T) -> AnyObject) -> OpaquePointer? {
+    guard let i = object(instance, as: InstanceHandle.self) else { return usage("instance is NULL or not an instance") }
+    guard let name else { return usage("name is NULL") }
+    guard let out else { return usage("out is NULL") }
+    let field = string(name)
+    guard let found = find(i.instance, field) else { return usage("no exported \(what) \"\(field)\"") }
+    out.pointee = retained(wrap(i, found))
+    return nil
+}
+
+@_cdecl("swvm_instance_memory")
+public func swvm_instance_memory(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                 _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    lookup(instance, name, out, "memory", { $0.memory($1) }) { MemoryHandle(store: $0.store, memory: $1) }
+}
+
+@_cdecl("swvm_instance_global")
+public func swvm_instance_global(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                 _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    lookup(instance, name, out, "global", { $0.global($1) }) { GlobalHandle(store: $0.store, global: $1) }
+}
+
+@_cdecl("swvm_memory_new")
+public func swvm_memory_new(_ engine: OpaquePointer?, _ minPages: UInt32, _ maxPages: UInt32,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    guard let e = object(engine, as: EngineHandle.self) else { return usage("swvm_memory_new: engine is NULL or not an engine") }
+    guard let out else { return usage("swvm_memory_new: out is NULL") }
+    let max: UInt32? = maxPages == UInt32.max ? nil : maxPages
+    if let max, minPages > max { return errorHandle(WasmError(.invalid, "memory minimum \(minPages) is greater than its maximum \(max)")) }
+    if minPages > 65536 || (max ?? 0) > 65536 { return errorHandle(WasmError(.invalid, "memory size must be at most 65536 pages (4GiB)")) }
+    switch Result(catching: { () throws(WasmError) -> Memory in try e.store.makeMemory(MemoryType(limits: Limits(min: minPages, max: max))) }) {
+    case .success(let m):
+        out.pointee = retained(MemoryHandle(store: e.store, memory: m))
+        return nil
+    case .failure(let err): return errorHandle(err)
+    }
+}
+
+@_cdecl("swvm_memory_data")
+public func swvm_memory_data(_ memory: OpaquePointer?) -> UnsafeMutablePointer<UInt8>? {
+    object(memory, as: MemoryHandle.self)?.memory.baseAddress.assumingMemoryBound(to: UInt8.self)
+}
+
+@_cdecl("swvm_memory_size")
+public func swvm_memory_size(_ memory: OpaquePointer?) -> Int {
+    object(memory, as: MemoryHandle.self)?.memory.byteCount ?? 0
+}
+
+@_cdecl("swvm_memory_grow")
+public func swvm_memory_grow(_ memory: OpaquePointer?, _ delta: UInt32, _ oldPages: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
+    guard let m = object(memory, as: MemoryHandle.self) else { return usage("swvm_memory_grow: memory is NULL or not a memory") }
+    guard let old = m.memory.grow(by: UInt64(delta)) else {
+        return errorHandle(WasmError(.limit, "memory of \(m.memory.pageCount) pages cannot grow by \(delta) (maximum \(m.memory.type.limits.max.map(String.init) ?? "65536"))"))
+    }
+    oldPages?.pointee = UInt32(old)
+    return nil
+}
+
+@_cdecl("swvm_memory_free")
+public func swvm_memory_free(_ memory: OpaquePointer?) { release(memory) }
+
+@_cdecl("swvm_global_new")
+public func swvm_global_new(_ engine: OpaquePointer?, _ value: UnsafePointer<swvm_val_t>?, _ mutable: Int32,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    guard let e = object(engine, as: EngineHandle.self) else { return usage("swvm_global_new: engine is NULL or not an engine") }
+    guard let value, let out else { return usage("swvm_global_new: value and out must not be NULL") }
+    guard let t = valueType(kind: value.pointee.kind) else { return usage("swvm_global_new: unknown value kind \(value.pointee.kind)") }
+    let result = Result { () throws(WasmError) -> Global in
+        let v = try convert(value.pointee, t)
+        return try e.store.makeGlobal(GlobalType(valueType: t, mutable: mutable != 0), value: v)
+    }
+    switch result {
+    case .success(let g):
+        out.pointee = retained(GlobalHandle(store: e.store, global: g))
+        return nil
+    case .failure(let err): return errorHandle(err)
+    }
+}
+
+@_cdecl("swvm_global_get")
+public func swvm_global_get(_ global: OpaquePointer?, _ out: UnsafeMutablePointer<swvm_val_t>?) -> OpaquePointer? {
+    guard let g = object(global, as: GlobalHandle.self) else { return usage("swvm_global_get: global is NULL or not a global") }
+    guard let out else { return usage("swvm_global_get: out is NULL") }
+    out.pointee = cValue(g.global.value)
+    return nil
+}
+
+@_cdecl("swvm_global_set")
+public func swvm_global_set(_ global: OpaquePointer?, _ value: UnsafePointer<swvm_val_t>?) -> OpaquePointer? {
+    guard let g = object(global, as: GlobalHandle.self) else { return usage("swvm_global_set: global is NULL or not a global") }
+    guard let value else { return usage("swvm_global_set: value is NULL") }
+    let t = g.global.type.valueType
+    switch Result(catching: { () throws(WasmError) in try g.global.set(try convert(value.pointee, t)) }) {
+    case .success: return nil
+    case .failure(let err): return errorHandle(err)
+    }
+}
+
+@_cdecl("swvm_global_free")
+public func swvm_global_free(_ global: OpaquePointer?) { release(global) }
+
+func valueType(kind: UInt32) -> ValueType? {
+    switch kind {
+    case SWVM_I32.rawValue: return .i32
+    case SWVM_I64.rawValue: return .i64
+    case SWVM_F32.rawValue: return .f32
+    case SWVM_F64.rawValue: return .f64
+    case SWVM_FUNCREF.rawValue: return .funcref
+    case SWVM_EXTERNREF.rawValue: return .externref
+    default: return nil
+    }
+}
+
+/// A C value as a Wasm value of type `t` (its kind must match).
+func convert(_ v: swvm_val_t, _ t: ValueType) throws(WasmError) -> Value {
+    try value(v, expected: t, position: 0)
+}

@@ -1,0 +1,229 @@
+import CFFI
+import CSwvmSupport
+import Glibc
+import SwvmCore
+
+// libffi in both directions: plain C functions called as Wasm imports (ffi_call through a call
+// interface prepared once at definition), and Wasm exports handed to C as real function
+// pointers (ffi closures). Values cross as 64-bit slots: an i32 or f32 sits in the low bytes,
+// which is where libffi reads and writes it on this little-endian target.
+
+/// Parses a compact signature: result letters, then parameter letters in parentheses
+/// ("i(ii)"). Letters: i i32, I i64, f f32, F f64, r externref.
+func parseSignature(_ text: String) throws(WasmError) -> FuncType {
+    func kind(_ c: Character) throws(WasmError) -> ValueType {
+        switch c {
+        case "i": return .i32
+        case "I": return .i64
+        case "f": return .f32
+        case "F": return .f64
+        case "r": return .externref
+        default: throw WasmError(.usage, "signature \"\(text)\": unknown type letter '\(c)' (use i, I, f, F, r)")
+        }
+    }
+    guard let open = text.firstIndex(of: "("), text.last == ")",
+          text.firstIndex(of: ")") == text.index(before: text.endIndex)
+    else { throw WasmError(.usage, "signature \"\(text)\" must look like \"i(ii)\": results, then (parameters)") }
+    var results: [ValueType] = []
+    for c in text[..<open] where c != "v" { results.append(try kind(c)) }
+    var params: [ValueType] = []
+    for c in text[text.index(after: open)..<text.index(before: text.endIndex)] { params.append(try kind(c)) }
+    return FuncType(params: params, results: results)
+}
+
+func ffiType(_ t: ValueType) -> UnsafeMutablePointer<ffi_type> {
+    switch t {
+    case .i32: return swvm_ffi_type_sint32()!
+    case .i64: return swvm_ffi_type_sint64()!
+    case .f32: return swvm_ffi_type_float()!
+    case .f64: return swvm_ffi_type_double()!
+    default: return swvm_ffi_type_pointer()!
+    }
+}
+
+/// A prepared call interface and the type array it points into.
+final class CallInterface {
+    let cif = UnsafeMutablePointer<ffi_cif>.allocate(capacity: 1)
+    let types: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>
+    let count: Int
+
+    init(arguments: [UnsafeMutablePointer<ffi_type>], result: UnsafeMutablePointer<ffi_type>) throws(WasmError) {
+        count = arguments.count
+        types = .allocate(capacity: max(1, count))
+        for (i, t) in arguments.enumerated() { types[i] = t }
+        guard ffi_prep_cif(cif, FFI_DEFAULT_ABI, UInt32(count), result, types) == FFI_OK else {
+            throw WasmError(.usage, "libffi cannot prepare a call interface for this signature")
+        }
+    }
+
+    deinit {
+        types.deallocate()
+        cif.deallocate()
+    }
+}
+
+/// What a host function sees of its call through its `swvm_caller_t *`.
+struct CallerState {
+    var instance: Instance?
+    var userData: UnsafeMutableRawPointer?
+    var trapMessage: String?
+}
+
+/// A C function defined as a Wasm import.
+final class HostFunctionFFI {
+    let type: FuncType
+    let function: @convention(c) () -> Void
+    let userData: UnsafeMutableRawPointer?
+    let withCaller: Bool
+    let interface: CallInterface
+
+    init(type: FuncType, function: @escaping @convention(c) () -> Void, userData: UnsafeMutableRawPointer?, withCaller: Bool) throws(WasmError) {
+        for t in type.params + type.results where t == .v128 || t == .funcref {
+            throw WasmError(.usage, "host functions take i32, i64, f32, f64 and externref values, not \(t)")
+        }
+        self.type = type
+        self.function = function
+        self.userData = userData
+        self.withCaller = withCaller
+        var arguments: [UnsafeMutablePointer<ffi_type>] = withCaller ? [swvm_ffi_type_pointer()!] : []
+        arguments += type.params.map(ffiType)
+        let multi = type.results.count > 1
+        if multi { arguments += type.results.map { _ in swvm_ffi_type_pointer()! } }
+        let result = type.results.count == 1 ? ffiType(type.results[0]) : swvm_ffi_type_void()!
+        interface = try CallInterface(arguments: arguments, result: result)
+    }
+
+    /// Calls the C function with Wasm values; a trap requested through the caller handle
+    /// becomes a thrown error once the C function has returned.
+    func call(_ caller: Caller, _ args: [Value]) throws -> [Value] {
+        let n = interface.count
+        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, n))
+        let values = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(1, n))
+        let results = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, type.results.count))
+        defer {
+            slots.deallocate()
+            values.deallocate()
+            results.deallocate()
+        }
+        results.initialize(repeating: 0, count: max(1, type.results.count))
+        var state = CallerState(instance: caller.instance, userData: userData, trapMessage: nil)
+        withUnsafeMutablePointer(to: &state) { statePointer in
+            var k = 0
+            if withCaller {
+                slots[k] = UInt64(UInt(bitPattern: statePointer))
+                k += 1
+            }
+            for a in args {
+                slots[k] = a.cSlot
+                k += 1
+            }
+            if type.results.count > 1 {
+                for j in 0..<type.results.count {
+                    slots[k] = UInt64(UInt(bitPattern: results + j))
+                    k += 1
+                }
+            }
+            for i in 0..<n { values[i] = UnsafeMutableRawPointer(slots + i) }
+            ffi_call(interface.cif, function, UnsafeMutableRawPointer(results), values)
+        }
+        if let message = state.trapMessage { throw WasmError(.trap, message) }
+        return type.results.enumerated().map { Value.fromCSlot(results[$0.offset], $0.element) }
+    }
+}
+
+extension Value {
+    /// The value as libffi reads it from a 64-bit slot.
+    var cSlot: UInt64 {
+        switch self {
+        case .i32(let v): return UInt64(v)
+        case .i64(let v): return v
+        case .f32(let v): return UInt64(v)
+        case .f64(let v): return v
+        case .externref(let e): return e ?? 0
+        case .funcref, .v128: return 0
+        }
+    }
+
+    static func fromCSlot(_ w: UInt64, _ t: ValueType) -> Value {
+        switch t {
+        case .i32: return .i32(UInt32(truncatingIfNeeded: w))
+        case .i64: return .i64(w)
+        case .f32: return .f32(UInt32(truncatingIfNeeded: w))
+        case .f64: return .f64(w)
+        case .externref: return .externref(w == 0 ? nil : w)
+        default: return .funcref(nil)
+        }
+    }
+}
+
+/// A Wasm export as a real C function pointer: an ffi closure whose handler converts the C
+/// arguments, calls the function, and reports a trap through swvm_last_trap().
+final class NativeExport {
+    let function: Function
+    let interface: CallInterface
+    let closure: UnsafeMutablePointer<ffi_closure>
+    let code: UnsafeMutableRawPointer
+
+    init(_ function: Function) throws(WasmError) {
+        let t = function.type
+        guard t.results.count <= 1 else {
+            throw WasmError(.usage, "functions with \(t.results.count) results cannot be native function pointers")
+        }
+        for v in t.params + t.results where v == .v128 || v == .funcref {
+            throw WasmError(.usage, "native function pointers take i32, i64, f32, f64 and externref values, not \(v)")
+        }
+        self.function = function
+        interface = try CallInterface(arguments: t.params.map(ffiType),
+                                      result: t.results.first.map(ffiType) ?? swvm_ffi_type_void()!)
+        var codeAddress: UnsafeMutableRawPointer?
+        guard let raw = ffi_closure_alloc(MemoryLayout<ffi_closure>.stride, &codeAddress), let codeAddress else {
+            throw WasmError(.limit, "libffi cannot allocate a closure")
+        }
+        closure = raw.bindMemory(to: ffi_closure.self, capacity: 1)
+        code = codeAddress
+        let status = ffi_prep_closure_loc(closure, interface.cif, nativeExportHandler,
+                                          Unmanaged.passUnretained(self).toOpaque(), code)
+        guard status == FFI_OK else {
+            ffi_closure_free(raw)
+            throw WasmError(.limit, "libffi cannot prepare a closure")
+        }
+    }
+
+    deinit { ffi_closure_free(UnsafeMutableRawPointer(closure)) }
+}
+
+private func nativeExportHandler(_ cif: UnsafeMutablePointer<ffi_cif>?, _ ret: UnsafeMutableRawPointer?,
+                                 _ args: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ userData: UnsafeMutableRawPointer?) {
+    let export = Unmanaged<NativeExport>.fromOpaque(userData!).takeUnretainedValue()
+    let type = export.function.type
+    var values: [Value] = []
+    for (i, t) in type.params.enumerated() {
+        let p = args![i]!
+        switch t {
+        case .i32: values.append(.i32(p.load(as: UInt32.self)))
+        case .i64: values.append(.i64(p.load(as: UInt64.self)))
+        case .f32: values.append(.f32(p.load(as: UInt32.self)))
+        case .f64: values.append(.f64(p.load(as: UInt64.self)))
+        default:
+            let r = p.load(as: UInt.self)
+            values.append(.externref(r == 0 ? nil : UInt64(r)))
+        }
+    }
+    var result: Value?
+    switch Result(catching: { () throws(WasmError) -> [Value] in try export.function.call(values) }) {
+    case .success(let r):
+        swvm_tls_set_last_trap(nil)
+        result = r.first
+    case .failure(let e):
+        swvm_tls_set_last_trap(strdup(e.message))
+    }
+    guard let t = type.results.first, let ret else { return }
+    // Integral results narrower than a word are returned as a full ffi_arg.
+    switch t {
+    case .i32: ret.storeBytes(of: Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: result?.cSlot ?? 0))), as: Int64.self)
+    case .i64: ret.storeBytes(of: result?.cSlot ?? 0, as: UInt64.self)
+    case .f32: ret.storeBytes(of: UInt32(truncatingIfNeeded: result?.cSlot ?? 0), as: UInt32.self)
+    case .f64: ret.storeBytes(of: result?.cSlot ?? 0, as: UInt64.self)
+    default: ret.storeBytes(of: UInt(truncatingIfNeeded: result?.cSlot ?? 0), as: UInt.self)
+    }
+}

@@ -1,0 +1,17 @@
+;; Imports Python callbacks; used by test_swvm.py.
+(module
+  (import "env" "add" (func $add (param i32 i32) (result i32)))
+  (import "env" "log" (func $log (param i32 i32)))
+  (import "env" "fail" (func $fail (param i32) (result i32)))
+  (import "env" "half" (func $half (param f64) (result f64)))
+  (memory (export "memory") 1 3)
+  (global (export "counter") (mut i64) (i64.const 5))
+  (data (i32.const 8) "python")
+  (func (export "add3") (param i32 i32 i32) (result i32)
+    (call $add (call $add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "greet") (call $log (i32.const 8) (i32.const 6)))
+  (func (export "try_fail") (param i32) (result i32) (call $fail (local.get 0)))
+  (func (export "quarter") (param f64) (result f64) (call $half (call $half (local.get 0))))
+  (func (export "bump") (result i64)
+    (global.set 0 (i64.add (global.get 0) (i64.const 1)))
+    (global.get 0)))

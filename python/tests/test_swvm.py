@@ -1,0 +1,107 @@
+"""Tests of the pure-Python swvm wrapper against the real libswvm.so (set SWVM_LIBRARY)."""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import swvm  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLES = os.path.join(HERE, "..", "..", "c-examples")
+
+
+def load(path):
+    with open(path, "rb") as f:
+        return swvm.Module(f.read())
+
+
+def callbacks_instance(log=None):
+    log = [] if log is None else log
+
+    def record(caller, ptr, length):
+        log.append(bytes(caller.memory()[ptr:ptr + length]).decode())
+
+    def fail(x):
+        if x < 0:
+            raise ValueError("negative")
+        return x * 10
+
+    imports = {"env": {
+        "add": swvm.Func("i(ii)", lambda a, b: a + b),
+        "log": swvm.Func("(ii)", record, with_caller=True),
+        "fail": swvm.Func("i(i)", fail),
+        "half": swvm.Func("F(F)", lambda x: x / 2),
+    }}
+    return swvm.Instance(load(os.path.join(HERE, "callbacks.wasm")), imports)
+
+
+def test_version():
+    assert swvm.version().count(".") == 2
+
+
+def test_calls_exports():
+    instance = swvm.Instance(load(os.path.join(EXAMPLES, "hello", "demo.wasm")))
+    assert instance.exports.fib(90) == 2880067194370816120
+    assert instance.exports.add(40, 2) == 42
+    assert instance.exports.mix(2.5, 4.0) == 10.0
+    assert "fib" in instance.export_names()
+
+
+def test_python_callbacks_as_imports():
+    log = []
+    instance = callbacks_instance(log)
+    assert instance.exports.add3(1, 2, 3) == 6
+    instance.exports.greet()
+    assert log == ["python"]
+    assert instance.exports.quarter(10.0) == 2.5
+
+
+def test_exception_in_callback_traps_and_instance_stays_usable():
+    instance = callbacks_instance()
+    with pytest.raises(swvm.Trap, match="ValueError: negative"):
+        instance.exports.try_fail(-1)
+    assert instance.exports.try_fail(4) == 40
+
+
+def test_memory_and_globals():
+    instance = callbacks_instance()
+    memory = instance.exports.memory
+    assert memory.size == 65536
+    assert memory.read(8, 6) == b"python"
+    memory.write(8, b"PY")
+    assert memory.read(8, 6) == b"PYthon"
+    assert memory.grow(2) == 1 and memory.size == 3 * 65536
+    with pytest.raises(swvm.LimitError):
+        memory.grow(1)
+    with pytest.raises(IndexError):
+        memory.read(3 * 65536 - 2, 4)
+    counter = instance.exports.counter
+    assert counter.value == 5
+    assert instance.exports.bump() == 6
+    counter.value = 41
+    assert instance.exports.bump() == 42
+
+
+def test_linking_two_instances():
+    lib = swvm.Instance(load(os.path.join(EXAMPLES, "linking", "lib.wasm")))
+    app = swvm.Instance(load(os.path.join(EXAMPLES, "linking", "app.wasm")), {"lib": lib})
+    assert app.exports.length() == 14
+    assert lib.exports.memory.read(100, 14) == b"linked modules"
+
+
+def test_errors():
+    with pytest.raises(swvm.Malformed):
+        swvm.Module(b"\0asm garbage")
+    with pytest.raises(swvm.Invalid, match="type mismatch"):
+        # (func (result i32) i64.const 0)
+        swvm.Module(bytes.fromhex("0061736d01000000010501600001 7f030201000a0601040042000b".replace(" ", "")))
+    with pytest.raises(swvm.LinkError, match="env.add"):
+        swvm.Instance(load(os.path.join(HERE, "callbacks.wasm")))
+    instance = swvm.Instance(load(os.path.join(EXAMPLES, "hello", "demo.wasm")))
+    with pytest.raises(swvm.UsageError):
+        instance.exports.add(1)
+    with pytest.raises(swvm.Trap, match="integer divide by zero"):
+        instance.exports.div(1, 0)
+    with pytest.raises(AttributeError):
+        instance.exports.nope
