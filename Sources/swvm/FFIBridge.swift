@@ -92,42 +92,53 @@ final class HostFunctionFFI {
         let result = type.results.count == 1 ? ffiType(type.results[0]) : swvm_ffi_type_void()!
         interface = try CallInterface(arguments: arguments, result: result)
     }
+}
 
-    /// Calls the C function with Wasm values; a trap requested through the caller handle
-    /// becomes a thrown error once the C function has returned.
-    func call(_ caller: Caller, _ args: [Value]) throws -> [Value] {
+extension HostFunctionFFI {
+    /// The raw path (see RawHostFunction): arguments are converted from the frame's slots into
+    /// a stack buffer libffi reads from, results written straight back to the slots.
+    func callRaw(_ slots: UnsafeMutablePointer<UInt64>, _ caller: Caller) throws {
         let n = interface.count
-        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, n))
-        let values = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(1, n))
-        let results = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, type.results.count))
-        defer {
-            slots.deallocate()
-            values.deallocate()
-            results.deallocate()
-        }
-        results.initialize(repeating: 0, count: max(1, type.results.count))
-        var state = CallerState(instance: caller.instance, userData: userData, trapMessage: nil)
-        withUnsafeMutablePointer(to: &state) { statePointer in
-            var k = 0
-            if withCaller {
-                slots[k] = UInt64(UInt(bitPattern: statePointer))
-                k += 1
-            }
-            for a in args {
-                slots[k] = a.cSlot
-                k += 1
-            }
-            if type.results.count > 1 {
-                for j in 0..<type.results.count {
-                    slots[k] = UInt64(UInt(bitPattern: results + j))
-                    k += 1
+        let resultCount = type.results.count
+        var trap: String?
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
+            withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
+                let args = buffer.baseAddress!
+                var state = CallerState(instance: caller.instance, userData: userData, trapMessage: nil)
+                withUnsafeMutablePointer(to: &state) { statePointer in
+                    var k = 0
+                    if withCaller {
+                        args[k] = UInt64(UInt(bitPattern: statePointer))
+                        k += 1
+                    }
+                    for (i, t) in type.params.enumerated() {
+                        // The engine keeps an externref as payload + 1; C sees the payload.
+                        args[k] = t == .externref && slots[i] != 0 ? slots[i] &- 1 : slots[i]
+                        k += 1
+                    }
+                    if resultCount > 1 {
+                        for j in 0..<resultCount {
+                            args[k] = UInt64(UInt(bitPattern: slots + j))
+                            k += 1
+                        }
+                    }
+                    for i in 0..<n { values[i] = UnsafeMutableRawPointer(args + i) }
+                    args[n] = 0
+                    ffi_call(interface.cif, function, UnsafeMutableRawPointer(args + n), values.baseAddress)
+                    if resultCount == 1 { slots[0] = args[n] }
                 }
+                trap = state.trapMessage
             }
-            for i in 0..<n { values[i] = UnsafeMutableRawPointer(slots + i) }
-            ffi_call(interface.cif, function, UnsafeMutableRawPointer(results), values)
         }
-        if let message = state.trapMessage { throw WasmError(.trap, message) }
-        return type.results.enumerated().map { Value.fromCSlot(results[$0.offset], $0.element) }
+        if let trap { throw WasmError(.trap, trap) }
+        // Normalise: 32-bit results occupy the low half; externrefs return to payload + 1.
+        for (j, t) in type.results.enumerated() {
+            switch t {
+            case .i32, .f32: slots[j] = UInt64(UInt32(truncatingIfNeeded: slots[j]))
+            case .externref: slots[j] = slots[j] == 0 ? 0 : slots[j] &+ 1
+            default: break
+            }
+        }
     }
 }
 

@@ -27,8 +27,8 @@ private func defineFunction(_ linker: OpaquePointer?, _ module: UnsafePointer<CC
     }
     switch result {
     case .success(let host):
-        l.linker.defineFunction(module: string(module), name: string(name), type: host.type) { caller, args in
-            try host.call(caller, args)
+        l.linker.defineRawFunction(module: string(module), name: string(name), type: host.type) { slots, caller in
+            try host.callRaw(slots, caller)
         }
         return nil
     case .failure(let e): return errorHandle(e)

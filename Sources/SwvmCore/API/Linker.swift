@@ -21,6 +21,16 @@ public final class Linker {
         define(module: module, name: name, .function(f))
     }
 
+    /// Defines a host function on the raw slot interface (see `RawHostFunction`): no arrays
+    /// are built per call, for hosts that convert values themselves (the C API's libffi path).
+    public func defineRawFunction(module: String, name: String, type: FuncType, _ body: @escaping RawHostFunction) {
+        let f = Function(type: type, store: store, instance: nil, functionIndex: -1, host: nil, rawHost: body) { rec in
+            hostEntryNode(for: rec)
+        }
+        store.retain(f)
+        define(module: module, name: name, .function(f))
+    }
+
     /// Makes every export of `instance` importable under the module name `name`.
     public func register(_ name: String, instance: Instance) {
         for (field, ext) in instance.exports { define(module: name, name: field, ext) }
@@ -42,8 +52,9 @@ public final class Linker {
         store.instances.append(instance)
         // Host functions are bound per importing instance so the host sees its caller.
         resolved = resolved.map { ext in
-            guard case .function(let f) = ext, let body = f.host, f.instance == nil else { return ext }
-            let bound = Function(type: f.type, store: store, instance: instance, functionIndex: -1, host: body) { rec in
+            guard case .function(let f) = ext, f.isHost, f.instance == nil else { return ext }
+            let bound = Function(type: f.type, store: store, instance: instance, functionIndex: -1,
+                                 host: f.host, rawHost: f.rawHost) { rec in
                 hostEntryNode(for: rec)
             }
             store.retain(bound)

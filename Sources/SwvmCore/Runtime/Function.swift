@@ -25,6 +25,11 @@ public struct Caller {
 /// description as the trap message.
 public typealias HostFunction = (Caller, [Value]) throws -> [Value]
 
+/// A host function working on the engine's slots, with no arrays: the arguments are in
+/// `slots[0..<params]` (i32/f32 in the low bits, externref as payload + 1, 0 for null) and the
+/// results go to `slots[0..<results]` in the same encoding. Throwing traps, as above.
+public typealias RawHostFunction = (_ slots: UnsafeMutablePointer<UInt64>, Caller) throws -> Void
+
 public final class Function {
     public let type: FuncType
     let record: UnsafeMutablePointer<FuncRecord>
@@ -33,13 +38,16 @@ public final class Function {
     weak var instance: Instance?
     let functionIndex: Int
     let host: HostFunction?
+    let rawHost: RawHostFunction?
 
-    init(type: FuncType, store: Store, instance: Instance?, functionIndex: Int, host: HostFunction?, entry: (UnsafeMutablePointer<FuncRecord>) -> NodeP) {
+    init(type: FuncType, store: Store, instance: Instance?, functionIndex: Int, host: HostFunction?,
+         rawHost: RawHostFunction? = nil, entry: (UnsafeMutablePointer<FuncRecord>) -> NodeP) {
         self.type = type
         self.store = store
         self.instance = instance
         self.functionIndex = functionIndex
         self.host = host
+        self.rawHost = rawHost
         record = .allocate(capacity: 1)
         record.initialize(to: FuncRecord(
             entry: NodeP(bitPattern: 1)!, typeID: TypeRegistry.id(type),
@@ -50,7 +58,7 @@ public final class Function {
     deinit {
         // A host function's entry node is its own allocation (see hostEntryNode); a Wasm
         // function's nodes belong to its instance's arena.
-        if host != nil { UnsafeMutablePointer(mutating: record.pointee.entry).deallocate() }
+        if isHost { UnsafeMutablePointer(mutating: record.pointee.entry).deallocate() }
         record.deallocate()
     }
 
@@ -91,8 +99,11 @@ public final class Function {
         return type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
     }
 
+    var isHost: Bool { host != nil || rawHost != nil }
+
     /// Called by the host-function entry node: converts slots to values and back.
     func invokeHost(_ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+        if let rawHost { return try invokeRawHost(rawHost, fp, c) }
         let args = type.params.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
         let savedTop = c.pointee.entryTop
         c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
@@ -114,6 +125,25 @@ public final class Function {
             throw .host
         }
         for (i, r) in results.enumerated() { fp[i] = r.slots.0 }
+        return type.results.isEmpty ? 0 : fp[0]
+    }
+}
+
+extension Function {
+    /// The raw path: the host works on the frame's slots in place.
+    func invokeRawHost(_ body: RawHostFunction, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+        let savedTop = c.pointee.entryTop
+        c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
+        defer { c.pointee.entryTop = savedTop }
+        do {
+            try body(fp, Caller(instance: instance, store: store))
+        } catch let e as WasmError {
+            store.hostTrapMessage = e.message
+            throw .host
+        } catch {
+            store.hostTrapMessage = "\(error)"
+            throw .host
+        }
         return type.results.isEmpty ? 0 : fp[0]
     }
 }
