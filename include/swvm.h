@@ -192,6 +192,9 @@ size_t swvm_memory_size(const swvm_memory_t *memory);
    Errors: SWVM_ERROR_LIMIT if the maximum would be exceeded (the memory is unchanged). */
 swvm_error_t *swvm_memory_grow(swvm_memory_t *memory, uint32_t delta_pages, uint32_t *old_pages);
 
+/* The memory's maximum in pages, or 0xFFFFFFFF if it has none (0 for NULL). */
+uint32_t swvm_memory_max_pages(const swvm_memory_t *memory);
+
 /* Frees a memory handle (the memory lives while an instance uses it). NULL is ignored. */
 void swvm_memory_free(swvm_memory_t *memory);
 
@@ -213,8 +216,39 @@ swvm_error_t *swvm_global_get(const swvm_global_t *global, swvm_val_t *out);
    another kind. */
 swvm_error_t *swvm_global_set(swvm_global_t *global, const swvm_val_t *value);
 
+/* Non-zero if the global is mutable (0 for NULL). Its kind is the kind of the value
+   swvm_global_get returns. */
+int swvm_global_mutable(const swvm_global_t *global);
+
 /* Frees a global handle. NULL is ignored. */
 void swvm_global_free(swvm_global_t *global);
+
+/* ---- Tables ------------------------------------------------------------------------------ */
+
+typedef struct swvm_table swvm_table_t;
+
+/* Looks up the exported table `name`; free the handle with swvm_table_free(). */
+swvm_error_t *swvm_instance_table(const swvm_instance_t *instance, const char *name, swvm_table_t **out);
+
+/* The kind of the table's elements (SWVM_FUNCREF or SWVM_EXTERNREF; -1 for NULL) and its
+   current size (0 for NULL). */
+int swvm_table_kind(const swvm_table_t *table);
+uint32_t swvm_table_size(const swvm_table_t *table);
+
+/* Reads element `index` into *out (ref NULL for a null reference).
+   Errors: SWVM_ERROR_USAGE for an index out of bounds. */
+swvm_error_t *swvm_table_get(const swvm_table_t *table, uint32_t index, swvm_val_t *out);
+
+/* Writes element `index`; the value's kind must be the table's. A funcref must come from
+   swvm (swvm_table_get) or be NULL. */
+swvm_error_t *swvm_table_set(swvm_table_t *table, uint32_t index, const swvm_val_t *value);
+
+/* Grows the table by `delta` elements set to `*init` (NULL: null references); *old_size (if
+   not NULL) receives the previous size. Errors: SWVM_ERROR_LIMIT past the maximum. */
+swvm_error_t *swvm_table_grow(swvm_table_t *table, uint32_t delta, const swvm_val_t *init, uint32_t *old_size);
+
+/* Frees a table handle. NULL is ignored. */
+void swvm_table_free(swvm_table_t *table);
 
 /* ---- Host functions and the linker -------------------------------------------------------- */
 

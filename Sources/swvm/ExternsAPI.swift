@@ -139,3 +139,75 @@ func valueType(kind: UInt32) -> ValueType? {
 func convert(_ v: swvm_val_t, _ t: ValueType) throws(WasmError) -> Value {
     try value(v, expected: t, position: 0)
 }
+
+@_cdecl("swvm_memory_max_pages")
+public func swvm_memory_max_pages(_ memory: OpaquePointer?) -> UInt32 {
+    guard let m = object(memory, as: MemoryHandle.self) else { return 0 }
+    return m.memory.type.limits.max ?? UInt32.max
+}
+
+@_cdecl("swvm_global_mutable")
+public func swvm_global_mutable(_ global: OpaquePointer?) -> Int32 {
+    object(global, as: GlobalHandle.self)?.global.type.mutable == true ? 1 : 0
+}
+
+@_cdecl("swvm_instance_table")
+public func swvm_instance_table(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    lookup(instance, name, out, "table", { $0.table($1) }) { TableHandle(store: $0.store, table: $1) }
+}
+
+@_cdecl("swvm_table_kind")
+public func swvm_table_kind(_ table: OpaquePointer?) -> Int32 {
+    guard let t = object(table, as: TableHandle.self) else { return -1 }
+    return kindCode(t.table.type.elementType)
+}
+
+@_cdecl("swvm_table_size")
+public func swvm_table_size(_ table: OpaquePointer?) -> UInt32 {
+    UInt32(truncatingIfNeeded: object(table, as: TableHandle.self)?.table.size ?? 0)
+}
+
+@_cdecl("swvm_table_get")
+public func swvm_table_get(_ table: OpaquePointer?, _ index: UInt32, _ out: UnsafeMutablePointer<swvm_val_t>?) -> OpaquePointer? {
+    guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_get: table is NULL or not a table") }
+    guard let out else { return usage("swvm_table_get: out is NULL") }
+    guard let v = t.table.get(UInt64(index)) else { return usage("table index \(index) is out of bounds (size \(t.table.size))") }
+    out.pointee = cValue(v)
+    return nil
+}
+
+@_cdecl("swvm_table_set")
+public func swvm_table_set(_ table: OpaquePointer?, _ index: UInt32, _ value: UnsafePointer<swvm_val_t>?) -> OpaquePointer? {
+    guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_set: table is NULL or not a table") }
+    guard let value else { return usage("swvm_table_set: value is NULL") }
+    guard UInt64(index) < t.table.size else { return usage("table index \(index) is out of bounds (size \(t.table.size))") }
+    switch Result(catching: { () throws(WasmError) -> Value in try convert(value.pointee, t.table.type.elementType) }) {
+    case .success(let v):
+        t.table.set(UInt64(index), v)
+        return nil
+    case .failure(let e): return errorHandle(e)
+    }
+}
+
+@_cdecl("swvm_table_grow")
+public func swvm_table_grow(_ table: OpaquePointer?, _ delta: UInt32, _ initial: UnsafePointer<swvm_val_t>?,
+                            _ oldSize: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
+    guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_grow: table is NULL or not a table") }
+    let type = t.table.type.elementType
+    var v: Value = type == .funcref ? .funcref(nil) : .externref(nil)
+    if let initial {
+        switch Result(catching: { () throws(WasmError) -> Value in try convert(initial.pointee, type) }) {
+        case .success(let x): v = x
+        case .failure(let e): return errorHandle(e)
+        }
+    }
+    guard let old = t.table.grow(by: UInt64(delta), initial: v) else {
+        return errorHandle(WasmError(.limit, "table of \(t.table.size) elements cannot grow by \(delta)"))
+    }
+    oldSize?.pointee = UInt32(truncatingIfNeeded: old)
+    return nil
+}
+
+@_cdecl("swvm_table_free")
+public func swvm_table_free(_ table: OpaquePointer?) { release(table) }

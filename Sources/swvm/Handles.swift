@@ -65,6 +65,15 @@ final class GlobalHandle {
     }
 }
 
+final class TableHandle {
+    let store: Store
+    let table: Table
+    init(store: Store, table: Table) {
+        self.store = store
+        self.table = table
+    }
+}
+
 final class LinkerHandle {
     let store: Store
     let linker: Linker

@@ -31,14 +31,16 @@ static const unsigned char full_bytes[] = {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x15, 0x04, 0x60, 0x01, 0x7f, 0x00, 0x60,
     0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7e, 0x01, 0x7e, 0x60, 0x00, 0x02, 0x7f, 0x7f, 0x02,
     0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00, 0x00, 0x03, 0x04, 0x03, 0x01, 0x02, 0x03,
-    0x05, 0x04, 0x01, 0x01, 0x01, 0x01, 0x06, 0x06, 0x01, 0x7f, 0x00, 0x41, 0x03, 0x0b, 0x07, 0x1f,
-    0x05, 0x03, 0x61, 0x64, 0x64, 0x00, 0x01, 0x04, 0x69, 0x64, 0x36, 0x34, 0x00, 0x02, 0x04, 0x70,
-    0x61, 0x69, 0x72, 0x00, 0x03, 0x01, 0x67, 0x03, 0x00, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x0a,
-    0x15, 0x03, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x04, 0x00, 0x20, 0x00, 0x0b, 0x06,
-    0x00, 0x41, 0x01, 0x41, 0x02, 0x0b};
+    0x04, 0x05, 0x01, 0x70, 0x01, 0x02, 0x03, 0x05, 0x04, 0x01, 0x01, 0x01, 0x01, 0x06, 0x06, 0x01,
+    0x7f, 0x00, 0x41, 0x03, 0x0b, 0x07, 0x23, 0x06, 0x03, 0x61, 0x64, 0x64, 0x00, 0x01, 0x04, 0x69,
+    0x64, 0x36, 0x34, 0x00, 0x02, 0x04, 0x70, 0x61, 0x69, 0x72, 0x00, 0x03, 0x01, 0x67, 0x03, 0x00,
+    0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x01, 0x74, 0x01, 0x00, 0x09, 0x07, 0x01, 0x00, 0x41, 0x00,
+    0x0b, 0x01, 0x01, 0x0a, 0x15, 0x03, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b, 0x04, 0x00,
+    0x20, 0x00, 0x0b, 0x06, 0x00, 0x41, 0x01, 0x41, 0x02, 0x0b};
 
 /* (module (import "env" "f" (func (param i32))) add, id64, pair (two results), global g,
-   memory mem) — for the linker, export, memory, global and native-pointer error paths. */
+   memory mem (1 page, max 1), table t (funcref, 2, max 3, [add, null])) — for the linker,
+   export, memory, global, table and native-pointer error paths. */
 static void host_f(int32_t x) { (void)x; }
 
 static void full_api_errors(void) {
@@ -81,7 +83,7 @@ static void full_api_errors(void) {
 
     /* Exports */
     if (swvm_instance_export_count(NULL) != 0 || swvm_instance_export_name(NULL, 0) || swvm_instance_export_kind(NULL, 0) != -1
-        || swvm_instance_export_count(instance) != 5 || swvm_instance_export_kind(instance, 5) != -1) {
+        || swvm_instance_export_count(instance) != 6 || swvm_instance_export_kind(instance, 6) != -1) {
         printf("FAIL export enumeration of bad input\n");
         failures++;
     }
@@ -123,6 +125,41 @@ static void full_api_errors(void) {
         expect(swvm_global_set(global, &wide), SWVM_ERROR_USAGE, "global_set wrong kind");
         expect(swvm_linker_define_global(linker, NULL, "g", global), SWVM_ERROR_USAGE, "define_global NULL module");
         expect(swvm_linker_define_global(linker, "m", "g", NULL), SWVM_ERROR_USAGE, "define_global NULL global");
+        swvm_global_free(global);
+    }
+
+    /* Tables */
+    swvm_table_t *table = NULL;
+    expect(swvm_instance_table(instance, "mem", &table), SWVM_ERROR_USAGE, "instance_table of a memory");
+    expect(swvm_instance_table(NULL, "t", &table), SWVM_ERROR_USAGE, "instance_table NULL instance");
+    expect(swvm_table_get(NULL, 0, &v), SWVM_ERROR_USAGE, "table_get NULL");
+    expect(swvm_table_set(NULL, 0, &v), SWVM_ERROR_USAGE, "table_set NULL");
+    expect(swvm_table_grow(NULL, 1, NULL, NULL), SWVM_ERROR_USAGE, "table_grow NULL");
+    if (swvm_table_kind(NULL) != -1 || swvm_table_size(NULL) != 0) { printf("FAIL table accessors of NULL\n"); failures++; }
+    if (!swvm_instance_table(instance, "t", &table)) {
+        swvm_val_t e0, e1;
+        uint32_t old = 0;
+        if (swvm_table_kind(table) != SWVM_FUNCREF || swvm_table_size(table) != 2) { printf("FAIL table type\n"); failures++; }
+        if (swvm_table_get(table, 0, &e0) || swvm_table_get(table, 1, &e1) || !e0.of.ref || e1.of.ref || e0.kind != SWVM_FUNCREF) {
+            printf("FAIL table contents\n");
+            failures++;
+        }
+        expect(swvm_table_get(table, 5, &e1), SWVM_ERROR_USAGE, "table_get out of bounds");
+        expect(swvm_table_get(table, 0, NULL), SWVM_ERROR_USAGE, "table_get NULL out");
+        expect(swvm_table_set(table, 1, &v), SWVM_ERROR_USAGE, "table_set wrong kind");
+        expect(swvm_table_set(table, 7, &e0), SWVM_ERROR_USAGE, "table_set out of bounds");
+        if (swvm_table_set(table, 1, &e0) || swvm_table_get(table, 1, &e1) || e1.of.ref != e0.of.ref) { printf("FAIL table_set\n"); failures++; }
+        if (swvm_table_grow(table, 1, NULL, &old) || old != 2 || swvm_table_size(table) != 3) { printf("FAIL table_grow\n"); failures++; }
+        expect(swvm_table_grow(table, 1, NULL, &old), SWVM_ERROR_LIMIT, "table_grow past maximum");
+        swvm_table_free(table);
+    }
+    swvm_memory_t *exported = NULL;
+    if (!swvm_instance_memory(instance, "mem", &exported)) {
+        if (swvm_memory_max_pages(exported) != 1 || swvm_memory_max_pages(NULL) != 0) { printf("FAIL memory_max_pages\n"); failures++; }
+        swvm_memory_free(exported);
+    }
+    if (!swvm_instance_global(instance, "g", &global)) {
+        if (swvm_global_mutable(global) != 0 || swvm_global_mutable(NULL) != 0) { printf("FAIL global_mutable\n"); failures++; }
         swvm_global_free(global);
     }
 
