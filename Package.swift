@@ -20,11 +20,12 @@ let package = Package(
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(name: "CSwvmSupport"),
         .target(name: "SwvmCore", dependencies: ["CSwvmSupport"], swiftSettings: engineFlags),
+        .target(name: "SwvmWASI", dependencies: ["SwvmCore", "CSwvmSupport"]),
         // The Swift runtime is linked statically: libswvm.so then needs only system libraries
         // (README, "Linking").
-        .target(name: "swvm", dependencies: ["SwvmCore", "CFFI", "CSwvmSupport"],
+        .target(name: "swvm", dependencies: ["SwvmCore", "SwvmWASI", "CFFI", "CSwvmSupport"],
                 linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
-        .executableTarget(name: "swvm-cli", dependencies: ["SwvmCore"]),
+        .executableTarget(name: "swvm-cli", dependencies: ["SwvmCore", "SwvmWASI"]),
         .executableTarget(name: "swvm-spectest", dependencies: ["SwvmCore"]),
         .testTarget(name: "SwvmCoreTests", dependencies: ["SwvmCore"]),
     ],

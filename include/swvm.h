@@ -310,6 +310,31 @@ uint8_t *swvm_caller_memory(const swvm_caller_t *caller, size_t *size);
    SWVM_ERROR_TRAP error with this message. */
 void swvm_caller_trap(swvm_caller_t *caller, const char *message);
 
+/* ---- WASI -------------------------------------------------------------------------------- */
+
+/* What a WASI program sees. All strings are NUL-terminated UTF-8 and copied by swvm. */
+typedef struct swvm_wasi_config {
+    const char *const *argv;            /* argv[0] is the program name; may be NULL if argc is 0 */
+    size_t argc;
+    const char *const *env;             /* "KEY=VALUE" strings */
+    size_t envc;
+    const char *const *preopen_host;    /* host directories to pre-open ... */
+    const char *const *preopen_guest;   /* ... and the paths the program sees them as */
+    size_t npreopens;
+    int stdin_fd, stdout_fd, stderr_fd; /* host descriptors behind 0, 1, 2 (use 0, 1, 2) */
+} swvm_wasi_config_t;
+
+/* Defines WASI preview1 (`wasi_snapshot_preview1`) in the linker: args, environment, clocks,
+   random, stdio, files and directories under the pre-opened directories only (no `..`,
+   absolute path or symlink leaves them), poll_oneoff for clocks, proc_exit. Unsupported calls
+   return ENOSYS. Call a program's `_start` with swvm_func_call; when it calls proc_exit the call
+   returns a SWVM_ERROR_TRAP error and swvm_linker_wasi_exit_code() gives the code.
+   Errors: SWVM_ERROR_USAGE for NULL arguments or a directory that cannot be opened. */
+swvm_error_t *swvm_linker_define_wasi(swvm_linker_t *linker, const swvm_wasi_config_t *config);
+
+/* 1 and the exit code in *code if a WASI program of this linker called proc_exit; else 0. */
+int swvm_linker_wasi_exit_code(const swvm_linker_t *linker, int *code);
+
 /* ---- Exports as native function pointers ------------------------------------------------- */
 
 /* Returns, in *out, a real C function pointer that calls the Wasm function: cast it to the C

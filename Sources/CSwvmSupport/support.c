@@ -34,3 +34,28 @@ void swvm_tls_set_last_trap(char *message) {
     free(last_trap);
     last_trap = message;
 }
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* struct open_how and the RESOLVE_* flags from linux/openat2.h (not in every libc's headers). */
+struct swvm_open_how { unsigned long long flags, mode, resolve; };
+#define SWVM_RESOLVE_NO_MAGICLINKS 0x02
+#define SWVM_RESOLVE_BENEATH 0x08
+
+int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int follow_last) {
+    struct swvm_open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(flags | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW));
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = SWVM_RESOLVE_BENEATH | SWVM_RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    return (int)fd;
+}

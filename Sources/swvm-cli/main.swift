@@ -2,21 +2,28 @@
 // `swvm-cli` because SwiftPM product names must differ from the library's `swvm`).
 import Glibc
 import SwvmCore
+import SwvmWASI
 
 let usageText = """
-usage: swvm [run] [--invoke NAME] FILE.wasm [ARGS...]
+usage: swvm [run] [OPTIONS] FILE.wasm [ARGS...]
        swvm validate FILE.wasm
        swvm --version | --help
 
-  run              Instantiate FILE.wasm and call an export (the default command).
-                   Without --invoke, calls `_start` (WASI programs need WASI support,
-                   which is not available yet).
-  --invoke NAME    Call the exported function NAME with ARGS, converted to its parameter
-                   types: i32/i64 as decimal (signed or unsigned) or 0x hex, f32/f64 as
-                   decimal, `nan`, `inf` or `-inf`. Results are printed one per line.
-  validate         Decode and validate FILE.wasm; print `ok` or the error.
+  run                 Instantiate FILE.wasm with WASI (wasi_snapshot_preview1) and run its
+                      `_start` with ARGS as the program's arguments (the default command).
+  --invoke NAME       Call the export NAME instead, with ARGS converted to its parameter
+                      types: i32/i64 as decimal (signed or unsigned) or 0x hex, f32/f64 as
+                      decimal, `nan`, `inf` or `-inf`. Results are printed one per line.
+                      A reactor's `_initialize` runs first if it exports one.
+  --dir HOST[::GUEST] Pre-open the host directory HOST for the program, as GUEST (default:
+                      HOST). Nothing outside pre-opened directories is reachable: `..`,
+                      absolute paths and symlinks cannot leave them. Repeatable.
+  --env KEY=VALUE     Set an environment variable for the program. Repeatable.
+  --                  End of options.
+  validate            Decode and validate FILE.wasm; print `ok` or the error.
 
-exit status: 0 on success, 1 when loading, linking or the call fails (traps included),
+exit status: the program's exit code (proc_exit, or 0 when `_start` returns); 134 when it
+traps (the trap and a Wasm backtrace are printed); 1 when loading, linking or the call fails;
 2 for a usage error.
 """
 
@@ -110,40 +117,86 @@ default:
 }
 
 var invoke: String?
-while let first = args.first, first.hasPrefix("--") {
+var config = WASI.Configuration()
+parsing: while let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
     switch first {
+    case "--":
+        break parsing
     case "--invoke":
         guard !args.isEmpty else { fail("--invoke needs a function name", status: 2) }
         invoke = args.removeFirst()
+    case "--dir":
+        guard !args.isEmpty else { fail("--dir needs a directory", status: 2) }
+        let spec = args.removeFirst()
+        if let sep = spec.firstRange(of: "::") {
+            config.preopens.append((String(spec[..<sep.lowerBound]), String(spec[sep.upperBound...])))
+        } else {
+            config.preopens.append((spec, spec))
+        }
+    case "--env":
+        guard let kv = args.first, kv.contains("=") else { fail("--env needs KEY=VALUE", status: 2) }
+        args.removeFirst()
+        config.environment.append(kv)
     default:
         fail("unknown option \(first)\n\(usageText)", status: 2)
     }
 }
 guard let path = args.first else { fail("no module file given\n\(usageText)", status: 2) }
-let callArgs = Array(args.dropFirst())
+let programArgs = Array(args.dropFirst())
 let module = load(path)
 let store = Store()
+let linker = Linker(store: store)
+config.arguments = [String(path.split(separator: "/").last ?? Substring(path))] + (invoke == nil ? programArgs : [])
+let wasi: WASI
+switch Result(catching: { () throws(WasmError) -> WASI in try WASI(config) }) {
+case .success(let w): wasi = w
+case .failure(let e): fail(e.message, status: 2)
+}
+wasi.define(in: linker)
 let instance: Instance
-switch Result(catching: { () throws(WasmError) -> Instance in try Linker(store: store).instantiate(module) }) {
+switch Result(catching: { () throws(WasmError) -> Instance in try linker.instantiate(module) }) {
 case .success(let i): instance = i
 case .failure(let e): fail("\(path): \(e.kind): \(e)")
 }
-let name = invoke ?? "_start"
-guard let function = instance.function(name) else {
-    let names = instance.exports.compactMap { e -> String? in
-        if case .function = e.extern { return e.name } else { return nil }
+
+/// Runs a call; a trap prints its message and backtrace and ends the process (unless it is
+/// the program's proc_exit, which ends it with the program's code).
+func run(_ function: Function, _ values: [Value]) -> [Value] {
+    switch Result(catching: { () throws(WasmError) -> [Value] in try function.call(values) }) {
+    case .success(let results): return results
+    case .failure(let e):
+        if let code = wasi.exitCode { exit(code) }
+        if e.kind != .trap { fail("\(function.displayName): \(e.message)") }
+        var report = "swvm: trap: \(e.message)\n"
+        report += "wasm backtrace:\n"
+        for (i, name) in e.backtrace.enumerated() { report += "  \(i): \(name)\n" }
+        fputs(report, stderr)
+        exit(134)
     }
-    fail("\(path) exports no function \"\(name)\"; it exports: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
 }
-let params = function.type.params
-guard callArgs.count == params.count else {
-    fail("\(name) takes \(params.count) argument(s) \(function.type), got \(callArgs.count)", status: 2)
+
+func exported(_ name: String) -> Function {
+    guard let function = instance.function(name) else {
+        let names = instance.exports.compactMap { e -> String? in
+            if case .function = e.extern { return e.name } else { return nil }
+        }
+        fail("\(path) exports no function \"\(name)\"; it exports: \(names.isEmpty ? "(none)" : names.joined(separator: ", "))")
+    }
+    return function
 }
-let values = zip(callArgs, params).enumerated().map { parse($0.element.0, as: $0.element.1, position: $0.offset) }
-switch Result(catching: { () throws(WasmError) -> [Value] in try function.call(values) }) {
-case .success(let results):
-    for r in results { print(show(r)) }
-case .failure(let e):
-    fail("\(name): \(e.kind == .trap ? "trap: " : "")\(e.message)")
+
+if let name = invoke {
+    if let initialize = instance.function("_initialize") { _ = run(initialize, []) }
+    let function = exported(name)
+    let params = function.type.params
+    guard programArgs.count == params.count else {
+        fail("\(name) takes \(params.count) argument(s) \(function.type), got \(programArgs.count)", status: 2)
+    }
+    let values = zip(programArgs, params).enumerated().map { parse($0.element.0, as: $0.element.1, position: $0.offset) }
+    for r in run(function, values) { print(show(r)) }
+} else {
+    let start = exported("_start")
+    _ = run(start, [])
+    exit(wasi.exitCode ?? 0)
 }

@@ -1,6 +1,7 @@
 import CSwvmSupport
 import Glibc
 import SwvmCore
+import SwvmWASI
 
 // Every C handle is a retained Swift object: `passRetained` when handed out, `release` in the
 // matching *_free. A handle retains what it depends on (the store above all), so C code may
@@ -77,6 +78,7 @@ final class TableHandle {
 final class LinkerHandle {
     let store: Store
     let linker: Linker
+    var wasi: WASI?
     init(store: Store) {
         self.store = store
         linker = Linker(store: store)

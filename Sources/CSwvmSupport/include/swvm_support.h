@@ -18,4 +18,13 @@ int swvm_thread_stack_bounds(uintptr_t *low, size_t *size);
 const char *swvm_tls_last_trap(void);
 void swvm_tls_set_last_trap(char *message);
 
+/* Opens `path` relative to the directory `dirfd` without ever resolving outside it: absolute
+   paths, ".." above `dirfd` and symlinks pointing outside fail (openat2 RESOLVE_BENEATH).
+   `follow_last` = 0 also refuses a symlink as the last component. Returns the fd, or -1 with
+   errno set (ENOSYS where the kernel lacks openat2: callers then refuse the open). */
+int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int follow_last);
+/* Linux constants Swift's Glibc module does not expose (GNU extensions). */
+#define SWVM_O_PATH 2097152          /* O_PATH */
+#define SWVM_UTIME_NOW 1073741823    /* UTIME_NOW */
+#define SWVM_UTIME_OMIT 1073741822   /* UTIME_OMIT */
 #endif

@@ -9,7 +9,13 @@
 
 @inline(__always) func invoke(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let entry = rec.pointee.entry
-    return try unsafeBitCast(entry.pointee.fn, to: ExprFn.self)(entry, fp, c)
+    do {
+        return try unsafeBitCast(entry.pointee.fn, to: ExprFn.self)(entry, fp, c)
+    } catch {
+        // The error path only: the trap's backtrace gets the function it left.
+        c.pointee.unwound(through: rec)
+        throw error
+    }
 }
 
 /// a = callee record, b = base slot; arguments already in place.

@@ -15,6 +15,9 @@ public struct WasmError: Error, CustomStringConvertible, Sendable {
     public var offset: Int?
     /// Function index (in the function index space), where one applies.
     public var functionIndex: Int?
+    /// For a trap: the Wasm functions it unwound through, innermost first, by name (from the
+    /// `name` section) or as `func[N]`.
+    public var backtrace: [String] = []
 
     public init(_ kind: Kind, _ message: String, offset: Int? = nil, functionIndex: Int? = nil) {
         self.kind = kind

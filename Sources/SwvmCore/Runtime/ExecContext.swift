@@ -15,4 +15,16 @@ struct ExecContext {
     var maxDepth: Int
     /// The element index of the last `uninitialized element` trap, for its message.
     var trapIndex: UInt64 = 0
+    /// Functions a trap unwound through, innermost first (FuncRecord addresses), recorded by
+    /// call nodes on their error path only; at most `traceCapacity`, then just counted.
+    var trace: UnsafeMutablePointer<UInt64>
+    var traceCount: Int = 0
+
+    static let traceCapacity = 64
+
+    /// Called while a trap unwinds out of a call to `record`.
+    mutating func unwound(through record: UnsafeMutablePointer<FuncRecord>) {
+        if traceCount < ExecContext.traceCapacity { trace[traceCount] = UInt64(UInt(bitPattern: record)) }
+        traceCount &+= 1
+    }
 }

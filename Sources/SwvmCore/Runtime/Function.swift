@@ -87,12 +87,15 @@ public final class Function {
         let savedDepth = ctx.pointee.depth
         let record = self.record
         let first: UInt64
+        ctx.pointee.traceCount = 0
         do {
             first = try store.withEntry { () throws(Trap) -> UInt64 in try invoke(record, fp, ctx) }
         } catch {
             ctx.pointee.depth = savedDepth
             ctx.pointee.entryTop = fp
-            throw store.wasmError(for: error)
+            var e = store.wasmError(for: error)
+            e.backtrace = store.backtrace()
+            throw e
         }
         // One result comes back in a register; several are left in the frame's first slots.
         if type.results.count == 1 { return [Value.fromSlots(first, type: type.results[0])] }
@@ -149,6 +152,20 @@ extension Function {
 }
 
 extension Store {
+    /// The recorded frames of the last trap, as names.
+    func backtrace() -> [String] {
+        let c = ctx.pointee
+        var names: [String] = []
+        for i in 0..<min(c.traceCount, ExecContext.traceCapacity) {
+            let f = Function.from(word: c.trace[i])!
+            names.append(f.displayName)
+        }
+        if c.traceCount > ExecContext.traceCapacity {
+            names.append("... \(c.traceCount - ExecContext.traceCapacity) more")
+        }
+        return names
+    }
+
     func wasmError(for trap: Trap) -> WasmError {
         if trap == .host, let m = hostTrapMessage {
             hostTrapMessage = nil
@@ -176,6 +193,15 @@ enum TypeRegistry {
         let id = ids.count + 1
         ids[type] = id
         return id
+    }
+}
+
+extension Function {
+    /// The function's name from its module's `name` section, else `func[N]`; host functions
+    /// are `<host>`.
+    public var displayName: String {
+        guard !isHost, let instance else { return "<host>" }
+        return instance.module.functionNames[UInt32(functionIndex)] ?? "func[\(functionIndex)]"
     }
 }
 

@@ -32,13 +32,15 @@ public final class Store {
         ctx = Ctx.allocate(capacity: 1)
         ctx.initialize(to: ExecContext(
             stackBase: stack, stackEnd: stack + slots, entryTop: stack,
-            nativeLimit: 0, depth: 0, maxDepth: config.maxCallDepth))
+            nativeLimit: 0, depth: 0, maxDepth: config.maxCallDepth,
+            trace: .allocate(capacity: ExecContext.traceCapacity)))
     }
 
     deinit {
         // Instances go first: their arenas hold nodes pointing into memories, tables and globals.
         instances.removeAll()
         ctx.pointee.stackBase.deallocate()
+        ctx.pointee.trace.deallocate()
         ctx.deallocate()
     }
 

@@ -1,0 +1,235 @@
+import CSwvmSupport
+import Glibc
+import SwvmCore
+
+// Paths, descriptors, directories, clocks and polling for WASI. Every path a program names is
+// resolved beneath a pre-opened directory (swvm_open_beneath); operations on a path's last
+// component run against its parent directory opened that way.
+
+extension WASI {
+    static let allRights: UInt64 = 0x1FFF_FFFF
+
+    func writeStrings(_ strings: [String], _ m: GuestMemory, _ pointers: UInt32, _ buffer: UInt32) throws(WASIErrno) {
+        var cursor = buffer
+        for (i, s) in strings.enumerated() {
+            try m.store(cursor, at: pointers &+ UInt32(i) &* 4)
+            let bytes = Array(s.utf8) + [0]
+            try m.buffer(cursor, UInt32(bytes.count)).copyBytes(from: bytes)
+            cursor &+= UInt32(bytes.count)
+        }
+    }
+
+    func writeSizes(_ strings: [String], _ m: GuestMemory, _ count: UInt32, _ size: UInt32) throws(WASIErrno) {
+        try m.store(UInt32(strings.count), at: count)
+        try m.store(UInt32(strings.reduce(0) { $0 + $1.utf8.count + 1 }), at: size)
+    }
+
+    static func clock(_ id: UInt32) throws(WASIErrno) -> clockid_t {
+        switch id {
+        case 0: return CLOCK_REALTIME
+        case 1: return CLOCK_MONOTONIC
+        case 2: return CLOCK_PROCESS_CPUTIME_ID
+        case 3: return CLOCK_THREAD_CPUTIME_ID
+        default: throw .inval
+        }
+    }
+
+    static func now(_ id: UInt32) throws(WASIErrno) -> UInt64 {
+        var ts = timespec()
+        guard clock_gettime(try clock(id), &ts) == 0 else { throw .current }
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt32) -> [timespec] {
+        func one(_ t: UInt64, set: Bool, now: Bool) -> timespec {
+            if now { return timespec(tv_sec: 0, tv_nsec: Int(SWVM_UTIME_NOW)) }
+            if set { return timespec(tv_sec: Int(t / 1_000_000_000), tv_nsec: Int(t % 1_000_000_000)) }
+            return timespec(tv_sec: 0, tv_nsec: Int(SWVM_UTIME_OMIT))
+        }
+        return [one(atim, set: flags & 1 != 0, now: flags & 2 != 0), one(mtim, set: flags & 4 != 0, now: flags & 8 != 0)]
+    }
+
+    func fdstat(_ fd: UInt32, _ m: GuestMemory, _ out: UInt32) throws(WASIErrno) {
+        let d = try descriptor(fd)
+        var st = stat()
+        guard fstat(d.host, &st) == 0 else { throw .current }
+        let fl = fcntl(d.host, F_GETFL)
+        var flags: UInt16 = 0
+        if fl & O_APPEND != 0 { flags |= 1 }
+        if fl & O_DSYNC != 0 { flags |= 2 }
+        if fl & O_NONBLOCK != 0 { flags |= 4 }
+        if fl & O_SYNC == O_SYNC { flags |= 16 }
+        try m.store(WASIFileType(mode: st.st_mode).rawValue, at: out)
+        try m.store(flags, at: out &+ 2)
+        try m.store(WASI.allRights, at: out &+ 8)
+        try m.store(WASI.allRights, at: out &+ 16)
+    }
+
+    static func writeFilestat(_ st: stat, _ m: GuestMemory, _ out: UInt32) throws(WASIErrno) {
+        func ns(_ t: timespec) -> UInt64 { UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec) }
+        try m.store(UInt64(st.st_dev), at: out)
+        try m.store(UInt64(st.st_ino), at: out &+ 8)
+        try m.store(UInt64(WASIFileType(mode: st.st_mode).rawValue), at: out &+ 16)
+        try m.store(UInt64(st.st_nlink), at: out &+ 24)
+        try m.store(UInt64(st.st_size), at: out &+ 32)
+        try m.store(ns(st.st_atim), at: out &+ 40)
+        try m.store(ns(st.st_mtim), at: out &+ 48)
+        try m.store(ns(st.st_ctim), at: out &+ 56)
+    }
+
+    /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`) and
+    /// the last component. The last component may not be ".." (that would name a directory
+    /// above the parent).
+    func atParent(_ fd: UInt32, _ path: String, allowDot: Bool = false,
+                  _ body: (Int32, String) throws(WASIErrno) -> Void) throws(WASIErrno) {
+        let d = try descriptor(fd)
+        guard d.isDirectory else { throw .notdir }
+        guard !path.isEmpty else { throw .noent }
+        guard !path.hasPrefix("/") else { throw .notcapable }
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let parent: String, last: String
+        if let slash = trimmed.lastIndex(of: "/") {
+            parent = String(trimmed[..<slash])
+            last = String(trimmed[trimmed.index(after: slash)...])
+        } else {
+            parent = "."
+            last = String(trimmed)
+        }
+        if last == ".." { throw .notcapable }
+        if last == "." && !allowDot { throw .inval }
+        let dir = swvm_open_beneath(d.host, parent.isEmpty ? "." : parent, SWVM_O_PATH | O_DIRECTORY, 0, 1)
+        guard dir >= 0 else { throw .current }
+        defer { close(dir) }
+        try body(dir, last)
+    }
+
+    /// Fails unless `path` resolves (following symlinks) inside the directory `fd`.
+    func checkBeneath(_ fd: UInt32, _ path: String) throws(WASIErrno) {
+        let f = swvm_open_beneath(try descriptor(fd).host, path, SWVM_O_PATH, 0, 1)
+        guard f >= 0 else { throw .current }
+        close(f)
+    }
+
+    func pathOpen(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try descriptor(a.u32(0))
+        guard d.isDirectory else { throw .notdir }
+        let path = try m.string(a.u32(2), a.u32(3))
+        let follow: Int32 = a.u32(1) & 1 != 0 ? 1 : 0
+        let oflags = a.u32(4), rights = a.u64(5), fdflags = a.u32(7)
+        let writeRights: UInt64 = 1 << 6 | 1 << 8 | 1 << 22  // fd_write, fd_allocate, fd_filestat_set_size
+        let readRights: UInt64 = 1 << 1 | 1 << 14  // fd_read, fd_readdir
+        var flags: Int32
+        if oflags & 2 != 0 {
+            flags = O_RDONLY | O_DIRECTORY
+        } else if rights & writeRights != 0 {
+            flags = rights & readRights != 0 ? O_RDWR : O_WRONLY
+        } else {
+            flags = O_RDONLY
+        }
+        if oflags & 1 != 0 { flags |= O_CREAT }
+        if oflags & 4 != 0 { flags |= O_EXCL }
+        if oflags & 8 != 0 { flags |= O_TRUNC }
+        if fdflags & 1 != 0 { flags |= O_APPEND }
+        if fdflags & 2 != 0 { flags |= O_DSYNC }
+        if fdflags & 4 != 0 { flags |= O_NONBLOCK }
+        if fdflags & 16 != 0 { flags |= O_SYNC }
+        var host = swvm_open_beneath(d.host, path, flags, 0o666, follow)
+        if host < 0 && errno == EISDIR && flags & O_CREAT == 0 {
+            // A directory asked for with write rights: open it for reading, as POSIX hosts do.
+            host = swvm_open_beneath(d.host, path, O_RDONLY | O_DIRECTORY, 0, follow)
+        }
+        guard host >= 0 else { throw .current }
+        var st = stat()
+        fstat(host, &st)
+        let fd = allocate(Descriptor(host: host, isDirectory: st.st_mode & S_IFMT == S_IFDIR))
+        try m.store(UInt32(bitPattern: fd), at: a.u32(8))
+    }
+
+    func readdir(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try descriptor(a.u32(0))
+        guard d.isDirectory else { throw .notdir }
+        let cookie = a.u64(3)
+        if cookie == 0 || d.entries == nil {
+            let copy = dup(d.host)
+            guard copy >= 0, let dir = fdopendir(copy) else { throw .current }
+            rewinddir(dir)
+            var entries: [(name: [UInt8], type: UInt8, ino: UInt64)] = []
+            while let e = Glibc.readdir(dir) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+                let type: UInt8
+                switch Int32(e.pointee.d_type) {
+                case Int32(DT_DIR): type = 3
+                case Int32(DT_REG): type = 4
+                case Int32(DT_LNK): type = 7
+                case Int32(DT_CHR), Int32(DT_FIFO): type = 2
+                case Int32(DT_BLK): type = 1
+                case Int32(DT_SOCK): type = 6
+                default: type = 0
+                }
+                entries.append((name, type, UInt64(e.pointee.d_ino)))
+            }
+            closedir(dir)
+            d.entries = entries
+        }
+        let entries = d.entries!
+        let buffer = try m.buffer(a.u32(1), a.u32(2))
+        var used = 0
+        var i = Int(min(cookie, UInt64(entries.count)))
+        while i < entries.count && used < buffer.count {
+            var record = [UInt8](repeating: 0, count: 24)
+            record.withUnsafeMutableBytes { r in
+                r.storeBytes(of: UInt64(i + 1).littleEndian, toByteOffset: 0, as: UInt64.self)
+                r.storeBytes(of: entries[i].ino.littleEndian, toByteOffset: 8, as: UInt64.self)
+                r.storeBytes(of: UInt32(entries[i].name.count).littleEndian, toByteOffset: 16, as: UInt32.self)
+                r[20] = entries[i].type
+            }
+            record += entries[i].name
+            // The last record may be cut short: the program then asks again with a larger buffer.
+            let n = min(record.count, buffer.count - used)
+            for k in 0..<n { buffer[used + k] = record[k] }
+            used += n
+            i += 1
+        }
+        try m.store(UInt32(used), at: a.u32(4))
+    }
+
+    func pollOneoff(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let input = a.u32(0), output = a.u32(1), count = a.u32(2)
+        guard count > 0, count <= 4096 else { throw .inval }
+        var ready: [(userdata: UInt64, error: UInt16, type: UInt8)] = []
+        var clocks: [(userdata: UInt64, wait: UInt64)] = []
+        for k in 0..<count {
+            let base = input &+ k &* 48
+            let userdata = try m.u64(base)
+            let tag = try m.pointer(base &+ 8, 1).load(as: UInt8.self)
+            switch tag {
+            case 0:
+                let id = try m.u32(base &+ 16)
+                let timeout = try m.u64(base &+ 24)
+                let absolute = try m.pointer(base &+ 40, 2).loadUnaligned(as: UInt16.self) & 1 != 0
+                let now = try WASI.now(id)
+                clocks.append((userdata, absolute ? (timeout > now ? timeout - now : 0) : timeout))
+            case 1, 2:
+                let fd = try m.u32(base &+ 16)
+                ready.append((userdata, descriptors[Int32(bitPattern: fd)] == nil ? WASIErrno.badf.rawValue : 0, tag))
+            default:
+                throw .inval
+            }
+        }
+        if ready.isEmpty, let shortest = clocks.map(\.wait).min() {
+            var ts = timespec(tv_sec: Int(shortest / 1_000_000_000), tv_nsec: Int(shortest % 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+            for c in clocks where c.wait <= shortest { ready.append((c.userdata, 0, 0)) }
+        }
+        for (k, e) in ready.enumerated() {
+            let base = output &+ UInt32(k) &* 32
+            try m.buffer(base, 32).initializeMemory(as: UInt8.self, repeating: 0)
+            try m.store(e.userdata, at: base)
+            try m.store(e.error, at: base &+ 8)
+            try m.store(e.type, at: base &+ 10)
+        }
+        try m.store(UInt32(ready.count), at: a.u32(3))
+    }
+}

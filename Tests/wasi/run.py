@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Compiles the WASI test programs with clang-14 (--target=wasm32-wasi, Debian's wasi-libc) and
+runs them with `swvm run`, comparing their output and exit codes.
+
+usage: run.py --swvm PATH/TO/swvm --out BUILD_DIR
+Prints one line per program and a closing `N passed, N failed` line; exits 1 on a failure.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def compile_program(name, out):
+    wasm = os.path.join(out, name + ".wasm")
+    src = os.path.join(HERE, name + ".c")
+    if not os.path.exists(wasm) or os.path.getmtime(wasm) < os.path.getmtime(src):
+        subprocess.run(["clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-g",
+                        "-D_WASI_EMULATED_PROCESS_CLOCKS", src, "-o", wasm], check=True)
+    return wasm
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--swvm", required=True)
+    ap.add_argument("--out", required=True)
+    opts = ap.parse_args()
+    os.makedirs(opts.out, exist_ok=True)
+    data = os.path.join(opts.out, "data")
+    outside = os.path.join(opts.out, "outside.txt")
+
+    def fresh_data():
+        shutil.rmtree(data, ignore_errors=True)
+        os.makedirs(os.path.join(data, "inner"))
+        with open(os.path.join(data, "inside.txt"), "w") as f:
+            f.write("inside\n")
+        with open(outside, "w") as f:
+            f.write("secret\n")
+        os.symlink(outside, os.path.join(data, "link_out"))
+
+    # name, arguments after the program, stdin, expected stdout, expected exit code, stderr check
+    cases = [
+        ("hello", [], None, "Hello, WASI!\n", 0, "to stderr"),
+        ("args_env", ["one", "two words"], None,
+         "argc=3\nargv[1]=one\nargv[2]=two words\nSWVM_TEST=yes\nenviron entries=2\n", 0, None),
+        ("files", [], None,
+         "copied 8890 bytes\nlines=1000, at offset 7: line 1\nsize=8890 regular=1\nmkdir=0\nrename=0\n"
+         "entries: a.txt inner inside.txt link_out sub\nunlink=0 0\nrmdir=0\nmissing=No such file or directory\n", 0, None),
+        ("stdin", [], b"abc\ndef\n", "ABC\nDEF\nbytes=8 lines=2\n", 0, None),
+        ("clock_random", [], None,
+         "realtime after 2024: 1\nslept at least 20ms: 1\nslept less than 2s: 1\nrandom differs: 1, not all zero: 1\n", 0, None),
+        ("exit_code", ["42"], None, "", 42, None),
+        ("trap", [], None, "before the trap\n", 134, "integer divide by zero"),
+        ("sandbox", [], None,
+         "parent directory: refused\nabsolute path: refused\nrelative escape: refused\nsymlink to outside: refused\n"
+         "nested dotdot: refused\nstat through symlink: refused\nmkdir outside: refused\ninside file: refused\n", 0, None),
+    ]
+    passed = failed = 0
+    for name, args, stdin, expected, code, stderr_has in cases:
+        fresh_data()
+        wasm = compile_program(name, opts.out)
+        cmd = [opts.swvm, "run", "--dir", data + "::/data", "--env", "SWVM_TEST=yes", "--env", "OTHER=1", wasm] + args
+        r = subprocess.run(cmd, input=stdin, capture_output=True, timeout=60)
+        out, err = r.stdout.decode(), r.stderr.decode()
+        # The sandbox's last line reads a file inside /data: it must open.
+        if name == "sandbox":
+            expected = expected.replace("inside file: refused", "inside file: OPENED (escape!)")
+        problems = []
+        if out != expected:
+            problems.append(f"stdout {out!r}, expected {expected!r}")
+        if r.returncode != code:
+            problems.append(f"exit code {r.returncode}, expected {code}")
+        if stderr_has and stderr_has not in err:
+            problems.append(f"stderr {err!r} lacks {stderr_has!r}")
+        if name == "trap" and not all(f in err for f in ("divide", "compute", "run_all")):
+            problems.append(f"backtrace lacks function names: {err!r}")
+        if name == "files" and os.listdir(data) != [] and sorted(os.listdir(data)) != ["inner", "inside.txt", "link_out"]:
+            problems.append(f"host directory left as {sorted(os.listdir(data))}")
+        if open(outside).read() != "secret\n":
+            problems.append("the file outside the sandbox changed")
+        if problems:
+            failed += 1
+            print(f"FAIL {name}: " + "; ".join(problems))
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
