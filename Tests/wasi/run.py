@@ -87,6 +87,22 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}")
+    # The toolkit (bench/programs/toolkit: compressor + script interpreter, several files):
+    # its output under swvm must equal the native build's, byte for byte.
+    toolkit = os.path.join(HERE, "..", "..", "bench", "programs", "toolkit")
+    sources = sorted(os.path.join(toolkit, f) for f in os.listdir(toolkit) if f.endswith(".c"))
+    wasm = os.path.join(opts.out, "toolkit.wasm")
+    native = os.path.join(opts.out, "toolkit-native")
+    subprocess.run(["clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o", wasm] + sources + ["-lm"], check=True)
+    subprocess.run(["cc", "-O2", "-o", native] + sources + ["-lm"], check=True)
+    expected = subprocess.run([native, "selftest", "2"], capture_output=True, check=True).stdout
+    r = subprocess.run([opts.swvm, "run", wasm, "selftest", "2"], capture_output=True, timeout=300)
+    if r.stdout == expected and r.returncode == 0 and b"round trip ok" in expected:
+        passed += 1
+        print("ok   toolkit (output identical to the native build)")
+    else:
+        failed += 1
+        print(f"FAIL toolkit: exit {r.returncode}, stderr {r.stderr.decode()[-300:]!r}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
