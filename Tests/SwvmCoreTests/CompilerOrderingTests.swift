@@ -138,16 +138,23 @@ private func i32Result(_ inst: Instance, _ name: String, _ args: [Value] = []) t
         right += W.get(0)
         for _ in 0..<n { right += [0x6A] }
         b.function("right", [.i32], [.i32], right)
+        // Nested labels that stay labels at run time (an `if` is never spliced away).
         func nested(_ depth: Int) -> [UInt8] {
             var code: [UInt8] = []
-            for _ in 0..<depth { code += W.block(.i32) }
+            for _ in 0..<depth { code += W.i32(1) + W.if(.i32) }
             code += W.i32(7)
-            for _ in 0..<depth { code += W.end }
+            for _ in 0..<depth { code += W.else + W.i32(0) + W.end }
             return code
         }
-        b.function("nested", [], [.i32], nested(300))
+        b.function("nested", [], [.i32], nested(100))
         // Far deeper than the stack allows: must end in a trap, not a crash.
         b.function("tooDeep", [], [.i32], nested(100_000))
+        // Blocks no branch targets are spliced into their parent: any depth runs flat.
+        var flat: [UInt8] = []
+        for _ in 0..<100_000 { flat += W.block(.i32) }
+        flat += W.i32(9)
+        for _ in 0..<100_000 { flat += W.end }
+        b.function("flat", [], [.i32], flat)
         let inst = try instantiate(b)
         #expect(try i32Result(inst, "right", [.i32(5)]) == Int32(n + 5))
         #expect(try i32Result(inst, "nested") == 7)
@@ -158,6 +165,7 @@ private func i32Result(_ inst: Instance, _ name: String, _ args: [Value] = []) t
             #expect(error.message == "call stack exhausted")
         }
         #expect(try i32Result(inst, "nested") == 7)
+        #expect(try i32Result(inst, "flat") == 9)
     }
 }
 
@@ -182,4 +190,29 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
     precondition(rc == 0)
     pthread_join(thread, nil)
     if let e = box.error { throw e }
+}
+
+@Test func branchesAcrossSplicedBlocksKeepTheirTargets() throws {
+    var b = ModuleBuilder()
+    // block A (targeted) { block B (not targeted) { block C (targeted) { br_if C; br A } } }
+    // With B spliced away, the branch to A must still leave exactly A.
+    b.function("f", [.i32], [.i32], locals: [.i32],
+        W.block() + W.block() + W.block()
+        + W.get(0) + W.brIf(0)           // to C: skip the next statement
+        + W.i32(5) + W.set(1) + W.br(2)  // to A
+        + W.end                          // end C
+        + W.i32(6) + W.set(1)            // after C, inside B
+        + W.end + W.end                  // end B, end A
+        + W.get(1) + W.i32(10) + [0x6A])
+    // br_table across a spliced block
+    b.function("t", [.i32], [.i32],
+        W.block() + W.block() + W.block()
+        + W.get(0) + [0x0E, 0x01, 0x00, 0x02]  // br_table [C] default A
+        + W.end + W.i32(1) + W.ret             // after C
+        + W.end + W.end + W.i32(2))            // B has no branch to it
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "f", [.i32(0)]) == 15)
+    #expect(try i32Result(inst, "f", [.i32(1)]) == 16)
+    #expect(try i32Result(inst, "t", [.i32(0)]) == 1)
+    #expect(try i32Result(inst, "t", [.i32(5)]) == 2)
 }

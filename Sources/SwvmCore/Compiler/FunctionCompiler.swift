@@ -12,6 +12,11 @@ enum Operand: Equatable {
 struct ControlFrame {
     enum Kind { case function, block, loop, ifThen, ifElse }
     var kind: Kind
+    /// Identifies the label for branch-code patching.
+    var id: Int = 0
+    /// Some branch targets this label. A block or loop no branch targets needs no node: its
+    /// statements are spliced into the enclosing list (see `CodePatch`).
+    var targeted = false
     /// Operand stack height below the label's parameters.
     var base: Int
     var params: Int
@@ -23,6 +28,13 @@ struct ControlFrame {
     var unreachable = false
     /// Values a branch to this label carries: a loop's parameters, otherwise its results.
     var branchArity: Int { kind == .loop ? params : results }
+}
+
+/// A branch code written before the labels it crosses were known to be elided: `word` gets
+/// 1 + the number of labels in `crossed` (between the branch and its target) that became nodes.
+struct CodePatch {
+    var word: UnsafeMutablePointer<UInt64>
+    var crossed: [Int]
 }
 
 /// Compiles one validated function body into nodes, in one pass over its instructions.
@@ -54,6 +66,9 @@ final class FunctionCompiler {
     var maxHeight = 0
     /// Nesting of blocks inside unreachable code being skipped.
     var deadDepth = 0
+    var nextLabelID = 0
+    var elided = Set<Int>()
+    var patches: [CodePatch] = []
     let memoryState: UInt64
     let instanceWord: UInt64
 
@@ -432,8 +447,9 @@ final class FunctionCompiler {
         spillAll()
         for h in (stack.count - params)..<stack.count { materialize(h) }
         let kind: ControlFrame.Kind = ins.op == .block ? .block : ins.op == .loop ? .loop : .ifThen
-        control.append(ControlFrame(kind: kind, base: stack.count - params, params: params, results: results,
-                                    condition: condition))
+        nextLabelID += 1
+        control.append(ControlFrame(kind: kind, id: nextLabelID, base: stack.count - params, params: params,
+                                    results: results, condition: condition))
         if control.count % FunctionCompiler.labelsPerStackCheck == 0 { emit(node(stackCheckNode)) }
     }
 
@@ -464,6 +480,14 @@ final class FunctionCompiler {
         if control[control.count - 1].kind == .function { return finishFunction(control[0]) }
         settleResults(control[control.count - 1])
         let frame = control.removeLast()
+        if (frame.kind == .block || frame.kind == .loop) && !frame.targeted {
+            // Nothing branches here: run the statements in place, with no label of their own.
+            elided.insert(frame.id)
+            control[control.count - 1].statements += frame.statements
+            truncate(to: frame.base)
+            for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
+            return nil
+        }
         let (list, count) = statementList(frame.statements)
         let n: NodeP
         switch frame.kind {
@@ -492,6 +516,7 @@ final class FunctionCompiler {
     }
 
     func finishFunction(_ frame: ControlFrame) -> NodeP {
+        applyPatches()
         let results = type.results.count
         let fn: ExprFn
         var statements: [UInt64]
@@ -516,8 +541,27 @@ final class FunctionCompiler {
     }
 
     func branchTarget(_ depth: Int) -> (code: UInt64, dst: Int, arity: Int) {
+        control[control.count - 1 - depth].targeted = true
         let target = control[control.count - 1 - depth]
         return (UInt64(depth + 1), slot(ofHeight: target.base), target.branchArity)
+    }
+
+    /// Registers the code word of a branch to label `depth` for patching.
+    func patchCode(_ n: NodeP, field: KeyPath<Node, UInt64>, depth: Int) {
+        let offset = MemoryLayout<Node>.offset(of: field)!
+        let word = (UnsafeMutableRawPointer(mutating: n) + offset).assumingMemoryBound(to: UInt64.self)
+        patchCode(word, depth: depth)
+    }
+
+    func patchCode(_ word: UnsafeMutablePointer<UInt64>, depth: Int) {
+        let crossed = (0..<depth).map { control[control.count - 1 - $0].id }
+        patches.append(CodePatch(word: word, crossed: crossed))
+    }
+
+    func applyPatches() {
+        for p in patches {
+            p.word.pointee = UInt64(1 + p.crossed.filter { !elided.contains($0) }.count)
+        }
     }
 
     func branch(depth: Int) {
@@ -526,16 +570,21 @@ final class FunctionCompiler {
         if arity == 1 {
             // One value (return x, br with a result): the move and the branch are one node.
             flushExpressions(below: first)
+            let n: NodeP
             switch stack[first] {
-            case .slot(let s) where s == dst: emit(node(brNode, code))
-            case .slot(let s): emit(node(brMoveSlotNode, UInt64(dst), UInt64(s), code))
-            case .const(let v): emit(node(brMoveConstNode, UInt64(dst), v, code))
-            case .expr(let e): emit(node(brMoveExprNode, UInt64(dst), word(e), code))
+            case .slot(let s) where s == dst: n = node(brNode, code)
+            case .slot(let s): n = node(brMoveSlotNode, UInt64(dst), UInt64(s), code)
+            case .const(let v): n = node(brMoveConstNode, UInt64(dst), v, code)
+            case .expr(let e): n = node(brMoveExprNode, UInt64(dst), word(e), code)
             }
+            patchCode(n, field: n.pointee.fn == fnWord(brNode) ? \Node.a : \Node.c, depth: depth)
+            emit(n)
         } else {
             flushExpressions()
             for i in 0..<arity { store(stack[first + i], to: dst + i) }
-            emit(node(brNode, code))
+            let n = node(brNode, code)
+            patchCode(n, field: \Node.a, depth: depth)
+            emit(n)
         }
         markUnreachable()
     }
@@ -547,15 +596,20 @@ final class FunctionCompiler {
         let first = stack.count - arity
         for h in first..<stack.count { materialize(h) }
         let src = slot(ofHeight: first)
+        let n: NodeP
         if arity == 0 || src == dst {
             if let (fused, a, b) = fusedBranch(condition) {
-                emit(node(fused.brIf, a, b, code))
+                n = node(fused.brIf, a, b, code)
+                patchCode(n, field: \Node.c, depth: depth)
             } else {
-                emit(node(brIfNode, word(expr(condition)), code))
+                n = node(brIfNode, word(expr(condition)), code)
+                patchCode(n, field: \Node.b, depth: depth)
             }
         } else {
-            emit(node(brIfMoveNode, word(expr(condition)), code, UInt64(src), UInt64(dst) | UInt64(arity) << 32))
+            n = node(brIfMoveNode, word(expr(condition)), code, UInt64(src), UInt64(dst) | UInt64(arity) << 32)
+            patchCode(n, field: \Node.b, depth: depth)
         }
+        emit(n)
     }
 
     /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
@@ -582,7 +636,9 @@ final class FunctionCompiler {
             table.append(code)
             table.append(UInt64(dst))
         }
-        let list = UInt64(pointer: arena.words(table))
+        let words = arena.words(table)
+        for (k, t) in targets.enumerated() { patchCode(words + 2 * k, depth: Int(t)) }
+        let list = UInt64(pointer: words)
         emit(node(brTableNode, word(index), list, UInt64(targets.count - 1),
                   UInt64(slot(ofHeight: first)) | UInt64(arity) << 32))
         markUnreachable()
