@@ -35,13 +35,13 @@ private func lookup<T>(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?
 @_cdecl("swvm_instance_memory")
 public func swvm_instance_memory(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
                                  _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
-    lookup(instance, name, out, "memory", { $0.memory($1) }) { MemoryHandle(store: $0.store, memory: $1) }
+    lookup(instance, name, out, "memory", { $0.memory($1) }) { MemoryHandle(store: $0.store, $1) }
 }
 
 @_cdecl("swvm_instance_global")
 public func swvm_instance_global(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
                                  _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
-    lookup(instance, name, out, "global", { $0.global($1) }) { GlobalHandle(store: $0.store, global: $1) }
+    lookup(instance, name, out, "global", { $0.global($1) }) { GlobalHandle(store: $0.store, $1) }
 }
 
 @_cdecl("swvm_memory_new")
@@ -54,7 +54,7 @@ public func swvm_memory_new(_ engine: OpaquePointer?, _ minPages: UInt32, _ maxP
     if minPages > 65536 || (max ?? 0) > 65536 { return errorHandle(WasmError(.invalid, "memory size must be at most 65536 pages (4GiB)")) }
     switch Result(catching: { () throws(WasmError) -> Memory in try e.store.makeMemory(MemoryType(limits: Limits(min: minPages, max: max))) }) {
     case .success(let m):
-        out.pointee = retained(MemoryHandle(store: e.store, memory: m))
+        out.pointee = retained(MemoryHandle(store: e.store, m))
         return nil
     case .failure(let err): return errorHandle(err)
     }
@@ -62,19 +62,19 @@ public func swvm_memory_new(_ engine: OpaquePointer?, _ minPages: UInt32, _ maxP
 
 @_cdecl("swvm_memory_data")
 public func swvm_memory_data(_ memory: OpaquePointer?) -> UnsafeMutablePointer<UInt8>? {
-    object(memory, as: MemoryHandle.self)?.memory.baseAddress.assumingMemoryBound(to: UInt8.self)
+    object(memory, as: MemoryHandle.self)?.object.baseAddress.assumingMemoryBound(to: UInt8.self)
 }
 
 @_cdecl("swvm_memory_size")
 public func swvm_memory_size(_ memory: OpaquePointer?) -> Int {
-    object(memory, as: MemoryHandle.self)?.memory.byteCount ?? 0
+    object(memory, as: MemoryHandle.self)?.object.byteCount ?? 0
 }
 
 @_cdecl("swvm_memory_grow")
 public func swvm_memory_grow(_ memory: OpaquePointer?, _ delta: UInt32, _ oldPages: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
     guard let m = object(memory, as: MemoryHandle.self) else { return usage("swvm_memory_grow: memory is NULL or not a memory") }
-    guard let old = m.memory.grow(by: UInt64(delta)) else {
-        return errorHandle(WasmError(.limit, "memory of \(m.memory.pageCount) pages cannot grow by \(delta) (maximum \(m.memory.type.limits.max.map(String.init) ?? "65536"))"))
+    guard let old = m.object.grow(by: UInt64(delta)) else {
+        return errorHandle(WasmError(.limit, "memory of \(m.object.pageCount) pages cannot grow by \(delta) (maximum \(m.object.type.limits.max.map(String.init) ?? "65536"))"))
     }
     oldPages?.pointee = UInt32(old)
     return nil
@@ -95,7 +95,7 @@ public func swvm_global_new(_ engine: OpaquePointer?, _ value: UnsafePointer<swv
     }
     switch result {
     case .success(let g):
-        out.pointee = retained(GlobalHandle(store: e.store, global: g))
+        out.pointee = retained(GlobalHandle(store: e.store, g))
         return nil
     case .failure(let err): return errorHandle(err)
     }
@@ -105,7 +105,7 @@ public func swvm_global_new(_ engine: OpaquePointer?, _ value: UnsafePointer<swv
 public func swvm_global_get(_ global: OpaquePointer?, _ out: UnsafeMutablePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let g = object(global, as: GlobalHandle.self) else { return usage("swvm_global_get: global is NULL or not a global") }
     guard let out else { return usage("swvm_global_get: out is NULL") }
-    out.pointee = cValue(g.global.value)
+    out.pointee = cValue(g.object.value)
     return nil
 }
 
@@ -113,8 +113,8 @@ public func swvm_global_get(_ global: OpaquePointer?, _ out: UnsafeMutablePointe
 public func swvm_global_set(_ global: OpaquePointer?, _ value: UnsafePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let g = object(global, as: GlobalHandle.self) else { return usage("swvm_global_set: global is NULL or not a global") }
     guard let value else { return usage("swvm_global_set: value is NULL") }
-    let t = g.global.type.valueType
-    switch Result(catching: { () throws(WasmError) in try g.global.set(try convert(value.pointee, t)) }) {
+    let t = g.object.type.valueType
+    switch Result(catching: { () throws(WasmError) in try g.object.set(try convert(value.pointee, t)) }) {
     case .success: return nil
     case .failure(let err): return errorHandle(err)
     }
@@ -143,36 +143,36 @@ func convert(_ v: swvm_val_t, _ t: ValueType) throws(WasmError) -> Value {
 @_cdecl("swvm_memory_max_pages")
 public func swvm_memory_max_pages(_ memory: OpaquePointer?) -> UInt32 {
     guard let m = object(memory, as: MemoryHandle.self) else { return 0 }
-    return m.memory.type.limits.max ?? UInt32.max
+    return m.object.type.limits.max ?? UInt32.max
 }
 
 @_cdecl("swvm_global_mutable")
 public func swvm_global_mutable(_ global: OpaquePointer?) -> Int32 {
-    object(global, as: GlobalHandle.self)?.global.type.mutable == true ? 1 : 0
+    object(global, as: GlobalHandle.self)?.object.type.mutable == true ? 1 : 0
 }
 
 @_cdecl("swvm_instance_table")
 public func swvm_instance_table(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
                                 _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
-    lookup(instance, name, out, "table", { $0.table($1) }) { TableHandle(store: $0.store, table: $1) }
+    lookup(instance, name, out, "table", { $0.table($1) }) { TableHandle(store: $0.store, $1) }
 }
 
 @_cdecl("swvm_table_kind")
 public func swvm_table_kind(_ table: OpaquePointer?) -> Int32 {
     guard let t = object(table, as: TableHandle.self) else { return -1 }
-    return kindCode(t.table.type.elementType)
+    return kindCode(t.object.type.elementType)
 }
 
 @_cdecl("swvm_table_size")
 public func swvm_table_size(_ table: OpaquePointer?) -> UInt32 {
-    UInt32(truncatingIfNeeded: object(table, as: TableHandle.self)?.table.size ?? 0)
+    UInt32(truncatingIfNeeded: object(table, as: TableHandle.self)?.object.size ?? 0)
 }
 
 @_cdecl("swvm_table_get")
 public func swvm_table_get(_ table: OpaquePointer?, _ index: UInt32, _ out: UnsafeMutablePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_get: table is NULL or not a table") }
     guard let out else { return usage("swvm_table_get: out is NULL") }
-    guard let v = t.table.get(UInt64(index)) else { return usage("table index \(index) is out of bounds (size \(t.table.size))") }
+    guard let v = t.object.get(UInt64(index)) else { return usage("table index \(index) is out of bounds (size \(t.object.size))") }
     out.pointee = cValue(v)
     return nil
 }
@@ -181,10 +181,10 @@ public func swvm_table_get(_ table: OpaquePointer?, _ index: UInt32, _ out: Unsa
 public func swvm_table_set(_ table: OpaquePointer?, _ index: UInt32, _ value: UnsafePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_set: table is NULL or not a table") }
     guard let value else { return usage("swvm_table_set: value is NULL") }
-    guard UInt64(index) < t.table.size else { return usage("table index \(index) is out of bounds (size \(t.table.size))") }
-    switch Result(catching: { () throws(WasmError) -> Value in try convert(value.pointee, t.table.type.elementType) }) {
+    guard UInt64(index) < t.object.size else { return usage("table index \(index) is out of bounds (size \(t.object.size))") }
+    switch Result(catching: { () throws(WasmError) -> Value in try convert(value.pointee, t.object.type.elementType) }) {
     case .success(let v):
-        t.table.set(UInt64(index), v)
+        t.object.set(UInt64(index), v)
         return nil
     case .failure(let e): return errorHandle(e)
     }
@@ -194,7 +194,7 @@ public func swvm_table_set(_ table: OpaquePointer?, _ index: UInt32, _ value: Un
 public func swvm_table_grow(_ table: OpaquePointer?, _ delta: UInt32, _ initial: UnsafePointer<swvm_val_t>?,
                             _ oldSize: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_grow: table is NULL or not a table") }
-    let type = t.table.type.elementType
+    let type = t.object.type.elementType
     var v: Value = type == .funcref ? .funcref(nil) : .externref(nil)
     if let initial {
         switch Result(catching: { () throws(WasmError) -> Value in try convert(initial.pointee, type) }) {
@@ -202,8 +202,8 @@ public func swvm_table_grow(_ table: OpaquePointer?, _ delta: UInt32, _ initial:
         case .failure(let e): return errorHandle(e)
         }
     }
-    guard let old = t.table.grow(by: UInt64(delta), initial: v) else {
-        return errorHandle(WasmError(.limit, "table of \(t.table.size) elements cannot grow by \(delta)"))
+    guard let old = t.object.grow(by: UInt64(delta), initial: v) else {
+        return errorHandle(WasmError(.limit, "table of \(t.object.size) elements cannot grow by \(delta)"))
     }
     oldSize?.pointee = UInt32(truncatingIfNeeded: old)
     return nil

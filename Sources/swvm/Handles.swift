@@ -48,32 +48,19 @@ final class FuncHandle {
     }
 }
 
-final class MemoryHandle {
+/// A handle to a memory, global or table: keeps its store alive with it.
+final class StoreObjectHandle<Object: AnyObject> {
     let store: Store
-    let memory: Memory
-    init(store: Store, memory: Memory) {
+    let object: Object
+    init(store: Store, _ object: Object) {
         self.store = store
-        self.memory = memory
+        self.object = object
     }
 }
 
-final class GlobalHandle {
-    let store: Store
-    let global: Global
-    init(store: Store, global: Global) {
-        self.store = store
-        self.global = global
-    }
-}
-
-final class TableHandle {
-    let store: Store
-    let table: Table
-    init(store: Store, table: Table) {
-        self.store = store
-        self.table = table
-    }
-}
+typealias MemoryHandle = StoreObjectHandle<Memory>
+typealias GlobalHandle = StoreObjectHandle<Global>
+typealias TableHandle = StoreObjectHandle<Table>
 
 final class LinkerHandle {
     let store: Store

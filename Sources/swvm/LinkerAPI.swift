@@ -71,7 +71,7 @@ public func swvm_linker_define_memory(_ linker: OpaquePointer?, _ module: Unsafe
     guard let m = object(memory, as: MemoryHandle.self) else { return usage("memory is NULL or not a memory") }
     guard let module, let name else { return usage("module and name must not be NULL") }
     guard m.store === l.store else { return usage("the memory belongs to another engine") }
-    l.linker.define(module: string(module), name: string(name), .memory(m.memory))
+    l.linker.define(module: string(module), name: string(name), .memory(m.object))
     return nil
 }
 
@@ -82,7 +82,7 @@ public func swvm_linker_define_global(_ linker: OpaquePointer?, _ module: Unsafe
     guard let g = object(global, as: GlobalHandle.self) else { return usage("global is NULL or not a global") }
     guard let module, let name else { return usage("module and name must not be NULL") }
     guard g.store === l.store else { return usage("the global belongs to another engine") }
-    l.linker.define(module: string(module), name: string(name), .global(g.global))
+    l.linker.define(module: string(module), name: string(name), .global(g.object))
     return nil
 }
 

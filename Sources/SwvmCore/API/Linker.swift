@@ -14,21 +14,23 @@ public final class Linker {
     /// Defines a host function. Each instance importing it gets its own binding, whose
     /// `Caller.instance` is that instance.
     public func defineFunction(module: String, name: String, type: FuncType, _ body: @escaping HostFunction) {
-        let f = Function(type: type, store: store, instance: nil, functionIndex: -1, host: body) { rec in
-            hostEntryNode(for: rec)
-        }
-        store.retain(f)
-        define(module: module, name: name, .function(f))
+        define(module: module, name: name, .function(hostFunction(type, host: body)))
     }
 
     /// Defines a host function on the raw slot interface (see `RawHostFunction`): no arrays
     /// are built per call, for hosts that convert values themselves (the C API's libffi path).
     public func defineRawFunction(module: String, name: String, type: FuncType, _ body: @escaping RawHostFunction) {
-        let f = Function(type: type, store: store, instance: nil, functionIndex: -1, host: nil, rawHost: body) { rec in
+        define(module: module, name: name, .function(hostFunction(type, rawHost: body)))
+    }
+
+    /// A host function owned by the store; `instance` is the importing instance of a binding.
+    private func hostFunction(_ type: FuncType, instance: Instance? = nil, host: HostFunction? = nil,
+                              rawHost: RawHostFunction? = nil) -> Function {
+        let f = Function(type: type, store: store, instance: instance, functionIndex: -1, host: host, rawHost: rawHost) { rec in
             hostEntryNode(for: rec)
         }
         store.retain(f)
-        define(module: module, name: name, .function(f))
+        return f
     }
 
     /// Makes every export of `instance` importable under the module name `name`.
@@ -53,12 +55,7 @@ public final class Linker {
         // Host functions are bound per importing instance so the host sees its caller.
         resolved = resolved.map { ext in
             guard case .function(let f) = ext, f.isHost, f.instance == nil else { return ext }
-            let bound = Function(type: f.type, store: store, instance: instance, functionIndex: -1,
-                                 host: f.host, rawHost: f.rawHost) { rec in
-                hostEntryNode(for: rec)
-            }
-            store.retain(bound)
-            return .function(bound)
+            return .function(hostFunction(f.type, instance: instance, host: f.host, rawHost: f.rawHost))
         }
         try instance.initialize(imports: resolved)
         return instance

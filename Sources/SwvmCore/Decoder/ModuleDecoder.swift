@@ -54,7 +54,7 @@ struct ModuleDecoder {
             case 2: try importSection(&s)
             case 3: functionCount = try functionSection(&s)
             case 4: module.tables = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tableType(&s) }
-            case 5: module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in MemoryType(limits: try ModuleDecoder.limits(&s, memory: true)) }
+            case 5: module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in MemoryType(limits: try ModuleDecoder.limits(&s)) }
             case 6: try globalSection(&s)
             case 7: try exportSection(&s)
             case 8: module.start = try s.u32()
@@ -104,7 +104,7 @@ struct ModuleDecoder {
         return text
     }
 
-    static func limits(_ s: inout ByteReader, memory: Bool) throws(WasmError) -> Limits {
+    static func limits(_ s: inout ByteReader) throws(WasmError) -> Limits {
         let at = s.offset
         let flag = try s.byte()
         switch flag {
@@ -119,7 +119,7 @@ struct ModuleDecoder {
 
     static func tableType(_ s: inout ByteReader) throws(WasmError) -> TableType {
         let t = try s.referenceType()
-        return TableType(elementType: t, limits: try limits(&s, memory: false))
+        return TableType(elementType: t, limits: try limits(&s))
     }
 
     static func globalType(_ s: inout ByteReader) throws(WasmError) -> GlobalType {
@@ -166,7 +166,7 @@ struct ModuleDecoder {
             switch kind {
             case 0: descriptor = .function(typeIndex: try s.u32())
             case 1: descriptor = .table(try ModuleDecoder.tableType(&s))
-            case 2: descriptor = .memory(MemoryType(limits: try ModuleDecoder.limits(&s, memory: true)))
+            case 2: descriptor = .memory(MemoryType(limits: try ModuleDecoder.limits(&s)))
             case 3: descriptor = .global(try ModuleDecoder.globalType(&s))
             default: throw WasmError(.malformed, "malformed import kind", offset: at)
             }

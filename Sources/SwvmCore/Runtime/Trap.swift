@@ -11,7 +11,6 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
     case uninitializedElement
     case indirectCallTypeMismatch
     case callStackExhausted
-    case outOfBoundsDataSegment
     case unsupported  // a feature this engine does not execute yet (SIMD)
     case host  // raised by a host function; the message is kept by the store
 
@@ -28,7 +27,6 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
         case .uninitializedElement: return "uninitialized element"
         case .indirectCallTypeMismatch: return "indirect call type mismatch"
         case .callStackExhausted: return "call stack exhausted"
-        case .outOfBoundsDataSegment: return "out of bounds memory access"
         case .unsupported: return "unsupported operation"
         case .host: return "host trap"
         }

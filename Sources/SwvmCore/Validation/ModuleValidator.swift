@@ -15,7 +15,7 @@ extension Module {
         func checkType(_ index: UInt32) throws(WasmError) {
             guard Int(index) < types.count else { throw invalid("unknown type \(index)") }
         }
-        func checkLimits(_ l: Limits, maxAllowed: UInt64?, what: String) throws(WasmError) {
+        func checkLimits(_ l: Limits, maxAllowed: UInt64?) throws(WasmError) {
             if let max = l.max, l.min > max { throw invalid("size minimum must not be greater than maximum") }
             if let cap = maxAllowed {
                 if UInt64(l.min) > cap || UInt64(l.max ?? 0) > cap {
@@ -51,14 +51,14 @@ extension Module {
         for imp in imports {
             switch imp.descriptor {
             case .function(let t): try checkType(t)
-            case .table(let t): try checkLimits(t.limits, maxAllowed: nil, what: "table")
-            case .memory(let m): try checkLimits(m.limits, maxAllowed: 65536, what: "memory")
+            case .table(let t): try checkLimits(t.limits, maxAllowed: nil)
+            case .memory(let m): try checkLimits(m.limits, maxAllowed: 65536)
             case .global: break
             }
         }
         for t in functions { try checkType(t) }
-        for t in tables { try checkLimits(t.limits, maxAllowed: nil, what: "table") }
-        for m in memories { try checkLimits(m.limits, maxAllowed: 65536, what: "memory") }
+        for t in tables { try checkLimits(t.limits, maxAllowed: nil) }
+        for m in memories { try checkLimits(m.limits, maxAllowed: 65536) }
         if totalMemoryCount > 1 { throw invalid("multiple memories") }
 
         for g in globals {
