@@ -78,6 +78,28 @@ typedef enum swvm_error_kind {
 /* The error's kind. */
 swvm_error_kind_t swvm_error_kind(const swvm_error_t *error);
 
+/* Which trap an error of kind SWVM_ERROR_TRAP is. */
+typedef enum swvm_trap_code {
+    SWVM_TRAP_UNREACHABLE = 0,
+    SWVM_TRAP_INTEGER_DIVIDE_BY_ZERO = 1,
+    SWVM_TRAP_INTEGER_OVERFLOW = 2,
+    SWVM_TRAP_INVALID_CONVERSION = 3,
+    SWVM_TRAP_MEMORY_OUT_OF_BOUNDS = 4,
+    SWVM_TRAP_TABLE_OUT_OF_BOUNDS = 5,
+    SWVM_TRAP_UNDEFINED_ELEMENT = 6,
+    SWVM_TRAP_UNINITIALIZED_ELEMENT = 7,
+    SWVM_TRAP_INDIRECT_CALL_TYPE_MISMATCH = 8,
+    SWVM_TRAP_CALL_STACK_EXHAUSTED = 9,
+    SWVM_TRAP_UNSUPPORTED = 10, /* an operation this engine does not execute (SIMD) */
+    SWVM_TRAP_HOST = 11,        /* raised by a host function */
+    SWVM_TRAP_FUEL_EXHAUSTED = 12,
+    SWVM_TRAP_INTERRUPTED = 13,
+} swvm_trap_code_t;
+
+/* The trap code (a swvm_trap_code_t) of an error raised by a call that trapped, or -1 for
+   other errors (including traps during instantiation, which report their message only). */
+int swvm_error_trap_code(const swvm_error_t *error);
+
 /* The error's message, e.g. "function 3 at offset 0x1a4: type mismatch: expected i32, found f64".
    The string is owned by the error and valid until swvm_error_free(error). Never NULL. */
 const char *swvm_error_message(const swvm_error_t *error);
@@ -99,6 +121,66 @@ swvm_engine_t *swvm_engine_new(void);
 /* Releases the caller's reference to the engine. Instances and functions created from it stay
    usable until they are freed too. NULL is ignored. */
 void swvm_engine_free(swvm_engine_t *engine);
+
+/* ---- Limits, fuel and interruption ------------------------------------------------------- */
+
+/* Settings for a new engine. Every limit has a safe default; a config may be reused for
+   several engines and freed at any time after. */
+typedef struct swvm_config swvm_config_t;
+
+/* Creates a config holding the defaults. Free with swvm_config_free(). */
+swvm_config_t *swvm_config_new(void);
+void swvm_config_free(swvm_config_t *config);
+
+/* The setters below return NULL, or SWVM_ERROR_USAGE for a NULL config or a value out of range.
+
+   Maximum nesting of Wasm calls (default 100000). Independently of it, recursion always stops
+   with the trap "call stack exhausted" before the calling thread's real native stack runs out,
+   whatever its size (256 KiB host threads included). */
+swvm_error_t *swvm_config_set_max_call_depth(swvm_config_t *config, uint32_t depth);
+/* Size of the value stack that holds the locals and operands of all Wasm frames
+   (default 8 MiB; 8 KiB ... 16 GiB). Running out traps with "call stack exhausted". */
+swvm_error_t *swvm_config_set_value_stack_size(swvm_config_t *config, size_t bytes);
+/* Native stack kept free below the deepest Wasm frame for host functions called from Wasm
+   (default 64 KiB; 16 KiB ... 1 GiB). Raise it if your host functions use much stack. */
+swvm_error_t *swvm_config_set_native_stack_reserve(swvm_config_t *config, size_t bytes);
+/* Largest size of each linear memory, in 64 KiB pages (default: the memory type's maximum,
+   at most 65536). `memory.grow` beyond it returns -1, as when growing past the maximum; a
+   module whose memory minimum exceeds it fails to instantiate with SWVM_ERROR_LIMIT. With one
+   memory per instance (Wasm 2.0) this caps an instance's linear memory. */
+swvm_error_t *swvm_config_set_max_memory_pages(swvm_config_t *config, uint32_t pages);
+/* Largest size of each table, in elements (default 10,000,000), enforced like the memory cap. */
+swvm_error_t *swvm_config_set_max_table_elements(swvm_config_t *config, uint32_t elements);
+/* Nonzero: execution consumes fuel and traps with "fuel exhausted" (SWVM_TRAP_FUEL_EXHAUSTED)
+   when the engine's tank is empty. A unit is about one executed Wasm instruction: each loop
+   iteration is charged the size of its body, each call the size of the callee's body outside
+   its loops. The tank starts empty: set it with swvm_engine_set_fuel(). Default: off. */
+swvm_error_t *swvm_config_set_consume_fuel(swvm_config_t *config, int enabled);
+
+/* Creates an engine with the config's settings (copied: the config may be freed after).
+   On success *out receives the engine. Errors: SWVM_ERROR_USAGE. */
+swvm_error_t *swvm_engine_new_with_config(const swvm_config_t *config, swvm_engine_t **out);
+
+/* Sets / adds to / reads the engine's fuel tank. They may be called between calls and from
+   host functions during a call. Errors: SWVM_ERROR_USAGE if the engine was not configured to
+   consume fuel, or for NULL arguments. */
+swvm_error_t *swvm_engine_set_fuel(swvm_engine_t *engine, uint64_t units);
+swvm_error_t *swvm_engine_add_fuel(swvm_engine_t *engine, uint64_t units);
+swvm_error_t *swvm_engine_fuel(const swvm_engine_t *engine, uint64_t *out);
+
+/* Stops a running call from another thread. */
+typedef struct swvm_interrupt_handle swvm_interrupt_handle_t;
+
+/* A handle that interrupts the engine's calls; free with swvm_interrupt_handle_free(). It
+   stays valid after the engine is freed (interrupting then does nothing). NULL for a NULL
+   engine. */
+swvm_interrupt_handle_t *swvm_engine_interrupt_handle(swvm_engine_t *engine);
+/* Thread-safe, async-signal-safe: makes the call running in the engine trap with
+   "interrupted" (SWVM_TRAP_INTERRUPTED) at its next loop iteration or function call, within
+   milliseconds. The engine stays usable: the next call runs normally. A request made while no
+   call runs is dropped when the next call from the host starts. NULL is ignored. */
+void swvm_interrupt(swvm_interrupt_handle_t *handle);
+void swvm_interrupt_handle_free(swvm_interrupt_handle_t *handle);
 
 /* ---- Modules ----------------------------------------------------------------------------- */
 

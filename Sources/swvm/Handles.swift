@@ -8,7 +8,18 @@ import SwvmWASI
 // free handles in any order. This file holds all the pointer conversions of the C ABI.
 
 final class EngineHandle {
-    let store = Store()
+    let store: Store
+    init(config: StoreConfig = StoreConfig()) { store = Store(config: config) }
+}
+
+/// Engine settings collected before the engine exists (swvm_config_*).
+final class ConfigHandle {
+    var config = StoreConfig()
+}
+
+final class InterruptHandleBox {
+    let handle: InterruptHandle
+    init(_ handle: InterruptHandle) { self.handle = handle }
 }
 
 final class ModuleHandle {
@@ -79,11 +90,13 @@ func string(_ p: UnsafePointer<CChar>) -> String {
 
 final class ErrorHandle {
     let kind: WasmError.Kind
+    let trap: Trap?
     /// NUL-terminated copy of the message, owned by the handle.
     let message: UnsafeMutablePointer<CChar>
 
     init(_ error: WasmError) {
         kind = error.kind
+        trap = error.trap
         message = strdup(error.description)!
     }
 

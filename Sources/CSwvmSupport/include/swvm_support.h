@@ -13,6 +13,15 @@ static inline uintptr_t swvm_frame_address(void) {
 int swvm_thread_stack_bounds(uintptr_t *low, size_t *size);
 
 
+/* The interrupt flag another thread sets while a call runs (see Runtime/Budget.swift): a C11
+   atomic, since Swift's own atomics need the Synchronization module's availability checks. */
+static inline int swvm_atomic_load(const int *flag) {
+    return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+static inline void swvm_atomic_store(int *flag, int value) {
+    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
+}
+
 /* Thread-local message of the last trap in a call through a native function pointer
    (swvm_func_native); NULL when that call did not trap. The setter takes ownership. */
 const char *swvm_tls_last_trap(void);

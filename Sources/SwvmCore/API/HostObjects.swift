@@ -2,7 +2,7 @@
 /// The store owns them like everything instantiated in it.
 extension Store {
     public func makeMemory(_ type: MemoryType) throws(WasmError) -> Memory {
-        let m = try Memory(type: type)
+        let m = try Memory(type: type, limitPages: config.maxMemoryPages)
         retain(m)
         return m
     }

@@ -22,8 +22,16 @@ func blockNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     return code == 0 ? 0 : code &- 1
 }
 
+/// The fuel cost a loop body or function body carries in front of its statement list.
+@inline(__always) func listCost(_ list: UInt64) -> UInt64 {
+    UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: list)).unsafelyUnwrapped[-1]
+}
+
+/// Each iteration is charged the body's cost: fuel, and the interrupt check, live here.
 func loopNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let cost = listCost(n.pointee.a)
     while true {
+        try charge(cost, c)
         let code = try runStatements(n.pointee.a, n.pointee.b, fp, c)
         if code != 1 { return code == 0 ? 0 : code &- 1 }
     }
@@ -132,6 +140,7 @@ func functionEntryExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UI
         || c.pointee.depth >= c.pointee.maxDepth {
         throw .callStackExhausted
     }
+    try charge(listCost(n.pointee.a), c)
     c.pointee.depth &+= 1
     let d = n.pointee.d
     let locals = Int(d >> 32)

@@ -26,6 +26,9 @@ struct ControlFrame {
     var condition: Operand?
     /// The rest of the body cannot be reached (after br, return, unreachable...).
     var unreachable = false
+    /// Fuel units of one run of a loop body or function body: its instructions, less those
+    /// of nested loops, which charge their own iterations.
+    var cost = 0
     /// Values a branch to this label carries: a loop's parameters, otherwise its results.
     var branchArity: Int { kind == .loop ? params : results }
 }
@@ -69,6 +72,8 @@ final class FunctionCompiler {
     var nextLabelID = 0
     var elided = Set<Int>()
     var patches: [CodePatch] = []
+    /// Control indices of the enclosing loops and the function: who pays for an instruction.
+    var costOwners: [Int] = [0]
     let memoryState: UInt64
     let instanceWord: UInt64
 
@@ -213,6 +218,7 @@ final class FunctionCompiler {
             default: return nil
             }
         }
+        control[costOwners[costOwners.count - 1]].cost += 1
         switch ins.op {
         case .nop: break
         case .unreachable:
@@ -450,6 +456,7 @@ final class FunctionCompiler {
         nextLabelID += 1
         control.append(ControlFrame(kind: kind, id: nextLabelID, base: stack.count - params, params: params,
                                     results: results, condition: condition))
+        if kind == .loop { costOwners.append(control.count - 1) }
         if control.count % FunctionCompiler.labelsPerStackCheck == 0 { emit(node(stackCheckNode)) }
     }
 
@@ -476,10 +483,22 @@ final class FunctionCompiler {
         (UInt64(pointer: arena.words(words)), UInt64(words.count))
     }
 
+    /// A statement list preceded by its fuel cost: loops and function entries read it at
+    /// `list[-1]`, where it shares a cache line with the first statements.
+    func costedList(_ words: [UInt64], cost: Int) -> (UInt64, UInt64) {
+        let p = arena.words([UInt64(Swift.max(cost, 1))] + words)
+        return (UInt64(pointer: p + 1), UInt64(words.count))
+    }
+
     func endLabel() -> NodeP? {
         if control[control.count - 1].kind == .function { return finishFunction(control[0]) }
         settleResults(control[control.count - 1])
         let frame = control.removeLast()
+        if frame.kind == .loop {
+            costOwners.removeLast()
+            // A loop nothing branches back to runs once: its enclosing owner pays for it.
+            if !frame.targeted { control[costOwners[costOwners.count - 1]].cost += frame.cost }
+        }
         if (frame.kind == .block || frame.kind == .loop) && !frame.targeted {
             // Nothing branches here: run the statements in place, with no label of their own.
             elided.insert(frame.id)
@@ -488,7 +507,8 @@ final class FunctionCompiler {
             for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
             return nil
         }
-        let (list, count) = statementList(frame.statements)
+        let (list, count) = frame.kind == .loop ? costedList(frame.statements, cost: frame.cost)
+                                                 : statementList(frame.statements)
         let n: NodeP
         switch frame.kind {
         case .block: n = node(blockNode, list, count)
@@ -534,7 +554,7 @@ final class FunctionCompiler {
             count = statements.count
             fn = functionEntryNode
         }
-        let list = UInt64(pointer: arena.words(statements))
+        let (list, _) = costedList(statements, cost: control[0].cost)
         let frameSize = UInt64(localCount + maxHeight + 1)
         let declared = UInt64(localCount - type.params.count)
         return node(fn, list, UInt64(count), frameSize | UInt64(results) << 32, UInt64(type.params.count) | declared << 32)

@@ -18,6 +18,9 @@ public struct WasmError: Error, CustomStringConvertible, Sendable {
     /// For a trap: the Wasm functions it unwound through, innermost first, by name (from the
     /// `name` section) or as `func[N]`.
     public var backtrace: [String] = []
+    /// For a trap: which one, so embedders can tell fuel exhaustion or an interrupt from a
+    /// program error without reading the message.
+    public var trap: Trap?
 
     public init(_ kind: Kind, _ message: String, offset: Int? = nil, functionIndex: Int? = nil) {
         self.kind = kind

@@ -20,6 +20,16 @@ struct ExecContext {
     var trace: UnsafeMutablePointer<UInt64>
     var traceCount: Int = 0
 
+    /// Units left before the next fuel/interrupt check, and the size of the last grant
+    /// (see Budget.swift).
+    var budget: Int = 0
+    var budgetGranted: Int = 0
+    var fuelEnabled = false
+    /// Fuel as of the last grant.
+    var fuel: UInt64 = 0
+    /// Set by another thread to stop the running call (InterruptHandle).
+    var interruptFlag: UnsafeMutablePointer<Int32>
+
     static let traceCapacity = 64
 
     /// Called while a trap unwinds out of a call to `record`.

@@ -167,12 +167,14 @@ extension Store {
     }
 
     func wasmError(for trap: Trap) -> WasmError {
+        var e = WasmError(.trap, trap.description)
         if trap == .host, let m = hostTrapMessage {
             hostTrapMessage = nil
-            return WasmError(.trap, m)
+            e.message = m
         }
-        if trap == .uninitializedElement { return WasmError(.trap, "\(trap) \(ctx.pointee.trapIndex)") }
-        return WasmError(.trap, trap.description)
+        if trap == .uninitializedElement { e.message = "\(trap) \(ctx.pointee.trapIndex)" }
+        e.trap = trap
+        return e
     }
 }
 

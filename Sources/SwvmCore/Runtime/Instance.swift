@@ -79,7 +79,7 @@ public final class Instance {
             functions.append(f)
         }
         for t in module.tables { tables.append(try Table(type: t, store: store)) }
-        for m in module.memories { memories.append(try Memory(type: m)) }
+        for m in module.memories { memories.append(try Memory(type: m, limitPages: store.config.maxMemoryPages)) }
         for g in module.globals {
             let (lo, hi) = evaluate(g.initializer)
             globals.append(Global(type: g.type, word: lo, high: hi))

@@ -7,7 +7,19 @@ public struct StoreConfig: Sendable {
     /// Maximum nesting of Wasm calls.
     public var maxCallDepth: Int = 100_000
     /// Native stack kept free below the deepest Wasm frame, for host code and trap unwinding.
+    /// Recursion is bounded by the calling thread's real stack minus this reserve, so small
+    /// host threads (256 KiB) get `call stack exhausted` rather than a crash.
     public var nativeStackReserve: Int = 64 * 1024
+    /// Largest size of each linear memory in 64 KiB pages (nil: the type's maximum). Growth
+    /// beyond it fails as `memory.grow` fails (-1); a module whose memory minimum exceeds it
+    /// fails to instantiate with a `.limit` error.
+    public var maxMemoryPages: UInt64?
+    /// Largest size of each table in elements, enforced like `maxMemoryPages`.
+    public var maxTableElements: UInt64 = 10_000_000
+    /// Charge execution against a fuel tank (`Store.setFuel`): when it runs dry, the call traps
+    /// with `fuel exhausted`. A unit is about one executed Wasm instruction: each loop iteration
+    /// is charged its body's size, each call its body's size outside loops.
+    public var consumeFuel = false
     public init() {}
 }
 
@@ -24,6 +36,8 @@ public final class Store {
     var hostObjects: [AnyObject] = []
     /// Message of the last `.host` trap.
     var hostTrapMessage: String?
+    /// Stops running calls from other threads.
+    public let interruptHandle = InterruptHandle()
 
     public init(config: StoreConfig = StoreConfig()) {
         self.config = config
@@ -33,7 +47,28 @@ public final class Store {
         ctx.initialize(to: ExecContext(
             stackBase: stack, stackEnd: stack + slots, entryTop: stack,
             nativeLimit: 0, depth: 0, maxDepth: config.maxCallDepth,
-            trace: .allocate(capacity: ExecContext.traceCapacity)))
+            trace: .allocate(capacity: ExecContext.traceCapacity), interruptFlag: interruptHandle.flag))
+        ctx.pointee.fuelEnabled = config.consumeFuel
+        ctx.pointee.regrant()
+    }
+
+    /// Fuel left (0 when fuel is not enabled).
+    public var fuel: UInt64 { ctx.pointee.fuelEnabled ? ctx.pointee.fuelLeft : 0 }
+
+    /// Sets the fuel tank; needs `StoreConfig.consumeFuel`.
+    public func setFuel(_ units: UInt64) throws(WasmError) {
+        guard ctx.pointee.fuelEnabled else { throw WasmError(.usage, "fuel is not enabled for this store (consumeFuel)") }
+        ctx.pointee.fuel = units
+        ctx.pointee.budgetGranted = 0
+        ctx.pointee.budget = 0
+        ctx.pointee.regrant()
+    }
+
+    /// Adds to the fuel tank (saturating); needs `StoreConfig.consumeFuel`.
+    public func addFuel(_ units: UInt64) throws(WasmError) {
+        guard ctx.pointee.fuelEnabled else { throw WasmError(.usage, "fuel is not enabled for this store (consumeFuel)") }
+        let (sum, overflow) = ctx.pointee.fuelLeft.addingReportingOverflow(units)
+        try setFuel(overflow ? UInt64.max : sum)
     }
 
     deinit {
@@ -51,6 +86,8 @@ public final class Store {
     func withEntry<R>(_ body: () throws(Trap) -> R) throws(Trap) -> R {
         let outermost = ctx.pointee.depth == 0
         if outermost {
+            // An interrupt requested while nothing ran was meant for an earlier call.
+            swvm_atomic_store(interruptHandle.flag, 0)
             var low: UInt = 0
             var size: Int = 0
             if swvm_thread_stack_bounds(&low, &size) != 0 {

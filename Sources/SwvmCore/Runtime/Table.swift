@@ -1,3 +1,5 @@
+import Glibc
+
 /// The raw view of a table that compiled code reads. Each element is one word: a funcref is
 /// the address of a `FuncRecord` (0 for null); an externref is the host's opaque payload + 1
 /// (0 for null), so that payload 0 stays distinct from null.
@@ -14,23 +16,25 @@ public final class Table {
     /// The store the funcrefs of this table belong to (for turning words back into `Function`s).
     unowned let store: Store
 
-    init(type: TableType, store: Store, initial: UInt64 = 0, limit: UInt64? = nil) throws(WasmError) {
+    init(type: TableType, store: Store, initial: UInt64 = 0) throws(WasmError) {
         self.type = type
         self.store = store
-        var maxSize = UInt64(type.limits.max ?? UInt32.max)
-        if let limit { maxSize = Swift.min(maxSize, limit) }
+        let maxSize = Swift.min(UInt64(type.limits.max ?? UInt32.max), store.config.maxTableElements)
         if UInt64(type.limits.min) > maxSize {
             throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
         }
         let cap = Swift.max(UInt64(type.limits.min), 1)
-        let elems = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(cap))
+        guard let raw = malloc(Int(cap) * 8) else {
+            throw WasmError(.limit, "cannot allocate a table of \(type.limits.min) elements")
+        }
+        let elems = raw.bindMemory(to: UInt64.self, capacity: Int(cap))
         elems.initialize(repeating: initial, count: Int(cap))
         state = .allocate(capacity: 1)
         state.initialize(to: TableState(elements: elems, size: UInt64(type.limits.min), capacity: cap, maxSize: maxSize))
     }
 
     deinit {
-        state.pointee.elements.deallocate()
+        free(state.pointee.elements)
         state.deallocate()
     }
 
@@ -43,10 +47,9 @@ public final class Table {
         let newSize = old + delta
         if newSize > state.pointee.capacity {
             let newCap = Swift.min(Swift.max(newSize, state.pointee.capacity * 2), state.pointee.maxSize)
-            let elems = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(newCap))
-            elems.update(from: state.pointee.elements, count: Int(old))
-            state.pointee.elements.deallocate()
-            state.pointee.elements = elems
+            // Growth that cannot be allocated fails like growth past the maximum.
+            guard let raw = realloc(state.pointee.elements, Int(newCap) * 8) else { return nil }
+            state.pointee.elements = raw.bindMemory(to: UInt64.self, capacity: Int(newCap))
             state.pointee.capacity = newCap
         }
         (state.pointee.elements + Int(old)).initialize(repeating: word, count: Int(delta))

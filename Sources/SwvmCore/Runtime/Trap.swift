@@ -13,6 +13,8 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
     case callStackExhausted
     case unsupported  // a feature this engine does not execute yet (SIMD)
     case host  // raised by a host function; the message is kept by the store
+    case fuelExhausted  // the store's fuel ran out (StoreConfig.consumeFuel)
+    case interrupted  // InterruptHandle.interrupt() from another thread
 
     /// The spec's wording, which the spec suite's `assert_trap` commands match.
     public var description: String {
@@ -29,6 +31,8 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
         case .callStackExhausted: return "call stack exhausted"
         case .unsupported: return "unsupported operation"
         case .host: return "host trap"
+        case .fuelExhausted: return "fuel exhausted"
+        case .interrupted: return "interrupted"
         }
     }
 }

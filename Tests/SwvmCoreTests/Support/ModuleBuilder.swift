@@ -128,6 +128,15 @@ enum W {
 nonisolated(unsafe) private var liveStores: [Store] = []
 private let liveStoresLock = TestLock()
 
+/// A store with `config`, kept alive for the test run.
+func keptStore(_ config: StoreConfig = StoreConfig()) -> Store {
+    liveStoresLock.withLock {
+        let s = Store(config: config)
+        liveStores.append(s)
+        return s
+    }
+}
+
 /// Instantiates a built module with no imports, in a fresh store kept alive for the test run.
 func instantiate(_ b: ModuleBuilder, store: Store? = nil) throws -> Instance {
     let store = store ?? liveStoresLock.withLock { () -> Store in

@@ -1,0 +1,67 @@
+import CSwvmSupport
+import Glibc
+
+// Fuel and interruption share one countdown on the hot path. Loop iterations and function
+// entries subtract their cost (about one unit per Wasm instruction, computed at compile time)
+// from `ExecContext.budget`; only when it drops below zero does `budgetExhausted` look at the
+// interrupt flag and the fuel tank. Without fuel the budget is refilled in chunks, so an
+// interrupt request is seen within one chunk of execution.
+
+/// Units granted between two checks when fuel is off.
+let budgetChunk = 50_000
+
+extension ExecContext {
+    /// Fuel left, counting what the running code has used of the current grant.
+    var fuelLeft: UInt64 {
+        let used = budgetGranted &- budget
+        return used <= 0 ? fuel : (UInt64(used) >= fuel ? 0 : fuel - UInt64(used))
+    }
+
+    /// Folds the used part of the grant into `fuel` and grants afresh.
+    mutating func regrant() {
+        fuel = fuelLeft
+        budgetGranted = fuelEnabled ? Int(Swift.min(fuel, UInt64(budgetChunk))) : budgetChunk
+        budget = budgetGranted
+    }
+}
+
+/// The slow path of a charge that took the budget below zero.
+@inline(never)
+func budgetExhausted(_ c: Ctx) throws(Trap) {
+    if swvm_atomic_load(c.pointee.interruptFlag) != 0 {
+        c.pointee.regrant()
+        throw .interrupted
+    }
+    if c.pointee.fuelEnabled && UInt64(c.pointee.budgetGranted &- c.pointee.budget) > c.pointee.fuel {
+        c.pointee.fuel = 0
+        c.pointee.budgetGranted = 0
+        c.pointee.budget = 0
+        throw .fuelExhausted
+    }
+    c.pointee.regrant()
+}
+
+/// Charges `cost` units; traps when fuel runs out or an interrupt was requested.
+@inline(__always)
+func charge(_ cost: UInt64, _ c: Ctx) throws(Trap) {
+    c.pointee.budget &-= Int(truncatingIfNeeded: cost)
+    if c.pointee.budget < 0 { try budgetExhausted(c) }
+}
+
+/// Stops the calls running in a store from any thread. Holds the flag itself, so it stays
+/// valid after the store is gone (then interrupting does nothing).
+public final class InterruptHandle: @unchecked Sendable {
+    let flag: UnsafeMutablePointer<Int32>
+
+    init() {
+        flag = .allocate(capacity: 1)
+        flag.initialize(to: 0)
+    }
+
+    deinit { flag.deallocate() }
+
+    /// Makes the call running in the store trap with `interrupted` at its next loop iteration
+    /// or function call (within milliseconds). A request made while no call runs is dropped
+    /// when the next call from the host starts. Safe to call from any thread.
+    public func interrupt() { swvm_atomic_store(flag, 1) }
+}
