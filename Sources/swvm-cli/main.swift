@@ -19,6 +19,13 @@ usage: swvm [run] [OPTIONS] FILE.wasm [ARGS...]
                       HOST). Nothing outside pre-opened directories is reachable: `..`,
                       absolute paths and symlinks cannot leave them. Repeatable.
   --env KEY=VALUE     Set an environment variable for the program. Repeatable.
+  --fuel N            Stop the program with the trap `fuel exhausted` after about N executed
+                      instructions (loop iterations and calls are charged their body's size).
+  --timeout SECONDS   Stop the program with the trap `interrupted` after SECONDS (a decimal)
+                      of wall-clock time.
+  --max-memory-pages N
+                      Cap each linear memory at N 64 KiB pages: `memory.grow` beyond it
+                      returns -1, as the program would see on a full machine.
   --                  End of options.
   validate            Decode and validate FILE.wasm; print `ok` or the error.
 
@@ -118,6 +125,15 @@ default:
 
 var invoke: String?
 var config = WASI.Configuration()
+var storeConfig = StoreConfig()
+var fuel: UInt64?
+var timeout: Double?
+
+func number<T: LosslessStringConvertible>(_ option: String, as: T.Type) -> T {
+    guard let text = args.first, let v = T(text) else { fail("\(option) needs a number", status: 2) }
+    args.removeFirst()
+    return v
+}
 parsing: while let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
     switch first {
@@ -138,6 +154,17 @@ parsing: while let first = args.first, first.hasPrefix("--") {
         guard let kv = args.first, kv.contains("=") else { fail("--env needs KEY=VALUE", status: 2) }
         args.removeFirst()
         config.environment.append(kv)
+    case "--fuel":
+        fuel = number(first, as: UInt64.self)
+        storeConfig.consumeFuel = true
+    case "--timeout":
+        let t = number(first, as: Double.self)
+        guard t > 0, t < 1e9 else { fail("--timeout needs a positive number of seconds", status: 2) }
+        timeout = t
+    case "--max-memory-pages":
+        let pages = number(first, as: UInt64.self)
+        guard pages <= 65536 else { fail("--max-memory-pages is at most 65536 (4 GiB)", status: 2) }
+        storeConfig.maxMemoryPages = pages
     default:
         fail("unknown option \(first)\n\(usageText)", status: 2)
     }
@@ -145,7 +172,9 @@ parsing: while let first = args.first, first.hasPrefix("--") {
 guard let path = args.first else { fail("no module file given\n\(usageText)", status: 2) }
 let programArgs = Array(args.dropFirst())
 let module = load(path)
-let store = Store()
+let store = Store(config: storeConfig)
+if let fuel { try! store.setFuel(fuel) }
+if let timeout { startWatchdog(store.interruptHandle, after: timeout) }
 let linker = Linker(store: store)
 config.arguments = [String(path.split(separator: "/").last ?? Substring(path))] + (invoke == nil ? programArgs : [])
 let wasi: WASI
@@ -158,6 +187,23 @@ let instance: Instance
 switch Result(catching: { () throws(WasmError) -> Instance in try linker.instantiate(module) }) {
 case .success(let i): instance = i
 case .failure(let e): fail("\(path): \(e.kind): \(e)")
+}
+
+/// Interrupts the store's running call once `seconds` have passed.
+func startWatchdog(_ handle: InterruptHandle, after seconds: Double) {
+    final class Job { let handle: InterruptHandle; let seconds: Double
+        init(_ h: InterruptHandle, _ s: Double) { handle = h; seconds = s } }
+    var thread = pthread_t()
+    let rc = pthread_create(&thread, nil, { p in
+        let job = Unmanaged<Job>.fromOpaque(p!).takeRetainedValue()
+        var t = timespec(tv_sec: Int(job.seconds), tv_nsec: Int((job.seconds - job.seconds.rounded(.down)) * 1e9))
+        var rest = timespec()
+        while nanosleep(&t, &rest) != 0 && errno == EINTR { t = rest }
+        job.handle.interrupt()
+        return nil
+    }, Unmanaged.passRetained(Job(handle, seconds)).toOpaque())
+    if rc != 0 { fail("cannot start the timeout thread") }
+    pthread_detach(thread)
 }
 
 /// Runs a call; a trap prints its message and backtrace and ends the process (unless it is
