@@ -216,3 +216,25 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
     #expect(try i32Result(inst, "t", [.i32(0)]) == 1)
     #expect(try i32Result(inst, "t", [.i32(5)]) == 2)
 }
+
+@Test func switchShapedNestedBlocksBranchToEveryCase() throws {
+    // block $out (i32) { block $b3 { block $b2 { block $b1 { block $b0 {
+    //   if x == 7: return 77 (a branch past the whole chain)
+    //   br_table $b0 $b1 $b2 $b3 (x) } 10 br $out } 100 -> local 1 (falls into case 2) }
+    //   12 + local 1, br $out } 13 }
+    // Nested blocks that each open their parent run as one flattened chain (blockChainNode).
+    var b = ModuleBuilder()
+    let brTable: [UInt8] = [0x0E] + W.u(3) + W.u(0) + W.u(1) + W.u(2) + W.u(3)
+    b.function("f", [.i32], [.i32], locals: [.i32],
+        W.block(.i32) + W.block() + W.block() + W.block() + W.block()
+        + W.get(0) + W.i32(7) + [0x46] + W.if() + W.i32(77) + W.ret + W.end
+        + W.get(0) + brTable + W.end
+        + W.i32(10) + W.br(3) + W.end
+        + W.i32(100) + W.set(1) + W.end
+        + W.i32(12) + W.get(1) + [0x6A] + W.br(1) + W.end
+        + W.i32(13) + W.end)
+    let inst = try instantiate(b)
+    for (x, expected) in [(0, 10), (1, 112), (2, 12), (3, 13), (4, 13), (7, 77), (-1, 13)] as [(Int32, Int32)] {
+        #expect(try i32Result(inst, "f", [.i32(UInt32(bitPattern: x))]) == expected)
+    }
+}

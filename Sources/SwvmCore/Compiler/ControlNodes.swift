@@ -22,6 +22,23 @@ func blockNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     return code == 0 ? 0 : code &- 1
 }
 
+/// Blocks nested as the first statement of their parent, flattened: `block_m { ... block_2 {
+/// block_1 { seg0 } seg1 } ... seg_{m-1} }`. Segment s runs inside block_{s+1}; finishing it
+/// leaves block_{s+1} (next: segment s+1), a branch code k leaves block_{s+k} (next: segment
+/// s+k). This is clang's switch shape (br_table into nested blocks): a branch to case k costs
+/// one step here instead of k native returns through nested block nodes.
+/// a = table of [list, count] pairs, b = m.
+func blockChainNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
+    let m = n.pointee.b.int
+    var s = 0
+    while s < m {
+        let code = try runStatements(table[2 &* s], table[2 &* s &+ 1], fp, c)
+        s &+= code == 0 ? 1 : code
+    }
+    return s &- m
+}
+
 /// The fuel cost a loop body or function body carries in front of its statement list.
 @inline(__always) func listCost(_ list: UInt64) -> UInt64 {
     UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: list)).unsafelyUnwrapped[-1]

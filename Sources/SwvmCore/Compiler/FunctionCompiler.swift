@@ -511,7 +511,14 @@ final class FunctionCompiler {
                                                  : statementList(frame.statements)
         let n: NodeP
         switch frame.kind {
-        case .block: n = node(blockNode, list, count)
+        case .block:
+            if let first = frame.statements.first, let inner = chainSegments(first) {
+                let rest = statementList(Array(frame.statements.dropFirst()))
+                let segments = inner + [rest.0, rest.1]
+                n = node(blockChainNode, UInt64(pointer: arena.words(segments)), UInt64(segments.count / 2))
+            } else {
+                n = node(blockNode, list, count)
+            }
         case .loop: n = node(loopNode, list, count)
         case .ifThen:
             if let (fused, a, b) = fusedBranch(frame.condition!) {
@@ -532,6 +539,18 @@ final class FunctionCompiler {
         emit(n)
         truncate(to: frame.base)
         for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
+        return nil
+    }
+
+    /// The [list, count] segments of a block statement (see blockChainNode), or nil if the
+    /// statement is not a block.
+    func chainSegments(_ word: UInt64) -> [UInt64]? {
+        let n = word.node
+        if n.pointee.fn == fnWord(blockNode) { return [n.pointee.a, n.pointee.b] }
+        if n.pointee.fn == fnWord(blockChainNode) {
+            let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
+            return Array(UnsafeBufferPointer(start: table, count: 2 * n.pointee.b.int))
+        }
         return nil
     }
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The spec suite and every C example under AddressSanitizer (Swift and C both instrumented).
+#
+#   scripts/asan.sh
+#
+# Builds libswvm.so, the spec runner and the C examples with -sanitize=address into
+# .build-asan/ (the toolchain's clang, so that Swift and C share one ASan runtime), then runs
+# them; any ASan report fails the script. Leak checking is on for the C examples.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.build-asan
+swift build -c release --scratch-path "$out" -Xswiftc -sanitize=address -Xcc -fsanitize=address \
+    --product swvm-spectest
+swift build -c release --scratch-path "$out" -Xswiftc -sanitize=address -Xcc -fsanitize=address \
+    --product swvm
+lib="$out/release"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+
+echo "== spec suite under ASan"
+[ -d .build/spec-json ] || scripts/spectest.sh >/dev/null
+"$lib/swvm-spectest" .build/spec-json | tail -1
+
+echo "== C examples under ASan"
+cc=/opt/swift/usr/bin/clang
+[ -x "$cc" ] || cc=$(command -v clang)
+ex=c-examples
+run() {
+    local name=$1; shift
+    "$cc" -g -O1 -fsanitize=address -Iinclude "$ex/$name/$name.c" -L"$lib" -lswvm -lpthread \
+        -Wl,-rpath,"$PWD/$lib" -o "$out/$name"
+    if "$out/$name" "$@" > "$out/$name.log" 2>&1; then echo "ok   $name"
+    else echo "FAIL $name"; tail -40 "$out/$name.log"; exit 1; fi
+}
+run hello "$ex/hello/demo.wasm"
+run api_errors
+run host_functions "$ex/host_functions/host.wasm"
+run linking "$ex/linking"
+run native_pointer "$ex/hello/demo.wasm"
+run wasi_host "$ex/wasi_host/greet.wasm"
+run limits "$ex/limits/untrusted.wasm"
+echo "ASan: clean"
