@@ -13,6 +13,9 @@ A binary op has variants ss sc se es ec ee (a constant left operand is turned in
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
 A store has address kind s/e times value kind s/c/e. Operand words are the node's fields a, b.
 Loads and stores keep the memory state pointer in field c and the static offset in field d.
+A `set_` prefix marks the statement form of an expression node that writes its value to a frame
+slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
+field b for loads; the other fields are the expression node's own.
 """
 import os
 
@@ -183,6 +186,30 @@ def gen_numeric():
                 f"func {name}_{k}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {{\n"
                 f"    let a = {a}\n"
                 f"    return {ENC[res].format('(' + expr + ')')}\n}}\n")
+    for name, t, res, expr, comm in BINARY:
+        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
+            a = DEC[t].format(operand(kinds[0], "a"))
+            b = DEC[t].format(operand(kinds[1], "b"))
+            out.append(
+                f"func set_{name}_{kinds}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                f"    let a = {a}\n    let b = {b}\n"
+                f"    fp[n.pointee.c.int] = {ENC[res].format('(' + expr + ')')}\n    return 0\n}}\n")
+    for name, t, res, expr in UNARY:
+        for k in ("s", "e"):
+            a = DEC[t].format(operand(k, "a"))
+            out.append(
+                f"func set_{name}_{k}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                f"    let a = {a}\n"
+                f"    fp[n.pointee.c.int] = {ENC[res].format('(' + expr + ')')}\n    return 0\n}}\n")
+    out.append("\n/// Statement forms writing to a slot, keyed by the expression node's function.\n")
+    out.append("let numericSetVariants: [(ExprFn, SetVariant)] = [\n")
+    for name, t, res, expr, comm in BINARY:
+        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
+            out.append(f"    ({name}_{kinds}, SetVariant(fn: set_{name}_{kinds}, slotField: .c)),\n")
+    for name, t, res, expr in UNARY:
+        for k in ("s", "e"):
+            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c)),\n")
+    out.append("]\n")
     # The dispatch tables the compiler reads.
     out.append("\n/// The specialisations of each binary numeric operator.\n")
     out.append("func binaryNodes(_ op: Opcode) -> BinaryNodes? {\n    switch op {\n")
@@ -222,6 +249,20 @@ def gen_memory():
                     f"    let v = {st}(truncatingIfNeeded: {val})\n"
                     f"    try effectiveAddress(address, n, {size}).storeBytes(of: v, as: {st}.self)\n"
                     f"    return 0\n}}\n")
+    for name, st, widen, size in LOADS:
+        for k in ("s", "e"):
+            addr = operand(k, "a")
+            out.append(
+                f"func set_{name}_{k}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                f"    let p = try effectiveAddress({addr}, n, {size})\n"
+                f"    let v = p.loadUnaligned(as: {st}.self)\n"
+                f"    fp[n.pointee.b.int] = {widen}\n    return 0\n}}\n")
+    out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
+    out.append("let loadSetVariants: [(ExprFn, SetVariant)] = [\n")
+    for name, st, widen, size in LOADS:
+        for k in ("s", "e"):
+            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
+    out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> UnaryNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:

@@ -147,7 +147,20 @@ final class FunctionCompiler {
         switch o {
         case .slot(let s): if s != target { emit(node(setSlotSlotNode, UInt64(target), UInt64(s))) }
         case .const(let v): emit(node(setSlotConstNode, UInt64(target), v))
-        case .expr(let n): emit(node(setSlotExprNode, UInt64(target), word(n)))
+        case .expr(let n):
+            if let v = setVariants[UInt(bitPattern: n.pointee.fn)] {
+                // The op writes the slot itself: one node, one call fewer per execution. The
+                // expression node had one user (this operand), so it is rewritten in place.
+                let m = UnsafeMutablePointer(mutating: n)
+                m.pointee.fn = fnWord(v.fn)
+                switch v.slotField {
+                case .b: m.pointee.b = UInt64(target)
+                case .c: m.pointee.c = UInt64(target)
+                }
+                emit(n)
+            } else {
+                emit(node(setSlotExprNode, UInt64(target), word(n)))
+            }
         }
     }
 

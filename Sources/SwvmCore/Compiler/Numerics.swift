@@ -129,3 +129,20 @@ struct StoreNodes {
 struct BranchNodes {
     var brIf, ifThen, ifElse: StmtFn
 }
+
+/// The statement form of an expression node that stores its value in a frame slot: the
+/// compiler turns `local.set (op ...)` into one node instead of a set node calling the op.
+struct SetVariant {
+    enum Field { case b, c }
+    var fn: StmtFn
+    /// The field of the op's node that is free to hold the destination slot.
+    var slotField: Field
+}
+
+/// Every set variant, keyed by the address of the expression function it replaces. Built
+/// once (a global's lazy initialisation is thread-safe).
+let setVariants: [UInt: SetVariant] = {
+    var table: [UInt: SetVariant] = [:]
+    for (fn, v) in numericSetVariants + loadSetVariants { table[UInt(bitPattern: fnWord(fn))] = v }
+    return table
+}()

@@ -464,6 +464,206 @@ func i64Store32_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     try effectiveAddress(address, n, 4).storeBytes(of: v, as: UInt32.self)
     return 0
 }
+func set_i32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
+func set_i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
+func set_f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
+func set_f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
+func set_i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
+func set_i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
+func set_i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
+func set_i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
+func set_i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
+func set_i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+func set_i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
+
+/// Statement forms of the loads writing to a slot (field b).
+let loadSetVariants: [(ExprFn, SetVariant)] = [
+    (i32Load_s, SetVariant(fn: set_i32Load_s, slotField: .b)),
+    (i32Load_e, SetVariant(fn: set_i32Load_e, slotField: .b)),
+    (i64Load_s, SetVariant(fn: set_i64Load_s, slotField: .b)),
+    (i64Load_e, SetVariant(fn: set_i64Load_e, slotField: .b)),
+    (f32Load_s, SetVariant(fn: set_f32Load_s, slotField: .b)),
+    (f32Load_e, SetVariant(fn: set_f32Load_e, slotField: .b)),
+    (f64Load_s, SetVariant(fn: set_f64Load_s, slotField: .b)),
+    (f64Load_e, SetVariant(fn: set_f64Load_e, slotField: .b)),
+    (i32Load8S_s, SetVariant(fn: set_i32Load8S_s, slotField: .b)),
+    (i32Load8S_e, SetVariant(fn: set_i32Load8S_e, slotField: .b)),
+    (i32Load8U_s, SetVariant(fn: set_i32Load8U_s, slotField: .b)),
+    (i32Load8U_e, SetVariant(fn: set_i32Load8U_e, slotField: .b)),
+    (i32Load16S_s, SetVariant(fn: set_i32Load16S_s, slotField: .b)),
+    (i32Load16S_e, SetVariant(fn: set_i32Load16S_e, slotField: .b)),
+    (i32Load16U_s, SetVariant(fn: set_i32Load16U_s, slotField: .b)),
+    (i32Load16U_e, SetVariant(fn: set_i32Load16U_e, slotField: .b)),
+    (i64Load8S_s, SetVariant(fn: set_i64Load8S_s, slotField: .b)),
+    (i64Load8S_e, SetVariant(fn: set_i64Load8S_e, slotField: .b)),
+    (i64Load8U_s, SetVariant(fn: set_i64Load8U_s, slotField: .b)),
+    (i64Load8U_e, SetVariant(fn: set_i64Load8U_e, slotField: .b)),
+    (i64Load16S_s, SetVariant(fn: set_i64Load16S_s, slotField: .b)),
+    (i64Load16S_e, SetVariant(fn: set_i64Load16S_e, slotField: .b)),
+    (i64Load16U_s, SetVariant(fn: set_i64Load16U_s, slotField: .b)),
+    (i64Load16U_e, SetVariant(fn: set_i64Load16U_e, slotField: .b)),
+    (i64Load32S_s, SetVariant(fn: set_i64Load32S_s, slotField: .b)),
+    (i64Load32S_e, SetVariant(fn: set_i64Load32S_e, slotField: .b)),
+    (i64Load32U_s, SetVariant(fn: set_i64Load32U_s, slotField: .b)),
+    (i64Load32U_e, SetVariant(fn: set_i64Load32U_e, slotField: .b)),
+]
 
 /// The specialisations of each load.
 func loadNodes(_ op: Opcode) -> UnaryNodes? {

@@ -2729,6 +2729,3874 @@ func f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     return (Double(a)).bitPattern
 }
+func set_i32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &+ b))
+    return 0
+}
+func set_i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return 0
+}
+func set_i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &* b))
+    return 0
+}
+func set_i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try divS(a, b)))
+    return 0
+}
+func set_i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try divU(a, b)))
+    return 0
+}
+func set_i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try remS(a, b)))
+    return 0
+}
+func set_i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((try remU(a, b)))
+    return 0
+}
+func set_i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a & b))
+    return 0
+}
+func set_i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a | b))
+    return 0
+}
+func set_i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a ^ b))
+    return 0
+}
+func set_i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return 0
+}
+func set_i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return 0
+}
+func set_i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return 0
+}
+func set_i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return 0
+}
+func set_i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return 0
+}
+func set_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &+ b)
+    return 0
+}
+func set_i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &- b)
+    return 0
+}
+func set_i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &* b)
+    return 0
+}
+func set_i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try divS(a, b))
+    return 0
+}
+func set_i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try divU(a, b))
+    return 0
+}
+func set_i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try remS(a, b))
+    return 0
+}
+func set_i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (try remU(a, b))
+    return 0
+}
+func set_i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a & b)
+    return 0
+}
+func set_i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a | b)
+    return 0
+}
+func set_i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a ^ b)
+    return 0
+}
+func set_i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &<< b)
+    return 0
+}
+func set_i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return 0
+}
+func set_i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (a &>> b)
+    return 0
+}
+func set_i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return 0
+}
+func set_i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return 0
+}
+func set_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
+    return 0
+}
+func set_f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return 0
+}
+func set_f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
+    return 0
+}
+func set_f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return 0
+}
+func set_f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return 0
+}
+func set_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a + b).bitPattern
+    return 0
+}
+func set_f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return 0
+}
+func set_f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a * b).bitPattern
+    return 0
+}
+func set_f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return 0
+}
+func set_f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return 0
+}
+func set_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
+    return 0
+}
+func set_i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
+    return 0
+}
+func set_i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
+    return 0
+}
+func set_i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
+    return 0
+}
+func set_i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
+    return 0
+}
+func set_i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
+    return 0
+}
+func set_i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
+    return 0
+}
+func set_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
+    return 0
+}
+func set_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
+    return 0
+}
+func set_i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
+    return 0
+}
+func set_i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
+    return 0
+}
+func set_i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
+    return 0
+}
+func set_i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
+    return 0
+}
+func set_i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
+    return 0
+}
+func set_i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
+    return 0
+}
+func set_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
+    return 0
+}
+func set_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
+    return 0
+}
+func set_f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
+    return 0
+}
+func set_f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
+    return 0
+}
+func set_f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
+    return 0
+}
+func set_f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
+    return 0
+}
+func set_f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
+    return 0
+}
+func set_f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
+    return 0
+}
+func set_f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
+    return 0
+}
+func set_f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
+    return 0
+}
+func set_f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
+    return 0
+}
+func set_f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
+    return 0
+}
+func set_f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
+    return 0
+}
+func set_f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
+    return 0
+}
+func set_f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
+    return 0
+}
+func set_f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
+    return 0
+}
+func set_f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (abs(a)).bitPattern
+    return 0
+}
+func set_f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (abs(a)).bitPattern
+    return 0
+}
+func set_f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (neg(a)).bitPattern
+    return 0
+}
+func set_f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (neg(a)).bitPattern
+    return 0
+}
+func set_f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
+    return 0
+}
+func set_f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
+    return 0
+}
+func set_f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
+    return 0
+}
+func set_f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
+    return 0
+}
+func set_f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
+    return 0
+}
+func set_f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
+    return 0
+}
+func set_f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
+    return 0
+}
+func set_f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
+    return 0
+}
+func set_f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
+    return 0
+}
+func set_f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
+    return 0
+}
+func set_i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
+    return 0
+}
+func set_i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
+    return 0
+}
+func set_i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
+    return 0
+}
+func set_i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
+    return 0
+}
+func set_i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (UInt64(a))
+    return 0
+}
+func set_i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (UInt64(a))
+    return 0
+}
+func set_i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
+    return 0
+}
+func set_i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
+    return 0
+}
+func set_i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
+    return 0
+}
+func set_i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
+    return 0
+}
+func set_i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
+    return 0
+}
+func set_i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
+    return 0
+}
+func set_i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
+    return 0
+}
+func set_i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
+    return 0
+}
+func set_i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
+    return 0
+}
+func set_i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
+    return 0
+}
+func set_i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
+    return 0
+}
+func set_f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
+    return 0
+}
+func set_f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
+    return 0
+}
+func set_f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
+    return 0
+}
+func set_f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
+    return 0
+}
+func set_f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
+    return 0
+}
+func set_f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
+    return 0
+}
+func set_f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+func set_f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+func set_f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
+    return 0
+}
+func set_f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
+    return 0
+}
+func set_f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+func set_f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = try eval(n.pointee.a, fp, c)
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+func set_f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
+    return 0
+}
+func set_f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+func set_f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    fp[n.pointee.c.int] = (Double(a)).bitPattern
+    return 0
+}
+
+/// Statement forms writing to a slot, keyed by the expression node's function.
+let numericSetVariants: [(ExprFn, SetVariant)] = [
+    (i32Add_ss, SetVariant(fn: set_i32Add_ss, slotField: .c)),
+    (i32Add_sc, SetVariant(fn: set_i32Add_sc, slotField: .c)),
+    (i32Add_se, SetVariant(fn: set_i32Add_se, slotField: .c)),
+    (i32Add_es, SetVariant(fn: set_i32Add_es, slotField: .c)),
+    (i32Add_ec, SetVariant(fn: set_i32Add_ec, slotField: .c)),
+    (i32Add_ee, SetVariant(fn: set_i32Add_ee, slotField: .c)),
+    (i32Sub_ss, SetVariant(fn: set_i32Sub_ss, slotField: .c)),
+    (i32Sub_sc, SetVariant(fn: set_i32Sub_sc, slotField: .c)),
+    (i32Sub_se, SetVariant(fn: set_i32Sub_se, slotField: .c)),
+    (i32Sub_es, SetVariant(fn: set_i32Sub_es, slotField: .c)),
+    (i32Sub_ec, SetVariant(fn: set_i32Sub_ec, slotField: .c)),
+    (i32Sub_ee, SetVariant(fn: set_i32Sub_ee, slotField: .c)),
+    (i32Mul_ss, SetVariant(fn: set_i32Mul_ss, slotField: .c)),
+    (i32Mul_sc, SetVariant(fn: set_i32Mul_sc, slotField: .c)),
+    (i32Mul_se, SetVariant(fn: set_i32Mul_se, slotField: .c)),
+    (i32Mul_es, SetVariant(fn: set_i32Mul_es, slotField: .c)),
+    (i32Mul_ec, SetVariant(fn: set_i32Mul_ec, slotField: .c)),
+    (i32Mul_ee, SetVariant(fn: set_i32Mul_ee, slotField: .c)),
+    (i32DivS_ss, SetVariant(fn: set_i32DivS_ss, slotField: .c)),
+    (i32DivS_sc, SetVariant(fn: set_i32DivS_sc, slotField: .c)),
+    (i32DivS_se, SetVariant(fn: set_i32DivS_se, slotField: .c)),
+    (i32DivS_es, SetVariant(fn: set_i32DivS_es, slotField: .c)),
+    (i32DivS_ec, SetVariant(fn: set_i32DivS_ec, slotField: .c)),
+    (i32DivS_ee, SetVariant(fn: set_i32DivS_ee, slotField: .c)),
+    (i32DivU_ss, SetVariant(fn: set_i32DivU_ss, slotField: .c)),
+    (i32DivU_sc, SetVariant(fn: set_i32DivU_sc, slotField: .c)),
+    (i32DivU_se, SetVariant(fn: set_i32DivU_se, slotField: .c)),
+    (i32DivU_es, SetVariant(fn: set_i32DivU_es, slotField: .c)),
+    (i32DivU_ec, SetVariant(fn: set_i32DivU_ec, slotField: .c)),
+    (i32DivU_ee, SetVariant(fn: set_i32DivU_ee, slotField: .c)),
+    (i32RemS_ss, SetVariant(fn: set_i32RemS_ss, slotField: .c)),
+    (i32RemS_sc, SetVariant(fn: set_i32RemS_sc, slotField: .c)),
+    (i32RemS_se, SetVariant(fn: set_i32RemS_se, slotField: .c)),
+    (i32RemS_es, SetVariant(fn: set_i32RemS_es, slotField: .c)),
+    (i32RemS_ec, SetVariant(fn: set_i32RemS_ec, slotField: .c)),
+    (i32RemS_ee, SetVariant(fn: set_i32RemS_ee, slotField: .c)),
+    (i32RemU_ss, SetVariant(fn: set_i32RemU_ss, slotField: .c)),
+    (i32RemU_sc, SetVariant(fn: set_i32RemU_sc, slotField: .c)),
+    (i32RemU_se, SetVariant(fn: set_i32RemU_se, slotField: .c)),
+    (i32RemU_es, SetVariant(fn: set_i32RemU_es, slotField: .c)),
+    (i32RemU_ec, SetVariant(fn: set_i32RemU_ec, slotField: .c)),
+    (i32RemU_ee, SetVariant(fn: set_i32RemU_ee, slotField: .c)),
+    (i32And_ss, SetVariant(fn: set_i32And_ss, slotField: .c)),
+    (i32And_sc, SetVariant(fn: set_i32And_sc, slotField: .c)),
+    (i32And_se, SetVariant(fn: set_i32And_se, slotField: .c)),
+    (i32And_es, SetVariant(fn: set_i32And_es, slotField: .c)),
+    (i32And_ec, SetVariant(fn: set_i32And_ec, slotField: .c)),
+    (i32And_ee, SetVariant(fn: set_i32And_ee, slotField: .c)),
+    (i32Or_ss, SetVariant(fn: set_i32Or_ss, slotField: .c)),
+    (i32Or_sc, SetVariant(fn: set_i32Or_sc, slotField: .c)),
+    (i32Or_se, SetVariant(fn: set_i32Or_se, slotField: .c)),
+    (i32Or_es, SetVariant(fn: set_i32Or_es, slotField: .c)),
+    (i32Or_ec, SetVariant(fn: set_i32Or_ec, slotField: .c)),
+    (i32Or_ee, SetVariant(fn: set_i32Or_ee, slotField: .c)),
+    (i32Xor_ss, SetVariant(fn: set_i32Xor_ss, slotField: .c)),
+    (i32Xor_sc, SetVariant(fn: set_i32Xor_sc, slotField: .c)),
+    (i32Xor_se, SetVariant(fn: set_i32Xor_se, slotField: .c)),
+    (i32Xor_es, SetVariant(fn: set_i32Xor_es, slotField: .c)),
+    (i32Xor_ec, SetVariant(fn: set_i32Xor_ec, slotField: .c)),
+    (i32Xor_ee, SetVariant(fn: set_i32Xor_ee, slotField: .c)),
+    (i32Shl_ss, SetVariant(fn: set_i32Shl_ss, slotField: .c)),
+    (i32Shl_sc, SetVariant(fn: set_i32Shl_sc, slotField: .c)),
+    (i32Shl_se, SetVariant(fn: set_i32Shl_se, slotField: .c)),
+    (i32Shl_es, SetVariant(fn: set_i32Shl_es, slotField: .c)),
+    (i32Shl_ec, SetVariant(fn: set_i32Shl_ec, slotField: .c)),
+    (i32Shl_ee, SetVariant(fn: set_i32Shl_ee, slotField: .c)),
+    (i32ShrS_ss, SetVariant(fn: set_i32ShrS_ss, slotField: .c)),
+    (i32ShrS_sc, SetVariant(fn: set_i32ShrS_sc, slotField: .c)),
+    (i32ShrS_se, SetVariant(fn: set_i32ShrS_se, slotField: .c)),
+    (i32ShrS_es, SetVariant(fn: set_i32ShrS_es, slotField: .c)),
+    (i32ShrS_ec, SetVariant(fn: set_i32ShrS_ec, slotField: .c)),
+    (i32ShrS_ee, SetVariant(fn: set_i32ShrS_ee, slotField: .c)),
+    (i32ShrU_ss, SetVariant(fn: set_i32ShrU_ss, slotField: .c)),
+    (i32ShrU_sc, SetVariant(fn: set_i32ShrU_sc, slotField: .c)),
+    (i32ShrU_se, SetVariant(fn: set_i32ShrU_se, slotField: .c)),
+    (i32ShrU_es, SetVariant(fn: set_i32ShrU_es, slotField: .c)),
+    (i32ShrU_ec, SetVariant(fn: set_i32ShrU_ec, slotField: .c)),
+    (i32ShrU_ee, SetVariant(fn: set_i32ShrU_ee, slotField: .c)),
+    (i32Rotl_ss, SetVariant(fn: set_i32Rotl_ss, slotField: .c)),
+    (i32Rotl_sc, SetVariant(fn: set_i32Rotl_sc, slotField: .c)),
+    (i32Rotl_se, SetVariant(fn: set_i32Rotl_se, slotField: .c)),
+    (i32Rotl_es, SetVariant(fn: set_i32Rotl_es, slotField: .c)),
+    (i32Rotl_ec, SetVariant(fn: set_i32Rotl_ec, slotField: .c)),
+    (i32Rotl_ee, SetVariant(fn: set_i32Rotl_ee, slotField: .c)),
+    (i32Rotr_ss, SetVariant(fn: set_i32Rotr_ss, slotField: .c)),
+    (i32Rotr_sc, SetVariant(fn: set_i32Rotr_sc, slotField: .c)),
+    (i32Rotr_se, SetVariant(fn: set_i32Rotr_se, slotField: .c)),
+    (i32Rotr_es, SetVariant(fn: set_i32Rotr_es, slotField: .c)),
+    (i32Rotr_ec, SetVariant(fn: set_i32Rotr_ec, slotField: .c)),
+    (i32Rotr_ee, SetVariant(fn: set_i32Rotr_ee, slotField: .c)),
+    (i32Eq_ss, SetVariant(fn: set_i32Eq_ss, slotField: .c)),
+    (i32Eq_sc, SetVariant(fn: set_i32Eq_sc, slotField: .c)),
+    (i32Eq_se, SetVariant(fn: set_i32Eq_se, slotField: .c)),
+    (i32Eq_es, SetVariant(fn: set_i32Eq_es, slotField: .c)),
+    (i32Eq_ec, SetVariant(fn: set_i32Eq_ec, slotField: .c)),
+    (i32Eq_ee, SetVariant(fn: set_i32Eq_ee, slotField: .c)),
+    (i32Ne_ss, SetVariant(fn: set_i32Ne_ss, slotField: .c)),
+    (i32Ne_sc, SetVariant(fn: set_i32Ne_sc, slotField: .c)),
+    (i32Ne_se, SetVariant(fn: set_i32Ne_se, slotField: .c)),
+    (i32Ne_es, SetVariant(fn: set_i32Ne_es, slotField: .c)),
+    (i32Ne_ec, SetVariant(fn: set_i32Ne_ec, slotField: .c)),
+    (i32Ne_ee, SetVariant(fn: set_i32Ne_ee, slotField: .c)),
+    (i32LtS_ss, SetVariant(fn: set_i32LtS_ss, slotField: .c)),
+    (i32LtS_sc, SetVariant(fn: set_i32LtS_sc, slotField: .c)),
+    (i32LtS_se, SetVariant(fn: set_i32LtS_se, slotField: .c)),
+    (i32LtS_es, SetVariant(fn: set_i32LtS_es, slotField: .c)),
+    (i32LtS_ec, SetVariant(fn: set_i32LtS_ec, slotField: .c)),
+    (i32LtS_ee, SetVariant(fn: set_i32LtS_ee, slotField: .c)),
+    (i32LtU_ss, SetVariant(fn: set_i32LtU_ss, slotField: .c)),
+    (i32LtU_sc, SetVariant(fn: set_i32LtU_sc, slotField: .c)),
+    (i32LtU_se, SetVariant(fn: set_i32LtU_se, slotField: .c)),
+    (i32LtU_es, SetVariant(fn: set_i32LtU_es, slotField: .c)),
+    (i32LtU_ec, SetVariant(fn: set_i32LtU_ec, slotField: .c)),
+    (i32LtU_ee, SetVariant(fn: set_i32LtU_ee, slotField: .c)),
+    (i32GtS_ss, SetVariant(fn: set_i32GtS_ss, slotField: .c)),
+    (i32GtS_sc, SetVariant(fn: set_i32GtS_sc, slotField: .c)),
+    (i32GtS_se, SetVariant(fn: set_i32GtS_se, slotField: .c)),
+    (i32GtS_es, SetVariant(fn: set_i32GtS_es, slotField: .c)),
+    (i32GtS_ec, SetVariant(fn: set_i32GtS_ec, slotField: .c)),
+    (i32GtS_ee, SetVariant(fn: set_i32GtS_ee, slotField: .c)),
+    (i32GtU_ss, SetVariant(fn: set_i32GtU_ss, slotField: .c)),
+    (i32GtU_sc, SetVariant(fn: set_i32GtU_sc, slotField: .c)),
+    (i32GtU_se, SetVariant(fn: set_i32GtU_se, slotField: .c)),
+    (i32GtU_es, SetVariant(fn: set_i32GtU_es, slotField: .c)),
+    (i32GtU_ec, SetVariant(fn: set_i32GtU_ec, slotField: .c)),
+    (i32GtU_ee, SetVariant(fn: set_i32GtU_ee, slotField: .c)),
+    (i32LeS_ss, SetVariant(fn: set_i32LeS_ss, slotField: .c)),
+    (i32LeS_sc, SetVariant(fn: set_i32LeS_sc, slotField: .c)),
+    (i32LeS_se, SetVariant(fn: set_i32LeS_se, slotField: .c)),
+    (i32LeS_es, SetVariant(fn: set_i32LeS_es, slotField: .c)),
+    (i32LeS_ec, SetVariant(fn: set_i32LeS_ec, slotField: .c)),
+    (i32LeS_ee, SetVariant(fn: set_i32LeS_ee, slotField: .c)),
+    (i32LeU_ss, SetVariant(fn: set_i32LeU_ss, slotField: .c)),
+    (i32LeU_sc, SetVariant(fn: set_i32LeU_sc, slotField: .c)),
+    (i32LeU_se, SetVariant(fn: set_i32LeU_se, slotField: .c)),
+    (i32LeU_es, SetVariant(fn: set_i32LeU_es, slotField: .c)),
+    (i32LeU_ec, SetVariant(fn: set_i32LeU_ec, slotField: .c)),
+    (i32LeU_ee, SetVariant(fn: set_i32LeU_ee, slotField: .c)),
+    (i32GeS_ss, SetVariant(fn: set_i32GeS_ss, slotField: .c)),
+    (i32GeS_sc, SetVariant(fn: set_i32GeS_sc, slotField: .c)),
+    (i32GeS_se, SetVariant(fn: set_i32GeS_se, slotField: .c)),
+    (i32GeS_es, SetVariant(fn: set_i32GeS_es, slotField: .c)),
+    (i32GeS_ec, SetVariant(fn: set_i32GeS_ec, slotField: .c)),
+    (i32GeS_ee, SetVariant(fn: set_i32GeS_ee, slotField: .c)),
+    (i32GeU_ss, SetVariant(fn: set_i32GeU_ss, slotField: .c)),
+    (i32GeU_sc, SetVariant(fn: set_i32GeU_sc, slotField: .c)),
+    (i32GeU_se, SetVariant(fn: set_i32GeU_se, slotField: .c)),
+    (i32GeU_es, SetVariant(fn: set_i32GeU_es, slotField: .c)),
+    (i32GeU_ec, SetVariant(fn: set_i32GeU_ec, slotField: .c)),
+    (i32GeU_ee, SetVariant(fn: set_i32GeU_ee, slotField: .c)),
+    (i64Add_ss, SetVariant(fn: set_i64Add_ss, slotField: .c)),
+    (i64Add_sc, SetVariant(fn: set_i64Add_sc, slotField: .c)),
+    (i64Add_se, SetVariant(fn: set_i64Add_se, slotField: .c)),
+    (i64Add_es, SetVariant(fn: set_i64Add_es, slotField: .c)),
+    (i64Add_ec, SetVariant(fn: set_i64Add_ec, slotField: .c)),
+    (i64Add_ee, SetVariant(fn: set_i64Add_ee, slotField: .c)),
+    (i64Sub_ss, SetVariant(fn: set_i64Sub_ss, slotField: .c)),
+    (i64Sub_sc, SetVariant(fn: set_i64Sub_sc, slotField: .c)),
+    (i64Sub_se, SetVariant(fn: set_i64Sub_se, slotField: .c)),
+    (i64Sub_es, SetVariant(fn: set_i64Sub_es, slotField: .c)),
+    (i64Sub_ec, SetVariant(fn: set_i64Sub_ec, slotField: .c)),
+    (i64Sub_ee, SetVariant(fn: set_i64Sub_ee, slotField: .c)),
+    (i64Mul_ss, SetVariant(fn: set_i64Mul_ss, slotField: .c)),
+    (i64Mul_sc, SetVariant(fn: set_i64Mul_sc, slotField: .c)),
+    (i64Mul_se, SetVariant(fn: set_i64Mul_se, slotField: .c)),
+    (i64Mul_es, SetVariant(fn: set_i64Mul_es, slotField: .c)),
+    (i64Mul_ec, SetVariant(fn: set_i64Mul_ec, slotField: .c)),
+    (i64Mul_ee, SetVariant(fn: set_i64Mul_ee, slotField: .c)),
+    (i64DivS_ss, SetVariant(fn: set_i64DivS_ss, slotField: .c)),
+    (i64DivS_sc, SetVariant(fn: set_i64DivS_sc, slotField: .c)),
+    (i64DivS_se, SetVariant(fn: set_i64DivS_se, slotField: .c)),
+    (i64DivS_es, SetVariant(fn: set_i64DivS_es, slotField: .c)),
+    (i64DivS_ec, SetVariant(fn: set_i64DivS_ec, slotField: .c)),
+    (i64DivS_ee, SetVariant(fn: set_i64DivS_ee, slotField: .c)),
+    (i64DivU_ss, SetVariant(fn: set_i64DivU_ss, slotField: .c)),
+    (i64DivU_sc, SetVariant(fn: set_i64DivU_sc, slotField: .c)),
+    (i64DivU_se, SetVariant(fn: set_i64DivU_se, slotField: .c)),
+    (i64DivU_es, SetVariant(fn: set_i64DivU_es, slotField: .c)),
+    (i64DivU_ec, SetVariant(fn: set_i64DivU_ec, slotField: .c)),
+    (i64DivU_ee, SetVariant(fn: set_i64DivU_ee, slotField: .c)),
+    (i64RemS_ss, SetVariant(fn: set_i64RemS_ss, slotField: .c)),
+    (i64RemS_sc, SetVariant(fn: set_i64RemS_sc, slotField: .c)),
+    (i64RemS_se, SetVariant(fn: set_i64RemS_se, slotField: .c)),
+    (i64RemS_es, SetVariant(fn: set_i64RemS_es, slotField: .c)),
+    (i64RemS_ec, SetVariant(fn: set_i64RemS_ec, slotField: .c)),
+    (i64RemS_ee, SetVariant(fn: set_i64RemS_ee, slotField: .c)),
+    (i64RemU_ss, SetVariant(fn: set_i64RemU_ss, slotField: .c)),
+    (i64RemU_sc, SetVariant(fn: set_i64RemU_sc, slotField: .c)),
+    (i64RemU_se, SetVariant(fn: set_i64RemU_se, slotField: .c)),
+    (i64RemU_es, SetVariant(fn: set_i64RemU_es, slotField: .c)),
+    (i64RemU_ec, SetVariant(fn: set_i64RemU_ec, slotField: .c)),
+    (i64RemU_ee, SetVariant(fn: set_i64RemU_ee, slotField: .c)),
+    (i64And_ss, SetVariant(fn: set_i64And_ss, slotField: .c)),
+    (i64And_sc, SetVariant(fn: set_i64And_sc, slotField: .c)),
+    (i64And_se, SetVariant(fn: set_i64And_se, slotField: .c)),
+    (i64And_es, SetVariant(fn: set_i64And_es, slotField: .c)),
+    (i64And_ec, SetVariant(fn: set_i64And_ec, slotField: .c)),
+    (i64And_ee, SetVariant(fn: set_i64And_ee, slotField: .c)),
+    (i64Or_ss, SetVariant(fn: set_i64Or_ss, slotField: .c)),
+    (i64Or_sc, SetVariant(fn: set_i64Or_sc, slotField: .c)),
+    (i64Or_se, SetVariant(fn: set_i64Or_se, slotField: .c)),
+    (i64Or_es, SetVariant(fn: set_i64Or_es, slotField: .c)),
+    (i64Or_ec, SetVariant(fn: set_i64Or_ec, slotField: .c)),
+    (i64Or_ee, SetVariant(fn: set_i64Or_ee, slotField: .c)),
+    (i64Xor_ss, SetVariant(fn: set_i64Xor_ss, slotField: .c)),
+    (i64Xor_sc, SetVariant(fn: set_i64Xor_sc, slotField: .c)),
+    (i64Xor_se, SetVariant(fn: set_i64Xor_se, slotField: .c)),
+    (i64Xor_es, SetVariant(fn: set_i64Xor_es, slotField: .c)),
+    (i64Xor_ec, SetVariant(fn: set_i64Xor_ec, slotField: .c)),
+    (i64Xor_ee, SetVariant(fn: set_i64Xor_ee, slotField: .c)),
+    (i64Shl_ss, SetVariant(fn: set_i64Shl_ss, slotField: .c)),
+    (i64Shl_sc, SetVariant(fn: set_i64Shl_sc, slotField: .c)),
+    (i64Shl_se, SetVariant(fn: set_i64Shl_se, slotField: .c)),
+    (i64Shl_es, SetVariant(fn: set_i64Shl_es, slotField: .c)),
+    (i64Shl_ec, SetVariant(fn: set_i64Shl_ec, slotField: .c)),
+    (i64Shl_ee, SetVariant(fn: set_i64Shl_ee, slotField: .c)),
+    (i64ShrS_ss, SetVariant(fn: set_i64ShrS_ss, slotField: .c)),
+    (i64ShrS_sc, SetVariant(fn: set_i64ShrS_sc, slotField: .c)),
+    (i64ShrS_se, SetVariant(fn: set_i64ShrS_se, slotField: .c)),
+    (i64ShrS_es, SetVariant(fn: set_i64ShrS_es, slotField: .c)),
+    (i64ShrS_ec, SetVariant(fn: set_i64ShrS_ec, slotField: .c)),
+    (i64ShrS_ee, SetVariant(fn: set_i64ShrS_ee, slotField: .c)),
+    (i64ShrU_ss, SetVariant(fn: set_i64ShrU_ss, slotField: .c)),
+    (i64ShrU_sc, SetVariant(fn: set_i64ShrU_sc, slotField: .c)),
+    (i64ShrU_se, SetVariant(fn: set_i64ShrU_se, slotField: .c)),
+    (i64ShrU_es, SetVariant(fn: set_i64ShrU_es, slotField: .c)),
+    (i64ShrU_ec, SetVariant(fn: set_i64ShrU_ec, slotField: .c)),
+    (i64ShrU_ee, SetVariant(fn: set_i64ShrU_ee, slotField: .c)),
+    (i64Rotl_ss, SetVariant(fn: set_i64Rotl_ss, slotField: .c)),
+    (i64Rotl_sc, SetVariant(fn: set_i64Rotl_sc, slotField: .c)),
+    (i64Rotl_se, SetVariant(fn: set_i64Rotl_se, slotField: .c)),
+    (i64Rotl_es, SetVariant(fn: set_i64Rotl_es, slotField: .c)),
+    (i64Rotl_ec, SetVariant(fn: set_i64Rotl_ec, slotField: .c)),
+    (i64Rotl_ee, SetVariant(fn: set_i64Rotl_ee, slotField: .c)),
+    (i64Rotr_ss, SetVariant(fn: set_i64Rotr_ss, slotField: .c)),
+    (i64Rotr_sc, SetVariant(fn: set_i64Rotr_sc, slotField: .c)),
+    (i64Rotr_se, SetVariant(fn: set_i64Rotr_se, slotField: .c)),
+    (i64Rotr_es, SetVariant(fn: set_i64Rotr_es, slotField: .c)),
+    (i64Rotr_ec, SetVariant(fn: set_i64Rotr_ec, slotField: .c)),
+    (i64Rotr_ee, SetVariant(fn: set_i64Rotr_ee, slotField: .c)),
+    (i64Eq_ss, SetVariant(fn: set_i64Eq_ss, slotField: .c)),
+    (i64Eq_sc, SetVariant(fn: set_i64Eq_sc, slotField: .c)),
+    (i64Eq_se, SetVariant(fn: set_i64Eq_se, slotField: .c)),
+    (i64Eq_es, SetVariant(fn: set_i64Eq_es, slotField: .c)),
+    (i64Eq_ec, SetVariant(fn: set_i64Eq_ec, slotField: .c)),
+    (i64Eq_ee, SetVariant(fn: set_i64Eq_ee, slotField: .c)),
+    (i64Ne_ss, SetVariant(fn: set_i64Ne_ss, slotField: .c)),
+    (i64Ne_sc, SetVariant(fn: set_i64Ne_sc, slotField: .c)),
+    (i64Ne_se, SetVariant(fn: set_i64Ne_se, slotField: .c)),
+    (i64Ne_es, SetVariant(fn: set_i64Ne_es, slotField: .c)),
+    (i64Ne_ec, SetVariant(fn: set_i64Ne_ec, slotField: .c)),
+    (i64Ne_ee, SetVariant(fn: set_i64Ne_ee, slotField: .c)),
+    (i64LtS_ss, SetVariant(fn: set_i64LtS_ss, slotField: .c)),
+    (i64LtS_sc, SetVariant(fn: set_i64LtS_sc, slotField: .c)),
+    (i64LtS_se, SetVariant(fn: set_i64LtS_se, slotField: .c)),
+    (i64LtS_es, SetVariant(fn: set_i64LtS_es, slotField: .c)),
+    (i64LtS_ec, SetVariant(fn: set_i64LtS_ec, slotField: .c)),
+    (i64LtS_ee, SetVariant(fn: set_i64LtS_ee, slotField: .c)),
+    (i64LtU_ss, SetVariant(fn: set_i64LtU_ss, slotField: .c)),
+    (i64LtU_sc, SetVariant(fn: set_i64LtU_sc, slotField: .c)),
+    (i64LtU_se, SetVariant(fn: set_i64LtU_se, slotField: .c)),
+    (i64LtU_es, SetVariant(fn: set_i64LtU_es, slotField: .c)),
+    (i64LtU_ec, SetVariant(fn: set_i64LtU_ec, slotField: .c)),
+    (i64LtU_ee, SetVariant(fn: set_i64LtU_ee, slotField: .c)),
+    (i64GtS_ss, SetVariant(fn: set_i64GtS_ss, slotField: .c)),
+    (i64GtS_sc, SetVariant(fn: set_i64GtS_sc, slotField: .c)),
+    (i64GtS_se, SetVariant(fn: set_i64GtS_se, slotField: .c)),
+    (i64GtS_es, SetVariant(fn: set_i64GtS_es, slotField: .c)),
+    (i64GtS_ec, SetVariant(fn: set_i64GtS_ec, slotField: .c)),
+    (i64GtS_ee, SetVariant(fn: set_i64GtS_ee, slotField: .c)),
+    (i64GtU_ss, SetVariant(fn: set_i64GtU_ss, slotField: .c)),
+    (i64GtU_sc, SetVariant(fn: set_i64GtU_sc, slotField: .c)),
+    (i64GtU_se, SetVariant(fn: set_i64GtU_se, slotField: .c)),
+    (i64GtU_es, SetVariant(fn: set_i64GtU_es, slotField: .c)),
+    (i64GtU_ec, SetVariant(fn: set_i64GtU_ec, slotField: .c)),
+    (i64GtU_ee, SetVariant(fn: set_i64GtU_ee, slotField: .c)),
+    (i64LeS_ss, SetVariant(fn: set_i64LeS_ss, slotField: .c)),
+    (i64LeS_sc, SetVariant(fn: set_i64LeS_sc, slotField: .c)),
+    (i64LeS_se, SetVariant(fn: set_i64LeS_se, slotField: .c)),
+    (i64LeS_es, SetVariant(fn: set_i64LeS_es, slotField: .c)),
+    (i64LeS_ec, SetVariant(fn: set_i64LeS_ec, slotField: .c)),
+    (i64LeS_ee, SetVariant(fn: set_i64LeS_ee, slotField: .c)),
+    (i64LeU_ss, SetVariant(fn: set_i64LeU_ss, slotField: .c)),
+    (i64LeU_sc, SetVariant(fn: set_i64LeU_sc, slotField: .c)),
+    (i64LeU_se, SetVariant(fn: set_i64LeU_se, slotField: .c)),
+    (i64LeU_es, SetVariant(fn: set_i64LeU_es, slotField: .c)),
+    (i64LeU_ec, SetVariant(fn: set_i64LeU_ec, slotField: .c)),
+    (i64LeU_ee, SetVariant(fn: set_i64LeU_ee, slotField: .c)),
+    (i64GeS_ss, SetVariant(fn: set_i64GeS_ss, slotField: .c)),
+    (i64GeS_sc, SetVariant(fn: set_i64GeS_sc, slotField: .c)),
+    (i64GeS_se, SetVariant(fn: set_i64GeS_se, slotField: .c)),
+    (i64GeS_es, SetVariant(fn: set_i64GeS_es, slotField: .c)),
+    (i64GeS_ec, SetVariant(fn: set_i64GeS_ec, slotField: .c)),
+    (i64GeS_ee, SetVariant(fn: set_i64GeS_ee, slotField: .c)),
+    (i64GeU_ss, SetVariant(fn: set_i64GeU_ss, slotField: .c)),
+    (i64GeU_sc, SetVariant(fn: set_i64GeU_sc, slotField: .c)),
+    (i64GeU_se, SetVariant(fn: set_i64GeU_se, slotField: .c)),
+    (i64GeU_es, SetVariant(fn: set_i64GeU_es, slotField: .c)),
+    (i64GeU_ec, SetVariant(fn: set_i64GeU_ec, slotField: .c)),
+    (i64GeU_ee, SetVariant(fn: set_i64GeU_ee, slotField: .c)),
+    (f32Add_ss, SetVariant(fn: set_f32Add_ss, slotField: .c)),
+    (f32Add_sc, SetVariant(fn: set_f32Add_sc, slotField: .c)),
+    (f32Add_se, SetVariant(fn: set_f32Add_se, slotField: .c)),
+    (f32Add_es, SetVariant(fn: set_f32Add_es, slotField: .c)),
+    (f32Add_ec, SetVariant(fn: set_f32Add_ec, slotField: .c)),
+    (f32Add_ee, SetVariant(fn: set_f32Add_ee, slotField: .c)),
+    (f32Sub_ss, SetVariant(fn: set_f32Sub_ss, slotField: .c)),
+    (f32Sub_sc, SetVariant(fn: set_f32Sub_sc, slotField: .c)),
+    (f32Sub_se, SetVariant(fn: set_f32Sub_se, slotField: .c)),
+    (f32Sub_es, SetVariant(fn: set_f32Sub_es, slotField: .c)),
+    (f32Sub_ec, SetVariant(fn: set_f32Sub_ec, slotField: .c)),
+    (f32Sub_ee, SetVariant(fn: set_f32Sub_ee, slotField: .c)),
+    (f32Mul_ss, SetVariant(fn: set_f32Mul_ss, slotField: .c)),
+    (f32Mul_sc, SetVariant(fn: set_f32Mul_sc, slotField: .c)),
+    (f32Mul_se, SetVariant(fn: set_f32Mul_se, slotField: .c)),
+    (f32Mul_es, SetVariant(fn: set_f32Mul_es, slotField: .c)),
+    (f32Mul_ec, SetVariant(fn: set_f32Mul_ec, slotField: .c)),
+    (f32Mul_ee, SetVariant(fn: set_f32Mul_ee, slotField: .c)),
+    (f32Div_ss, SetVariant(fn: set_f32Div_ss, slotField: .c)),
+    (f32Div_sc, SetVariant(fn: set_f32Div_sc, slotField: .c)),
+    (f32Div_se, SetVariant(fn: set_f32Div_se, slotField: .c)),
+    (f32Div_es, SetVariant(fn: set_f32Div_es, slotField: .c)),
+    (f32Div_ec, SetVariant(fn: set_f32Div_ec, slotField: .c)),
+    (f32Div_ee, SetVariant(fn: set_f32Div_ee, slotField: .c)),
+    (f32Min_ss, SetVariant(fn: set_f32Min_ss, slotField: .c)),
+    (f32Min_sc, SetVariant(fn: set_f32Min_sc, slotField: .c)),
+    (f32Min_se, SetVariant(fn: set_f32Min_se, slotField: .c)),
+    (f32Min_es, SetVariant(fn: set_f32Min_es, slotField: .c)),
+    (f32Min_ec, SetVariant(fn: set_f32Min_ec, slotField: .c)),
+    (f32Min_ee, SetVariant(fn: set_f32Min_ee, slotField: .c)),
+    (f32Max_ss, SetVariant(fn: set_f32Max_ss, slotField: .c)),
+    (f32Max_sc, SetVariant(fn: set_f32Max_sc, slotField: .c)),
+    (f32Max_se, SetVariant(fn: set_f32Max_se, slotField: .c)),
+    (f32Max_es, SetVariant(fn: set_f32Max_es, slotField: .c)),
+    (f32Max_ec, SetVariant(fn: set_f32Max_ec, slotField: .c)),
+    (f32Max_ee, SetVariant(fn: set_f32Max_ee, slotField: .c)),
+    (f32Copysign_ss, SetVariant(fn: set_f32Copysign_ss, slotField: .c)),
+    (f32Copysign_sc, SetVariant(fn: set_f32Copysign_sc, slotField: .c)),
+    (f32Copysign_se, SetVariant(fn: set_f32Copysign_se, slotField: .c)),
+    (f32Copysign_es, SetVariant(fn: set_f32Copysign_es, slotField: .c)),
+    (f32Copysign_ec, SetVariant(fn: set_f32Copysign_ec, slotField: .c)),
+    (f32Copysign_ee, SetVariant(fn: set_f32Copysign_ee, slotField: .c)),
+    (f32Eq_ss, SetVariant(fn: set_f32Eq_ss, slotField: .c)),
+    (f32Eq_sc, SetVariant(fn: set_f32Eq_sc, slotField: .c)),
+    (f32Eq_se, SetVariant(fn: set_f32Eq_se, slotField: .c)),
+    (f32Eq_es, SetVariant(fn: set_f32Eq_es, slotField: .c)),
+    (f32Eq_ec, SetVariant(fn: set_f32Eq_ec, slotField: .c)),
+    (f32Eq_ee, SetVariant(fn: set_f32Eq_ee, slotField: .c)),
+    (f32Ne_ss, SetVariant(fn: set_f32Ne_ss, slotField: .c)),
+    (f32Ne_sc, SetVariant(fn: set_f32Ne_sc, slotField: .c)),
+    (f32Ne_se, SetVariant(fn: set_f32Ne_se, slotField: .c)),
+    (f32Ne_es, SetVariant(fn: set_f32Ne_es, slotField: .c)),
+    (f32Ne_ec, SetVariant(fn: set_f32Ne_ec, slotField: .c)),
+    (f32Ne_ee, SetVariant(fn: set_f32Ne_ee, slotField: .c)),
+    (f32Lt_ss, SetVariant(fn: set_f32Lt_ss, slotField: .c)),
+    (f32Lt_sc, SetVariant(fn: set_f32Lt_sc, slotField: .c)),
+    (f32Lt_se, SetVariant(fn: set_f32Lt_se, slotField: .c)),
+    (f32Lt_es, SetVariant(fn: set_f32Lt_es, slotField: .c)),
+    (f32Lt_ec, SetVariant(fn: set_f32Lt_ec, slotField: .c)),
+    (f32Lt_ee, SetVariant(fn: set_f32Lt_ee, slotField: .c)),
+    (f32Gt_ss, SetVariant(fn: set_f32Gt_ss, slotField: .c)),
+    (f32Gt_sc, SetVariant(fn: set_f32Gt_sc, slotField: .c)),
+    (f32Gt_se, SetVariant(fn: set_f32Gt_se, slotField: .c)),
+    (f32Gt_es, SetVariant(fn: set_f32Gt_es, slotField: .c)),
+    (f32Gt_ec, SetVariant(fn: set_f32Gt_ec, slotField: .c)),
+    (f32Gt_ee, SetVariant(fn: set_f32Gt_ee, slotField: .c)),
+    (f32Le_ss, SetVariant(fn: set_f32Le_ss, slotField: .c)),
+    (f32Le_sc, SetVariant(fn: set_f32Le_sc, slotField: .c)),
+    (f32Le_se, SetVariant(fn: set_f32Le_se, slotField: .c)),
+    (f32Le_es, SetVariant(fn: set_f32Le_es, slotField: .c)),
+    (f32Le_ec, SetVariant(fn: set_f32Le_ec, slotField: .c)),
+    (f32Le_ee, SetVariant(fn: set_f32Le_ee, slotField: .c)),
+    (f32Ge_ss, SetVariant(fn: set_f32Ge_ss, slotField: .c)),
+    (f32Ge_sc, SetVariant(fn: set_f32Ge_sc, slotField: .c)),
+    (f32Ge_se, SetVariant(fn: set_f32Ge_se, slotField: .c)),
+    (f32Ge_es, SetVariant(fn: set_f32Ge_es, slotField: .c)),
+    (f32Ge_ec, SetVariant(fn: set_f32Ge_ec, slotField: .c)),
+    (f32Ge_ee, SetVariant(fn: set_f32Ge_ee, slotField: .c)),
+    (f64Add_ss, SetVariant(fn: set_f64Add_ss, slotField: .c)),
+    (f64Add_sc, SetVariant(fn: set_f64Add_sc, slotField: .c)),
+    (f64Add_se, SetVariant(fn: set_f64Add_se, slotField: .c)),
+    (f64Add_es, SetVariant(fn: set_f64Add_es, slotField: .c)),
+    (f64Add_ec, SetVariant(fn: set_f64Add_ec, slotField: .c)),
+    (f64Add_ee, SetVariant(fn: set_f64Add_ee, slotField: .c)),
+    (f64Sub_ss, SetVariant(fn: set_f64Sub_ss, slotField: .c)),
+    (f64Sub_sc, SetVariant(fn: set_f64Sub_sc, slotField: .c)),
+    (f64Sub_se, SetVariant(fn: set_f64Sub_se, slotField: .c)),
+    (f64Sub_es, SetVariant(fn: set_f64Sub_es, slotField: .c)),
+    (f64Sub_ec, SetVariant(fn: set_f64Sub_ec, slotField: .c)),
+    (f64Sub_ee, SetVariant(fn: set_f64Sub_ee, slotField: .c)),
+    (f64Mul_ss, SetVariant(fn: set_f64Mul_ss, slotField: .c)),
+    (f64Mul_sc, SetVariant(fn: set_f64Mul_sc, slotField: .c)),
+    (f64Mul_se, SetVariant(fn: set_f64Mul_se, slotField: .c)),
+    (f64Mul_es, SetVariant(fn: set_f64Mul_es, slotField: .c)),
+    (f64Mul_ec, SetVariant(fn: set_f64Mul_ec, slotField: .c)),
+    (f64Mul_ee, SetVariant(fn: set_f64Mul_ee, slotField: .c)),
+    (f64Div_ss, SetVariant(fn: set_f64Div_ss, slotField: .c)),
+    (f64Div_sc, SetVariant(fn: set_f64Div_sc, slotField: .c)),
+    (f64Div_se, SetVariant(fn: set_f64Div_se, slotField: .c)),
+    (f64Div_es, SetVariant(fn: set_f64Div_es, slotField: .c)),
+    (f64Div_ec, SetVariant(fn: set_f64Div_ec, slotField: .c)),
+    (f64Div_ee, SetVariant(fn: set_f64Div_ee, slotField: .c)),
+    (f64Min_ss, SetVariant(fn: set_f64Min_ss, slotField: .c)),
+    (f64Min_sc, SetVariant(fn: set_f64Min_sc, slotField: .c)),
+    (f64Min_se, SetVariant(fn: set_f64Min_se, slotField: .c)),
+    (f64Min_es, SetVariant(fn: set_f64Min_es, slotField: .c)),
+    (f64Min_ec, SetVariant(fn: set_f64Min_ec, slotField: .c)),
+    (f64Min_ee, SetVariant(fn: set_f64Min_ee, slotField: .c)),
+    (f64Max_ss, SetVariant(fn: set_f64Max_ss, slotField: .c)),
+    (f64Max_sc, SetVariant(fn: set_f64Max_sc, slotField: .c)),
+    (f64Max_se, SetVariant(fn: set_f64Max_se, slotField: .c)),
+    (f64Max_es, SetVariant(fn: set_f64Max_es, slotField: .c)),
+    (f64Max_ec, SetVariant(fn: set_f64Max_ec, slotField: .c)),
+    (f64Max_ee, SetVariant(fn: set_f64Max_ee, slotField: .c)),
+    (f64Copysign_ss, SetVariant(fn: set_f64Copysign_ss, slotField: .c)),
+    (f64Copysign_sc, SetVariant(fn: set_f64Copysign_sc, slotField: .c)),
+    (f64Copysign_se, SetVariant(fn: set_f64Copysign_se, slotField: .c)),
+    (f64Copysign_es, SetVariant(fn: set_f64Copysign_es, slotField: .c)),
+    (f64Copysign_ec, SetVariant(fn: set_f64Copysign_ec, slotField: .c)),
+    (f64Copysign_ee, SetVariant(fn: set_f64Copysign_ee, slotField: .c)),
+    (f64Eq_ss, SetVariant(fn: set_f64Eq_ss, slotField: .c)),
+    (f64Eq_sc, SetVariant(fn: set_f64Eq_sc, slotField: .c)),
+    (f64Eq_se, SetVariant(fn: set_f64Eq_se, slotField: .c)),
+    (f64Eq_es, SetVariant(fn: set_f64Eq_es, slotField: .c)),
+    (f64Eq_ec, SetVariant(fn: set_f64Eq_ec, slotField: .c)),
+    (f64Eq_ee, SetVariant(fn: set_f64Eq_ee, slotField: .c)),
+    (f64Ne_ss, SetVariant(fn: set_f64Ne_ss, slotField: .c)),
+    (f64Ne_sc, SetVariant(fn: set_f64Ne_sc, slotField: .c)),
+    (f64Ne_se, SetVariant(fn: set_f64Ne_se, slotField: .c)),
+    (f64Ne_es, SetVariant(fn: set_f64Ne_es, slotField: .c)),
+    (f64Ne_ec, SetVariant(fn: set_f64Ne_ec, slotField: .c)),
+    (f64Ne_ee, SetVariant(fn: set_f64Ne_ee, slotField: .c)),
+    (f64Lt_ss, SetVariant(fn: set_f64Lt_ss, slotField: .c)),
+    (f64Lt_sc, SetVariant(fn: set_f64Lt_sc, slotField: .c)),
+    (f64Lt_se, SetVariant(fn: set_f64Lt_se, slotField: .c)),
+    (f64Lt_es, SetVariant(fn: set_f64Lt_es, slotField: .c)),
+    (f64Lt_ec, SetVariant(fn: set_f64Lt_ec, slotField: .c)),
+    (f64Lt_ee, SetVariant(fn: set_f64Lt_ee, slotField: .c)),
+    (f64Gt_ss, SetVariant(fn: set_f64Gt_ss, slotField: .c)),
+    (f64Gt_sc, SetVariant(fn: set_f64Gt_sc, slotField: .c)),
+    (f64Gt_se, SetVariant(fn: set_f64Gt_se, slotField: .c)),
+    (f64Gt_es, SetVariant(fn: set_f64Gt_es, slotField: .c)),
+    (f64Gt_ec, SetVariant(fn: set_f64Gt_ec, slotField: .c)),
+    (f64Gt_ee, SetVariant(fn: set_f64Gt_ee, slotField: .c)),
+    (f64Le_ss, SetVariant(fn: set_f64Le_ss, slotField: .c)),
+    (f64Le_sc, SetVariant(fn: set_f64Le_sc, slotField: .c)),
+    (f64Le_se, SetVariant(fn: set_f64Le_se, slotField: .c)),
+    (f64Le_es, SetVariant(fn: set_f64Le_es, slotField: .c)),
+    (f64Le_ec, SetVariant(fn: set_f64Le_ec, slotField: .c)),
+    (f64Le_ee, SetVariant(fn: set_f64Le_ee, slotField: .c)),
+    (f64Ge_ss, SetVariant(fn: set_f64Ge_ss, slotField: .c)),
+    (f64Ge_sc, SetVariant(fn: set_f64Ge_sc, slotField: .c)),
+    (f64Ge_se, SetVariant(fn: set_f64Ge_se, slotField: .c)),
+    (f64Ge_es, SetVariant(fn: set_f64Ge_es, slotField: .c)),
+    (f64Ge_ec, SetVariant(fn: set_f64Ge_ec, slotField: .c)),
+    (f64Ge_ee, SetVariant(fn: set_f64Ge_ee, slotField: .c)),
+    (i32Clz_s, SetVariant(fn: set_i32Clz_s, slotField: .c)),
+    (i32Clz_e, SetVariant(fn: set_i32Clz_e, slotField: .c)),
+    (i32Ctz_s, SetVariant(fn: set_i32Ctz_s, slotField: .c)),
+    (i32Ctz_e, SetVariant(fn: set_i32Ctz_e, slotField: .c)),
+    (i32Popcnt_s, SetVariant(fn: set_i32Popcnt_s, slotField: .c)),
+    (i32Popcnt_e, SetVariant(fn: set_i32Popcnt_e, slotField: .c)),
+    (i32Eqz_s, SetVariant(fn: set_i32Eqz_s, slotField: .c)),
+    (i32Eqz_e, SetVariant(fn: set_i32Eqz_e, slotField: .c)),
+    (i64Clz_s, SetVariant(fn: set_i64Clz_s, slotField: .c)),
+    (i64Clz_e, SetVariant(fn: set_i64Clz_e, slotField: .c)),
+    (i64Ctz_s, SetVariant(fn: set_i64Ctz_s, slotField: .c)),
+    (i64Ctz_e, SetVariant(fn: set_i64Ctz_e, slotField: .c)),
+    (i64Popcnt_s, SetVariant(fn: set_i64Popcnt_s, slotField: .c)),
+    (i64Popcnt_e, SetVariant(fn: set_i64Popcnt_e, slotField: .c)),
+    (i64Eqz_s, SetVariant(fn: set_i64Eqz_s, slotField: .c)),
+    (i64Eqz_e, SetVariant(fn: set_i64Eqz_e, slotField: .c)),
+    (f32Abs_s, SetVariant(fn: set_f32Abs_s, slotField: .c)),
+    (f32Abs_e, SetVariant(fn: set_f32Abs_e, slotField: .c)),
+    (f32Neg_s, SetVariant(fn: set_f32Neg_s, slotField: .c)),
+    (f32Neg_e, SetVariant(fn: set_f32Neg_e, slotField: .c)),
+    (f32Ceil_s, SetVariant(fn: set_f32Ceil_s, slotField: .c)),
+    (f32Ceil_e, SetVariant(fn: set_f32Ceil_e, slotField: .c)),
+    (f32Floor_s, SetVariant(fn: set_f32Floor_s, slotField: .c)),
+    (f32Floor_e, SetVariant(fn: set_f32Floor_e, slotField: .c)),
+    (f32Trunc_s, SetVariant(fn: set_f32Trunc_s, slotField: .c)),
+    (f32Trunc_e, SetVariant(fn: set_f32Trunc_e, slotField: .c)),
+    (f32Nearest_s, SetVariant(fn: set_f32Nearest_s, slotField: .c)),
+    (f32Nearest_e, SetVariant(fn: set_f32Nearest_e, slotField: .c)),
+    (f32Sqrt_s, SetVariant(fn: set_f32Sqrt_s, slotField: .c)),
+    (f32Sqrt_e, SetVariant(fn: set_f32Sqrt_e, slotField: .c)),
+    (f64Abs_s, SetVariant(fn: set_f64Abs_s, slotField: .c)),
+    (f64Abs_e, SetVariant(fn: set_f64Abs_e, slotField: .c)),
+    (f64Neg_s, SetVariant(fn: set_f64Neg_s, slotField: .c)),
+    (f64Neg_e, SetVariant(fn: set_f64Neg_e, slotField: .c)),
+    (f64Ceil_s, SetVariant(fn: set_f64Ceil_s, slotField: .c)),
+    (f64Ceil_e, SetVariant(fn: set_f64Ceil_e, slotField: .c)),
+    (f64Floor_s, SetVariant(fn: set_f64Floor_s, slotField: .c)),
+    (f64Floor_e, SetVariant(fn: set_f64Floor_e, slotField: .c)),
+    (f64Trunc_s, SetVariant(fn: set_f64Trunc_s, slotField: .c)),
+    (f64Trunc_e, SetVariant(fn: set_f64Trunc_e, slotField: .c)),
+    (f64Nearest_s, SetVariant(fn: set_f64Nearest_s, slotField: .c)),
+    (f64Nearest_e, SetVariant(fn: set_f64Nearest_e, slotField: .c)),
+    (f64Sqrt_s, SetVariant(fn: set_f64Sqrt_s, slotField: .c)),
+    (f64Sqrt_e, SetVariant(fn: set_f64Sqrt_e, slotField: .c)),
+    (i32WrapI64_s, SetVariant(fn: set_i32WrapI64_s, slotField: .c)),
+    (i32WrapI64_e, SetVariant(fn: set_i32WrapI64_e, slotField: .c)),
+    (i64ExtendI32S_s, SetVariant(fn: set_i64ExtendI32S_s, slotField: .c)),
+    (i64ExtendI32S_e, SetVariant(fn: set_i64ExtendI32S_e, slotField: .c)),
+    (i64ExtendI32U_s, SetVariant(fn: set_i64ExtendI32U_s, slotField: .c)),
+    (i64ExtendI32U_e, SetVariant(fn: set_i64ExtendI32U_e, slotField: .c)),
+    (i32Extend8S_s, SetVariant(fn: set_i32Extend8S_s, slotField: .c)),
+    (i32Extend8S_e, SetVariant(fn: set_i32Extend8S_e, slotField: .c)),
+    (i32Extend16S_s, SetVariant(fn: set_i32Extend16S_s, slotField: .c)),
+    (i32Extend16S_e, SetVariant(fn: set_i32Extend16S_e, slotField: .c)),
+    (i64Extend8S_s, SetVariant(fn: set_i64Extend8S_s, slotField: .c)),
+    (i64Extend8S_e, SetVariant(fn: set_i64Extend8S_e, slotField: .c)),
+    (i64Extend16S_s, SetVariant(fn: set_i64Extend16S_s, slotField: .c)),
+    (i64Extend16S_e, SetVariant(fn: set_i64Extend16S_e, slotField: .c)),
+    (i64Extend32S_s, SetVariant(fn: set_i64Extend32S_s, slotField: .c)),
+    (i64Extend32S_e, SetVariant(fn: set_i64Extend32S_e, slotField: .c)),
+    (i32TruncF32S_s, SetVariant(fn: set_i32TruncF32S_s, slotField: .c)),
+    (i32TruncF32S_e, SetVariant(fn: set_i32TruncF32S_e, slotField: .c)),
+    (i32TruncF32U_s, SetVariant(fn: set_i32TruncF32U_s, slotField: .c)),
+    (i32TruncF32U_e, SetVariant(fn: set_i32TruncF32U_e, slotField: .c)),
+    (i32TruncSatF32S_s, SetVariant(fn: set_i32TruncSatF32S_s, slotField: .c)),
+    (i32TruncSatF32S_e, SetVariant(fn: set_i32TruncSatF32S_e, slotField: .c)),
+    (i32TruncSatF32U_s, SetVariant(fn: set_i32TruncSatF32U_s, slotField: .c)),
+    (i32TruncSatF32U_e, SetVariant(fn: set_i32TruncSatF32U_e, slotField: .c)),
+    (i32TruncF64S_s, SetVariant(fn: set_i32TruncF64S_s, slotField: .c)),
+    (i32TruncF64S_e, SetVariant(fn: set_i32TruncF64S_e, slotField: .c)),
+    (i32TruncF64U_s, SetVariant(fn: set_i32TruncF64U_s, slotField: .c)),
+    (i32TruncF64U_e, SetVariant(fn: set_i32TruncF64U_e, slotField: .c)),
+    (i32TruncSatF64S_s, SetVariant(fn: set_i32TruncSatF64S_s, slotField: .c)),
+    (i32TruncSatF64S_e, SetVariant(fn: set_i32TruncSatF64S_e, slotField: .c)),
+    (i32TruncSatF64U_s, SetVariant(fn: set_i32TruncSatF64U_s, slotField: .c)),
+    (i32TruncSatF64U_e, SetVariant(fn: set_i32TruncSatF64U_e, slotField: .c)),
+    (i64TruncF32S_s, SetVariant(fn: set_i64TruncF32S_s, slotField: .c)),
+    (i64TruncF32S_e, SetVariant(fn: set_i64TruncF32S_e, slotField: .c)),
+    (i64TruncF32U_s, SetVariant(fn: set_i64TruncF32U_s, slotField: .c)),
+    (i64TruncF32U_e, SetVariant(fn: set_i64TruncF32U_e, slotField: .c)),
+    (i64TruncSatF32S_s, SetVariant(fn: set_i64TruncSatF32S_s, slotField: .c)),
+    (i64TruncSatF32S_e, SetVariant(fn: set_i64TruncSatF32S_e, slotField: .c)),
+    (i64TruncSatF32U_s, SetVariant(fn: set_i64TruncSatF32U_s, slotField: .c)),
+    (i64TruncSatF32U_e, SetVariant(fn: set_i64TruncSatF32U_e, slotField: .c)),
+    (i64TruncF64S_s, SetVariant(fn: set_i64TruncF64S_s, slotField: .c)),
+    (i64TruncF64S_e, SetVariant(fn: set_i64TruncF64S_e, slotField: .c)),
+    (i64TruncF64U_s, SetVariant(fn: set_i64TruncF64U_s, slotField: .c)),
+    (i64TruncF64U_e, SetVariant(fn: set_i64TruncF64U_e, slotField: .c)),
+    (i64TruncSatF64S_s, SetVariant(fn: set_i64TruncSatF64S_s, slotField: .c)),
+    (i64TruncSatF64S_e, SetVariant(fn: set_i64TruncSatF64S_e, slotField: .c)),
+    (i64TruncSatF64U_s, SetVariant(fn: set_i64TruncSatF64U_s, slotField: .c)),
+    (i64TruncSatF64U_e, SetVariant(fn: set_i64TruncSatF64U_e, slotField: .c)),
+    (f32ConvertI32S_s, SetVariant(fn: set_f32ConvertI32S_s, slotField: .c)),
+    (f32ConvertI32S_e, SetVariant(fn: set_f32ConvertI32S_e, slotField: .c)),
+    (f32ConvertI32U_s, SetVariant(fn: set_f32ConvertI32U_s, slotField: .c)),
+    (f32ConvertI32U_e, SetVariant(fn: set_f32ConvertI32U_e, slotField: .c)),
+    (f32ConvertI64S_s, SetVariant(fn: set_f32ConvertI64S_s, slotField: .c)),
+    (f32ConvertI64S_e, SetVariant(fn: set_f32ConvertI64S_e, slotField: .c)),
+    (f32ConvertI64U_s, SetVariant(fn: set_f32ConvertI64U_s, slotField: .c)),
+    (f32ConvertI64U_e, SetVariant(fn: set_f32ConvertI64U_e, slotField: .c)),
+    (f64ConvertI32S_s, SetVariant(fn: set_f64ConvertI32S_s, slotField: .c)),
+    (f64ConvertI32S_e, SetVariant(fn: set_f64ConvertI32S_e, slotField: .c)),
+    (f64ConvertI32U_s, SetVariant(fn: set_f64ConvertI32U_s, slotField: .c)),
+    (f64ConvertI32U_e, SetVariant(fn: set_f64ConvertI32U_e, slotField: .c)),
+    (f64ConvertI64S_s, SetVariant(fn: set_f64ConvertI64S_s, slotField: .c)),
+    (f64ConvertI64S_e, SetVariant(fn: set_f64ConvertI64S_e, slotField: .c)),
+    (f64ConvertI64U_s, SetVariant(fn: set_f64ConvertI64U_s, slotField: .c)),
+    (f64ConvertI64U_e, SetVariant(fn: set_f64ConvertI64U_e, slotField: .c)),
+    (f32DemoteF64_s, SetVariant(fn: set_f32DemoteF64_s, slotField: .c)),
+    (f32DemoteF64_e, SetVariant(fn: set_f32DemoteF64_e, slotField: .c)),
+    (f64PromoteF32_s, SetVariant(fn: set_f64PromoteF32_s, slotField: .c)),
+    (f64PromoteF32_e, SetVariant(fn: set_f64PromoteF32_e, slotField: .c)),
+]
 
 /// The specialisations of each binary numeric operator.
 func binaryNodes(_ op: Opcode) -> BinaryNodes? {
