@@ -64,6 +64,25 @@ void big_pow(bigint_t *r, const bigint_t *a, uint32_t e);
 void big_factorial(bigint_t *r, uint32_t n);
 void big_fibonacci(bigint_t *r, uint32_t n);
 
+/* regex.c: a Pike VM over a compiled NFA: literals, ., [classes], \d \w \s (and negations),
+   ^ $, groups, |, * + ? {m,n} (greedy, and lazy with a trailing ?). Leftmost-first matches. */
+typedef struct tk_regex tk_regex_t;
+tk_regex_t *regex_compile(const char *pattern, int icase, char *err, size_t errlen);
+int regex_search(const tk_regex_t *re, const char *text, size_t len, size_t from, size_t *start, size_t *end);
+void regex_free(tk_regex_t *re);
+
+/* text.c: line tools (sort, uniq, wc, word frequencies) and a stable merge sort */
+typedef int (*tk_cmp_t)(const void *a, const void *b, void *ctx);
+void tk_sort(void *base, size_t n, size_t size, tk_cmp_t cmp, void *ctx);
+typedef struct { uint64_t lines, words, bytes; } wc_t;
+wc_t text_wc(const uint8_t *data, size_t len);
+enum { SORT_REVERSE = 1, SORT_NUMERIC = 2, SORT_UNIQUE = 4, SORT_FOLD = 8 };
+void text_sort(const uint8_t *data, size_t len, int flags, buffer_t *out);
+void text_uniq(const uint8_t *data, size_t len, int count, buffer_t *out);
+void text_freq(const uint8_t *data, size_t len, int top, buffer_t *out);
+int text_grep(const tk_regex_t *re, const uint8_t *data, size_t len, int flags, const char *label, buffer_t *out);
+enum { GREP_INVERT = 1, GREP_COUNT = 2, GREP_NUMBER = 4, GREP_ONLY = 8 };
+
 /* script.c: a small dynamically typed language (numbers, strings, lists, functions). Output
    goes to `output`; a script error is reported on stderr and ends the program (status 2). */
 int script_run(const char *source, buffer_t *output);
