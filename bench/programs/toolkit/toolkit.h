@@ -71,6 +71,26 @@ tk_regex_t *regex_compile(const char *pattern, int icase, char *err, size_t errl
 int regex_search(const tk_regex_t *re, const char *text, size_t len, size_t from, size_t *start, size_t *end);
 void regex_free(tk_regex_t *re);
 
+/* json.c: a JSON parser (RFC 8259, with line/column errors), writer, comparison and queries */
+typedef enum { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } json_type_t;
+typedef struct json json_t;
+struct json {
+    json_type_t type;
+    int boolean;
+    double num;
+    char *str;        /* a string's UTF-8 bytes, or a number's source text */
+    size_t len;       /* of str */
+    char **keys;      /* objects: keys[i] names items[i], in document order */
+    json_t **items;
+    int count, cap;
+};
+json_t *json_parse(const char *text, size_t len, char *err, size_t errlen);
+void json_write(const json_t *v, buffer_t *out, int indent); /* indent 0: compact */
+int json_equal(const json_t *a, const json_t *b);
+const json_t *json_get(const json_t *obj, const char *key);
+const json_t *json_query(const json_t *v, const char *path, char *err, size_t errlen); /* .a.b[2] */
+void json_free(json_t *v);
+
 /* text.c: line tools (sort, uniq, wc, word frequencies) and a stable merge sort */
 typedef int (*tk_cmp_t)(const void *a, const void *b, void *ctx);
 void tk_sort(void *base, size_t n, size_t size, tk_cmp_t cmp, void *ctx);
