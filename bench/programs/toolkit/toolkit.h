@@ -103,8 +103,9 @@ void text_freq(const uint8_t *data, size_t len, int top, buffer_t *out);
 int text_grep(const tk_regex_t *re, const uint8_t *data, size_t len, int flags, const char *label, buffer_t *out);
 enum { GREP_INVERT = 1, GREP_COUNT = 2, GREP_NUMBER = 4, GREP_ONLY = 8 };
 
-/* script.c: a small dynamically typed language (numbers, strings, lists, functions). Output
-   goes to `output`; a script error is reported on stderr and ends the program (status 2). */
+/* script.c: a small dynamically typed language (numbers, big integers, strings, lists, maps,
+   functions). Output goes to `output`; a script error is reported on stderr and ends the
+   program (status 2). */
 int script_run(const char *source, buffer_t *output);
 
 #endif
