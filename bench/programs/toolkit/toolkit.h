@@ -108,4 +108,7 @@ enum { GREP_INVERT = 1, GREP_COUNT = 2, GREP_NUMBER = 4, GREP_ONLY = 8 };
    program (status 2). */
 int script_run(const char *source, buffer_t *output);
 
+/* selftest.c */
+int selftest(int scale, const char *only); /* only: run the sections whose names start so */
+
 #endif
