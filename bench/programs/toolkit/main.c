@@ -1,5 +1,11 @@
 /* toolkit: command-line front end. Every command reads files (or stdin, as "-" or when no file
-   is given) and writes stdout; under WASI, files live in directories pre-opened with --dir. */
+   is given) and writes stdout; under WASI, files live in directories pre-opened with --dir.
+
+     cc -O2 -o toolkit *.c -lm
+     clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -Wl,--stack-first -o toolkit.wasm *.c -lm
+
+   (--stack-first puts the 64 KiB stack below the data, so an overflow traps instead of
+   overwriting static data; the code keeps its recursion well within that stack.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
