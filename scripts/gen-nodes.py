@@ -292,6 +292,24 @@ def gen_branches():
     conds.append(("i64Eqz_s", "let taken = fp[n.pointee.a.int] == 0"))
     conds.append(("nonzero_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0"))
     for cname, body in conds:
+        # A loop ending in `br_if 0 (cond)`: the condition runs in the loop node. a = the body
+        # list without the br_if (count at list[-2], fuel cost at list[-1]); the condition's
+        # operand words move from fields a, b to b, c.
+        loop_body = body.replace("n.pointee.b", "n.pointee.c").replace("n.pointee.a", "n.pointee.b")
+        out.append(f"func loopWhile_{cname}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
+                   f"    let list = n.pointee.a\n"
+                   f"    let p = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: list)).unsafelyUnwrapped\n"
+                   f"    let count = p[-2], cost = p[-1]\n"
+                   f"    while true {{\n"
+                   f"        try charge(cost, c)\n"
+                   f"        let code = try runStatements(list, count, fp, c)\n"
+                   f"        if code != 0 {{\n"
+                   f"            if code == 1 {{ continue }}\n"
+                   f"            return code &- 1\n"
+                   f"        }}\n"
+                   f"        {loop_body.replace(chr(10) + '    ', chr(10) + '        ')}\n"
+                   f"        if !taken {{ return 0 }}\n"
+                   f"    }}\n}}\n")
         # br_if: c = code
         out.append(f"func brIf_{cname}(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {{\n"
                    f"    {body}\n    return taken ? n.pointee.c.int : 0\n}}\n")
@@ -314,6 +332,11 @@ def gen_branches():
             continue
         out.append(f"    case fnWord({cname} as ExprFn): return BranchNodes(brIf: brIf_{cname}, ifThen: ifThen_{cname}, ifElse: ifElse_{cname})\n")
     out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// Loops closed by a fused br_if to themselves, keyed by that br_if's function.\n")
+    out.append("let loopWhileVariants: [(StmtFn, StmtFn)] = [\n")
+    for cname, body in conds:
+        out.append(f"    (brIf_{cname}, loopWhile_{cname}),\n")
+    out.append("]\n")
     out.append("\n/// Branch nodes on a plain i32 slot condition.\n")
     out.append("let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, ifThen: ifThen_nonzero_s, ifElse: ifElse_nonzero_s)\n")
     return "".join(out)

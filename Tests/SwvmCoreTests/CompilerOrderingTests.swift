@@ -238,3 +238,28 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
         #expect(try i32Result(inst, "f", [.i32(UInt32(bitPattern: x))]) == expected)
     }
 }
+
+@Test func loopsClosedByAConditionalBranchToThemselves() throws {
+    // loop { i += 1; s += i; if i == 50 { br out }; br_if 0 (cond) }: the closing br_if runs
+    // inside the loop node (loopWhile_*), for compare, eqz and plain-slot conditions.
+    var b = ModuleBuilder()
+    func counting(_ cond: [UInt8]) -> [UInt8] {
+        W.block() + W.loop()
+        + W.get(1) + W.i32(1) + [0x6A] + W.set(1)
+        + W.get(2) + W.get(1) + [0x6A] + W.set(2)
+        + W.get(1) + W.i32(50) + [0x46] + W.brIf(1)
+        + cond + W.brIf(0) + W.end + W.end + W.get(2)
+    }
+    b.function("ltS", [.i32], [.i32], locals: [.i32, .i32], counting(W.get(1) + W.get(0) + [0x48]))
+    b.function("neConst", [.i32], [.i32], locals: [.i32, .i32], counting(W.get(1) + W.i32(10) + [0x47]))
+    // i - n is nonzero until i reaches n: a plain slot after a tee.
+    b.function("slot", [.i32], [.i32], locals: [.i32, .i32, .i32],
+               counting(W.get(1) + W.get(0) + [0x6B] + W.tee(3) + W.drop + W.get(3)))
+    b.function("eqz", [.i32], [.i32], locals: [.i32, .i32], counting(W.get(1) + W.get(0) + [0x4E] + [0x45]))
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "ltS", [.i32(5)]) == 15)
+    #expect(try i32Result(inst, "ltS", [.i32(100)]) == 1275)  // leaves through br 1 at i = 50
+    #expect(try i32Result(inst, "neConst", [.i32(0)]) == 55)
+    #expect(try i32Result(inst, "slot", [.i32(4)]) == 10)
+    #expect(try i32Result(inst, "eqz", [.i32(7)]) == 28)  // loops while !(i >= n)
+}

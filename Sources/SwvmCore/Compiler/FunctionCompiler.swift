@@ -532,7 +532,15 @@ final class FunctionCompiler {
             } else {
                 n = node(blockNode, list, count)
             }
-        case .loop: n = node(loopNode, list, count)
+        case .loop:
+            if let last = frame.statements.last, let whileFn = loopWhile(closing: last) {
+                // `loop ... br_if 0 (cond)`: the loop node tests the condition itself.
+                let body = Array(frame.statements.dropLast())
+                let p = arena.words([UInt64(body.count), UInt64(Swift.max(frame.cost, 1))] + body)
+                n = node(whileFn, UInt64(pointer: p + 2), last.node.pointee.a, last.node.pointee.b)
+            } else {
+                n = node(loopNode, list, count)
+            }
         case .ifThen:
             if let (fused, a, b) = fusedBranch(frame.condition!) {
                 n = node(fused.ifThen, a, b, list, count)
@@ -553,6 +561,14 @@ final class FunctionCompiler {
         truncate(to: frame.base)
         for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
         return nil
+    }
+
+    /// The loopWhile node for a loop whose last statement is `word`, if that is a fused br_if
+    /// back to the loop itself (code 1: before patching, only a branch to depth 0 has it).
+    func loopWhile(closing word: UInt64) -> StmtFn? {
+        let n = word.node
+        guard n.pointee.c == 1, let fn = loopWhileByBrIf[UInt(bitPattern: n.pointee.fn)] else { return nil }
+        return fn
     }
 
     /// The [list, count] segments of a block statement (see blockChainNode), or nil if the

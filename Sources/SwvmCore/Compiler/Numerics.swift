@@ -146,3 +146,10 @@ let setVariants: [UInt: SetVariant] = {
     for (fn, v) in numericSetVariants + loadSetVariants { table[UInt(bitPattern: fnWord(fn))] = v }
     return table
 }()
+
+/// loopWhile nodes keyed by the address of the fused br_if function they absorb.
+let loopWhileByBrIf: [UInt: StmtFn] = {
+    var table: [UInt: StmtFn] = [:]
+    for (brIf, loop) in loopWhileVariants { table[UInt(bitPattern: fnWord(brIf))] = loop }
+    return table
+}()
