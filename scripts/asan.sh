@@ -14,11 +14,15 @@ swift build -c release --scratch-path "$out" -Xswiftc -sanitize=address -Xcc -fs
 swift build -c release --scratch-path "$out" -Xswiftc -sanitize=address -Xcc -fsanitize=address \
     --product swvm
 lib="$out/release"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/Tests/asan/lsan.supp
+# Swift's crash backtracer would attach to a process ASan is stopping, and hang.
+export SWIFT_BACKTRACE=enable=no
 
 echo "== spec suite under ASan"
 [ -d .build/spec-json ] || scripts/spectest.sh >/dev/null
-"$lib/swvm-spectest" .build/spec-json | tail -1
+"$lib/swvm-spectest" .build/spec-json > "$out/spectest.log" 2>&1 || { tail -60 "$out/spectest.log"; exit 1; }
+tail -1 "$out/spectest.log"
 
 echo "== C examples under ASan"
 cc=/opt/swift/usr/bin/clang

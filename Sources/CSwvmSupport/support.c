@@ -50,12 +50,64 @@ struct swvm_open_how { unsigned long long flags, mode, resolve; };
 #define SWVM_RESOLVE_NO_MAGICLINKS 0x02
 #define SWVM_RESOLVE_BENEATH 0x08
 
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* Where openat2 is missing (kernels before 5.6, valgrind, some seccomp policies): resolve one
+   component at a time with O_NOFOLLOW, refusing every ".." and every symlink. Stricter than
+   RESOLVE_BENEATH (which allows both while they stay inside), never looser. */
+static int open_beneath_by_components(int dirfd, const char *path, int flags, unsigned mode, int follow_last) {
+    if (path[0] == '/') { errno = EXDEV; return -1; }
+    size_t len = strlen(path);
+    if (len >= PATH_MAX) { errno = ENAMETOOLONG; return -1; }
+    char buf[PATH_MAX];
+    memcpy(buf, path, len + 1);
+    /* Collect the components, dropping empty ones and ".". */
+    char *parts[PATH_MAX / 2 + 1];
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (strcmp(tok, ".") == 0) continue;
+        if (strcmp(tok, "..") == 0) { errno = EXDEV; return -1; }
+        parts[n++] = tok;
+    }
+    if (n == 0) return openat(dirfd, ".", flags | O_CLOEXEC, mode);
+    int cur = dirfd;
+    for (int i = 0; i < n - 1; i++) {
+        int next = openat(cur, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int saved = errno;
+        if (cur != dirfd) close(cur);
+        if (next < 0) { errno = saved == ENOTDIR ? ELOOP : saved; return -1; }
+        cur = next;
+    }
+    int fd = openat(cur, parts[n - 1], flags | O_CLOEXEC | O_NOFOLLOW, mode);
+    int saved = errno;
+    if (cur != dirfd) close(cur);
+    /* O_PATH | O_NOFOLLOW opens a symlink itself: right for lstat-like uses, but a caller
+       that follows the last component must not get it. */
+    struct stat st;
+    if (fd >= 0 && follow_last && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+        close(fd);
+        fd = -1;
+        saved = ELOOP;
+    }
+    errno = saved;
+    return fd;
+}
+
 int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int follow_last) {
+    static int use_components = -1;
+    if (use_components < 0) use_components = getenv("SWVM_NO_OPENAT2") != NULL;
+    if (use_components) return open_beneath_by_components(dirfd, path, flags, mode, follow_last);
     struct swvm_open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (unsigned long long)(flags | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW));
     how.mode = (flags & O_CREAT) ? mode : 0;
     how.resolve = SWVM_RESOLVE_BENEATH | SWVM_RESOLVE_NO_MAGICLINKS;
     long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS) {
+        use_components = 1;
+        return open_beneath_by_components(dirfd, path, flags, mode, follow_last);
+    }
     return (int)fd;
 }

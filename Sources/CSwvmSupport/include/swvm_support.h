@@ -30,7 +30,8 @@ void swvm_tls_set_last_trap(char *message);
 /* Opens `path` relative to the directory `dirfd` without ever resolving outside it: absolute
    paths, ".." above `dirfd` and symlinks pointing outside fail (openat2 RESOLVE_BENEATH).
    `follow_last` = 0 also refuses a symlink as the last component. Returns the fd, or -1 with
-   errno set (ENOSYS where the kernel lacks openat2: callers then refuse the open). */
+   errno set. Where openat2 is unavailable (or SWVM_NO_OPENAT2 is set) it resolves one
+   component at a time with O_NOFOLLOW and refuses every ".." and symlink instead. */
 int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int follow_last);
 /* Linux constants Swift's Glibc module does not expose (GNU extensions). */
 #define SWVM_O_PATH 2097152          /* O_PATH */
