@@ -10,13 +10,15 @@ same run, alternating, and prints tables of median times, ratios and peak memory
 Runtimes (columns): swvm (C API, bench/drivers/swvm_driver.c), wasm3 (pywasm3), WasmKit 0.4.2
 (bench/wasmkit-driver, a Swift package of its own), wasmkit-cli (the `wasmkit` command that
 ships in the Swift toolchain, a separate, older WasmKit), wasmtime (Python package, a JIT) and
-native (the same C with gcc -O2). Each measurement is one child process that runs ONE
-workload once and prints {"load_ms", "exec_ms", "result", "maxrss_kb"}; peak memory is the
-child's ru_maxrss as seen by wait4. Every result is checked against the native one (or, where
-there is none, against the most common one): a wrong result or a failure shows in the table.
+native (the same C with clang-14 -O2, the compiler of the Wasm kernels; NATIVE_CC=gcc for
+gcc). Each measurement is one child process that runs ONE workload once and prints
+{"load_ms", "exec_ms", "result", "maxrss_kb"}; peak memory is the child's ru_maxrss as seen by
+wait4 (through the small launcher bench/drivers/peakrss.c). Every result is checked against
+the native one (or, where there is none, against the most common one): a wrong result or a
+failure shows in the table.
 
-The harness builds what it needs under build/bench/ (kernels to Wasm with clang-14 and natively
-with gcc, the drivers), swvm itself (`swift build -c release`, unless --swvm-lib or SWVM_LIB
+The harness builds what it needs under build/bench/ (kernels to Wasm and natively with clang-14,
+the drivers with gcc), swvm itself (`swift build -c release`, unless --swvm-lib or SWVM_LIB
 names a libswvm.so) and the WasmKit driver (`swift build -c release --package-path
 bench/wasmkit-driver`). The peers' Python venv is ${SWVM_TOOLS:-~/.cache/swvm-tools}/bench-venv,
 made by bench/setup.sh.
@@ -32,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -40,7 +41,10 @@ OUT = os.path.join(ROOT, "build", "bench")
 TOOLS = os.environ.get("SWVM_TOOLS", os.path.expanduser("~/.cache/swvm-tools"))
 VENV_PYTHON = os.path.join(TOOLS, "bench-venv", "bin", "python")
 CLANG = os.environ.get("WASM_CC", "clang-14")
-CC = os.environ.get("CC", "gcc")
+CC = os.environ.get("CC", "gcc")  # the drivers
+# The native column: by default the compiler that also builds the Wasm kernels, so that the
+# same optimiser shapes both and the difference is the runtime's. NATIVE_CC=gcc for gcc.
+NATIVE_CC = os.environ.get("NATIVE_CC", "clang-14")
 
 RUNTIMES = ["swvm", "wasm3", "wasmkit", "wasmkit-cli", "wasmtime", "native"]
 LABELS = {"swvm": "swvm", "wasm3": "wasm3", "wasmkit": "WasmKit", "wasmkit-cli": "wasmkit-cli",
@@ -205,12 +209,16 @@ class Build:
                 self.wasm[w.name] = out
             if "native" in runtimes:
                 exe = os.path.join(OUT, "native", w.name)
-                if newer(exe, src, header, main_c):
+                stamp = exe + ".cc"
+                old_cc = open(stamp).read() if os.path.exists(stamp) else ""
+                if newer(exe, src, header, main_c) or old_cc != NATIVE_CC:
                     obj = exe + ".o"
-                    run_checked([CC, "-O2", "-c", "-o", obj, src])
+                    run_checked([NATIVE_CC, "-O2", "-c", "-o", obj, src])
                     ctype = {"i32": "int32_t", "i64": "int64_t"}
-                    run_checked([CC, "-O2", f"-DENTRY={w.export}", f"-DPARAM_T={ctype[w.param]}",
+                    run_checked([NATIVE_CC, "-O2", f"-DENTRY={w.export}", f"-DPARAM_T={ctype[w.param]}",
                                  f"-DRESULT_T={ctype[w.result]}", "-o", exe, main_c, obj, "-lm"])
+                    with open(stamp, "w") as f:
+                        f.write(NATIVE_CC)
                 self.native[w.name] = exe
 
     def large_module(self):
@@ -626,11 +634,15 @@ def callgrind_mode(args, build, runtimes):
     calls30 = 2 * 1346269 - 1  # calls made by fib_recursive(30): 2 fib(31) - 1
     lo, hi = CALLGRIND_LOOP
     py_runner = os.path.join(BENCH, "drivers", "py_runner.py")
+    # runtime -> (label, function (export, args) -> argv)
     commands = {
-        "swvm": ("swvm CLI (swvm-cli --invoke)", lambda f, a: [build.swvm_cli, "--invoke", f, fib] + [str(x) for x in a]),
-        "wasm3": ("wasm3 (pywasm3, Python included)", lambda f, a: [VENV_PYTHON, py_runner, "wasm3", fib, f] + [str(x) for x in a]),
-        "wasmkit": ("WasmKit 0.4.2 (bench/wasmkit-driver)", lambda f, a: build.drivers["wasmkit"] + [fib, f] + [str(x) for x in a]),
-        "native": ("native (gcc -O2)", lambda f, a: [build.native[f]] + [str(x) for x in a]),
+        "swvm": ("swvm CLI (swvm-cli --invoke)",
+                 lambda f, a: [build.swvm_cli, "--invoke", f, fib] + [str(x) for x in a]),
+        "wasm3": ("wasm3 (pywasm3, Python included)",
+                  lambda f, a: [VENV_PYTHON, py_runner, "wasm3", fib, f] + [str(x) for x in a]),
+        "wasmkit": ("WasmKit 0.4.2 (bench/wasmkit-driver)",
+                    lambda f, a: build.drivers["wasmkit"] + [fib, f] + [str(x) for x in a]),
+        "native": (f"native ({NATIVE_CC} -O2)", lambda f, a: [build.native[f]] + [str(x) for x in a]),
     }
     if "wasmkit" in runtimes:
         # valgrind 3.19 cannot read the DWARF 5 debug info of Swift binaries ("ensure_valid
@@ -680,8 +692,8 @@ def peer_versions(build, runtimes):
         out = subprocess.run(build.drivers["wasmkit-cli"] + ["--version"], capture_output=True, text=True)
         parts.append(f"wasmkit-cli {out.stdout.strip()} (Swift toolchain)")
     if "native" in runtimes:
-        out = subprocess.run([CC, "--version"], capture_output=True, text=True).stdout.splitlines()
-        parts.append(f"native: {out[0] if out else CC} -O2")
+        out = subprocess.run([NATIVE_CC, "--version"], capture_output=True, text=True).stdout.splitlines()
+        parts.append(f"native: {out[0] if out else NATIVE_CC} -O2")
     parts.append(subprocess.run([CLANG, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
                  + " --target=wasm32-wasi -O2")
     return "; ".join(parts)
@@ -725,7 +737,7 @@ def main():
     build.swift_builds(runtimes, args.callgrind)
     build.kernels(workloads, runtimes)
     build.drivers_for(runtimes)
-    print(f"swvm: {build.swvm_lib}; {len(workloads)} workloads; runtimes: {', '.join(runtimes)}; "
+    print(f"swvm: {build.swvm_lib or 'not measured'}; {len(workloads)} workloads; runtimes: {', '.join(runtimes)}; "
           f"{args.rounds} round(s){' (quick)' if args.quick else ''}; {os.cpu_count()} CPUs")
     print("peers: " + peer_versions(build, runtimes))
     if args.callgrind:

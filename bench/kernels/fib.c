@@ -23,7 +23,7 @@ int32_t count_loop(int32_t n) {
     do {
         i++;
 #ifndef __wasm__
-        /* keeps gcc from replacing the loop by its closed form: the point is the loop */
+        /* keeps the compiler from replacing the loop by its closed form: the point is the loop */
         __asm__ volatile("" : "+r"(i));
 #endif
     } while (i < (uint32_t)n);

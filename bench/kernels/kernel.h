@@ -1,7 +1,7 @@
 /* Shared by the benchmark kernels (bench/kernels). Each kernel is freestanding C: no libc,
    no imports. It exports `run(n)` and returns a checksum that must be the same on every
    runtime and natively. The same file compiles to Wasm (clang-14 --target=wasm32-wasi -O2
-   -nostdlib) and natively (gcc -O2, with native_main.c as the driver). */
+   -nostdlib) and natively (clang-14 or gcc -O2, with native_main.c as the driver). */
 #ifndef BENCH_KERNEL_H
 #define BENCH_KERNEL_H
 

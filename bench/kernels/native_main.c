@@ -1,4 +1,4 @@
-/* The native driver: times one call of a kernel compiled with gcc -O2 and prints the same
+/* The native driver: times one call of a kernel compiled natively with -O2 and prints the same
    JSON line as the other runners. Built once per workload with
      -DENTRY=run -DPARAM_T=int32_t -DRESULT_T=int64_t
    and linked with the kernel's object file (a separate translation unit, so the call is a
