@@ -730,6 +730,9 @@ def main():
             sys.exit(f"unknown workload(s) {', '.join(unknown)}; known: {', '.join(w.name for w in WORKLOADS)}")
         workloads = [w for w in WORKLOADS if w.name in names]
 
+    if not args.runtimes and "wasmkit-cli" in runtimes and not shutil.which("wasmkit"):
+        log("note: no `wasmkit` command on PATH (it ships with the Swift toolchain): leaving out wasmkit-cli")
+        runtimes = [r for r in runtimes if r != "wasmkit-cli"]
     build = Build(args)
     if args.callgrind:
         runtimes = [r for r in runtimes if r in ("swvm", "wasm3", "wasmkit", "native")]
