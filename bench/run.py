@@ -685,7 +685,10 @@ def peer_versions(build, runtimes):
                 "print(m.version('pywasm3'), m.version('wasmtime'))")
         out = subprocess.run([VENV_PYTHON, "-c", code], capture_output=True, text=True).stdout.split()
         if len(out) == 2:
-            parts += [f"pywasm3 {out[0]}", f"wasmtime {out[1]} (Python)"]
+            if "wasm3" in runtimes:
+                parts.append(f"pywasm3 {out[0]}")
+            if "wasmtime" in runtimes:
+                parts.append(f"wasmtime {out[1]} (Python)")
     if "wasmkit" in runtimes:
         parts.append("WasmKit 0.4.2 (bench/wasmkit-driver)")
     if "wasmkit-cli" in runtimes:
@@ -740,8 +743,12 @@ def main():
     build.swift_builds(runtimes, args.callgrind)
     build.kernels(workloads, runtimes)
     build.drivers_for(runtimes)
-    print(f"swvm: {build.swvm_lib or 'not measured'}; {len(workloads)} workloads; runtimes: {', '.join(runtimes)}; "
-          f"{args.rounds} round(s){' (quick)' if args.quick else ''}; {os.cpu_count()} CPUs")
+    if args.callgrind:
+        print(f"swvm: {build.swvm_lib}, CLI {build.swvm_cli}; callgrind; runtimes: {', '.join(runtimes)}")
+    else:
+        print(f"swvm: {build.swvm_lib or 'not measured'}; {len(workloads)} workloads; runtimes: "
+              f"{', '.join(runtimes)}; {args.rounds} round(s){' (quick)' if args.quick else ''}; "
+              f"{os.cpu_count()} CPUs")
     print("peers: " + peer_versions(build, runtimes))
     if args.callgrind:
         return callgrind_mode(args, build, runtimes)
