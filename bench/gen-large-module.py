@@ -2,7 +2,10 @@
 """Writes a large module for load-time measurements: N functions (default 10,000) of
 clang-like code (locals, arithmetic, loads and stores, nested blocks, loops, calls).
 
-usage: gen-large-module.py OUT.wasm [N]
+usage: gen-large-module.py OUT.wasm [N] [MIN-MAX]
+
+MIN-MAX is the number of statements per function body (default 12-20, about 200 bytes of code
+per function); the benchmark harness uses larger bodies to reach 5 MB of code.
 """
 import random
 import sys
@@ -34,11 +37,11 @@ def vec(items):
 def section(sid, payload):
     return bytes([sid]) + uleb(len(payload)) + payload
 
-def body(rng, index, count):
+def body(rng, index, count, statements):
     code = bytearray()
     # locals: 4 i32, 2 i64
     decls = vec([uleb(4) + b"\x7f", uleb(2) + b"\x7e"])
-    for _ in range(rng.randint(12, 20)):
+    for _ in range(rng.randint(*statements)):
         kind = rng.randrange(5)
         if kind == 0:    # local.set 2 (i32.add (i32.mul (local.get 0) (i32.const k)) (local.get 1))
             code += b"\x20\x00\x41" + sleb(rng.randint(-100, 100)) + b"\x6c\x20\x01\x6a\x21\x02"
@@ -58,12 +61,13 @@ def body(rng, index, count):
 def main():
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    statements = tuple(int(x) for x in sys.argv[3].split("-")) if len(sys.argv) > 3 else (12, 20)
     rng = random.Random(1)
     types = section(1, vec([b"\x60" + vec([b"\x7f", b"\x7f"]) + vec([b"\x7f"])]))
     funcs = section(3, vec([uleb(0)] * n))
     memory = section(5, vec([b"\x00" + uleb(1)]))
     exports = section(7, vec([vec([b"f"[0:1]]) + b"\x00" + uleb(n - 1)]))
-    code = section(10, vec([body(rng, i, n) for i in range(n)]))
+    code = section(10, vec([body(rng, i, n, statements) for i in range(n)]))
     data = b"\x00asm\x01\x00\x00\x00" + types + funcs + memory + exports + code
     open(out, "wb").write(data)
     print(f"{out}: {n} functions, {len(data)} bytes")
