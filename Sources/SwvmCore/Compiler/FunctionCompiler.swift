@@ -496,11 +496,12 @@ final class FunctionCompiler {
         (UInt64(pointer: arena.words(words)), UInt64(words.count))
     }
 
-    /// A statement list preceded by its fuel cost: loops and function entries read it at
-    /// `list[-1]`, where it shares a cache line with the first statements.
+    /// A statement list preceded by its length and its fuel cost: loops and function entries
+    /// read the cost at `list[-1]`, where it shares a cache line with the first statements;
+    /// nodes with no field left for the length read it at `list[-2]`.
     func costedList(_ words: [UInt64], cost: Int) -> (UInt64, UInt64) {
-        let p = arena.words([UInt64(Swift.max(cost, 1))] + words)
-        return (UInt64(pointer: p + 1), UInt64(words.count))
+        let p = arena.words([UInt64(words.count), UInt64(Swift.max(cost, 1))] + words)
+        return (UInt64(pointer: p + 2), UInt64(words.count))
     }
 
     func endLabel() -> NodeP? {
@@ -535,9 +536,8 @@ final class FunctionCompiler {
         case .loop:
             if let last = frame.statements.last, let whileFn = loopWhile(closing: last) {
                 // `loop ... br_if 0 (cond)`: the loop node tests the condition itself.
-                let body = Array(frame.statements.dropLast())
-                let p = arena.words([UInt64(body.count), UInt64(Swift.max(frame.cost, 1))] + body)
-                n = node(whileFn, UInt64(pointer: p + 2), last.node.pointee.a, last.node.pointee.b)
+                let (body, _) = costedList(Array(frame.statements.dropLast()), cost: frame.cost)
+                n = node(whileFn, body, last.node.pointee.a, last.node.pointee.b)
             } else {
                 n = node(loopNode, list, count)
             }

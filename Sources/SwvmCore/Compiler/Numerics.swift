@@ -139,17 +139,16 @@ struct SetVariant {
     var slotField: Field
 }
 
-/// Every set variant, keyed by the address of the expression function it replaces. Built
-/// once (a global's lazy initialisation is thread-safe).
-let setVariants: [UInt: SetVariant] = {
-    var table: [UInt: SetVariant] = [:]
-    for (fn, v) in numericSetVariants + loadSetVariants { table[UInt(bitPattern: fnWord(fn))] = v }
+/// A lookup table keyed by node function address. Built once per table (a global's lazy
+/// initialisation is thread-safe).
+func tableByFunction<F, V>(_ pairs: [(F, V)]) -> [UInt: V] {
+    var table: [UInt: V] = [:]
+    for (fn, v) in pairs { table[UInt(bitPattern: unsafeBitCast(fn, to: UnsafeRawPointer.self))] = v }
     return table
-}()
+}
 
-/// loopWhile nodes keyed by the address of the fused br_if function they absorb.
-let loopWhileByBrIf: [UInt: StmtFn] = {
-    var table: [UInt: StmtFn] = [:]
-    for (brIf, loop) in loopWhileVariants { table[UInt(bitPattern: fnWord(brIf))] = loop }
-    return table
-}()
+/// Every set variant, keyed by the expression function it replaces.
+let setVariants = tableByFunction(numericSetVariants + loadSetVariants)
+
+/// loopWhile nodes keyed by the fused br_if function they absorb.
+let loopWhileByBrIf = tableByFunction(loopWhileVariants)

@@ -18,8 +18,11 @@ extension ExecContext {
     }
 
     /// Folds the used part of the grant into `fuel` and grants afresh.
-    mutating func regrant() {
-        fuel = fuelLeft
+    mutating func regrant() { fill(fuelLeft) }
+
+    /// Sets the tank to `units` and grants from it.
+    mutating func fill(_ units: UInt64) {
+        fuel = units
         budgetGranted = fuelEnabled ? Int(Swift.min(fuel, UInt64(budgetChunk))) : budgetChunk
         budget = budgetGranted
     }
@@ -33,9 +36,7 @@ func budgetExhausted(_ c: Ctx) throws(Trap) {
         throw .interrupted
     }
     if c.pointee.fuelEnabled && UInt64(c.pointee.budgetGranted &- c.pointee.budget) > c.pointee.fuel {
-        c.pointee.fuel = 0
-        c.pointee.budgetGranted = 0
-        c.pointee.budget = 0
+        c.pointee.fill(0)
         throw .fuelExhausted
     }
     c.pointee.regrant()

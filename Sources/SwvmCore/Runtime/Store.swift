@@ -58,10 +58,7 @@ public final class Store {
     /// Sets the fuel tank; needs `StoreConfig.consumeFuel`.
     public func setFuel(_ units: UInt64) throws(WasmError) {
         guard ctx.pointee.fuelEnabled else { throw WasmError(.usage, "fuel is not enabled for this store (consumeFuel)") }
-        ctx.pointee.fuel = units
-        ctx.pointee.budgetGranted = 0
-        ctx.pointee.budget = 0
-        ctx.pointee.regrant()
+        ctx.pointee.fill(units)
     }
 
     /// Adds to the fuel tank (saturating); needs `StoreConfig.consumeFuel`.

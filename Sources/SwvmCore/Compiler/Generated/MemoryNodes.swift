@@ -5,140 +5,308 @@ func i32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
 }
+func set_i32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
+}
+func set_i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
     let v = p.loadUnaligned(as: UInt64.self)
     return v
 }
+func set_i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
 func i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
     let v = p.loadUnaligned(as: UInt64.self)
     return v
+}
+func set_i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
 }
 func f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
 }
+func set_f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
+}
+func set_f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
     let v = p.loadUnaligned(as: UInt64.self)
     return v
 }
+func set_f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
+}
 func f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
     let v = p.loadUnaligned(as: UInt64.self)
     return v
+}
+func set_f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return 0
 }
 func i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
 }
+func set_i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
 func i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
 }
 func i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
     let v = p.loadUnaligned(as: UInt8.self)
     return UInt64(v)
 }
+func set_i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
     let v = p.loadUnaligned(as: UInt8.self)
     return UInt64(v)
+}
+func set_i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
 }
+func set_i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
+}
 func i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return 0
 }
 func i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
     let v = p.loadUnaligned(as: UInt16.self)
     return UInt64(v)
 }
+func set_i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
     let v = p.loadUnaligned(as: UInt16.self)
     return UInt64(v)
+}
+func set_i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(bitPattern: Int64(v))
 }
+func set_i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
 func i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
 }
 func i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
     let v = p.loadUnaligned(as: UInt8.self)
     return UInt64(v)
 }
+func set_i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
     let v = p.loadUnaligned(as: UInt8.self)
     return UInt64(v)
+}
+func set_i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(bitPattern: Int64(v))
 }
+func set_i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
 func i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
 }
 func i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
     let v = p.loadUnaligned(as: UInt16.self)
     return UInt64(v)
 }
+func set_i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
     let v = p.loadUnaligned(as: UInt16.self)
     return UInt64(v)
+}
+func set_i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
     let v = p.loadUnaligned(as: Int32.self)
     return UInt64(bitPattern: Int64(v))
 }
+func set_i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
+}
 func i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
     let v = p.loadUnaligned(as: Int32.self)
     return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return 0
 }
 func i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
 }
+func set_i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
+}
 func i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
+}
+func set_i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
+    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return 0
 }
 func i32Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let address = fp[n.pointee.a.int]
@@ -462,174 +630,6 @@ func i64Store32_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let address = try eval(n.pointee.a, fp, c)
     let v = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     try effectiveAddress(address, n, 4).storeBytes(of: v, as: UInt32.self)
-    return 0
-}
-func set_i32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
-    let v = p.loadUnaligned(as: UInt64.self)
-    fp[n.pointee.b.int] = v
-    return 0
-}
-func set_i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
-    let v = p.loadUnaligned(as: UInt64.self)
-    fp[n.pointee.b.int] = v
-    return 0
-}
-func set_f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 8)
-    let v = p.loadUnaligned(as: UInt64.self)
-    fp[n.pointee.b.int] = v
-    return 0
-}
-func set_f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 8)
-    let v = p.loadUnaligned(as: UInt64.self)
-    fp[n.pointee.b.int] = v
-    return 0
-}
-func set_i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
-    let v = p.loadUnaligned(as: Int8.self)
-    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return 0
-}
-func set_i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
-    let v = p.loadUnaligned(as: Int8.self)
-    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return 0
-}
-func set_i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
-    let v = p.loadUnaligned(as: UInt8.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
-    let v = p.loadUnaligned(as: UInt8.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
-    let v = p.loadUnaligned(as: Int16.self)
-    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return 0
-}
-func set_i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
-    let v = p.loadUnaligned(as: Int16.self)
-    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return 0
-}
-func set_i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
-    let v = p.loadUnaligned(as: UInt16.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
-    let v = p.loadUnaligned(as: UInt16.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
-    let v = p.loadUnaligned(as: Int8.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
-    let v = p.loadUnaligned(as: Int8.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 1)
-    let v = p.loadUnaligned(as: UInt8.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 1)
-    let v = p.loadUnaligned(as: UInt8.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
-    let v = p.loadUnaligned(as: Int16.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
-    let v = p.loadUnaligned(as: Int16.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 2)
-    let v = p.loadUnaligned(as: UInt16.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 2)
-    let v = p.loadUnaligned(as: UInt16.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
-    let v = p.loadUnaligned(as: Int32.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
-    let v = p.loadUnaligned(as: Int32.self)
-    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return 0
-}
-func set_i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(fp[n.pointee.a.int], n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
-    return 0
-}
-func set_i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
-    let p = try effectiveAddress(try eval(n.pointee.a, fp, c), n, 4)
-    let v = p.loadUnaligned(as: UInt32.self)
-    fp[n.pointee.b.int] = UInt64(v)
     return 0
 }
 

@@ -6,2734 +6,16 @@ func i32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     return UInt64((a &+ b))
 }
-func i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &+ b))
-}
-func i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &+ b))
-}
-func i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &+ b))
-}
-func i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &+ b))
-}
-func i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &+ b))
-}
-func i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &- b))
-}
-func i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &- b))
-}
-func i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &- b))
-}
-func i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &- b))
-}
-func i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &- b))
-}
-func i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &- b))
-}
-func i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &* b))
-}
-func i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &* b))
-}
-func i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &* b))
-}
-func i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &* b))
-}
-func i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &* b))
-}
-func i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &* b))
-}
-func i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try divS(a, b)))
-}
-func i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try divS(a, b)))
-}
-func i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try divS(a, b)))
-}
-func i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try divS(a, b)))
-}
-func i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try divS(a, b)))
-}
-func i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try divS(a, b)))
-}
-func i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try divU(a, b)))
-}
-func i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try divU(a, b)))
-}
-func i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try divU(a, b)))
-}
-func i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try divU(a, b)))
-}
-func i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try divU(a, b)))
-}
-func i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try divU(a, b)))
-}
-func i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try remS(a, b)))
-}
-func i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try remS(a, b)))
-}
-func i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try remS(a, b)))
-}
-func i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try remS(a, b)))
-}
-func i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try remS(a, b)))
-}
-func i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try remS(a, b)))
-}
-func i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try remU(a, b)))
-}
-func i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try remU(a, b)))
-}
-func i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try remU(a, b)))
-}
-func i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((try remU(a, b)))
-}
-func i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((try remU(a, b)))
-}
-func i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((try remU(a, b)))
-}
-func i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a & b))
-}
-func i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a & b))
-}
-func i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a & b))
-}
-func i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a & b))
-}
-func i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a & b))
-}
-func i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a & b))
-}
-func i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a | b))
-}
-func i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a | b))
-}
-func i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a | b))
-}
-func i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a | b))
-}
-func i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a | b))
-}
-func i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a | b))
-}
-func i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a ^ b))
-}
-func i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a ^ b))
-}
-func i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a ^ b))
-}
-func i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a ^ b))
-}
-func i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a ^ b))
-}
-func i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a ^ b))
-}
-func i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &<< b))
-}
-func i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &<< b))
-}
-func i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &<< b))
-}
-func i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &<< b))
-}
-func i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &<< b))
-}
-func i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &<< b))
-}
-func i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((shrS(a, b)))
-}
-func i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((shrS(a, b)))
-}
-func i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((shrS(a, b)))
-}
-func i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((shrS(a, b)))
-}
-func i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((shrS(a, b)))
-}
-func i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((shrS(a, b)))
-}
-func i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &>> b))
-}
-func i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &>> b))
-}
-func i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &>> b))
-}
-func i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((a &>> b))
-}
-func i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((a &>> b))
-}
-func i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((a &>> b))
-}
-func i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((rotl(a, b)))
-}
-func i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((rotl(a, b)))
-}
-func i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((rotl(a, b)))
-}
-func i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((rotl(a, b)))
-}
-func i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((rotl(a, b)))
-}
-func i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((rotl(a, b)))
-}
-func i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((rotr(a, b)))
-}
-func i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((rotr(a, b)))
-}
-func i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((rotr(a, b)))
-}
-func i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return UInt64((rotr(a, b)))
-}
-func i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return UInt64((rotr(a, b)))
-}
-func i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return UInt64((rotr(a, b)))
-}
-func i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a == b) ? 1 : 0)
-}
-func i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a == b) ? 1 : 0)
-}
-func i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a == b) ? 1 : 0)
-}
-func i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a == b) ? 1 : 0)
-}
-func i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a == b) ? 1 : 0)
-}
-func i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a == b) ? 1 : 0)
-}
-func i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a != b) ? 1 : 0)
-}
-func i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a != b) ? 1 : 0)
-}
-func i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a != b) ? 1 : 0)
-}
-func i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a != b) ? 1 : 0)
-}
-func i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a != b) ? 1 : 0)
-}
-func i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a != b) ? 1 : 0)
-}
-func i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a < b) ? 1 : 0)
-}
-func i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a < b) ? 1 : 0)
-}
-func i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a < b) ? 1 : 0)
-}
-func i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a < b) ? 1 : 0)
-}
-func i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a < b) ? 1 : 0)
-}
-func i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a < b) ? 1 : 0)
-}
-func i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a > b) ? 1 : 0)
-}
-func i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a > b) ? 1 : 0)
-}
-func i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a > b) ? 1 : 0)
-}
-func i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a > b) ? 1 : 0)
-}
-func i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a > b) ? 1 : 0)
-}
-func i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a > b) ? 1 : 0)
-}
-func i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a <= b) ? 1 : 0)
-}
-func i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a <= b) ? 1 : 0)
-}
-func i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a <= b) ? 1 : 0)
-}
-func i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a <= b) ? 1 : 0)
-}
-func i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a <= b) ? 1 : 0)
-}
-func i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a <= b) ? 1 : 0)
-}
-func i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-}
-func i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a >= b) ? 1 : 0)
-}
-func i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a >= b) ? 1 : 0)
-}
-func i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a >= b) ? 1 : 0)
-}
-func i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    return ((a >= b) ? 1 : 0)
-}
-func i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    return ((a >= b) ? 1 : 0)
-}
-func i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
-    return ((a >= b) ? 1 : 0)
-}
-func i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a &+ b)
-}
-func i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a &+ b)
-}
-func i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &+ b)
-}
-func i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a &+ b)
-}
-func i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a &+ b)
-}
-func i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &+ b)
-}
-func i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a &- b)
-}
-func i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a &- b)
-}
-func i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &- b)
-}
-func i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a &- b)
-}
-func i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a &- b)
-}
-func i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &- b)
-}
-func i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a &* b)
-}
-func i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a &* b)
-}
-func i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &* b)
-}
-func i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a &* b)
-}
-func i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a &* b)
-}
-func i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &* b)
-}
-func i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (try divS(a, b))
-}
-func i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (try divS(a, b))
-}
-func i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (try divS(a, b))
-}
-func i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (try divS(a, b))
-}
-func i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (try divS(a, b))
-}
-func i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (try divS(a, b))
-}
-func i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (try divU(a, b))
-}
-func i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (try divU(a, b))
-}
-func i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (try divU(a, b))
-}
-func i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (try divU(a, b))
-}
-func i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (try divU(a, b))
-}
-func i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (try divU(a, b))
-}
-func i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (try remS(a, b))
-}
-func i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (try remS(a, b))
-}
-func i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (try remS(a, b))
-}
-func i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (try remS(a, b))
-}
-func i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (try remS(a, b))
-}
-func i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (try remS(a, b))
-}
-func i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (try remU(a, b))
-}
-func i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (try remU(a, b))
-}
-func i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (try remU(a, b))
-}
-func i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (try remU(a, b))
-}
-func i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (try remU(a, b))
-}
-func i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (try remU(a, b))
-}
-func i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a & b)
-}
-func i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a & b)
-}
-func i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a & b)
-}
-func i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a & b)
-}
-func i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a & b)
-}
-func i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a & b)
-}
-func i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a | b)
-}
-func i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a | b)
-}
-func i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a | b)
-}
-func i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a | b)
-}
-func i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a | b)
-}
-func i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a | b)
-}
-func i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a ^ b)
-}
-func i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a ^ b)
-}
-func i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a ^ b)
-}
-func i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a ^ b)
-}
-func i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a ^ b)
-}
-func i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a ^ b)
-}
-func i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a &<< b)
-}
-func i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a &<< b)
-}
-func i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &<< b)
-}
-func i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a &<< b)
-}
-func i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a &<< b)
-}
-func i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &<< b)
-}
-func i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (shrS(a, b))
-}
-func i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (shrS(a, b))
-}
-func i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (shrS(a, b))
-}
-func i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (shrS(a, b))
-}
-func i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (shrS(a, b))
-}
-func i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (shrS(a, b))
-}
-func i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (a &>> b)
-}
-func i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (a &>> b)
-}
-func i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &>> b)
-}
-func i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (a &>> b)
-}
-func i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (a &>> b)
-}
-func i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (a &>> b)
-}
-func i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (rotl(a, b))
-}
-func i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (rotl(a, b))
-}
-func i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (rotl(a, b))
-}
-func i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (rotl(a, b))
-}
-func i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (rotl(a, b))
-}
-func i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (rotl(a, b))
-}
-func i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return (rotr(a, b))
-}
-func i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return (rotr(a, b))
-}
-func i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return (rotr(a, b))
-}
-func i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return (rotr(a, b))
-}
-func i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return (rotr(a, b))
-}
-func i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return (rotr(a, b))
-}
-func i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a == b) ? 1 : 0)
-}
-func i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a == b) ? 1 : 0)
-}
-func i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a == b) ? 1 : 0)
-}
-func i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a == b) ? 1 : 0)
-}
-func i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a == b) ? 1 : 0)
-}
-func i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a == b) ? 1 : 0)
-}
-func i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a != b) ? 1 : 0)
-}
-func i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a != b) ? 1 : 0)
-}
-func i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a != b) ? 1 : 0)
-}
-func i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a != b) ? 1 : 0)
-}
-func i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a != b) ? 1 : 0)
-}
-func i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a != b) ? 1 : 0)
-}
-func i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a < b) ? 1 : 0)
-}
-func i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a < b) ? 1 : 0)
-}
-func i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a < b) ? 1 : 0)
-}
-func i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a < b) ? 1 : 0)
-}
-func i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a < b) ? 1 : 0)
-}
-func i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a < b) ? 1 : 0)
-}
-func i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a > b) ? 1 : 0)
-}
-func i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a > b) ? 1 : 0)
-}
-func i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a > b) ? 1 : 0)
-}
-func i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a > b) ? 1 : 0)
-}
-func i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a > b) ? 1 : 0)
-}
-func i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a > b) ? 1 : 0)
-}
-func i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a <= b) ? 1 : 0)
-}
-func i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a <= b) ? 1 : 0)
-}
-func i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a <= b) ? 1 : 0)
-}
-func i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a <= b) ? 1 : 0)
-}
-func i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a <= b) ? 1 : 0)
-}
-func i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a <= b) ? 1 : 0)
-}
-func i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-}
-func i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    return ((a >= b) ? 1 : 0)
-}
-func i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    return ((a >= b) ? 1 : 0)
-}
-func i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a >= b) ? 1 : 0)
-}
-func i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    return ((a >= b) ? 1 : 0)
-}
-func i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    return ((a >= b) ? 1 : 0)
-}
-func i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    let b = try eval(n.pointee.b, fp, c)
-    return ((a >= b) ? 1 : 0)
-}
-func f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a + b).bitPattern)
-}
-func f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a + b).bitPattern)
-}
-func f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a + b).bitPattern)
-}
-func f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a + b).bitPattern)
-}
-func f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a + b).bitPattern)
-}
-func f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a + b).bitPattern)
-}
-func f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a - b).bitPattern)
-}
-func f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a - b).bitPattern)
-}
-func f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a - b).bitPattern)
-}
-func f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a - b).bitPattern)
-}
-func f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a - b).bitPattern)
-}
-func f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a - b).bitPattern)
-}
-func f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a * b).bitPattern)
-}
-func f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a * b).bitPattern)
-}
-func f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a * b).bitPattern)
-}
-func f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a * b).bitPattern)
-}
-func f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a * b).bitPattern)
-}
-func f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a * b).bitPattern)
-}
-func f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a / b).bitPattern)
-}
-func f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a / b).bitPattern)
-}
-func f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a / b).bitPattern)
-}
-func f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((a / b).bitPattern)
-}
-func f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((a / b).bitPattern)
-}
-func f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((a / b).bitPattern)
-}
-func f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((wasmMin(a, b)).bitPattern)
-}
-func f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((wasmMax(a, b)).bitPattern)
-}
-func f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return UInt64((copysign(a, b)).bitPattern)
-}
-func f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a == b) ? 1 : 0)
-}
-func f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a == b) ? 1 : 0)
-}
-func f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a == b) ? 1 : 0)
-}
-func f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a == b) ? 1 : 0)
-}
-func f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a == b) ? 1 : 0)
-}
-func f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a == b) ? 1 : 0)
-}
-func f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a != b) ? 1 : 0)
-}
-func f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a != b) ? 1 : 0)
-}
-func f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a != b) ? 1 : 0)
-}
-func f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a != b) ? 1 : 0)
-}
-func f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a != b) ? 1 : 0)
-}
-func f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a != b) ? 1 : 0)
-}
-func f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a < b) ? 1 : 0)
-}
-func f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a < b) ? 1 : 0)
-}
-func f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a < b) ? 1 : 0)
-}
-func f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a < b) ? 1 : 0)
-}
-func f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a < b) ? 1 : 0)
-}
-func f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a < b) ? 1 : 0)
-}
-func f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a > b) ? 1 : 0)
-}
-func f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a > b) ? 1 : 0)
-}
-func f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a > b) ? 1 : 0)
-}
-func f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a > b) ? 1 : 0)
-}
-func f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a > b) ? 1 : 0)
-}
-func f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a > b) ? 1 : 0)
-}
-func f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a <= b) ? 1 : 0)
-}
-func f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a >= b) ? 1 : 0)
-}
-func f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a >= b) ? 1 : 0)
-}
-func f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a >= b) ? 1 : 0)
-}
-func f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
-    return ((a >= b) ? 1 : 0)
-}
-func f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
-    return ((a >= b) ? 1 : 0)
-}
-func f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
-    return ((a >= b) ? 1 : 0)
-}
-func f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a + b).bitPattern
-}
-func f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (a + b).bitPattern
-}
-func f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a + b).bitPattern
-}
-func f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a + b).bitPattern
-}
-func f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (a + b).bitPattern
-}
-func f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a + b).bitPattern
-}
-func f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a - b).bitPattern
-}
-func f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (a - b).bitPattern
-}
-func f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a - b).bitPattern
-}
-func f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a - b).bitPattern
-}
-func f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (a - b).bitPattern
-}
-func f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a - b).bitPattern
-}
-func f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a * b).bitPattern
-}
-func f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (a * b).bitPattern
-}
-func f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a * b).bitPattern
-}
-func f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a * b).bitPattern
-}
-func f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (a * b).bitPattern
-}
-func f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a * b).bitPattern
-}
-func f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a / b).bitPattern
-}
-func f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (a / b).bitPattern
-}
-func f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a / b).bitPattern
-}
-func f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (a / b).bitPattern
-}
-func f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (a / b).bitPattern
-}
-func f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (a / b).bitPattern
-}
-func f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (wasmMin(a, b)).bitPattern
-}
-func f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (wasmMax(a, b)).bitPattern
-}
-func f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (copysign(a, b)).bitPattern
-}
-func f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return (copysign(a, b)).bitPattern
-}
-func f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (copysign(a, b)).bitPattern
-}
-func f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return (copysign(a, b)).bitPattern
-}
-func f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return (copysign(a, b)).bitPattern
-}
-func f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return (copysign(a, b)).bitPattern
-}
-func f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a == b) ? 1 : 0)
-}
-func f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a == b) ? 1 : 0)
-}
-func f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a == b) ? 1 : 0)
-}
-func f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a == b) ? 1 : 0)
-}
-func f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a == b) ? 1 : 0)
-}
-func f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a == b) ? 1 : 0)
-}
-func f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a != b) ? 1 : 0)
-}
-func f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a != b) ? 1 : 0)
-}
-func f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a != b) ? 1 : 0)
-}
-func f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a != b) ? 1 : 0)
-}
-func f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a != b) ? 1 : 0)
-}
-func f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a != b) ? 1 : 0)
-}
-func f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a < b) ? 1 : 0)
-}
-func f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a < b) ? 1 : 0)
-}
-func f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a < b) ? 1 : 0)
-}
-func f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a < b) ? 1 : 0)
-}
-func f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a < b) ? 1 : 0)
-}
-func f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a < b) ? 1 : 0)
-}
-func f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a > b) ? 1 : 0)
-}
-func f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a > b) ? 1 : 0)
-}
-func f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a > b) ? 1 : 0)
-}
-func f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a > b) ? 1 : 0)
-}
-func f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a > b) ? 1 : 0)
-}
-func f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a > b) ? 1 : 0)
-}
-func f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a <= b) ? 1 : 0)
-}
-func f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a <= b) ? 1 : 0)
-}
-func f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a <= b) ? 1 : 0)
-}
-func f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a <= b) ? 1 : 0)
-}
-func f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a <= b) ? 1 : 0)
-}
-func f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a <= b) ? 1 : 0)
-}
-func f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a >= b) ? 1 : 0)
-}
-func f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a >= b) ? 1 : 0)
-}
-func f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a >= b) ? 1 : 0)
-}
-func f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: fp[n.pointee.b.int])
-    return ((a >= b) ? 1 : 0)
-}
-func f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: n.pointee.b)
-    return ((a >= b) ? 1 : 0)
-}
-func f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
-    return ((a >= b) ? 1 : 0)
-}
-func i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((UInt32(a.leadingZeroBitCount)))
-}
-func i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((UInt32(a.leadingZeroBitCount)))
-}
-func i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((UInt32(a.trailingZeroBitCount)))
-}
-func i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((UInt32(a.trailingZeroBitCount)))
-}
-func i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((UInt32(a.nonzeroBitCount)))
-}
-func i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((UInt32(a.nonzeroBitCount)))
-}
-func i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return ((a == 0) ? 1 : 0)
-}
-func i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return ((a == 0) ? 1 : 0)
-}
-func i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(a.leadingZeroBitCount))
-}
-func i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(a.leadingZeroBitCount))
-}
-func i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(a.trailingZeroBitCount))
-}
-func i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(a.trailingZeroBitCount))
-}
-func i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(a.nonzeroBitCount))
-}
-func i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(a.nonzeroBitCount))
-}
-func i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return ((a == 0) ? 1 : 0)
-}
-func i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return ((a == 0) ? 1 : 0)
-}
-func f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((abs(a)).bitPattern)
-}
-func f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((abs(a)).bitPattern)
-}
-func f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((neg(a)).bitPattern)
-}
-func f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((neg(a)).bitPattern)
-}
-func f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.rounded(.up)).bitPattern)
-}
-func f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((a.rounded(.up)).bitPattern)
-}
-func f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.rounded(.down)).bitPattern)
-}
-func f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((a.rounded(.down)).bitPattern)
-}
-func f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.rounded(.towardZero)).bitPattern)
-}
-func f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((a.rounded(.towardZero)).bitPattern)
-}
-func f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.rounded(.toNearestOrEven)).bitPattern)
-}
-func f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((a.rounded(.toNearestOrEven)).bitPattern)
-}
-func f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.squareRoot()).bitPattern)
-}
-func f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((a.squareRoot()).bitPattern)
-}
-func f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (abs(a)).bitPattern
-}
-func f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (abs(a)).bitPattern
-}
-func f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (neg(a)).bitPattern
-}
-func f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (neg(a)).bitPattern
-}
-func f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.rounded(.up)).bitPattern
-}
-func f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (a.rounded(.up)).bitPattern
-}
-func f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.rounded(.down)).bitPattern
-}
-func f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (a.rounded(.down)).bitPattern
-}
-func f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.rounded(.towardZero)).bitPattern
-}
-func f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (a.rounded(.towardZero)).bitPattern
-}
-func f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.rounded(.toNearestOrEven)).bitPattern
-}
-func f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (a.rounded(.toNearestOrEven)).bitPattern
-}
-func f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.squareRoot()).bitPattern
-}
-func f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (a.squareRoot()).bitPattern
-}
-func i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return UInt64((UInt32(truncatingIfNeeded: a)))
-}
-func i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return UInt64((UInt32(truncatingIfNeeded: a)))
-}
-func i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
-}
-func i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
-}
-func i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return (UInt64(a))
-}
-func i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return (UInt64(a))
-}
-func i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
-}
-func i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
-}
-func i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
-}
-func i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
-}
-func i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
-}
-func i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
-}
-func i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
-}
-func i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
-}
-func i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
-}
-func i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
-}
-func i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((try truncS(a, to: Int32.self)))
-}
-func i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((try truncS(a, to: Int32.self)))
-}
-func i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((try truncU(a, to: UInt32.self)))
-}
-func i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((try truncU(a, to: UInt32.self)))
-}
-func i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((truncSatS(a, to: Int32.self)))
-}
-func i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((truncSatS(a, to: Int32.self)))
-}
-func i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((truncSatU(a, to: UInt32.self)))
-}
-func i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return UInt64((truncSatU(a, to: UInt32.self)))
-}
-func i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return UInt64((try truncS(a, to: Int32.self)))
-}
-func i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return UInt64((try truncS(a, to: Int32.self)))
-}
-func i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return UInt64((try truncU(a, to: UInt32.self)))
-}
-func i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return UInt64((try truncU(a, to: UInt32.self)))
-}
-func i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return UInt64((truncSatS(a, to: Int32.self)))
-}
-func i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return UInt64((truncSatS(a, to: Int32.self)))
-}
-func i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return UInt64((truncSatU(a, to: UInt32.self)))
-}
-func i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return UInt64((truncSatU(a, to: UInt32.self)))
-}
-func i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return (try truncS(a, to: Int64.self))
-}
-func i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return (try truncS(a, to: Int64.self))
-}
-func i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return (try truncU(a, to: UInt64.self))
-}
-func i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return (try truncU(a, to: UInt64.self))
-}
-func i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return (truncSatS(a, to: Int64.self))
-}
-func i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return (truncSatS(a, to: Int64.self))
-}
-func i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return (truncSatU(a, to: UInt64.self))
-}
-func i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return (truncSatU(a, to: UInt64.self))
-}
-func i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (try truncS(a, to: Int64.self))
-}
-func i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (try truncS(a, to: Int64.self))
-}
-func i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (try truncU(a, to: UInt64.self))
-}
-func i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (try truncU(a, to: UInt64.self))
-}
-func i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (truncSatS(a, to: Int64.self))
-}
-func i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (truncSatS(a, to: Int64.self))
-}
-func i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (truncSatU(a, to: UInt64.self))
-}
-func i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return (truncSatU(a, to: UInt64.self))
-}
-func f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((Float(Int32(bitPattern: a))).bitPattern)
-}
-func f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((Float(Int32(bitPattern: a))).bitPattern)
-}
-func f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return UInt64((Float(a)).bitPattern)
-}
-func f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return UInt64((Float(a)).bitPattern)
-}
-func f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return UInt64((Float(Int64(bitPattern: a))).bitPattern)
-}
-func f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return UInt64((Float(Int64(bitPattern: a))).bitPattern)
-}
-func f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return UInt64((Float(a)).bitPattern)
-}
-func f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return UInt64((Float(a)).bitPattern)
-}
-func f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return (Double(Int32(bitPattern: a))).bitPattern
-}
-func f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return (Double(Int32(bitPattern: a))).bitPattern
-}
-func f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    return (Double(a)).bitPattern
-}
-func f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
-    return (Double(a)).bitPattern
-}
-func f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (Double(Int64(bitPattern: a))).bitPattern
-}
-func f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (Double(Int64(bitPattern: a))).bitPattern
-}
-func f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    return (Double(a)).bitPattern
-}
-func f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = try eval(n.pointee.a, fp, c)
-    return (Double(a)).bitPattern
-}
-func f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: fp[n.pointee.a.int])
-    return UInt64((Float(a)).bitPattern)
-}
-func f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
-    return UInt64((Float(a)).bitPattern)
-}
-func f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return (Double(a)).bitPattern
-}
-func f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
-    return (Double(a)).bitPattern
-}
 func set_i32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
+}
+func i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &+ b))
 }
 func set_i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2741,11 +23,21 @@ func set_i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
 }
+func i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &+ b))
+}
 func set_i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
+}
+func i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &+ b))
 }
 func set_i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2753,11 +45,21 @@ func set_i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
 }
+func i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &+ b))
+}
 func set_i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
+}
+func i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &+ b))
 }
 func set_i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2765,11 +67,21 @@ func set_i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &+ b))
     return 0
 }
+func i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &- b))
+}
 func set_i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
+}
+func i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &- b))
 }
 func set_i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2777,11 +89,21 @@ func set_i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
 }
+func i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &- b))
+}
 func set_i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
+}
+func i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &- b))
 }
 func set_i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2789,11 +111,21 @@ func set_i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
 }
+func i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &- b))
+}
 func set_i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
+}
+func i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &- b))
 }
 func set_i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2801,11 +133,21 @@ func set_i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &- b))
     return 0
 }
+func i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &* b))
+}
 func set_i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
+}
+func i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &* b))
 }
 func set_i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2813,11 +155,21 @@ func set_i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
 }
+func i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &* b))
+}
 func set_i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
+}
+func i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &* b))
 }
 func set_i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2825,11 +177,21 @@ func set_i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
 }
+func i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &* b))
+}
 func set_i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
+}
+func i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &* b))
 }
 func set_i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2837,11 +199,21 @@ func set_i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &* b))
     return 0
 }
+func i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try divS(a, b)))
+}
 func set_i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
+}
+func i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try divS(a, b)))
 }
 func set_i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2849,11 +221,21 @@ func set_i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
 }
+func i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try divS(a, b)))
+}
 func set_i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
+}
+func i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try divS(a, b)))
 }
 func set_i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2861,11 +243,21 @@ func set_i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
 }
+func i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try divS(a, b)))
+}
 func set_i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
+}
+func i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try divS(a, b)))
 }
 func set_i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2873,11 +265,21 @@ func set_i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divS(a, b)))
     return 0
 }
+func i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try divU(a, b)))
+}
 func set_i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
+}
+func i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try divU(a, b)))
 }
 func set_i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2885,11 +287,21 @@ func set_i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
 }
+func i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try divU(a, b)))
+}
 func set_i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
+}
+func i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try divU(a, b)))
 }
 func set_i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2897,11 +309,21 @@ func set_i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
 }
+func i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try divU(a, b)))
+}
 func set_i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
+}
+func i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try divU(a, b)))
 }
 func set_i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2909,11 +331,21 @@ func set_i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try divU(a, b)))
     return 0
 }
+func i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try remS(a, b)))
+}
 func set_i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
+}
+func i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try remS(a, b)))
 }
 func set_i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2921,11 +353,21 @@ func set_i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
 }
+func i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try remS(a, b)))
+}
 func set_i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
+}
+func i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try remS(a, b)))
 }
 func set_i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2933,11 +375,21 @@ func set_i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
 }
+func i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try remS(a, b)))
+}
 func set_i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
+}
+func i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try remS(a, b)))
 }
 func set_i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2945,11 +397,21 @@ func set_i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remS(a, b)))
     return 0
 }
+func i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try remU(a, b)))
+}
 func set_i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
+}
+func i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try remU(a, b)))
 }
 func set_i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2957,11 +419,21 @@ func set_i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
 }
+func i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try remU(a, b)))
+}
 func set_i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
+}
+func i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((try remU(a, b)))
 }
 func set_i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2969,11 +441,21 @@ func set_i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
 }
+func i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((try remU(a, b)))
+}
 func set_i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
+}
+func i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((try remU(a, b)))
 }
 func set_i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -2981,11 +463,21 @@ func set_i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((try remU(a, b)))
     return 0
 }
+func i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a & b))
+}
 func set_i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
+}
+func i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a & b))
 }
 func set_i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2993,11 +485,21 @@ func set_i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
 }
+func i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a & b))
+}
 func set_i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
+}
+func i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a & b))
 }
 func set_i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3005,11 +507,21 @@ func set_i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
 }
+func i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a & b))
+}
 func set_i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
+}
+func i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a & b))
 }
 func set_i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3017,11 +529,21 @@ func set_i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a & b))
     return 0
 }
+func i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a | b))
+}
 func set_i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
+}
+func i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a | b))
 }
 func set_i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3029,11 +551,21 @@ func set_i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
 }
+func i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a | b))
+}
 func set_i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
+}
+func i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a | b))
 }
 func set_i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3041,11 +573,21 @@ func set_i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
 }
+func i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a | b))
+}
 func set_i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
+}
+func i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a | b))
 }
 func set_i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3053,11 +595,21 @@ func set_i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a | b))
     return 0
 }
+func i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a ^ b))
+}
 func set_i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
+}
+func i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a ^ b))
 }
 func set_i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3065,11 +617,21 @@ func set_i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
 }
+func i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a ^ b))
+}
 func set_i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
+}
+func i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a ^ b))
 }
 func set_i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3077,11 +639,21 @@ func set_i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
 }
+func i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a ^ b))
+}
 func set_i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
+}
+func i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a ^ b))
 }
 func set_i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3089,11 +661,21 @@ func set_i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a ^ b))
     return 0
 }
+func i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &<< b))
+}
 func set_i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
+}
+func i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &<< b))
 }
 func set_i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3101,11 +683,21 @@ func set_i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
 }
+func i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &<< b))
+}
 func set_i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
+}
+func i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &<< b))
 }
 func set_i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3113,11 +705,21 @@ func set_i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
 }
+func i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &<< b))
+}
 func set_i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
+}
+func i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &<< b))
 }
 func set_i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3125,11 +727,21 @@ func set_i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return 0
 }
+func i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((shrS(a, b)))
+}
 func set_i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
+}
+func i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((shrS(a, b)))
 }
 func set_i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3137,11 +749,21 @@ func set_i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
 }
+func i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((shrS(a, b)))
+}
 func set_i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
+}
+func i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((shrS(a, b)))
 }
 func set_i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3149,11 +771,21 @@ func set_i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
 }
+func i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((shrS(a, b)))
+}
 func set_i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
+}
+func i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((shrS(a, b)))
 }
 func set_i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3161,11 +793,21 @@ func set_i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return 0
 }
+func i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &>> b))
+}
 func set_i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
+}
+func i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &>> b))
 }
 func set_i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3173,11 +815,21 @@ func set_i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
 }
+func i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &>> b))
+}
 func set_i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
+}
+func i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &>> b))
 }
 func set_i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3185,11 +837,21 @@ func set_i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
 }
+func i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((a &>> b))
+}
 func set_i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
+}
+func i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((a &>> b))
 }
 func set_i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3197,11 +859,21 @@ func set_i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return 0
 }
+func i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotl(a, b)))
+}
 func set_i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
+}
+func i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((rotl(a, b)))
 }
 func set_i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3209,11 +881,21 @@ func set_i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
 }
+func i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((rotl(a, b)))
+}
 func set_i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
+}
+func i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotl(a, b)))
 }
 func set_i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3221,11 +903,21 @@ func set_i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
 }
+func i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((rotl(a, b)))
+}
 func set_i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
+}
+func i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((rotl(a, b)))
 }
 func set_i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3233,11 +925,21 @@ func set_i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return 0
 }
+func i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotr(a, b)))
+}
 func set_i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
+}
+func i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((rotr(a, b)))
 }
 func set_i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3245,11 +947,21 @@ func set_i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
 }
+func i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((rotr(a, b)))
+}
 func set_i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
+}
+func i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotr(a, b)))
 }
 func set_i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3257,11 +969,21 @@ func set_i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
 }
+func i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return UInt64((rotr(a, b)))
+}
 func set_i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
+}
+func i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return UInt64((rotr(a, b)))
 }
 func set_i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3269,11 +991,21 @@ func set_i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return 0
 }
+func i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a == b) ? 1 : 0)
+}
 func set_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a == b) ? 1 : 0)
 }
 func set_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3281,11 +1013,21 @@ func set_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a == b) ? 1 : 0)
+}
 func set_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a == b) ? 1 : 0)
 }
 func set_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3293,11 +1035,21 @@ func set_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a == b) ? 1 : 0)
+}
 func set_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a == b) ? 1 : 0)
 }
 func set_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3305,11 +1057,21 @@ func set_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a != b) ? 1 : 0)
+}
 func set_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a != b) ? 1 : 0)
 }
 func set_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3317,11 +1079,21 @@ func set_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a != b) ? 1 : 0)
+}
 func set_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a != b) ? 1 : 0)
 }
 func set_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3329,11 +1101,21 @@ func set_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a != b) ? 1 : 0)
+}
 func set_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a != b) ? 1 : 0)
 }
 func set_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3341,11 +1123,21 @@ func set_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3353,11 +1145,21 @@ func set_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3365,11 +1167,21 @@ func set_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3377,11 +1189,21 @@ func set_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a < b) ? 1 : 0)
+}
 func set_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a < b) ? 1 : 0)
 }
 func set_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3389,11 +1211,21 @@ func set_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a < b) ? 1 : 0)
+}
 func set_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a < b) ? 1 : 0)
 }
 func set_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3401,11 +1233,21 @@ func set_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a < b) ? 1 : 0)
+}
 func set_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a < b) ? 1 : 0)
 }
 func set_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3413,11 +1255,21 @@ func set_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3425,11 +1277,21 @@ func set_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3437,11 +1299,21 @@ func set_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3449,11 +1321,21 @@ func set_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a > b) ? 1 : 0)
+}
 func set_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a > b) ? 1 : 0)
 }
 func set_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3461,11 +1343,21 @@ func set_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a > b) ? 1 : 0)
+}
 func set_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a > b) ? 1 : 0)
 }
 func set_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3473,11 +1365,21 @@ func set_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a > b) ? 1 : 0)
+}
 func set_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a > b) ? 1 : 0)
 }
 func set_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3485,11 +1387,21 @@ func set_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3497,11 +1409,21 @@ func set_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3509,11 +1431,21 @@ func set_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3521,11 +1453,21 @@ func set_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a <= b) ? 1 : 0)
+}
 func set_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a <= b) ? 1 : 0)
 }
 func set_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3533,11 +1475,21 @@ func set_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a <= b) ? 1 : 0)
+}
 func set_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a <= b) ? 1 : 0)
 }
 func set_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3545,11 +1497,21 @@ func set_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a <= b) ? 1 : 0)
+}
 func set_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a <= b) ? 1 : 0)
 }
 func set_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3557,11 +1519,21 @@ func set_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3569,11 +1541,21 @@ func set_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3581,11 +1563,21 @@ func set_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
+}
 func set_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
 }
 func set_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3593,11 +1585,21 @@ func set_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a >= b) ? 1 : 0)
+}
 func set_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a >= b) ? 1 : 0)
 }
 func set_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -3605,11 +1607,21 @@ func set_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a >= b) ? 1 : 0)
+}
 func set_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return ((a >= b) ? 1 : 0)
 }
 func set_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3617,11 +1629,21 @@ func set_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return ((a >= b) ? 1 : 0)
+}
 func set_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c))
+    return ((a >= b) ? 1 : 0)
 }
 func set_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
@@ -3629,11 +1651,21 @@ func set_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a &+ b)
+}
 func set_i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &+ b)
     return 0
+}
+func i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a &+ b)
 }
 func set_i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3641,11 +1673,21 @@ func set_i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &+ b)
     return 0
 }
+func i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &+ b)
+}
 func set_i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a &+ b)
     return 0
+}
+func i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a &+ b)
 }
 func set_i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3653,11 +1695,21 @@ func set_i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &+ b)
     return 0
 }
+func i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a &+ b)
+}
 func set_i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &+ b)
     return 0
+}
+func i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &+ b)
 }
 func set_i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3665,11 +1717,21 @@ func set_i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &+ b)
     return 0
 }
+func i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a &- b)
+}
 func set_i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &- b)
     return 0
+}
+func i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a &- b)
 }
 func set_i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3677,11 +1739,21 @@ func set_i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &- b)
     return 0
 }
+func i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &- b)
+}
 func set_i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a &- b)
     return 0
+}
+func i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a &- b)
 }
 func set_i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3689,11 +1761,21 @@ func set_i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &- b)
     return 0
 }
+func i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a &- b)
+}
 func set_i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &- b)
     return 0
+}
+func i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &- b)
 }
 func set_i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3701,11 +1783,21 @@ func set_i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &- b)
     return 0
 }
+func i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a &* b)
+}
 func set_i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &* b)
     return 0
+}
+func i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a &* b)
 }
 func set_i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3713,11 +1805,21 @@ func set_i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &* b)
     return 0
 }
+func i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &* b)
+}
 func set_i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a &* b)
     return 0
+}
+func i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a &* b)
 }
 func set_i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3725,11 +1827,21 @@ func set_i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &* b)
     return 0
 }
+func i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a &* b)
+}
 func set_i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &* b)
     return 0
+}
+func i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &* b)
 }
 func set_i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3737,11 +1849,21 @@ func set_i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &* b)
     return 0
 }
+func i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (try divS(a, b))
+}
 func set_i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
+}
+func i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (try divS(a, b))
 }
 func set_i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3749,11 +1871,21 @@ func set_i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
 }
+func i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (try divS(a, b))
+}
 func set_i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
+}
+func i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (try divS(a, b))
 }
 func set_i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3761,11 +1893,21 @@ func set_i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
 }
+func i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (try divS(a, b))
+}
 func set_i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
+}
+func i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (try divS(a, b))
 }
 func set_i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3773,11 +1915,21 @@ func set_i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divS(a, b))
     return 0
 }
+func i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (try divU(a, b))
+}
 func set_i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
+}
+func i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (try divU(a, b))
 }
 func set_i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3785,11 +1937,21 @@ func set_i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
 }
+func i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (try divU(a, b))
+}
 func set_i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
+}
+func i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (try divU(a, b))
 }
 func set_i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3797,11 +1959,21 @@ func set_i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
 }
+func i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (try divU(a, b))
+}
 func set_i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
+}
+func i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (try divU(a, b))
 }
 func set_i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3809,11 +1981,21 @@ func set_i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try divU(a, b))
     return 0
 }
+func i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (try remS(a, b))
+}
 func set_i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
+}
+func i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (try remS(a, b))
 }
 func set_i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3821,11 +2003,21 @@ func set_i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
 }
+func i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (try remS(a, b))
+}
 func set_i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
+}
+func i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (try remS(a, b))
 }
 func set_i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3833,11 +2025,21 @@ func set_i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
 }
+func i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (try remS(a, b))
+}
 func set_i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
+}
+func i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (try remS(a, b))
 }
 func set_i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3845,11 +2047,21 @@ func set_i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remS(a, b))
     return 0
 }
+func i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (try remU(a, b))
+}
 func set_i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
+}
+func i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (try remU(a, b))
 }
 func set_i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3857,11 +2069,21 @@ func set_i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
 }
+func i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (try remU(a, b))
+}
 func set_i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
+}
+func i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (try remU(a, b))
 }
 func set_i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3869,11 +2091,21 @@ func set_i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
 }
+func i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (try remU(a, b))
+}
 func set_i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
+}
+func i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (try remU(a, b))
 }
 func set_i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3881,11 +2113,21 @@ func set_i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (try remU(a, b))
     return 0
 }
+func i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a & b)
+}
 func set_i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a & b)
     return 0
+}
+func i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a & b)
 }
 func set_i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3893,11 +2135,21 @@ func set_i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a & b)
     return 0
 }
+func i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a & b)
+}
 func set_i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a & b)
     return 0
+}
+func i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a & b)
 }
 func set_i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3905,11 +2157,21 @@ func set_i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a & b)
     return 0
 }
+func i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a & b)
+}
 func set_i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a & b)
     return 0
+}
+func i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a & b)
 }
 func set_i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3917,11 +2179,21 @@ func set_i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a & b)
     return 0
 }
+func i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a | b)
+}
 func set_i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a | b)
     return 0
+}
+func i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a | b)
 }
 func set_i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3929,11 +2201,21 @@ func set_i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a | b)
     return 0
 }
+func i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a | b)
+}
 func set_i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a | b)
     return 0
+}
+func i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a | b)
 }
 func set_i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3941,11 +2223,21 @@ func set_i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a | b)
     return 0
 }
+func i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a | b)
+}
 func set_i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a | b)
     return 0
+}
+func i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a | b)
 }
 func set_i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3953,11 +2245,21 @@ func set_i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a | b)
     return 0
 }
+func i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a ^ b)
+}
 func set_i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a ^ b)
     return 0
+}
+func i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a ^ b)
 }
 func set_i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -3965,11 +2267,21 @@ func set_i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a ^ b)
     return 0
 }
+func i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a ^ b)
+}
 func set_i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a ^ b)
     return 0
+}
+func i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a ^ b)
 }
 func set_i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3977,11 +2289,21 @@ func set_i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a ^ b)
     return 0
 }
+func i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a ^ b)
+}
 func set_i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a ^ b)
     return 0
+}
+func i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a ^ b)
 }
 func set_i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -3989,11 +2311,21 @@ func set_i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a ^ b)
     return 0
 }
+func i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a &<< b)
+}
 func set_i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &<< b)
     return 0
+}
+func i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a &<< b)
 }
 func set_i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4001,11 +2333,21 @@ func set_i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &<< b)
     return 0
 }
+func i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &<< b)
+}
 func set_i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a &<< b)
     return 0
+}
+func i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a &<< b)
 }
 func set_i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4013,11 +2355,21 @@ func set_i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &<< b)
     return 0
 }
+func i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a &<< b)
+}
 func set_i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &<< b)
     return 0
+}
+func i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &<< b)
 }
 func set_i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4025,11 +2377,21 @@ func set_i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &<< b)
     return 0
 }
+func i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (shrS(a, b))
+}
 func set_i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
+}
+func i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (shrS(a, b))
 }
 func set_i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4037,11 +2399,21 @@ func set_i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
 }
+func i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (shrS(a, b))
+}
 func set_i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
+}
+func i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (shrS(a, b))
 }
 func set_i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4049,11 +2421,21 @@ func set_i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
 }
+func i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (shrS(a, b))
+}
 func set_i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
+}
+func i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (shrS(a, b))
 }
 func set_i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4061,11 +2443,21 @@ func set_i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (shrS(a, b))
     return 0
 }
+func i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (a &>> b)
+}
 func set_i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &>> b)
     return 0
+}
+func i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (a &>> b)
 }
 func set_i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4073,11 +2465,21 @@ func set_i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &>> b)
     return 0
 }
+func i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &>> b)
+}
 func set_i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (a &>> b)
     return 0
+}
+func i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (a &>> b)
 }
 func set_i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4085,11 +2487,21 @@ func set_i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &>> b)
     return 0
 }
+func i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (a &>> b)
+}
 func set_i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &>> b)
     return 0
+}
+func i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (a &>> b)
 }
 func set_i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4097,11 +2509,21 @@ func set_i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a &>> b)
     return 0
 }
+func i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (rotl(a, b))
+}
 func set_i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
+}
+func i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (rotl(a, b))
 }
 func set_i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4109,11 +2531,21 @@ func set_i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
 }
+func i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (rotl(a, b))
+}
 func set_i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
+}
+func i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (rotl(a, b))
 }
 func set_i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4121,11 +2553,21 @@ func set_i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
 }
+func i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (rotl(a, b))
+}
 func set_i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
+}
+func i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (rotl(a, b))
 }
 func set_i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4133,11 +2575,21 @@ func set_i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotl(a, b))
     return 0
 }
+func i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return (rotr(a, b))
+}
 func set_i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
+}
+func i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return (rotr(a, b))
 }
 func set_i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4145,11 +2597,21 @@ func set_i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
 }
+func i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return (rotr(a, b))
+}
 func set_i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
+}
+func i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return (rotr(a, b))
 }
 func set_i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4157,11 +2619,21 @@ func set_i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
 }
+func i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return (rotr(a, b))
+}
 func set_i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
+}
+func i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return (rotr(a, b))
 }
 func set_i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4169,11 +2641,21 @@ func set_i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (rotr(a, b))
     return 0
 }
+func i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a == b) ? 1 : 0)
+}
 func set_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a == b) ? 1 : 0)
 }
 func set_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4181,11 +2663,21 @@ func set_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a == b) ? 1 : 0)
+}
 func set_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a == b) ? 1 : 0)
 }
 func set_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4193,11 +2685,21 @@ func set_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a == b) ? 1 : 0)
+}
 func set_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a == b) ? 1 : 0)
 }
 func set_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4205,11 +2707,21 @@ func set_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a != b) ? 1 : 0)
+}
 func set_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a != b) ? 1 : 0)
 }
 func set_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4217,11 +2729,21 @@ func set_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a != b) ? 1 : 0)
+}
 func set_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a != b) ? 1 : 0)
 }
 func set_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4229,11 +2751,21 @@ func set_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a != b) ? 1 : 0)
+}
 func set_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a != b) ? 1 : 0)
 }
 func set_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4241,11 +2773,21 @@ func set_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4253,11 +2795,21 @@ func set_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4265,11 +2817,21 @@ func set_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4277,11 +2839,21 @@ func set_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a < b) ? 1 : 0)
+}
 func set_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a < b) ? 1 : 0)
 }
 func set_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4289,11 +2861,21 @@ func set_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a < b) ? 1 : 0)
+}
 func set_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a < b) ? 1 : 0)
 }
 func set_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4301,11 +2883,21 @@ func set_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a < b) ? 1 : 0)
+}
 func set_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a < b) ? 1 : 0)
 }
 func set_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4313,11 +2905,21 @@ func set_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4325,11 +2927,21 @@ func set_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4337,11 +2949,21 @@ func set_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4349,11 +2971,21 @@ func set_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a > b) ? 1 : 0)
+}
 func set_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a > b) ? 1 : 0)
 }
 func set_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4361,11 +2993,21 @@ func set_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a > b) ? 1 : 0)
+}
 func set_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a > b) ? 1 : 0)
 }
 func set_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4373,11 +3015,21 @@ func set_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a > b) ? 1 : 0)
+}
 func set_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a > b) ? 1 : 0)
 }
 func set_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4385,11 +3037,21 @@ func set_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4397,11 +3059,21 @@ func set_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4409,11 +3081,21 @@ func set_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4421,11 +3103,21 @@ func set_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a <= b) ? 1 : 0)
+}
 func set_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a <= b) ? 1 : 0)
 }
 func set_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4433,11 +3125,21 @@ func set_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a <= b) ? 1 : 0)
+}
 func set_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a <= b) ? 1 : 0)
 }
 func set_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4445,11 +3147,21 @@ func set_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a <= b) ? 1 : 0)
+}
 func set_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a <= b) ? 1 : 0)
 }
 func set_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4457,11 +3169,21 @@ func set_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4469,11 +3191,21 @@ func set_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4481,11 +3213,21 @@ func set_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
+}
 func set_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
+}
+func i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
 }
 func set_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4493,11 +3235,21 @@ func set_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
     return 0
 }
+func i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    return ((a >= b) ? 1 : 0)
+}
 func set_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    return ((a >= b) ? 1 : 0)
 }
 func set_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
@@ -4505,11 +3257,21 @@ func set_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a >= b) ? 1 : 0)
+}
 func set_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     let b = try eval(n.pointee.b, fp, c)
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    return ((a >= b) ? 1 : 0)
 }
 func set_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4517,11 +3279,21 @@ func set_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    return ((a >= b) ? 1 : 0)
+}
 func set_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    let b = try eval(n.pointee.b, fp, c)
+    return ((a >= b) ? 1 : 0)
 }
 func set_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
@@ -4529,11 +3301,21 @@ func set_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a + b).bitPattern)
+}
 func set_f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
+}
+func f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a + b).bitPattern)
 }
 func set_f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4541,11 +3323,21 @@ func set_f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
 }
+func f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a + b).bitPattern)
+}
 func set_f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
+}
+func f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a + b).bitPattern)
 }
 func set_f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4553,11 +3345,21 @@ func set_f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
 }
+func f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a + b).bitPattern)
+}
 func set_f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
+}
+func f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a + b).bitPattern)
 }
 func set_f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4565,11 +3367,21 @@ func set_f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
     return 0
 }
+func f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a - b).bitPattern)
+}
 func set_f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
+}
+func f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a - b).bitPattern)
 }
 func set_f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4577,11 +3389,21 @@ func set_f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
 }
+func f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a - b).bitPattern)
+}
 func set_f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
+}
+func f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a - b).bitPattern)
 }
 func set_f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4589,11 +3411,21 @@ func set_f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
 }
+func f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a - b).bitPattern)
+}
 func set_f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
+}
+func f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a - b).bitPattern)
 }
 func set_f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4601,11 +3433,21 @@ func set_f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return 0
 }
+func f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a * b).bitPattern)
+}
 func set_f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
+}
+func f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a * b).bitPattern)
 }
 func set_f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4613,11 +3455,21 @@ func set_f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
 }
+func f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a * b).bitPattern)
+}
 func set_f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
+}
+func f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a * b).bitPattern)
 }
 func set_f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4625,11 +3477,21 @@ func set_f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
 }
+func f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a * b).bitPattern)
+}
 func set_f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
+}
+func f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a * b).bitPattern)
 }
 func set_f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4637,11 +3499,21 @@ func set_f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
     return 0
 }
+func f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a / b).bitPattern)
+}
 func set_f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
+}
+func f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a / b).bitPattern)
 }
 func set_f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4649,11 +3521,21 @@ func set_f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
 }
+func f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a / b).bitPattern)
+}
 func set_f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
+}
+func f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a / b).bitPattern)
 }
 func set_f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4661,11 +3543,21 @@ func set_f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
 }
+func f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((a / b).bitPattern)
+}
 func set_f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
+}
+func f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((a / b).bitPattern)
 }
 func set_f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4673,11 +3565,21 @@ func set_f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return 0
 }
+func f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((wasmMin(a, b)).bitPattern)
+}
 func set_f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
+}
+func f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((wasmMin(a, b)).bitPattern)
 }
 func set_f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4685,11 +3587,21 @@ func set_f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
 }
+func f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((wasmMin(a, b)).bitPattern)
+}
 func set_f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
+}
+func f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((wasmMin(a, b)).bitPattern)
 }
 func set_f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4697,11 +3609,21 @@ func set_f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
 }
+func f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((wasmMin(a, b)).bitPattern)
+}
 func set_f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
+}
+func f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((wasmMin(a, b)).bitPattern)
 }
 func set_f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4709,11 +3631,21 @@ func set_f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
     return 0
 }
+func f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((wasmMax(a, b)).bitPattern)
+}
 func set_f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
+}
+func f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((wasmMax(a, b)).bitPattern)
 }
 func set_f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4721,11 +3653,21 @@ func set_f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
 }
+func f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((wasmMax(a, b)).bitPattern)
+}
 func set_f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
+}
+func f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((wasmMax(a, b)).bitPattern)
 }
 func set_f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4733,11 +3675,21 @@ func set_f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
 }
+func f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((wasmMax(a, b)).bitPattern)
+}
 func set_f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
+}
+func f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((wasmMax(a, b)).bitPattern)
 }
 func set_f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4745,11 +3697,21 @@ func set_f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
     return 0
 }
+func f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((copysign(a, b)).bitPattern)
+}
 func set_f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
+}
+func f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((copysign(a, b)).bitPattern)
 }
 func set_f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4757,11 +3719,21 @@ func set_f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
 }
+func f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((copysign(a, b)).bitPattern)
+}
 func set_f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
+}
+func f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((copysign(a, b)).bitPattern)
 }
 func set_f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4769,11 +3741,21 @@ func set_f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
 }
+func f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return UInt64((copysign(a, b)).bitPattern)
+}
 func set_f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
+}
+func f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return UInt64((copysign(a, b)).bitPattern)
 }
 func set_f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4781,11 +3763,21 @@ func set_f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return 0
 }
+func f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a == b) ? 1 : 0)
+}
 func set_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a == b) ? 1 : 0)
 }
 func set_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4793,11 +3785,21 @@ func set_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a == b) ? 1 : 0)
+}
 func set_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a == b) ? 1 : 0)
 }
 func set_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4805,11 +3807,21 @@ func set_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a == b) ? 1 : 0)
+}
 func set_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a == b) ? 1 : 0)
 }
 func set_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4817,11 +3829,21 @@ func set_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a != b) ? 1 : 0)
+}
 func set_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a != b) ? 1 : 0)
 }
 func set_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4829,11 +3851,21 @@ func set_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a != b) ? 1 : 0)
+}
 func set_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a != b) ? 1 : 0)
 }
 func set_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4841,11 +3873,21 @@ func set_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a != b) ? 1 : 0)
+}
 func set_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a != b) ? 1 : 0)
 }
 func set_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4853,11 +3895,21 @@ func set_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a < b) ? 1 : 0)
+}
 func set_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a < b) ? 1 : 0)
 }
 func set_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4865,11 +3917,21 @@ func set_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a < b) ? 1 : 0)
+}
 func set_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a < b) ? 1 : 0)
 }
 func set_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4877,11 +3939,21 @@ func set_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a < b) ? 1 : 0)
+}
 func set_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a < b) ? 1 : 0)
 }
 func set_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4889,11 +3961,21 @@ func set_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a > b) ? 1 : 0)
+}
 func set_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a > b) ? 1 : 0)
 }
 func set_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4901,11 +3983,21 @@ func set_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a > b) ? 1 : 0)
+}
 func set_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a > b) ? 1 : 0)
 }
 func set_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4913,11 +4005,21 @@ func set_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a > b) ? 1 : 0)
+}
 func set_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a > b) ? 1 : 0)
 }
 func set_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4925,11 +4027,21 @@ func set_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a <= b) ? 1 : 0)
+}
 func set_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a <= b) ? 1 : 0)
 }
 func set_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4937,11 +4049,21 @@ func set_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a <= b) ? 1 : 0)
+}
 func set_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a <= b) ? 1 : 0)
 }
 func set_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4949,11 +4071,21 @@ func set_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a <= b) ? 1 : 0)
+}
 func set_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a <= b) ? 1 : 0)
 }
 func set_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4961,11 +4093,21 @@ func set_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a >= b) ? 1 : 0)
+}
 func set_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a >= b) ? 1 : 0)
 }
 func set_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4973,11 +4115,21 @@ func set_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a >= b) ? 1 : 0)
+}
 func set_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return ((a >= b) ? 1 : 0)
 }
 func set_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4985,11 +4137,21 @@ func set_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    return ((a >= b) ? 1 : 0)
+}
 func set_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.b, fp, c)))
+    return ((a >= b) ? 1 : 0)
 }
 func set_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
@@ -4997,11 +4159,21 @@ func set_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a + b).bitPattern
+}
 func set_f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
+}
+func f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (a + b).bitPattern
 }
 func set_f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5009,11 +4181,21 @@ func set_f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
 }
+func f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a + b).bitPattern
+}
 func set_f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
+}
+func f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a + b).bitPattern
 }
 func set_f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5021,11 +4203,21 @@ func set_f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
 }
+func f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (a + b).bitPattern
+}
 func set_f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
+}
+func f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a + b).bitPattern
 }
 func set_f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5033,11 +4225,21 @@ func set_f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a + b).bitPattern
     return 0
 }
+func f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a - b).bitPattern
+}
 func set_f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
+}
+func f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (a - b).bitPattern
 }
 func set_f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5045,11 +4247,21 @@ func set_f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
 }
+func f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a - b).bitPattern
+}
 func set_f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
+}
+func f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a - b).bitPattern
 }
 func set_f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5057,11 +4269,21 @@ func set_f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
 }
+func f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (a - b).bitPattern
+}
 func set_f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
+}
+func f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a - b).bitPattern
 }
 func set_f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5069,11 +4291,21 @@ func set_f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a - b).bitPattern
     return 0
 }
+func f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a * b).bitPattern
+}
 func set_f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
+}
+func f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (a * b).bitPattern
 }
 func set_f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5081,11 +4313,21 @@ func set_f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
 }
+func f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a * b).bitPattern
+}
 func set_f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
+}
+func f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a * b).bitPattern
 }
 func set_f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5093,11 +4335,21 @@ func set_f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
 }
+func f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (a * b).bitPattern
+}
 func set_f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
+}
+func f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a * b).bitPattern
 }
 func set_f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5105,11 +4357,21 @@ func set_f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a * b).bitPattern
     return 0
 }
+func f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a / b).bitPattern
+}
 func set_f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
+}
+func f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (a / b).bitPattern
 }
 func set_f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5117,11 +4379,21 @@ func set_f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
 }
+func f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a / b).bitPattern
+}
 func set_f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
+}
+func f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a / b).bitPattern
 }
 func set_f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5129,11 +4401,21 @@ func set_f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
 }
+func f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (a / b).bitPattern
+}
 func set_f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
+}
+func f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (a / b).bitPattern
 }
 func set_f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5141,11 +4423,21 @@ func set_f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (a / b).bitPattern
     return 0
 }
+func f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (wasmMin(a, b)).bitPattern
+}
 func set_f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
+}
+func f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (wasmMin(a, b)).bitPattern
 }
 func set_f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5153,11 +4445,21 @@ func set_f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
 }
+func f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (wasmMin(a, b)).bitPattern
+}
 func set_f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
+}
+func f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (wasmMin(a, b)).bitPattern
 }
 func set_f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5165,11 +4467,21 @@ func set_f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
 }
+func f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (wasmMin(a, b)).bitPattern
+}
 func set_f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
+}
+func f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (wasmMin(a, b)).bitPattern
 }
 func set_f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5177,11 +4489,21 @@ func set_f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
     return 0
 }
+func f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (wasmMax(a, b)).bitPattern
+}
 func set_f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
+}
+func f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (wasmMax(a, b)).bitPattern
 }
 func set_f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5189,11 +4511,21 @@ func set_f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
 }
+func f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (wasmMax(a, b)).bitPattern
+}
 func set_f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
+}
+func f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (wasmMax(a, b)).bitPattern
 }
 func set_f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5201,11 +4533,21 @@ func set_f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
 }
+func f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (wasmMax(a, b)).bitPattern
+}
 func set_f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
+}
+func f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (wasmMax(a, b)).bitPattern
 }
 func set_f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5213,11 +4555,21 @@ func set_f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
     return 0
 }
+func f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (copysign(a, b)).bitPattern
+}
 func set_f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
+}
+func f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return (copysign(a, b)).bitPattern
 }
 func set_f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5225,11 +4577,21 @@ func set_f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
 }
+func f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (copysign(a, b)).bitPattern
+}
 func set_f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
+}
+func f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (copysign(a, b)).bitPattern
 }
 func set_f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5237,11 +4599,21 @@ func set_f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
 }
+func f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return (copysign(a, b)).bitPattern
+}
 func set_f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
+}
+func f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return (copysign(a, b)).bitPattern
 }
 func set_f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5249,11 +4621,21 @@ func set_f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return 0
 }
+func f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a == b) ? 1 : 0)
+}
 func set_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a == b) ? 1 : 0)
 }
 func set_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5261,11 +4643,21 @@ func set_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a == b) ? 1 : 0)
+}
 func set_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a == b) ? 1 : 0)
 }
 func set_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5273,11 +4665,21 @@ func set_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a == b) ? 1 : 0)
+}
 func set_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
+}
+func f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a == b) ? 1 : 0)
 }
 func set_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5285,11 +4687,21 @@ func set_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
     return 0
 }
+func f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a != b) ? 1 : 0)
+}
 func set_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a != b) ? 1 : 0)
 }
 func set_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5297,11 +4709,21 @@ func set_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a != b) ? 1 : 0)
+}
 func set_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a != b) ? 1 : 0)
 }
 func set_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5309,11 +4731,21 @@ func set_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a != b) ? 1 : 0)
+}
 func set_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
+}
+func f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a != b) ? 1 : 0)
 }
 func set_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5321,11 +4753,21 @@ func set_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
     return 0
 }
+func f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a < b) ? 1 : 0)
+}
 func set_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a < b) ? 1 : 0)
 }
 func set_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5333,11 +4775,21 @@ func set_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a < b) ? 1 : 0)
+}
 func set_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a < b) ? 1 : 0)
 }
 func set_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5345,11 +4797,21 @@ func set_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a < b) ? 1 : 0)
+}
 func set_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
+}
+func f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a < b) ? 1 : 0)
 }
 func set_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5357,11 +4819,21 @@ func set_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
     return 0
 }
+func f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a > b) ? 1 : 0)
+}
 func set_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a > b) ? 1 : 0)
 }
 func set_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5369,11 +4841,21 @@ func set_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a > b) ? 1 : 0)
+}
 func set_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a > b) ? 1 : 0)
 }
 func set_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5381,11 +4863,21 @@ func set_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a > b) ? 1 : 0)
+}
 func set_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
+}
+func f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a > b) ? 1 : 0)
 }
 func set_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5393,11 +4885,21 @@ func set_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
     return 0
 }
+func f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a <= b) ? 1 : 0)
+}
 func set_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a <= b) ? 1 : 0)
 }
 func set_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5405,11 +4907,21 @@ func set_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a <= b) ? 1 : 0)
+}
 func set_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a <= b) ? 1 : 0)
 }
 func set_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5417,11 +4929,21 @@ func set_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a <= b) ? 1 : 0)
+}
 func set_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
+}
+func f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a <= b) ? 1 : 0)
 }
 func set_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5429,11 +4951,21 @@ func set_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
     return 0
 }
+func f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a >= b) ? 1 : 0)
+}
 func set_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a >= b) ? 1 : 0)
 }
 func set_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5441,11 +4973,21 @@ func set_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a >= b) ? 1 : 0)
+}
 func set_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return ((a >= b) ? 1 : 0)
 }
 func set_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5453,11 +4995,21 @@ func set_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    return ((a >= b) ? 1 : 0)
+}
 func set_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
+}
+func f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: try eval(n.pointee.b, fp, c))
+    return ((a >= b) ? 1 : 0)
 }
 func set_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
@@ -5465,560 +5017,1008 @@ func set_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
     return 0
 }
+func i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((UInt32(a.leadingZeroBitCount)))
+}
 func set_i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
     return 0
+}
+func i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((UInt32(a.leadingZeroBitCount)))
 }
 func set_i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
     return 0
 }
+func i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((UInt32(a.trailingZeroBitCount)))
+}
 func set_i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
     return 0
+}
+func i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((UInt32(a.trailingZeroBitCount)))
 }
 func set_i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
     return 0
 }
+func i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((UInt32(a.nonzeroBitCount)))
+}
 func set_i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
     return 0
+}
+func i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((UInt32(a.nonzeroBitCount)))
 }
 func set_i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
     return 0
 }
+func i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return ((a == 0) ? 1 : 0)
+}
 func set_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
     return 0
+}
+func i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return ((a == 0) ? 1 : 0)
 }
 func set_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
     return 0
 }
+func i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(a.leadingZeroBitCount))
+}
 func set_i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
     return 0
+}
+func i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(a.leadingZeroBitCount))
 }
 func set_i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
     return 0
 }
+func i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(a.trailingZeroBitCount))
+}
 func set_i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
     return 0
+}
+func i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(a.trailingZeroBitCount))
 }
 func set_i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
     return 0
 }
+func i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(a.nonzeroBitCount))
+}
 func set_i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
     return 0
+}
+func i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(a.nonzeroBitCount))
 }
 func set_i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
     return 0
 }
+func i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return ((a == 0) ? 1 : 0)
+}
 func set_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
     return 0
+}
+func i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return ((a == 0) ? 1 : 0)
 }
 func set_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
     return 0
 }
+func f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((abs(a)).bitPattern)
+}
 func set_f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
     return 0
+}
+func f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((abs(a)).bitPattern)
 }
 func set_f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
     return 0
 }
+func f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((neg(a)).bitPattern)
+}
 func set_f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
     return 0
+}
+func f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((neg(a)).bitPattern)
 }
 func set_f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
     return 0
 }
+func f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((a.rounded(.up)).bitPattern)
+}
 func set_f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
     return 0
+}
+func f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((a.rounded(.up)).bitPattern)
 }
 func set_f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
     return 0
 }
+func f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((a.rounded(.down)).bitPattern)
+}
 func set_f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
     return 0
+}
+func f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((a.rounded(.down)).bitPattern)
 }
 func set_f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
     return 0
 }
+func f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((a.rounded(.towardZero)).bitPattern)
+}
 func set_f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
     return 0
+}
+func f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((a.rounded(.towardZero)).bitPattern)
 }
 func set_f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
     return 0
 }
+func f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((a.rounded(.toNearestOrEven)).bitPattern)
+}
 func set_f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
     return 0
+}
+func f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((a.rounded(.toNearestOrEven)).bitPattern)
 }
 func set_f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
     return 0
 }
+func f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((a.squareRoot()).bitPattern)
+}
 func set_f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
     return 0
+}
+func f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((a.squareRoot()).bitPattern)
 }
 func set_f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
     return 0
 }
+func f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (abs(a)).bitPattern
+}
 func set_f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (abs(a)).bitPattern
     return 0
+}
+func f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (abs(a)).bitPattern
 }
 func set_f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (abs(a)).bitPattern
     return 0
 }
+func f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (neg(a)).bitPattern
+}
 func set_f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (neg(a)).bitPattern
     return 0
+}
+func f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (neg(a)).bitPattern
 }
 func set_f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (neg(a)).bitPattern
     return 0
 }
+func f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (a.rounded(.up)).bitPattern
+}
 func set_f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
     return 0
+}
+func f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (a.rounded(.up)).bitPattern
 }
 func set_f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
     return 0
 }
+func f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (a.rounded(.down)).bitPattern
+}
 func set_f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
     return 0
+}
+func f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (a.rounded(.down)).bitPattern
 }
 func set_f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
     return 0
 }
+func f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (a.rounded(.towardZero)).bitPattern
+}
 func set_f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
     return 0
+}
+func f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (a.rounded(.towardZero)).bitPattern
 }
 func set_f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
     return 0
 }
+func f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (a.rounded(.toNearestOrEven)).bitPattern
+}
 func set_f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
     return 0
+}
+func f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (a.rounded(.toNearestOrEven)).bitPattern
 }
 func set_f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
     return 0
 }
+func f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (a.squareRoot()).bitPattern
+}
 func set_f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
     return 0
+}
+func f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (a.squareRoot()).bitPattern
 }
 func set_f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
     return 0
 }
+func i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return UInt64((UInt32(truncatingIfNeeded: a)))
+}
 func set_i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
     return 0
+}
+func i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return UInt64((UInt32(truncatingIfNeeded: a)))
 }
 func set_i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
     return 0
 }
+func i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
+}
 func set_i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
     return 0
+}
+func i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
 }
 func set_i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
     return 0
 }
+func i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return (UInt64(a))
+}
 func set_i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (UInt64(a))
     return 0
+}
+func i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return (UInt64(a))
 }
 func set_i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (UInt64(a))
     return 0
 }
+func i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
+}
 func set_i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
     return 0
+}
+func i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
 }
 func set_i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
     return 0
 }
+func i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
+}
 func set_i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
     return 0
+}
+func i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
 }
 func set_i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
     return 0
 }
+func i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
+}
 func set_i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
     return 0
+}
+func i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
 }
 func set_i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
     return 0
 }
+func i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
+}
 func set_i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
     return 0
+}
+func i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
 }
 func set_i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
     return 0
 }
+func i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
+}
 func set_i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
     return 0
+}
+func i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
 }
 func set_i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
     return 0
 }
+func i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((try truncS(a, to: Int32.self)))
+}
 func set_i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
     return 0
+}
+func i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((try truncS(a, to: Int32.self)))
 }
 func set_i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
     return 0
 }
+func i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((try truncU(a, to: UInt32.self)))
+}
 func set_i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
     return 0
+}
+func i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((try truncU(a, to: UInt32.self)))
 }
 func set_i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
     return 0
 }
+func i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((truncSatS(a, to: Int32.self)))
+}
 func set_i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
     return 0
+}
+func i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((truncSatS(a, to: Int32.self)))
 }
 func set_i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
     return 0
 }
+func i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return UInt64((truncSatU(a, to: UInt32.self)))
+}
 func set_i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
     return 0
+}
+func i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return UInt64((truncSatU(a, to: UInt32.self)))
 }
 func set_i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
     return 0
 }
+func i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return UInt64((try truncS(a, to: Int32.self)))
+}
 func set_i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
     return 0
+}
+func i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return UInt64((try truncS(a, to: Int32.self)))
 }
 func set_i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self)))
     return 0
 }
+func i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return UInt64((try truncU(a, to: UInt32.self)))
+}
 func set_i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
     return 0
+}
+func i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return UInt64((try truncU(a, to: UInt32.self)))
 }
 func set_i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self)))
     return 0
 }
+func i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return UInt64((truncSatS(a, to: Int32.self)))
+}
 func set_i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
     return 0
+}
+func i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return UInt64((truncSatS(a, to: Int32.self)))
 }
 func set_i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
     return 0
 }
+func i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return UInt64((truncSatU(a, to: UInt32.self)))
+}
 func set_i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
     return 0
+}
+func i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return UInt64((truncSatU(a, to: UInt32.self)))
 }
 func set_i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
     return 0
 }
+func i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return (try truncS(a, to: Int64.self))
+}
 func set_i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
     return 0
+}
+func i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return (try truncS(a, to: Int64.self))
 }
 func set_i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
     return 0
 }
+func i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return (try truncU(a, to: UInt64.self))
+}
 func set_i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
     return 0
+}
+func i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return (try truncU(a, to: UInt64.self))
 }
 func set_i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
     return 0
 }
+func i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return (truncSatS(a, to: Int64.self))
+}
 func set_i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
     return 0
+}
+func i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return (truncSatS(a, to: Int64.self))
 }
 func set_i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
     return 0
 }
+func i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return (truncSatU(a, to: UInt64.self))
+}
 func set_i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
     return 0
+}
+func i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return (truncSatU(a, to: UInt64.self))
 }
 func set_i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
     return 0
 }
+func i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (try truncS(a, to: Int64.self))
+}
 func set_i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
     return 0
+}
+func i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (try truncS(a, to: Int64.self))
 }
 func set_i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (try truncS(a, to: Int64.self))
     return 0
 }
+func i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (try truncU(a, to: UInt64.self))
+}
 func set_i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
     return 0
+}
+func i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (try truncU(a, to: UInt64.self))
 }
 func set_i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self))
     return 0
 }
+func i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (truncSatS(a, to: Int64.self))
+}
 func set_i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
     return 0
+}
+func i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (truncSatS(a, to: Int64.self))
 }
 func set_i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
     return 0
 }
+func i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return (truncSatU(a, to: UInt64.self))
+}
 func set_i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
     return 0
+}
+func i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return (truncSatU(a, to: UInt64.self))
 }
 func set_i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
     return 0
 }
+func f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((Float(Int32(bitPattern: a))).bitPattern)
+}
 func set_f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
     return 0
+}
+func f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((Float(Int32(bitPattern: a))).bitPattern)
 }
 func set_f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
     return 0
 }
+func f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64((Float(a)).bitPattern)
+}
 func set_f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
+}
+func f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return UInt64((Float(a)).bitPattern)
 }
 func set_f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
 }
+func f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return UInt64((Float(Int64(bitPattern: a))).bitPattern)
+}
 func set_f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
     return 0
+}
+func f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return UInt64((Float(Int64(bitPattern: a))).bitPattern)
 }
 func set_f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
     return 0
 }
+func f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return UInt64((Float(a)).bitPattern)
+}
 func set_f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
+}
+func f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return UInt64((Float(a)).bitPattern)
 }
 func set_f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
 }
+func f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return (Double(Int32(bitPattern: a))).bitPattern
+}
 func set_f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
     return 0
+}
+func f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return (Double(Int32(bitPattern: a))).bitPattern
 }
 func set_f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
     return 0
 }
+func f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return (Double(a)).bitPattern
+}
 func set_f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return 0
+}
+func f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
+    return (Double(a)).bitPattern
 }
 func set_f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return 0
 }
+func f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (Double(Int64(bitPattern: a))).bitPattern
+}
 func set_f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
     return 0
+}
+func f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (Double(Int64(bitPattern: a))).bitPattern
 }
 func set_f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
     return 0
 }
+func f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return (Double(a)).bitPattern
+}
 func set_f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return 0
+}
+func f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = try eval(n.pointee.a, fp, c)
+    return (Double(a)).bitPattern
 }
 func set_f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = try eval(n.pointee.a, fp, c)
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return 0
 }
+func f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    return UInt64((Float(a)).bitPattern)
+}
 func set_f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
+}
+func f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
+    return UInt64((Float(a)).bitPattern)
 }
 func set_f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Double(bitPattern: try eval(n.pointee.a, fp, c))
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
     return 0
 }
+func f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    return (Double(a)).bitPattern
+}
 func set_f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return 0
+}
+func f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
+    return (Double(a)).bitPattern
 }
 func set_f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) throws(Trap) -> Int {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: try eval(n.pointee.a, fp, c)))
