@@ -493,14 +493,18 @@ def timing_mode(args, build, workloads, runtimes):
     header = ["workload (n)"] + [LABELS[r] for r in runtimes] + [f"swvm/{LABELS[p]}" for p in ratio_peers]
     rows = []
     ratios = collections.defaultdict(list)
-    for w in workloads:
-        row = [f"{w.name} ({note_n[w.name]:,})"] + [value(w.name, r, "exec", fmt_ms) for r in runtimes]
-        for p in ratio_peers:
-            a, b = cell[(w.name, "swvm")]["exec"], cell[(w.name, p)]["exec"]
+    def ratio_row(label, name, metric, columns, peers, ratios):
+        """One row: the metric per runtime, then swvm / peer (also collected for the geomean)."""
+        row = [label] + [value(name, r, metric, fmt_ms) for r in columns]
+        for p in peers:
+            a, b = cell[(name, "swvm")][metric], cell[(name, p)][metric]
             ratio = a / b if a and b else None
             ratios[p].append(ratio)
             row.append(fmt_ratio(ratio))
-        rows.append(row)
+        return row
+
+    for w in workloads:
+        rows.append(ratio_row(f"{w.name} ({note_n[w.name]:,})", w.name, "exec", runtimes, ratio_peers, ratios))
     rows.append(["geomean"] + [""] * len(runtimes) + [fmt_ratio(geomean(ratios[p])) for p in ratio_peers])
     print_table(f"Execution time: ms, median of {rounds} run(s) (the call only; lazily compiling "
                 f"runtimes compile in here too). Ratio: swvm time / peer time, > 1 means swvm is slower.",
@@ -513,13 +517,7 @@ def timing_mode(args, build, workloads, runtimes):
     rows = []
     lratios = collections.defaultdict(list)
     for w in workloads:
-        row = [w.name] + [value(w.name, r, "load", fmt_ms) for r in load_runtimes]
-        for p in lratio_peers:
-            a, b = cell[(w.name, "swvm")]["load"], cell[(w.name, p)]["load"]
-            ratio = a / b if a and b else None
-            lratios[p].append(ratio)
-            row.append(fmt_ratio(ratio))
-        rows.append(row)
+        rows.append(ratio_row(w.name, w.name, "load", load_runtimes, lratio_peers, lratios))
     large_cell = {}
     if large:
         path, count, code_bytes = large
