@@ -28,25 +28,30 @@ extension ExecContext {
     }
 }
 
-/// The slow path of a charge that took the budget below zero.
+/// The slow path of a charge that took the budget below zero; true when it raised a trap.
 @inline(never)
-func budgetExhausted(_ c: Ctx) throws(Trap) {
+func budgetExhausted(_ c: Ctx) -> Bool {
     if swvm_atomic_load(c.pointee.interruptFlag) != 0 {
         c.pointee.regrant()
-        throw .interrupted
+        _ = raise(.interrupted, c)
+        return true
     }
     if c.pointee.fuelEnabled && UInt64(c.pointee.budgetGranted &- c.pointee.budget) > c.pointee.fuel {
         c.pointee.fill(0)
-        throw .fuelExhausted
+        _ = raise(.fuelExhausted, c)
+        return true
     }
     c.pointee.regrant()
+    return false
 }
 
-/// Charges `cost` units; traps when fuel runs out or an interrupt was requested.
+/// Charges `cost` units; true when fuel ran out or an interrupt was requested (the trap is
+/// raised: the node returns).
 @inline(__always)
-func charge(_ cost: UInt64, _ c: Ctx) throws(Trap) {
+func charge(_ cost: UInt64, _ c: Ctx) -> Bool {
     c.pointee.budget &-= Int(truncatingIfNeeded: cost)
-    if c.pointee.budget < 0 { try budgetExhausted(c) }
+    if c.pointee.budget < 0 { return budgetExhausted(c) }
+    return false
 }
 
 /// Stops the calls running in a store from any thread. Holds the flag itself, so it stays

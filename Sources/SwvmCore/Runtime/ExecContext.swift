@@ -29,6 +29,13 @@ struct ExecContext {
     var fuel: UInt64 = 0
     /// Set by another thread to stop the running call (InterruptHandle).
     var interruptFlag: UnsafeMutablePointer<Int32>
+    /// The raised trap's raw value + 1, 0 while none was raised (see `raise` in Node.swift).
+    var trap: Int = 0
+    /// Set when a call was attempted after a trap and refused at its entry: that callee is
+    /// not part of the trap's backtrace (see `invoke`).
+    var refusedCall = false
+    /// The next statement, in unoptimised builds only (`next` in Node.swift).
+    var pending: UInt64 = 0
 
     static let traceCapacity = 64
 
@@ -37,4 +44,7 @@ struct ExecContext {
         if traceCount < ExecContext.traceCapacity { trace[traceCount] = UInt64(UInt(bitPattern: record)) }
         traceCount &+= 1
     }
+
+    /// The trap raised in the running call, if any.
+    var raisedTrap: Trap? { trap == 0 ? nil : Trap(rawValue: UInt8(trap - 1)) }
 }

@@ -86,14 +86,16 @@ public final class Function {
         }
         let savedDepth = ctx.pointee.depth
         let record = self.record
-        let first: UInt64
         ctx.pointee.traceCount = 0
-        do {
-            first = try store.withEntry { () throws(Trap) -> UInt64 in try invoke(record, fp, ctx) }
-        } catch {
+        let first = store.withEntry { invoke(record, fp, ctx) }
+        if let trap = ctx.pointee.raisedTrap {
+            // The chain returned early: reset what the trapped frames left behind.
+            ctx.pointee.trap = 0
+            ctx.pointee.refusedCall = false
+            ctx.pointee.pending = 0
             ctx.pointee.depth = savedDepth
             ctx.pointee.entryTop = fp
-            var e = store.wasmError(for: error)
+            var e = store.wasmError(for: trap)
             e.backtrace = store.backtrace()
             throw e
         }
@@ -104,48 +106,32 @@ public final class Function {
 
     var isHost: Bool { host != nil || rawHost != nil }
 
-    /// Called by the host-function entry node: converts slots to values and back.
-    func invokeHost(_ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
-        if let rawHost { return try invokeRawHost(rawHost, fp, c) }
-        let args = type.params.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
-        let savedTop = c.pointee.entryTop
-        c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
-        defer { c.pointee.entryTop = savedTop }
-        let results: [Value]
-        do {
-            results = try host!(Caller(instance: instance, store: store), args)
-        } catch let e as WasmError {
-            store.hostTrapMessage = e.message
-            throw .host
-        } catch {
-            store.hostTrapMessage = "\(error)"
-            throw .host
-        }
-        guard results.count == type.results.count,
-              zip(results, type.results).allSatisfy({ $0.type == $1 })
-        else {
-            store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
-            throw .host
-        }
-        for (i, r) in results.enumerated() { fp[i] = r.slots.0 }
-        return type.results.isEmpty ? 0 : fp[0]
-    }
-}
-
-extension Function {
-    /// The raw path: the host works on the frame's slots in place.
-    func invokeRawHost(_ body: RawHostFunction, _ fp: Frame, _ c: Ctx) throws(Trap) -> UInt64 {
+    /// Called by the host-function entry node: converts slots to values and back. A thrown
+    /// error becomes a `.host` trap carrying the error's message.
+    func invokeHost(_ fp: Frame, _ c: Ctx) -> UInt64 {
         let savedTop = c.pointee.entryTop
         c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
         defer { c.pointee.entryTop = savedTop }
         do {
-            try body(fp, Caller(instance: instance, store: store))
+            if let rawHost {
+                try rawHost(fp, Caller(instance: instance, store: store))
+            } else {
+                let args = type.params.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+                let results = try host!(Caller(instance: instance, store: store), args)
+                guard results.count == type.results.count,
+                      zip(results, type.results).allSatisfy({ $0.type == $1 })
+                else {
+                    store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
+                    return raise(.host, c)
+                }
+                for (i, r) in results.enumerated() { fp[i] = r.slots.0 }
+            }
         } catch let e as WasmError {
             store.hostTrapMessage = e.message
-            throw .host
+            return raise(.host, c)
         } catch {
             store.hostTrapMessage = "\(error)"
-            throw .host
+            return raise(.host, c)
         }
         return type.results.isEmpty ? 0 : fp[0]
     }

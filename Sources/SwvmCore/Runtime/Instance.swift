@@ -141,17 +141,20 @@ public final class Instance {
     }
 }
 
-/// The entry of a function not compiled yet: compiles it, patches the record, runs it.
-let lazyCompileEntry: ExprFn = { n, fp, c throws(Trap) in
+/// The entry of a function not compiled yet: compiles it, patches the record, runs it. Like
+/// every entry, it refuses a call attempted after a trap (see `refuseEntry`).
+let lazyCompileEntry: NodeFn = { n, fp, c in
+    if trapped(c) { return refuseEntry(c) }
     let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     let function = record.pointee.owner.takeUnretainedValue()
-    guard let instance = function.instance else { throw .unsupported }
-    record.pointee.entry = try instance.compileFunction(function.functionIndex)
-    return try eval(UInt64(pointer: record.pointee.entry), fp, c)
+    guard let instance = function.instance else { return raise(.unsupported, c) }
+    do throws(Trap) { record.pointee.entry = try instance.compileFunction(function.functionIndex) } catch { return raise(error, c) }
+    return eval(UInt64(pointer: record.pointee.entry), fp, c)
 }
 
 /// The entry of a host function.
-let hostEntry: ExprFn = { n, fp, c throws(Trap) in
+let hostEntry: NodeFn = { n, fp, c in
+    if trapped(c) { return refuseEntry(c) }
     let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-    return try record.pointee.owner.takeUnretainedValue().invokeHost(fp, c)
+    return record.pointee.owner.takeUnretainedValue().invokeHost(fp, c)
 }

@@ -79,10 +79,10 @@ public final class Store {
     func retain(_ object: AnyObject) { hostObjects.append(object) }
 
     /// Runs `body` with the native stack limit set for the calling thread, if no Wasm code of
-    /// this store is already running on it.
-    func withEntry<R>(_ body: () throws(Trap) -> R) throws(Trap) -> R {
-        let outermost = ctx.pointee.depth == 0
-        if outermost {
+    /// this store is already running on it. The limit is restored afterwards: a trap poisons
+    /// it (see `raise`).
+    func withEntry<R>(_ body: () -> R) -> R {
+        if ctx.pointee.depth == 0 {
             // An interrupt requested while nothing ran was meant for an earlier call.
             swvm_atomic_store(interruptHandle.flag, 0)
             var low: UInt = 0
@@ -94,6 +94,9 @@ public final class Store {
                 ctx.pointee.nativeLimit = swvm_frame_address() &- 512 * 1024 &+ UInt(config.nativeStackReserve)
             }
         }
-        return try body()
+        let limit = ctx.pointee.nativeLimit
+        let r = body()
+        ctx.pointee.nativeLimit = limit
+        return r
     }
 }

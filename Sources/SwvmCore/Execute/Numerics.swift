@@ -107,48 +107,51 @@
 }
 
 /// The host address of a `size`-byte access at `address` + the node's static offset (field d)
-/// in the memory whose state is field c; traps when any byte is out of bounds.
-@inline(__always) func effectiveAddress(_ address: UInt64, _ n: NodeP, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+/// in the memory whose state is field c; nil when any byte is out of bounds.
+@inline(__always) func effectiveAddress(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
     let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
     let ea = UInt64(UInt32(truncatingIfNeeded: address)) &+ n.pointee.d
-    guard ea &+ size <= mem.pointee.byteSize else { throw .outOfBoundsMemoryAccess }
+    guard ea &+ size <= mem.pointee.byteSize else { return nil }
     return mem.pointee.base + Int(truncatingIfNeeded: ea)
 }
 
 /// Function-pointer sets of one operator's specialisations (see scripts/gen-nodes.py).
 struct BinaryNodes {
-    var ss, sc, se, es, ec, ee: ExprFn
+    var ss, sc, se, es, ec, ee: NodeFn
     var commutative: Bool
 }
 struct UnaryNodes {
-    var s, e: ExprFn
+    var s, e: NodeFn
 }
 struct StoreNodes {
-    var ss, sc, se, es, ec, ee: StmtFn
+    var ss, sc, se, es, ec, ee: NodeFn
 }
+/// The statements a fused condition (a compare of slot/constant operands) can end: a branch,
+/// a branch back to a loop that charges the loop's cost, and `if (cond) return x` with x a
+/// slot or a constant.
 struct BranchNodes {
-    var brIf, ifThen, ifElse: StmtFn
+    var brIf, brIfLoop, returnIfSlot, returnIfConst: NodeFn
 }
 
 /// The statement form of an expression node that stores its value in a frame slot: the
 /// compiler turns `local.set (op ...)` into one node instead of a set node calling the op.
 struct SetVariant {
     enum Field { case b, c }
-    var fn: StmtFn
+    var fn: NodeFn
     /// The field of the op's node that is free to hold the destination slot.
     var slotField: Field
 }
 
 /// A lookup table keyed by node function address. Built once per table (a global's lazy
 /// initialisation is thread-safe).
-func tableByFunction<F, V>(_ pairs: [(F, V)]) -> [UInt: V] {
+func tableByFunction<V>(_ pairs: [(NodeFn, V)]) -> [UInt: V] {
     var table: [UInt: V] = [:]
-    for (fn, v) in pairs { table[UInt(bitPattern: unsafeBitCast(fn, to: UnsafeRawPointer.self))] = v }
+    for (fn, v) in pairs { table[UInt(bitPattern: fnWord(fn))] = v }
     return table
 }
 
 /// Every set variant, keyed by the expression function it replaces.
 let setVariants = tableByFunction(numericSetVariants + loadSetVariants)
 
-/// loopWhile nodes keyed by the fused br_if function they absorb.
-let loopWhileByBrIf = tableByFunction(loopWhileVariants)
+/// The fused branch statements of each compare, keyed by the compare's expression function.
+let branchVariants = tableByFunction(branchVariantList)

@@ -8,43 +8,57 @@ enum Operand: Equatable {
     case expr(NodeP)
 }
 
-/// A label being compiled: a block, loop, if, or the function body itself.
+/// A branch target: a label (bound later to a position in the statement sequence, or to an
+/// out-of-line node) or a node.
+enum Target: Equatable {
+    case label(Int)
+    case node(NodeP)
+}
+
+/// One entry of a function's statement sequence, in Wasm order. A node that falls through
+/// continues with the entry after it; a jump (`br`, the end of an if's then-arm) emits no node:
+/// whatever continues into it continues at its target instead.
+enum SequenceEntry {
+    case node(NodeP, fallsThrough: Bool)
+    case jump(Target)
+}
+
+/// A label being translated: a block, loop, if, or the function body itself.
 struct ControlFrame {
     enum Kind { case function, block, loop, ifThen, ifElse }
     var kind: Kind
-    /// Identifies the label for branch-code patching.
-    var id: Int = 0
-    /// Some branch targets this label. A block or loop no branch targets needs no node: its
-    /// statements are spliced into the enclosing list (see `CodePatch`).
-    var targeted = false
+    /// Where a branch to this label goes: the statement after a block or if, a loop's first.
+    var label: Int
+    /// An if's else arm (or its end, when it has none).
+    var elseLabel = 0
+    /// The if's branch node, while its then-arm is still empty: `if (cond) return x` fuses
+    /// into it.
+    var ifBranch: NodeP?
+    var ifFused: BranchNodes?
     /// Operand stack height below the label's parameters.
     var base: Int
     var params: Int
     var results: Int
-    var statements: [UInt64] = []
-    var thenStatements: [UInt64] = []
-    var condition: Operand?
     /// The rest of the body cannot be reached (after br, return, unreachable...).
     var unreachable = false
     /// Fuel units of one run of a loop body or function body: its instructions, less those
     /// of nested loops, which charge their own iterations.
     var cost = 0
+    /// A loop's back edge for branches without a fused condition: charges the cost, then
+    /// continues at the head. Made on first use.
+    var backEdge: NodeP?
+    /// Fields that receive a loop's cost when its end is reached.
+    var costFields: [UnsafeMutablePointer<UInt64>] = []
     /// Values a branch to this label carries: a loop's parameters, otherwise its results.
     var branchArity: Int { kind == .loop ? params : results }
 }
 
-/// A branch code written before the labels it crosses were known to be elided: `word` gets
-/// 1 + the number of labels in `crossed` (between the branch and its target) that became nodes.
-struct CodePatch {
-    var word: UnsafeMutablePointer<UInt64>
-    var crossed: [Int]
-}
-
-/// Compiles one validated function body into nodes, in one pass over its instructions.
+/// Translates one validated function body into a node graph, in one pass over its
+/// instructions (docs/engine.md).
 ///
 /// Values stay virtual (`Operand`) until something forces them into their frame slot: the slot
-/// of stack height h is `localCount + h`. The compiler relies on a few invariants, which is
-/// where register-IR engines have shipped miscompilations (DESIGN.md, "the folding trap"):
+/// of stack height h is `localCount + h`. The translator relies on a few invariants, which is
+/// where register-IR engines have shipped miscompilations (docs/engine.md, "the folding trap"):
 /// - Before any statement runs, every pending `.expr` is evaluated into its slot, bottom to
 ///   top (`flushExpressions`): expressions may read memory, globals or locals, or trap, so
 ///   they must not move past a statement's side effect. Expressions that only feed further
@@ -53,7 +67,10 @@ struct CodePatch {
 /// - At block, loop and if boundaries everything but constants is spilled, so code inside
 ///   a label (a loop body in particular, which runs many times) never depends on virtual
 ///   operands from outside it.
-final class FunctionCompiler {
+///
+/// Statements are appended to one sequence; labels are positions in it. At the end every
+/// fall-through and branch field is patched with its target node's address.
+final class FunctionTranslator {
     let instance: Instance
     let module: Module
     let arena: Arena
@@ -69,9 +86,11 @@ final class FunctionCompiler {
     var maxHeight = 0
     /// Nesting of blocks inside unreachable code being skipped.
     var deadDepth = 0
-    var nextLabelID = 0
-    var elided = Set<Int>()
-    var patches: [CodePatch] = []
+    /// The statement sequence, and the position or node each label is bound to.
+    var sequence: [SequenceEntry] = []
+    var labels: [Int?] = []
+    /// Node fields to receive the address of a target's node.
+    var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
     /// Control indices of the enclosing loops and the function: who pays for an instruction.
     var costOwners: [Int] = [0]
     let memoryState: UInt64
@@ -96,8 +115,6 @@ final class FunctionCompiler {
     /// Evaluating an expression recurses natively once per tree level with no stack check in
     /// between; deeper trees are cut by evaluating them into slots.
     static let maxExpressionDepth = 100
-    /// Nested labels recurse natively too; every this many levels a block re-checks the stack.
-    static let labelsPerStackCheck = 32
 
     func push(_ o: Operand) {
         var depth = 0
@@ -106,7 +123,7 @@ final class FunctionCompiler {
         stack.append(o)
         depths.append(depth)
         if stack.count > maxHeight { maxHeight = stack.count }
-        if depth > FunctionCompiler.maxExpressionDepth { flushExpressions() }
+        if depth > FunctionTranslator.maxExpressionDepth { flushExpressions() }
     }
 
     func pop() -> Operand {
@@ -120,10 +137,7 @@ final class FunctionCompiler {
         childDepth = 0
     }
 
-    func node(_ fn: ExprFn, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0) -> NodeP {
-        arena.node(fnWord(fn), a, b, c, d)
-    }
-    func node(_ fn: StmtFn, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0) -> NodeP {
+    func node(_ fn: NodeFn, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0) -> NodeP {
         arena.node(fnWord(fn), a, b, c, d)
     }
 
@@ -138,9 +152,31 @@ final class FunctionCompiler {
 
     func word(_ n: NodeP) -> UInt64 { UInt64(pointer: n) }
 
+    /// Appends a statement that continues with the next entry of the sequence.
     func emit(_ n: NodeP) {
-        control[control.count - 1].statements.append(word(n))
+        sequence.append(.node(n, fallsThrough: true))
+        control[control.count - 1].ifBranch = nil
     }
+
+    /// Appends a statement whose successors are all set by fixups (branches, returns, traps).
+    func emitTerminal(_ n: NodeP) {
+        sequence.append(.node(n, fallsThrough: false))
+        control[control.count - 1].ifBranch = nil
+    }
+
+    func emitJump(_ t: Target) {
+        sequence.append(.jump(t))
+        control[control.count - 1].ifBranch = nil
+    }
+
+    func newLabel() -> Int {
+        labels.append(nil)
+        return labels.count - 1
+    }
+
+    /// Binds a label to the next entry of the sequence.
+    func bind(_ label: Int) { labels[label] = sequence.count }
+
 
     /// A statement storing `o` in frame slot `target`.
     func store(_ o: Operand, to target: Int) {
@@ -196,7 +232,7 @@ final class FunctionCompiler {
 
     func compile() throws(Trap) -> NodeP {
         let body = module.codes[functionIndex - module.importedFunctionCount]
-        control.append(ControlFrame(kind: .function, base: 0, params: 0, results: type.results.count))
+        control.append(ControlFrame(kind: .function, label: newLabel(), base: 0, params: 0, results: type.results.count))
         var reader = InstructionReader(module: module, body: body)
         while !reader.isAtEnd {
             let ins: Instruction
@@ -236,13 +272,13 @@ final class FunctionCompiler {
         case .nop: break
         case .unreachable:
             flushExpressions()
-            emit(node(unreachableNode))
+            emitTerminal(node(unreachableNode))
             markUnreachable()
         case .block, .loop, .if: enterLabel(ins)
         case .else: enterElse()
         case .end: return endLabel()
         case .br: branch(depth: Int(ins.index))
-        case .return: branch(depth: control.count - 1)
+        case .return: returnValues()
         case .brIf: branchIf(depth: Int(ins.index))
         case .brTable: branchTable(reader.targets(of: ins))
         case .call: call(Int(ins.index))
@@ -329,7 +365,7 @@ final class FunctionCompiler {
     func tableState(_ index: UInt32) -> UInt64 { UInt64(pointer: instance.tables[Int(index)].state) }
 
     /// A three-operand bulk statement whose node needs [instance, immediate, immediate].
-    func bulk(_ fn: StmtFn, _ imm1: UInt64, _ imm2: UInt64) {
+    func bulk(_ fn: NodeFn, _ imm1: UInt64, _ imm2: UInt64) {
         let n = pop(), s = pop(), d = pop()
         flushExpressions()
         let record = arena.words([instanceWord, imm1, imm2])
@@ -374,7 +410,7 @@ final class FunctionCompiler {
         var a = pop()
         flushExpressions()
         if case .const = a { a = .expr(expr(a)) }
-        let fn: StmtFn
+        let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
         switch a {
         case .slot(let x):
@@ -459,18 +495,41 @@ final class FunctionCompiler {
         truncate(to: control[control.count - 1].base)
     }
 
+    func field(_ n: NodeP, _ key: KeyPath<Node, UInt64>) -> UnsafeMutablePointer<UInt64> {
+        let offset = MemoryLayout<Node>.offset(of: key)!
+        return (UnsafeMutableRawPointer(mutating: n) + offset).assumingMemoryBound(to: UInt64.self)
+    }
+
+    /// `key` of `n` gets the address of `target`'s node once the function is translated.
+    func fix(_ n: NodeP, _ key: KeyPath<Node, UInt64>, _ target: Target) {
+        fixups.append((field(n, key), target))
+    }
+
     func enterLabel(_ ins: Instruction) {
         let (params, results) = blockSignature(ins.blockType)
         var condition: Operand?
         if ins.op == .if { condition = pop() }
         spillAll()
         for h in (stack.count - params)..<stack.count { materialize(h) }
-        let kind: ControlFrame.Kind = ins.op == .block ? .block : ins.op == .loop ? .loop : .ifThen
-        nextLabelID += 1
-        control.append(ControlFrame(kind: kind, id: nextLabelID, base: stack.count - params, params: params,
-                                    results: results, condition: condition))
-        if kind == .loop { costOwners.append(control.count - 1) }
-        if control.count % FunctionCompiler.labelsPerStackCheck == 0 { emit(node(stackCheckNode)) }
+        let base = stack.count - params
+        switch ins.op {
+        case .block:
+            control.append(ControlFrame(kind: .block, label: newLabel(), base: base, params: params, results: results))
+        case .loop:
+            let head = newLabel()
+            bind(head)
+            control.append(ControlFrame(kind: .loop, label: head, base: base, params: params, results: results))
+            costOwners.append(control.count - 1)
+        default:
+            // if: a two-way branch, to the then-arm right after it or to the else label.
+            var frame = ControlFrame(kind: .ifThen, label: newLabel(), base: base, params: params, results: results)
+            frame.elseLabel = newLabel()
+            let then = newLabel()
+            let (n, fused) = conditionalBranch(condition!, taken: .label(then), notTaken: .label(frame.elseLabel))
+            bind(then)
+            if fused != nil { frame.ifBranch = n; frame.ifFused = fused }
+            control.append(frame)
+        }
     }
 
     /// Puts a label's results, on top of the stack, into the label's result slots.
@@ -483,201 +542,219 @@ final class FunctionCompiler {
     func enterElse() {
         settleResults(control[control.count - 1])
         var frame = control.removeLast()
-        frame.thenStatements = frame.statements
-        frame.statements = []
+        if !frame.unreachable { emitJump(.label(frame.label)) }
+        bind(frame.elseLabel)
         frame.kind = .ifElse
         frame.unreachable = false
+        frame.ifBranch = nil
         truncate(to: frame.base)
         for i in 0..<frame.params { push(.slot(slot(ofHeight: frame.base + i))) }
         control.append(frame)
     }
 
-    func statementList(_ words: [UInt64]) -> (UInt64, UInt64) {
-        (UInt64(pointer: arena.words(words)), UInt64(words.count))
-    }
-
-    /// A statement list preceded by its length and its fuel cost: loops and function entries
-    /// read the cost at `list[-1]`, where it shares a cache line with the first statements;
-    /// nodes with no field left for the length read it at `list[-2]`.
-    func costedList(_ words: [UInt64], cost: Int) -> (UInt64, UInt64) {
-        let p = arena.words([UInt64(words.count), UInt64(Swift.max(cost, 1))] + words)
-        return (UInt64(pointer: p + 2), UInt64(words.count))
-    }
-
     func endLabel() -> NodeP? {
-        if control[control.count - 1].kind == .function { return finishFunction(control[0]) }
+        if control[control.count - 1].kind == .function { return finishFunction() }
         settleResults(control[control.count - 1])
         let frame = control.removeLast()
-        if frame.kind == .loop {
-            costOwners.removeLast()
-            // A loop nothing branches back to runs once: its enclosing owner pays for it.
-            if !frame.targeted { control[costOwners[costOwners.count - 1]].cost += frame.cost }
-        }
-        if (frame.kind == .block || frame.kind == .loop) && !frame.targeted {
-            // Nothing branches here: run the statements in place, with no label of their own.
-            elided.insert(frame.id)
-            control[control.count - 1].statements += frame.statements
-            truncate(to: frame.base)
-            for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
-            return nil
-        }
-        let (list, count) = frame.kind == .loop ? costedList(frame.statements, cost: frame.cost)
-                                                 : statementList(frame.statements)
-        let n: NodeP
         switch frame.kind {
-        case .block:
-            if let first = frame.statements.first, let inner = chainSegments(first) {
-                let rest = statementList(Array(frame.statements.dropFirst()))
-                let segments = inner + [rest.0, rest.1]
-                n = node(blockChainNode, UInt64(pointer: arena.words(segments)), UInt64(segments.count / 2))
-            } else {
-                n = node(blockNode, list, count)
-            }
         case .loop:
-            if let last = frame.statements.last, let whileFn = loopWhile(closing: last) {
-                // `loop ... br_if 0 (cond)`: the loop node tests the condition itself.
-                let (body, _) = costedList(Array(frame.statements.dropLast()), cost: frame.cost)
-                n = node(whileFn, body, last.node.pointee.a, last.node.pointee.b)
-            } else {
-                n = node(loopNode, list, count)
-            }
+            // Back edges charge each further iteration; the first is paid by the enclosing loop
+            // or function, with the rest of its body.
+            costOwners.removeLast()
+            for f in frame.costFields { f.pointee = UInt64(Swift.max(frame.cost, 1)) }
+            control[costOwners[costOwners.count - 1]].cost += frame.cost
         case .ifThen:
-            if let (fused, a, b) = fusedBranch(frame.condition!) {
-                n = node(fused.ifThen, a, b, list, count)
-            } else {
-                n = node(ifThenNode, list, count, word(expr(frame.condition!)))
-            }
-        case .ifElse:
-            let (thenList, thenCount) = statementList(frame.thenStatements)
-            if let (fused, a, b) = fusedBranch(frame.condition!) {
-                n = node(fused.ifElse, a, b, thenList, UInt64(pointer: arena.words([thenCount, list, count])))
-            } else {
-                let elseRecord = arena.words([list, count])
-                n = node(ifNode, thenList, thenCount, word(expr(frame.condition!)), UInt64(pointer: elseRecord))
-            }
-        case .function: preconditionFailure()
+            bind(frame.elseLabel)
+            bind(frame.label)
+        case .block, .ifElse:
+            bind(frame.label)
+        case .function:
+            preconditionFailure()
         }
-        emit(n)
         truncate(to: frame.base)
         for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
         return nil
     }
 
-    /// The loopWhile node for a loop whose last statement is `word`, if that is a fused br_if
-    /// back to the loop itself (code 1: before patching, only a branch to depth 0 has it).
-    func loopWhile(closing word: UInt64) -> StmtFn? {
-        let n = word.node
-        guard n.pointee.c == 1, let fn = loopWhileByBrIf[UInt(bitPattern: n.pointee.fn)] else { return nil }
-        return fn
+    /// The back edge of the loop at control index `index`: charges the body's cost, then goes
+    /// to the head.
+    func backEdge(_ index: Int) -> Target {
+        if let n = control[index].backEdge { return .node(n) }
+        let n = node(backEdgeNode)
+        fix(n, \.next, .label(control[index].label))
+        control[index].costFields.append(field(n, \.a))
+        control[index].backEdge = n
+        return .node(n)
     }
 
-    /// The [list, count] segments of a block statement (see blockChainNode), or nil if the
-    /// statement is not a block.
-    func chainSegments(_ word: UInt64) -> [UInt64]? {
-        let n = word.node
-        if n.pointee.fn == fnWord(blockNode) { return [n.pointee.a, n.pointee.b] }
-        if n.pointee.fn == fnWord(blockChainNode) {
-            let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-            return Array(UnsafeBufferPointer(start: table, count: 2 * n.pointee.b.int))
+    /// Where a branch to the label at control index `index` continues, the first slot of the
+    /// values it carries there, and how many.
+    func branchTarget(_ index: Int) -> (target: Target, dst: Int, arity: Int) {
+        let frame = control[index]
+        let target = frame.kind == .loop ? backEdge(index) : .label(frame.label)
+        return (target, slot(ofHeight: frame.base), frame.branchArity)
+    }
+
+    /// A return node for values already in the slots from `src` on.
+    func returnNode(from src: Int) -> NodeP {
+        switch type.results.count {
+        case 0: return node(returnVoidNode)
+        case 1: return node(returnSlotNode, UInt64(src))
+        case let k: return node(returnMultiNode, UInt64(src), UInt64(k))
         }
-        return nil
     }
 
-    func finishFunction(_ frame: ControlFrame) -> NodeP {
-        applyPatches()
-        let results = type.results.count
-        let fn: ExprFn
-        var statements: [UInt64]
-        let count: Int
-        if !frame.unreachable && results == 1, case .expr(let e) = stack[0] {
-            // The usual shape: the body ends computing its one result, which the entry node
-            // returns straight from the expression (the only operand left on the stack).
-            statements = control[0].statements
-            count = statements.count
-            statements.append(word(e))
-            fn = functionEntryExprNode
+    /// A statement that continues at `taken` when `condition` holds, otherwise at `notTaken`
+    /// (or the next entry). Returns the node, and the fused variants when the condition is a
+    /// compare of slots and constants evaluated inside it.
+    @discardableResult
+    func conditionalBranch(_ condition: Operand, taken: Target, notTaken: Target? = nil) -> (NodeP, BranchNodes?) {
+        let n: NodeP
+        let fused = fusedBranch(condition)
+        if let (nodes, a, b) = fused { n = node(nodes.brIf, a, b) } else { n = node(brIfNode, word(expr(condition))) }
+        fix(n, \.c, taken)
+        if let notTaken {
+            fix(n, \.next, notTaken)
+            emitTerminal(n)
         } else {
-            settleResults(frame)
-            statements = control[0].statements
-            count = statements.count
-            fn = functionEntryNode
-        }
-        let (list, _) = costedList(statements, cost: control[0].cost)
-        let frameSize = UInt64(localCount + maxHeight + 1)
-        let declared = UInt64(localCount - type.params.count)
-        return node(fn, list, UInt64(count), frameSize | UInt64(results) << 32, UInt64(type.params.count) | declared << 32)
-    }
-
-    func branchTarget(_ depth: Int) -> (code: UInt64, dst: Int, arity: Int) {
-        control[control.count - 1 - depth].targeted = true
-        let target = control[control.count - 1 - depth]
-        return (UInt64(depth + 1), slot(ofHeight: target.base), target.branchArity)
-    }
-
-    /// Registers the code word of a branch to label `depth` for patching.
-    func patchCode(_ n: NodeP, field: KeyPath<Node, UInt64>, depth: Int) {
-        let offset = MemoryLayout<Node>.offset(of: field)!
-        let word = (UnsafeMutableRawPointer(mutating: n) + offset).assumingMemoryBound(to: UInt64.self)
-        patchCode(word, depth: depth)
-    }
-
-    func patchCode(_ word: UnsafeMutablePointer<UInt64>, depth: Int) {
-        let crossed = (0..<depth).map { control[control.count - 1 - $0].id }
-        patches.append(CodePatch(word: word, crossed: crossed))
-    }
-
-    func applyPatches() {
-        for p in patches {
-            p.word.pointee = UInt64(1 + p.crossed.filter { !elided.contains($0) }.count)
-        }
-    }
-
-    func branch(depth: Int) {
-        let (code, dst, arity) = branchTarget(depth)
-        let first = stack.count - arity
-        if arity == 1 {
-            // One value (return x, br with a result): the move and the branch are one node.
-            flushExpressions(below: first)
-            let n: NodeP
-            switch stack[first] {
-            case .slot(let s) where s == dst: n = node(brNode, code)
-            case .slot(let s): n = node(brMoveSlotNode, UInt64(dst), UInt64(s), code)
-            case .const(let v): n = node(brMoveConstNode, UInt64(dst), v, code)
-            case .expr(let e): n = node(brMoveExprNode, UInt64(dst), word(e), code)
-            }
-            patchCode(n, field: n.pointee.fn == fnWord(brNode) ? \Node.a : \Node.c, depth: depth)
             emit(n)
+        }
+        return (n, fused?.0)
+    }
+
+    /// `return`, and `br` to the function's label.
+    func returnValues() {
+        let results = type.results.count
+        if tryFusingIfReturn() { return }
+        let first = stack.count - results
+        if results == 1 {
+            flushExpressions(below: first)
+            switch stack[first] {
+            case .slot(let s): emitTerminal(node(returnSlotNode, UInt64(s)))
+            case .const(let v): emitTerminal(node(returnConstNode, v))
+            case .expr(let e): emitTerminal(node(returnExprNode, word(e)))
+            }
         } else {
             flushExpressions()
-            for i in 0..<arity { store(stack[first + i], to: dst + i) }
-            let n = node(brNode, code)
-            patchCode(n, field: \Node.a, depth: depth)
-            emit(n)
+            let dst = slot(ofHeight: 0)
+            for i in 0..<results { store(stack[first + i], to: dst + i) }
+            emitTerminal(results == 0 ? node(returnVoidNode) : node(returnMultiNode, UInt64(dst), UInt64(results)))
         }
         markUnreachable()
     }
 
+    /// `if (cond) return x` with a fused condition and x a slot or constant: the if's branch
+    /// node becomes one statement that returns x when the condition holds.
+    func tryFusingIfReturn() -> Bool {
+        let top = control.count - 1
+        guard type.results.count == 1, control[top].kind == .ifThen, let n = control[top].ifBranch,
+              let fused = control[top].ifFused, let value = stack.last,
+              !stack.contains(where: { if case .expr = $0 { return true } else { return false } })
+        else { return false }
+        let m = UnsafeMutablePointer(mutating: n)
+        switch value {
+        case .slot(let s): m.pointee.fn = fnWord(fused.returnIfSlot); m.pointee.c = UInt64(s)
+        case .const(let v): m.pointee.fn = fnWord(fused.returnIfConst); m.pointee.c = v
+        case .expr: return false
+        }
+        // Field c holds the value now, not the then-arm's address.
+        let c = field(n, \.c)
+        fixups.removeAll { $0.field == c }
+        control[top].ifBranch = nil
+        markUnreachable()
+        return true
+    }
+
+    func finishFunction() -> NodeP {
+        if !control[0].unreachable { returnValues() }
+        // A label bound after the last statement cannot be reached (see endLabel); keep every
+        // position resolvable anyway.
+        if labels.contains(where: { $0 == sequence.count }) { emitTerminal(node(unreachableNode)) }
+        for (i, entry) in sequence.enumerated() {
+            if case .node(let n, true) = entry { field(n, \.next).pointee = UInt64(pointer: resolve(position: i + 1)) }
+        }
+        for (f, target) in fixups { f.pointee = UInt64(pointer: resolve(target)) }
+        let frameSize = UInt64(localCount + maxHeight + 1)
+        let declared = UInt64(localCount - type.params.count)
+        return node(functionEntryNode, UInt64(pointer: resolve(position: 0)), frameSize,
+                    UInt64(type.params.count) | declared << 32, UInt64(Swift.max(control[0].cost, 1)))
+    }
+
+    func resolve(_ target: Target) -> NodeP {
+        switch target {
+        case .node(let n): return n
+        case .label(let l): return resolve(position: labels[l]!)
+        }
+    }
+
+    /// The node at sequence position `p`, following jumps (which only lead forward or to an
+    /// out-of-line back-edge node, so this ends).
+    func resolve(position p: Int) -> NodeP {
+        switch sequence[p] {
+        case .node(let n, _): return n
+        case .jump(let t): return resolve(t)
+        }
+    }
+
+    func branch(depth: Int) {
+        let index = control.count - 1 - depth
+        if index == 0 { return returnValues() }
+        let (target, dst, arity) = branchTarget(index)
+        let first = stack.count - arity
+        if arity == 1 {
+            // One value: the move is one statement (an expression writes the slot itself).
+            flushExpressions(below: first)
+            store(stack[first], to: dst)
+        } else {
+            flushExpressions()
+            for i in 0..<arity { store(stack[first + i], to: dst + i) }
+        }
+        emitJump(target)
+        markUnreachable()
+    }
+
     func branchIf(depth: Int) {
-        let (code, dst, arity) = branchTarget(depth)
+        let index = control.count - 1 - depth
         let condition = pop()
         flushExpressions()
+        if index == 0 { return conditionalReturn(condition) }
+        let (target, dst, arity) = branchTarget(index)
         let first = stack.count - arity
         for h in first..<stack.count { materialize(h) }
         let src = slot(ofHeight: first)
-        let n: NodeP
         if arity == 0 || src == dst {
-            if let (fused, a, b) = fusedBranch(condition) {
-                n = node(fused.brIf, a, b, code)
-                patchCode(n, field: \Node.c, depth: depth)
+            if control[index].kind == .loop, let (fused, a, b) = fusedBranch(condition) {
+                // A back edge on a fused condition charges the loop's cost itself.
+                let n = node(fused.brIfLoop, a, b)
+                fix(n, \.c, .label(control[index].label))
+                control[index].costFields.append(field(n, \.d))
+                emit(n)
             } else {
-                n = node(brIfNode, word(expr(condition)), code)
-                patchCode(n, field: \Node.b, depth: depth)
+                conditionalBranch(condition, taken: target)
             }
         } else {
-            n = node(brIfMoveNode, word(expr(condition)), code, UInt64(src), UInt64(dst) | UInt64(arity) << 32)
-            patchCode(n, field: \Node.b, depth: depth)
+            let n = node(brIfMoveNode, word(expr(condition)), UInt64(src) | UInt64(arity) << 32, 0, UInt64(dst))
+            fix(n, \.c, target)
+            emit(n)
         }
-        emit(n)
+    }
+
+    /// br_if to the function's label: returns the values on top of the stack if the
+    /// condition holds (expressions below were evaluated by the caller).
+    func conditionalReturn(_ condition: Operand) {
+        let results = type.results.count
+        if results == 1, let (fused, a, b) = fusedBranch(condition) {
+            let n: NodeP
+            switch stack[stack.count - 1] {
+            case .slot(let s): n = node(fused.returnIfSlot, a, b, UInt64(s))
+            case .const(let v): n = node(fused.returnIfConst, a, b, v)
+            case .expr: preconditionFailure("expressions were evaluated into slots")
+            }
+            return emit(n)
+        }
+        let first = stack.count - results
+        for h in first..<stack.count { materialize(h) }
+        conditionalBranch(condition, taken: .node(returnNode(from: slot(ofHeight: first))))
     }
 
     /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
@@ -686,7 +763,7 @@ final class FunctionCompiler {
         switch condition {
         case .slot(let s): return (slotBranchNodes, UInt64(s), 0)
         case .expr(let n):
-            guard let fused = branchNodes(condition: n.pointee.fn) else { return nil }
+            guard let fused = branchVariants[UInt(bitPattern: n.pointee.fn)] else { return nil }
             return (fused, n.pointee.a, n.pointee.b)
         case .const: return nil
         }
@@ -695,20 +772,30 @@ final class FunctionCompiler {
     func branchTable(_ targets: [UInt32]) {
         let index = expr(pop())
         flushExpressions()
-        let arity = branchTarget(Int(targets.last!)).arity
+        let arity = control[control.count - 1 - Int(targets.last!)].branchArity
         let first = stack.count - arity
         for h in first..<stack.count { materialize(h) }
-        var table: [UInt64] = []
+        let src = slot(ofHeight: first)
+        var words: [UInt64] = []
+        var resolved: [Target] = []
+        var ret: NodeP?
         for t in targets {
-            let (code, dst, _) = branchTarget(Int(t))
-            table.append(code)
-            table.append(UInt64(dst))
+            let i = control.count - 1 - Int(t)
+            if i == 0 {
+                // To the function's label: a return of the values where they are.
+                if ret == nil { ret = returnNode(from: src) }
+                resolved.append(.node(ret!))
+                words += [0, UInt64(src)]
+            } else {
+                let (target, dst, _) = branchTarget(i)
+                resolved.append(target)
+                words += [0, UInt64(dst)]
+            }
         }
-        let words = arena.words(table)
-        for (k, t) in targets.enumerated() { patchCode(words + 2 * k, depth: Int(t)) }
-        let list = UInt64(pointer: words)
-        emit(node(brTableNode, word(index), list, UInt64(targets.count - 1),
-                  UInt64(slot(ofHeight: first)) | UInt64(arity) << 32))
+        let table = arena.words(words)
+        for (k, t) in resolved.enumerated() { fixups.append((table + 2 * k, t)) }
+        emitTerminal(node(brTableNode, word(index), UInt64(pointer: table), UInt64(targets.count - 1),
+                          UInt64(src) | UInt64(arity) << 32))
         markUnreachable()
     }
 }
@@ -716,6 +803,6 @@ final class FunctionCompiler {
 extension Instance {
     /// Compiles function `index` of the function index space to its entry node.
     func compileFunction(_ index: Int) throws(Trap) -> NodeP {
-        try FunctionCompiler(instance: self, functionIndex: index).compile()
+        try FunctionTranslator(instance: self, functionIndex: index).compile()
     }
 }

@@ -1,0 +1,73 @@
+// Calls. The callee's frame starts at the caller's slot `base`: where the first argument sits
+// on the operand stack. Arguments are either already in those slots (callNode) or evaluated
+// straight into them (the 1- and 2-argument fast paths). A nested call made while evaluating
+// argument k has its frame above slot base + k, so it cannot clobber arguments already written.
+// A call is an expression: the callee's statement chain returns its first result here.
+
+@inline(__always) func record(_ word: UInt64) -> UnsafeMutablePointer<FuncRecord> {
+    UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: word)).unsafelyUnwrapped
+}
+
+@inline(__always) func invoke(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let entry = rec.pointee.entry
+    let r = unsafeBitCast(entry.pointee.fn, to: NodeFn.self)(entry, fp, c)
+    if trapped(c) { unwound(rec, fp, c) }
+    return r
+}
+
+/// The error path of a call: the backtrace gets the callee the trap came out of, not one
+/// that was only attempted after the trap and refused at its entry (see `refuseEntry`).
+@inline(never) func unwound(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) {
+    if c.pointee.refusedCall {
+        c.pointee.refusedCall = false
+        return
+    }
+    c.pointee.unwound(through: rec)
+}
+
+/// A function entry that failed its limit check: after a trap (the poisoned native limit)
+/// the call is refused quietly; otherwise the stack is exhausted.
+@inline(never) func refuseEntry(_ c: Ctx) -> UInt64 {
+    if trapped(c) {
+        c.pointee.refusedCall = true
+        return 0
+    }
+    return raise(.callStackExhausted, c)
+}
+
+/// a = callee record, b = base slot; arguments already in place.
+func callNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    invoke(record(n.pointee.a), fp + n.pointee.b.int, c)
+}
+
+/// a = callee record, b = base slot, c = argument expression.
+func call1Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    return invoke(record(n.pointee.a), callee, c)
+}
+
+/// a = callee record, b = base slot, c, d = argument expressions.
+func call2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    return invoke(record(n.pointee.a), callee, c)
+}
+
+/// call_indirect: a = table state, b = expected type id, c = element index expression,
+/// d = base slot; arguments already in place.
+func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let i = UInt64(UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)))
+    if trapped(c) { return 0 }
+    let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
+    guard i < table.pointee.size else { return raise(.undefinedElement, c) }
+    let word = table.pointee.elements[Int(i)]
+    guard word != 0 else {
+        c.pointee.trapIndex = i
+        return raise(.uninitializedElement, c)
+    }
+    let rec = record(word)
+    guard rec.pointee.typeID == n.pointee.b.int else { return raise(.indirectCallTypeMismatch, c) }
+    return invoke(rec, fp + n.pointee.d.int, c)
+}

@@ -1,0 +1,115 @@
+import CSwvmSupport
+
+// Control flow as continuations (docs/engine.md): a block's label is the statement after it,
+// a loop's label is its first statement, and a branch is a tail call to its target. Nothing
+// runs on entering or leaving a block. A branch back to a loop charges the loop body's fuel
+// cost, which is where fuel and interruption are checked.
+
+/// A branch back to a loop head that carries no fused condition: `br` to a loop, and the
+/// loop targets of `br_table` and unfused `br_if`. a = the loop body's cost; next = the head.
+func backEdgeNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    if charge(n.pointee.a, c) { return 0 }
+    return next(n.pointee.next, fp, c)
+}
+
+/// br_if / if on a computed condition: a = condition expression, c = taken target; next
+/// otherwise.
+func brIfNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    return next(v != 0 ? n.pointee.c : n.pointee.next, fp, c)
+}
+
+/// Copies `count` slots from `src` to `dst` (the operands of a taken branch to their label).
+@inline(__always) func moveSlots(_ fp: Frame, _ dst: Int, _ src: Int, _ count: Int) {
+    if dst == src { return }
+    var i = 0
+    while i < count {
+        fp[dst &+ i] = fp[src &+ i]
+        i &+= 1
+    }
+}
+
+/// br_if carrying values: a = condition, b = source slot | count << 32, c = taken target,
+/// d = destination slot.
+func brIfMoveNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    if v == 0 { return next(n.pointee.next, fp, c) }
+    let b = n.pointee.b
+    moveSlots(fp, n.pointee.d.int, Int(b & 0xFFFF_FFFF), Int(b >> 32))
+    return next(n.pointee.c, fp, c)
+}
+
+/// br_table: a = index expression, b = table of [target, destination slot] pairs (default
+/// last), c = number of non-default targets, d = source slot | count << 32. One indexed jump,
+/// whatever the nesting depth of the targets.
+func brTableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let i = UInt64(UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    if trapped(c) { return 0 }
+    let k = Int(Swift.min(i, n.pointee.c))
+    let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.b)).unsafelyUnwrapped
+    let d = n.pointee.d
+    let count = Int(d >> 32)
+    if count > 0 { moveSlots(fp, table[2 &* k &+ 1].int, Int(d & 0xFFFF_FFFF), count) }
+    return next(table[2 &* k], fp, c)
+}
+
+func unreachableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    raise(.unreachable, c)
+}
+
+/// A statement that only evaluates an expression (drop, a call whose results are not one
+/// value, an expression with side effects whose value is unused): a = expression.
+func evalNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    _ = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    return next(n.pointee.next, fp, c)
+}
+
+/// The entry of a compiled function: one combined limit check (native stack, value stack,
+/// call depth; a raised trap poisons the native limit, so it fails here too), the fuel charge
+/// of the body outside loops, zeroed locals, then the body. a = first statement, b = frame
+/// size, c = parameter count | declared local count << 32, d = cost.
+func functionEntryNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    if swvm_frame_address() < c.pointee.nativeLimit || fp + n.pointee.b.int > c.pointee.stackEnd
+        || c.pointee.depth >= c.pointee.maxDepth {
+        return refuseEntry(c)
+    }
+    if charge(n.pointee.d, c) { return 0 }
+    c.pointee.depth &+= 1
+    let locals = n.pointee.c
+    let declared = Int(locals >> 32)
+    if declared > 0 { (fp + Int(locals & 0xFFFF_FFFF)).update(repeating: 0, count: declared) }
+    return runBody(n.pointee.a, fp, c)
+}
+
+// Returns end the statement chain of a call: they leave the frame (depth) and hand the first
+// result back in a register; several results are left in the frame's first slots.
+
+func returnVoidNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.depth &-= 1
+    return 0
+}
+/// a = slot of the result.
+func returnSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.depth &-= 1
+    return fp[n.pointee.a.int]
+}
+/// a = the result.
+func returnConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.depth &-= 1
+    return n.pointee.a
+}
+/// a = the result's expression. A trap in it needs no test here: the caller's call node
+/// and statement see the flag.
+func returnExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.depth &-= 1
+    return eval(n.pointee.a, fp, c)
+}
+/// a = slot of the first result, b = result count.
+func returnMultiNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.depth &-= 1
+    moveSlots(fp, 0, n.pointee.a.int, n.pointee.b.int)
+    return fp[0]
+}

@@ -1,0 +1,44 @@
+// Operand leaves and slot writes: the nodes a virtual operand entry becomes when it must be
+// an expression node or must be stored in its frame slot.
+
+/// a = slot index.
+func slotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { fp[n.pointee.a.int] }
+/// a = value.
+func constNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { n.pointee.a }
+
+/// fp[a] = eval(b)
+func setSlotExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    fp[n.pointee.a.int] = v
+    return next(n.pointee.next, fp, c)
+}
+/// fp[a] = fp[b]
+func setSlotSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    fp[n.pointee.a.int] = fp[n.pointee.b.int]
+    return next(n.pointee.next, fp, c)
+}
+/// fp[a] = b
+func setSlotConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    fp[n.pointee.a.int] = n.pointee.b
+    return next(n.pointee.next, fp, c)
+}
+
+/// a = global cell.
+func globalGetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee
+}
+/// cell(a) = eval(b)
+func globalSetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee = v
+    return next(n.pointee.next, fp, c)
+}
+
+/// select: a = first, b = second, c = condition (all expressions, evaluated in that order).
+func selectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = eval(n.pointee.a, fp, c)
+    let y = eval(n.pointee.b, fp, c)
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
