@@ -142,16 +142,24 @@ struct SetVariant {
     var slotField: Field
 }
 
-/// A lookup table keyed by node function address. Built once per table (a global's lazy
-/// initialisation is thread-safe).
-func tableByFunction<V>(_ pairs: [(NodeFn, V)]) -> [UInt: V] {
-    var table: [UInt: V] = [:]
-    for (fn, v) in pairs { table[UInt(bitPattern: fnWord(fn))] = v }
+/// Lookup tables keyed by node function address, built once (a global's lazy initialisation
+/// is thread-safe). Concrete rather than generic: an unspecialised generic build of a few
+/// thousand entries is slow in unoptimised builds.
+func setVariantTable(_ pairs: [(NodeFn, SetVariant)]) -> [UInt: SetVariant] {
+    var table: [UInt: SetVariant] = [:]
+    table.reserveCapacity(pairs.count)
+    for i in pairs.indices { table[UInt(bitPattern: fnWord(pairs[i].0))] = pairs[i].1 }
+    return table
+}
+func branchVariantTable(_ pairs: [(NodeFn, BranchNodes)]) -> [UInt: BranchNodes] {
+    var table: [UInt: BranchNodes] = [:]
+    table.reserveCapacity(pairs.count)
+    for i in pairs.indices { table[UInt(bitPattern: fnWord(pairs[i].0))] = pairs[i].1 }
     return table
 }
 
 /// Every set variant, keyed by the expression function it replaces.
-let setVariants = tableByFunction(numericSetVariants + loadSetVariants)
+let setVariants = setVariantTable(numericSetVariants + loadSetVariants)
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
-let branchVariants = tableByFunction(branchVariantList)
+let branchVariants = branchVariantTable(branchVariantList)

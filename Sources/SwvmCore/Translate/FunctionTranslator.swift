@@ -89,6 +89,8 @@ final class FunctionTranslator {
     /// The statement sequence, and the position or node each label is bound to.
     var sequence: [SequenceEntry] = []
     var labels: [Int?] = []
+    /// Node of each sequence position, filled while resolving.
+    var resolved: [NodeP?] = []
     /// Node fields to receive the address of a target's node.
     var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
     /// Control indices of the enclosing loops and the function: who pays for an instruction.
@@ -670,6 +672,7 @@ final class FunctionTranslator {
         // A label bound after the last statement cannot be reached (see endLabel); keep every
         // position resolvable anyway.
         if labels.contains(where: { $0 == sequence.count }) { emitTerminal(node(unreachableNode)) }
+        resolved = Array(repeating: nil, count: sequence.count)
         for (i, entry) in sequence.enumerated() {
             if case .node(let n, true) = entry { field(n, \.next).pointee = UInt64(pointer: resolve(position: i + 1)) }
         }
@@ -687,13 +690,31 @@ final class FunctionTranslator {
         }
     }
 
-    /// The node at sequence position `p`, following jumps (which only lead forward or to an
-    /// out-of-line back-edge node, so this ends).
+    /// The node at sequence position `p`, following jumps. Jumps only lead forward or to an
+    /// out-of-line back-edge node, so this ends; chains of jumps (the then-arms of nested ifs
+    /// ending together) are followed iteratively and remembered, so deep nesting costs linear
+    /// time and no native stack.
     func resolve(position p: Int) -> NodeP {
-        switch sequence[p] {
-        case .node(let n, _): return n
-        case .jump(let t): return resolve(t)
+        var path: [Int] = []
+        var p = p
+        var found: NodeP
+        while true {
+            if let n = resolved[p] { found = n; break }
+            switch sequence[p] {
+            case .node(let n, _):
+                found = n
+            case .jump(.node(let n)):
+                found = n
+            case .jump(.label(let l)):
+                path.append(p)
+                p = labels[l]!
+                continue
+            }
+            resolved[p] = found
+            break
         }
+        for q in path { resolved[q] = found }
+        return found
     }
 
     func branch(depth: Int) {
