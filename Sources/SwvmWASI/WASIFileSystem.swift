@@ -7,8 +7,6 @@ import SwvmCore
 // component run against its parent directory opened that way.
 
 extension WASI {
-    static let allRights: UInt64 = 0x1FFF_FFFF
-
     func writeStrings(_ strings: [String], _ m: GuestMemory, _ pointers: UInt32, _ buffer: UInt32) throws(WASIErrno) {
         var cursor = buffer
         for (i, s) in strings.enumerated() {
@@ -61,8 +59,8 @@ extension WASI {
         if fl & O_SYNC == O_SYNC { flags |= 16 }
         try m.store(WASIFileType(mode: st.st_mode).rawValue, at: out)
         try m.store(flags, at: out &+ 2)
-        try m.store(WASI.allRights, at: out &+ 8)
-        try m.store(WASI.allRights, at: out &+ 16)
+        try m.store(d.base.rawValue, at: out &+ 8)
+        try m.store(d.inheriting.rawValue, at: out &+ 16)
     }
 
     static func writeFilestat(_ st: stat, _ m: GuestMemory, _ out: UInt32) throws(WASIErrno) {
@@ -77,12 +75,12 @@ extension WASI {
         try m.store(ns(st.st_ctim), at: out &+ 56)
     }
 
-    /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`) and
-    /// the last component. The last component may not be ".." (that would name a directory
-    /// above the parent).
-    func atParent(_ fd: UInt32, _ path: String, allowDot: Bool = false,
+    /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`,
+    /// which must hold `needed`) and the last component. The last component may not be ".."
+    /// (that would name a directory above the parent).
+    func atParent(_ fd: UInt32, _ needed: WASIRights, _ path: String, allowDot: Bool = false,
                   _ body: (Int32, String) throws(WASIErrno) -> Void) throws(WASIErrno) {
-        let d = try descriptor(fd)
+        let d = try descriptor(fd, needed)
         guard d.isDirectory else { throw .notdir }
         guard !path.isEmpty else { throw .noent }
         guard !path.hasPrefix("/") else { throw .notcapable }
@@ -112,18 +110,27 @@ extension WASI {
     }
 
     func pathOpen(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
-        let d = try descriptor(a.u32(0))
+        let oflags = a.u32(4), fdflags = a.u32(7)
+        let requested = WASIRights(rawValue: a.u64(5)), requestedInheriting = WASIRights(rawValue: a.u64(6))
+        // witx: path_open needs path_open; creating needs path_create_file; oflags::trunc needs
+        // path_filestat_set_size.
+        var needed: WASIRights = .pathOpen
+        if oflags & 1 != 0 { needed.insert(.pathCreateFile) }
+        if oflags & 8 != 0 { needed.insert(.pathFilestatSetSize) }
+        let d = try descriptor(a.u32(0), needed)
         guard d.isDirectory else { throw .notdir }
         let path = try m.string(a.u32(2), a.u32(3))
         let follow: Int32 = a.u32(1) & 1 != 0 ? 1 : 0
-        let oflags = a.u32(4), rights = a.u64(5), fdflags = a.u32(7)
-        let writeRights: UInt64 = 1 << 6 | 1 << 8 | 1 << 22  // fd_write, fd_allocate, fd_filestat_set_size
-        let readRights: UInt64 = 1 << 1 | 1 << 14  // fd_read, fd_readdir
+        // Rights the directory may not pass on are dropped, not refused (see WASIRights).
+        let granted = requested.intersection(d.inheriting)
         var flags: Int32
         if oflags & 2 != 0 {
+            // A directory cannot be opened for writing (wasmtime: EISDIR, as Linux says for
+            // O_WRONLY | O_DIRECTORY).
+            guard !granted.contains(.fdWrite) else { throw .isdir }
             flags = O_RDONLY | O_DIRECTORY
-        } else if rights & writeRights != 0 {
-            flags = rights & readRights != 0 ? O_RDWR : O_WRONLY
+        } else if !granted.isDisjoint(with: .writing) {
+            flags = granted.contains(.fdRead) ? O_RDWR : O_WRONLY
         } else {
             flags = O_RDONLY
         }
@@ -135,19 +142,23 @@ extension WASI {
         if fdflags & 4 != 0 { flags |= O_NONBLOCK }
         if fdflags & 16 != 0 { flags |= O_SYNC }
         var host = swvm_open_beneath(d.host, path, flags, 0o666, follow)
-        if host < 0 && errno == EISDIR && flags & O_CREAT == 0 {
-            // A directory asked for with write rights: open it for reading, as POSIX hosts do.
+        if host < 0 && errno == EISDIR && flags & O_CREAT == 0 && !granted.contains(.fdWrite) {
+            // A directory asked for with only sizing or allocating rights (which a directory
+            // cannot hold anyway): open it for reading.
             host = swvm_open_beneath(d.host, path, O_RDONLY | O_DIRECTORY, 0, follow)
         }
         guard host >= 0 else { throw .current }
         var st = stat()
         fstat(host, &st)
-        let fd = allocate(Descriptor(host: host, isDirectory: st.st_mode & S_IFMT == S_IFDIR))
+        let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+        let base = granted.intersection(isDirectory ? .directory : .file)
+        let inheriting = requestedInheriting.intersection(d.inheriting)
+        let fd = allocate(Descriptor(host: host, isDirectory: isDirectory, base: base, inheriting: inheriting))
         try m.store(UInt32(bitPattern: fd), at: a.u32(8))
     }
 
     func readdir(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
-        let d = try descriptor(a.u32(0))
+        let d = try descriptor(a.u32(0), .fdReaddir)
         guard d.isDirectory else { throw .notdir }
         let cookie = a.u64(3)
         if cookie == 0 || d.entries == nil {
@@ -211,8 +222,15 @@ extension WASI {
                 let now = try WASI.now(id)
                 clocks.append((userdata, absolute ? (timeout > now ? timeout - now : 0) : timeout))
             case 1, 2:
+                // witx: poll_fd_readwrite, or fd_read / fd_write for their own event.
                 let fd = try m.u32(base &+ 16)
-                ready.append((userdata, descriptors[Int32(bitPattern: fd)] == nil ? WASIErrno.badf.rawValue : 0, tag))
+                var error = WASIErrno.success
+                if let d = descriptors[Int32(bitPattern: fd)] {
+                    if !d.base.contains(.pollFdReadwrite) && !d.base.contains(tag == 1 ? .fdRead : .fdWrite) { error = .notcapable }
+                } else {
+                    error = .badf
+                }
+                ready.append((userdata, error.rawValue, tag))
             default:
                 throw .inval
             }
