@@ -173,7 +173,7 @@ public final class WASI {
         }
         def("fd_filestat_set_times", [i, I, I, i]) { a, _ throws(WASIErrno) in
             let d = try self.descriptor(a.u32(0), .fdFilestatSetTimes)
-            var times = WASI.timespecs(a.u64(1), a.u64(2), a.u32(3))
+            var times = try WASI.timespecs(a.u64(1), a.u64(2), a.u32(3))
             guard futimens(d.host, &times) == 0 else { throw .current }
         }
         def("fd_pread", [i, i, i, I, i]) { a, m throws(WASIErrno) in
@@ -296,7 +296,7 @@ public final class WASI {
         }
         def("path_filestat_set_times", [i, i, i, i, I, I, i]) { a, m throws(WASIErrno) in
             _ = try self.descriptor(a.u32(0), .pathFilestatSetTimes)
-            var times = WASI.timespecs(a.u64(4), a.u64(5), a.u32(6))
+            var times = try WASI.timespecs(a.u64(4), a.u64(5), a.u32(6))
             let follow = a.u32(1) & 1 != 0
             if follow { try self.checkBeneath(a.u32(0), m.string(a.u32(2), a.u32(3))) }
             try self.atParent(a.u32(0), .pathFilestatSetTimes, m.string(a.u32(2), a.u32(3)), allowDot: true) { dir, name throws(WASIErrno) in
@@ -307,6 +307,9 @@ public final class WASI {
             let target = try m.string(a.u32(5), a.u32(6))
             _ = try self.descriptor(a.u32(0), .pathLinkSource)
             _ = try self.descriptor(a.u32(4), .pathLinkTarget)
+            // Linking what a symlink points to would need the target resolved beneath the
+            // directory; wasmtime refuses the flag too.
+            guard a.u32(1) & 1 == 0 else { throw .inval }
             try self.atParent(a.u32(0), .pathLinkSource, m.string(a.u32(2), a.u32(3))) { oldDir, oldName throws(WASIErrno) in
                 try self.atParent(a.u32(4), .pathLinkTarget, target) { newDir, newName throws(WASIErrno) in
                     guard linkat(oldDir, oldName, newDir, newName, 0) == 0 else { throw .current }
@@ -341,7 +344,10 @@ public final class WASI {
         def("path_symlink", [i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(0), a.u32(1))
             _ = try self.descriptor(a.u32(2), .pathSymlink)
-            // A link's target is resolved beneath the pre-open when followed, so it may say anything.
+            // A relative target is resolved beneath the pre-open when followed, so it may name
+            // anything; an absolute one could only ever be refused when followed (it names the
+            // host's root), so it is refused here, as wasmtime does (EPERM).
+            guard !target.hasPrefix("/") else { throw .perm }
             try self.atParent(a.u32(2), .pathSymlink, m.string(a.u32(3), a.u32(4))) { dir, name throws(WASIErrno) in
                 guard symlinkat(target, dir, name) == 0 else { throw .current }
             }

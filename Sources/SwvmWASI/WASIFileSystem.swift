@@ -38,7 +38,10 @@ extension WASI {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
-    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt32) -> [timespec] {
+    /// The utimensat times for fstflags (ATIM 1, ATIM_NOW 2, MTIM 4, MTIM_NOW 8). A time both
+    /// given and "now" is contradictory: EINVAL (witx leaves it open; wasmtime refuses it).
+    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt32) throws(WASIErrno) -> [timespec] {
+        guard flags & ~0xF == 0, flags & 3 != 3, flags & 12 != 12 else { throw .inval }
         func one(_ t: UInt64, set: Bool, now: Bool) -> timespec {
             if now { return timespec(tv_sec: 0, tv_nsec: Int(SWVM_UTIME_NOW)) }
             if set { return timespec(tv_sec: Int(t / 1_000_000_000), tv_nsec: Int(t % 1_000_000_000)) }
@@ -78,6 +81,13 @@ extension WASI {
     /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`,
     /// which must hold `needed`) and the last component. The last component may not be ".."
     /// (that would name a directory above the parent).
+    ///
+    /// A trailing slash says the last component is a directory. It stays on the name given to
+    /// `body`, so the kernel applies POSIX's rules (`file/` is ENOTDIR, a link or symlink
+    /// named `new/` is ENOENT, `dir/` works) — except on a symlink, which a trailing slash
+    /// would make the kernel follow even in calls that never follow (unlink, lstat), outside
+    /// our beneath-resolution: there the link must resolve beneath the directory to a
+    /// directory, and `body` gets the bare name.
     func atParent(_ fd: UInt32, _ needed: WASIRights, _ path: String, allowDot: Bool = false,
                   _ body: (Int32, String) throws(WASIErrno) -> Void) throws(WASIErrno) {
         let d = try descriptor(fd, needed)
@@ -86,6 +96,7 @@ extension WASI {
         guard !path.hasPrefix("/") else { throw .notcapable }
         var trimmed = Substring(path)
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let trailingSlash = trimmed.count < path.count
         let parent: String, last: String
         if let slash = trimmed.lastIndex(of: "/") {
             parent = String(trimmed[..<slash])
@@ -99,7 +110,16 @@ extension WASI {
         let dir = swvm_open_beneath(d.host, parent.isEmpty ? "." : parent, SWVM_O_PATH | O_DIRECTORY, 0, 1)
         guard dir >= 0 else { throw .current }
         defer { close(dir) }
-        try body(dir, last)
+        guard trailingSlash, last != "." else { return try body(dir, last) }
+        var st = stat()
+        if fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mode & S_IFMT == S_IFLNK {
+            let target = swvm_open_beneath(dir, last, SWVM_O_PATH | O_DIRECTORY, 0, 1)
+            guard target >= 0 else { throw .current }
+            close(target)
+            try body(dir, last)
+        } else {
+            try body(dir, last + "/")
+        }
     }
 
     /// Fails unless `path` resolves (following symlinks) inside the directory `fd`.
@@ -151,6 +171,12 @@ extension WASI {
         var st = stat()
         fstat(host, &st)
         let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+        // A trailing slash names a directory. openat2 says ENOTDIR for `file/` itself, but the
+        // component-by-component fallback drops empty components: check here for both.
+        if path.hasSuffix("/") && !isDirectory {
+            close(host)
+            throw .notdir
+        }
         let base = granted.intersection(isDirectory ? .directory : .file)
         let inheriting = requestedInheriting.intersection(d.inheriting)
         let fd = allocate(Descriptor(host: host, isDirectory: isDirectory, base: base, inheriting: inheriting))
