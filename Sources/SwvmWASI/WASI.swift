@@ -365,10 +365,10 @@ public final class WASI {
             var g = SystemRandomNumberGenerator()
             for k in 0..<b.count { b[k] = UInt8.random(in: 0...255, using: &g) }
         }
-        def("sock_accept", [i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_recv", [i, i, i, i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_send", [i, i, i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_shutdown", [i, i]) { _, _ throws(WASIErrno) in throw .nosys }
+        def("sock_accept", [i, i, i]) { a, m throws(WASIErrno) in try self.sockAccept(a, m) }
+        def("sock_recv", [i, i, i, i, i, i]) { a, m throws(WASIErrno) in try self.sockRecv(a, m) }
+        def("sock_send", [i, i, i, i, i]) { a, m throws(WASIErrno) in try self.sockSend(a, m) }
+        def("sock_shutdown", [i, i]) { a, _ throws(WASIErrno) in try self.sockShutdown(a) }
         linker.defineRawFunction(module: "wasi_snapshot_preview1", name: "proc_exit",
                                  type: FuncType(params: [i], results: [])) { slots, _ in
             let code = Int32(bitPattern: UInt32(truncatingIfNeeded: slots[0]))

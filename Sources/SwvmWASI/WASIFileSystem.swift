@@ -277,3 +277,77 @@ extension WASI {
         try m.store(UInt32(ready.count), at: a.u32(3))
     }
 }
+
+// MARK: - Sockets
+
+extension WASI {
+    /// The descriptor `fd` if it is a socket: EBADF when there is no such descriptor,
+    /// ENOTSOCK when it is not a socket (checked before the rights, which a non-socket never
+    /// holds, so the program learns what is wrong), ENOTCAPABLE without `needed`.
+    /// swvm opens no sockets itself; a host may hand one in as stdio.
+    func socket(_ fd: UInt32, _ needed: WASIRights) throws(WASIErrno) -> Descriptor {
+        let d = try descriptor(fd)
+        var st = stat()
+        guard fstat(d.host, &st) == 0 else { throw .current }
+        guard st.st_mode & S_IFMT == S_IFSOCK else { throw .notsock }
+        guard d.base.isSuperset(of: needed) else { throw .notcapable }
+        return d
+    }
+
+    func sockShutdown(_ a: Args) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .sockShutdown)
+        let how: Int32
+        switch a.u32(1) {  // sdflags: RD 1, WR 2
+        case 1: how = Int32(SHUT_RD)
+        case 2: how = Int32(SHUT_WR)
+        case 3: how = Int32(SHUT_RDWR)
+        default: throw .inval
+        }
+        guard shutdown(d.host, how) == 0 else { throw .current }
+    }
+
+    func sockAccept(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .sockAccept)
+        guard a.u32(1) & ~4 == 0 else { throw .inval }  // fdflags: only nonblock
+        let host = accept(d.host, nil, nil)  // (accept4 is not in Glibc's Swift overlay)
+        guard host >= 0 else { throw .current }
+        _ = fcntl(host, F_SETFD, FD_CLOEXEC)
+        if a.u32(1) & 4 != 0 { _ = fcntl(host, F_SETFL, fcntl(host, F_GETFL) | O_NONBLOCK) }
+        let rights: WASIRights = [.fdRead, .fdWrite, .pollFdReadwrite, .fdFilestatGet, .fdFdstatSetFlags, .sockShutdown]
+        let fd = allocate(Descriptor(host: host, isDirectory: false, base: rights, inheriting: []))
+        do throws(WASIErrno) { try m.store(UInt32(bitPattern: fd), at: a.u32(2)) } catch {
+            close(host)
+            descriptors[fd] = nil
+            throw error
+        }
+    }
+
+    func sockRecv(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .fdRead)
+        let riflags = a.u32(3)  // RECV_PEEK 1, RECV_WAITALL 2
+        guard riflags & ~3 == 0 else { throw .inval }
+        var iovs = try m.iovecs(a.u32(1), a.u32(2)).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let n = iovs.withUnsafeMutableBufferPointer { v -> Int in
+            var msg = msghdr()
+            msg.msg_iov = v.baseAddress
+            msg.msg_iovlen = v.count
+            return recvmsg(d.host, &msg, (riflags & 1 != 0 ? Int32(MSG_PEEK) : 0) | (riflags & 2 != 0 ? Int32(MSG_WAITALL) : 0))
+        }
+        guard n >= 0 else { throw .current }
+        try m.store(UInt32(n), at: a.u32(4))
+        try m.store(UInt16(0), at: a.u32(5))
+    }
+
+    func sockSend(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .fdWrite)
+        var iovs = try m.iovecs(a.u32(1), a.u32(2)).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let n = iovs.withUnsafeMutableBufferPointer { v -> Int in
+            var msg = msghdr()
+            msg.msg_iov = v.baseAddress
+            msg.msg_iovlen = v.count
+            return sendmsg(d.host, &msg, Int32(MSG_NOSIGNAL))
+        }
+        guard n >= 0 else { throw .current }
+        try m.store(UInt32(n), at: a.u32(4))
+    }
+}
