@@ -295,7 +295,7 @@ public final class WASI {
             try WASI.writeFilestat(st, m, a.u32(4))
         }
         def("path_filestat_set_times", [i, i, i, i, I, I, i]) { a, m throws(WASIErrno) in
-            _ = try self.descriptor(a.u32(0), .pathFilestatSetTimes)
+            _ = try self.directory(a.u32(0), .pathFilestatSetTimes)
             var times = try WASI.timespecs(a.u64(4), a.u64(5), a.u32(6))
             let follow = a.u32(1) & 1 != 0
             if follow { try self.checkBeneath(a.u32(0), m.string(a.u32(2), a.u32(3))) }
@@ -305,8 +305,8 @@ public final class WASI {
         }
         def("path_link", [i, i, i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(5), a.u32(6))
-            _ = try self.descriptor(a.u32(0), .pathLinkSource)
-            _ = try self.descriptor(a.u32(4), .pathLinkTarget)
+            _ = try self.directory(a.u32(0), .pathLinkSource)
+            _ = try self.directory(a.u32(4), .pathLinkTarget)
             // Linking what a symlink points to would need the target resolved beneath the
             // directory; wasmtime refuses the flag too.
             guard a.u32(1) & 1 == 0 else { throw .inval }
@@ -333,8 +333,8 @@ public final class WASI {
         }
         def("path_rename", [i, i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(4), a.u32(5))
-            _ = try self.descriptor(a.u32(0), .pathRenameSource)
-            _ = try self.descriptor(a.u32(3), .pathRenameTarget)
+            _ = try self.directory(a.u32(0), .pathRenameSource)
+            _ = try self.directory(a.u32(3), .pathRenameTarget)
             try self.atParent(a.u32(0), .pathRenameSource, m.string(a.u32(1), a.u32(2))) { oldDir, oldName throws(WASIErrno) in
                 try self.atParent(a.u32(3), .pathRenameTarget, target) { newDir, newName throws(WASIErrno) in
                     guard renameat(oldDir, oldName, newDir, newName) == 0 else { throw .current }
@@ -343,7 +343,7 @@ public final class WASI {
         }
         def("path_symlink", [i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(0), a.u32(1))
-            _ = try self.descriptor(a.u32(2), .pathSymlink)
+            _ = try self.directory(a.u32(2), .pathSymlink)
             // A relative target is resolved beneath the pre-open when followed, so it may name
             // anything; an absolute one could only ever be refused when followed (it names the
             // host's root), so it is refused here, as wasmtime does (EPERM).

@@ -90,8 +90,7 @@ extension WASI {
     /// directory, and `body` gets the bare name.
     func atParent(_ fd: UInt32, _ needed: WASIRights, _ path: String, allowDot: Bool = false,
                   _ body: (Int32, String) throws(WASIErrno) -> Void) throws(WASIErrno) {
-        let d = try descriptor(fd, needed)
-        guard d.isDirectory else { throw .notdir }
+        let d = try directory(fd, needed)
         guard !path.isEmpty else { throw .noent }
         guard !path.hasPrefix("/") else { throw .notcapable }
         var trimmed = Substring(path)
@@ -122,6 +121,16 @@ extension WASI {
         }
     }
 
+    /// The directory descriptor `fd` holding `needed`: ENOTDIR for a file before ENOTCAPABLE
+    /// (a file never holds directory rights), so the program learns what is wrong, as POSIX
+    /// says for openat or fdopendir on a file.
+    func directory(_ fd: UInt32, _ needed: WASIRights) throws(WASIErrno) -> Descriptor {
+        let d = try descriptor(fd)
+        guard d.isDirectory else { throw .notdir }
+        guard d.base.isSuperset(of: needed) else { throw .notcapable }
+        return d
+    }
+
     /// Fails unless `path` resolves (following symlinks) inside the directory `fd`.
     func checkBeneath(_ fd: UInt32, _ path: String) throws(WASIErrno) {
         let f = swvm_open_beneath(try descriptor(fd).host, path, SWVM_O_PATH, 0, 1)
@@ -137,8 +146,7 @@ extension WASI {
         var needed: WASIRights = .pathOpen
         if oflags & 1 != 0 { needed.insert(.pathCreateFile) }
         if oflags & 8 != 0 { needed.insert(.pathFilestatSetSize) }
-        let d = try descriptor(a.u32(0), needed)
-        guard d.isDirectory else { throw .notdir }
+        let d = try directory(a.u32(0), needed)
         let path = try m.string(a.u32(2), a.u32(3))
         let follow: Int32 = a.u32(1) & 1 != 0 ? 1 : 0
         // Rights the directory may not pass on are dropped, not refused (see WASIRights).
@@ -184,8 +192,7 @@ extension WASI {
     }
 
     func readdir(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
-        let d = try descriptor(a.u32(0), .fdReaddir)
-        guard d.isDirectory else { throw .notdir }
+        let d = try directory(a.u32(0), .fdReaddir)
         let cookie = a.u64(3)
         if cookie == 0 || d.entries == nil {
             let copy = dup(d.host)

@@ -86,6 +86,12 @@ int main(void) {
     printf("read-only base 0x%llx\n", (unsigned long long)fs.fs_rights_base);
     show("fd_write on read-only", write1(f));
     show("fd_read on read-only", read1(f));
+    /* A file is not a directory: ENOTDIR before any missing right. */
+    open_at(f, "x", 0, 0, 0, &e);
+    show("path_open through a file", e);
+    uint8_t dbuf[64];
+    __wasi_size_t used;
+    show("fd_readdir on a file", __wasi_fd_readdir(f, dbuf, sizeof dbuf, 0, &used));
     (void)!__wasi_fd_close(f);
     f = open_at(dir, "f", 0, R(FD_WRITE), 0, &e);
     printf("write-only base 0x%llx\n", (unsigned long long)stat_of(f).fs_rights_base);

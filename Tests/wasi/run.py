@@ -29,6 +29,8 @@ create f read-only: ok
 read-only base 0x2
 fd_write on read-only: ENOTCAPABLE
 fd_read on read-only: ok
+path_open through a file: ENOTDIR
+fd_readdir on a file: ENOTDIR
 write-only base 0x40
 fd_read on write-only: ENOTCAPABLE
 fd_write on write-only: ok
