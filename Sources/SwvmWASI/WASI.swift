@@ -6,6 +6,7 @@ import SwvmCore
 ///
 /// Files are reachable only under explicitly pre-opened directories; every path is resolved
 /// with openat2(RESOLVE_BENEATH), so neither `..`, an absolute path nor a symlink can leave one.
+/// Every descriptor carries preview1 rights (see `WASIRights`), checked on every call.
 /// Calls swvm does not implement return ENOSYS.
 public final class WASI {
     public struct Configuration {
@@ -29,12 +30,18 @@ public final class WASI {
         let owned: Bool
         /// Directory entries read by fd_readdir, served by cookie.
         var entries: [(name: [UInt8], type: UInt8, ino: UInt64)]?
+        /// What the descriptor may be used for, and what descriptors opened through it
+        /// (path_open) may at most receive.
+        var base: WASIRights, inheriting: WASIRights
 
-        init(host: Int32, isDirectory: Bool, preopen: String? = nil, owned: Bool = true) {
+        init(host: Int32, isDirectory: Bool, preopen: String? = nil, owned: Bool = true,
+             base: WASIRights, inheriting: WASIRights) {
             self.host = host
             self.isDirectory = isDirectory
             self.preopen = preopen
             self.owned = owned
+            self.base = base
+            self.inheriting = inheriting
         }
     }
 
@@ -46,16 +53,18 @@ public final class WASI {
     /// Opens the pre-opened directories. Errors name the directory that cannot be opened.
     public init(_ configuration: Configuration) throws(WasmError) {
         self.configuration = configuration
-        descriptors[0] = Descriptor(host: configuration.stdin, isDirectory: false, owned: false)
-        descriptors[1] = Descriptor(host: configuration.stdout, isDirectory: false, owned: false)
-        descriptors[2] = Descriptor(host: configuration.stderr, isDirectory: false, owned: false)
+        for (fd, host) in [configuration.stdin, configuration.stdout, configuration.stderr].enumerated() {
+            let rights = WASIRights.inherited(host: host)
+            descriptors[Int32(fd)] = Descriptor(host: host, isDirectory: false, owned: false, base: rights, inheriting: [])
+        }
         var next: Int32 = 3
         for (host, guest) in configuration.preopens {
             let fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else {
                 throw WasmError(.usage, "cannot pre-open directory \(host): \(String(cString: strerror(errno)))")
             }
-            descriptors[next] = Descriptor(host: fd, isDirectory: true, preopen: guest)
+            descriptors[next] = Descriptor(host: fd, isDirectory: true, preopen: guest,
+                                           base: .directory, inheriting: [.directory, .file])
             next += 1
         }
     }
@@ -70,8 +79,11 @@ public final class WASI {
         public var description: String { "exit(\(code))" }
     }
 
-    func descriptor(_ fd: UInt32) throws(WASIErrno) -> Descriptor {
+    /// The descriptor `fd`, which must hold every right in `needed` (EBADF when there is no
+    /// such descriptor, ENOTCAPABLE when a right is missing).
+    func descriptor(_ fd: UInt32, _ needed: WASIRights = []) throws(WASIErrno) -> Descriptor {
         guard let d = descriptors[Int32(bitPattern: fd)] else { throw .badf }
+        guard d.base.isSuperset(of: needed) else { throw .notcapable }
         return d
     }
 
@@ -112,9 +124,12 @@ public final class WASI {
         def("clock_time_get", [i, I, i]) { a, m throws(WASIErrno) in
             try m.store(try WASI.now(a.u32(0)), at: a.u32(2))
         }
-        def("fd_advise", [i, I, I, i]) { a, _ throws(WASIErrno) in _ = try self.descriptor(a.u32(0)) }
+        def("fd_advise", [i, I, I, i]) { a, _ throws(WASIErrno) in
+            _ = try self.descriptor(a.u32(0), .fdAdvise)
+            guard a.u32(3) <= 5 else { throw .inval }  // normal ... noreuse
+        }
         def("fd_allocate", [i, I, I]) { a, _ throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            let d = try self.descriptor(a.u32(0), .fdAllocate)
             let r = posix_fallocate(d.host, off_t(Int64(bitPattern: a.u64(1))), off_t(Int64(bitPattern: a.u64(2))))
             if r != 0 { throw WASIErrno(posix: r) }
         }
@@ -125,35 +140,46 @@ public final class WASI {
             self.descriptors[fd] = nil
         }
         def("fd_datasync", [i]) { a, _ throws(WASIErrno) in
-            guard fdatasync(try self.descriptor(a.u32(0)).host) == 0 else { throw .current }
+            guard fdatasync(try self.descriptor(a.u32(0), .fdDatasync).host) == 0 else { throw .current }
         }
         def("fd_sync", [i]) { a, _ throws(WASIErrno) in
-            guard fsync(try self.descriptor(a.u32(0)).host) == 0 else { throw .current }
+            guard fsync(try self.descriptor(a.u32(0), .fdSync).host) == 0 else { throw .current }
         }
         def("fd_fdstat_get", [i, i]) { a, m throws(WASIErrno) in try self.fdstat(a.u32(0), m, a.u32(1)) }
         def("fd_fdstat_set_flags", [i, i]) { a, _ throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            let d = try self.descriptor(a.u32(0), .fdFdstatSetFlags)
             var flags = fcntl(d.host, F_GETFL)
             flags &= ~(O_APPEND | O_NONBLOCK)
             if a.u32(1) & 1 != 0 { flags |= O_APPEND }
             if a.u32(1) & 4 != 0 { flags |= O_NONBLOCK }
             guard fcntl(d.host, F_SETFL, flags) == 0 else { throw .current }
         }
-        def("fd_fdstat_set_rights", [i, I, I]) { a, _ throws(WASIErrno) in _ = try self.descriptor(a.u32(0)) }
+        def("fd_fdstat_set_rights", [i, I, I]) { a, _ throws(WASIErrno) in
+            // Rights can only be dropped (witx: "returns errno::notcapable if called in a way
+            // that would attempt to add rights").
+            let d = try self.descriptor(a.u32(0))
+            let base = WASIRights(rawValue: a.u64(1)), inheriting = WASIRights(rawValue: a.u64(2))
+            guard d.base.isSuperset(of: base), d.inheriting.isSuperset(of: inheriting) else { throw .notcapable }
+            d.base = base
+            d.inheriting = inheriting
+        }
         def("fd_filestat_get", [i, i]) { a, m throws(WASIErrno) in
             var st = stat()
-            guard fstat(try self.descriptor(a.u32(0)).host, &st) == 0 else { throw .current }
+            guard fstat(try self.descriptor(a.u32(0), .fdFilestatGet).host, &st) == 0 else { throw .current }
             try WASI.writeFilestat(st, m, a.u32(1))
         }
         def("fd_filestat_set_size", [i, I]) { a, _ throws(WASIErrno) in
-            guard ftruncate(try self.descriptor(a.u32(0)).host, off_t(Int64(bitPattern: a.u64(1)))) == 0 else { throw .current }
+            guard ftruncate(try self.descriptor(a.u32(0), .fdFilestatSetSize).host, off_t(Int64(bitPattern: a.u64(1)))) == 0 else { throw .current }
         }
         def("fd_filestat_set_times", [i, I, I, i]) { a, _ throws(WASIErrno) in
-            var times = WASI.timespecs(a.u64(1), a.u64(2), a.u32(3))
-            guard futimens(try self.descriptor(a.u32(0)).host, &times) == 0 else { throw .current }
+            let d = try self.descriptor(a.u32(0), .fdFilestatSetTimes)
+            var times = try WASI.timespecs(a.u64(1), a.u64(2), a.u32(3))
+            guard futimens(d.host, &times) == 0 else { throw .current }
         }
         def("fd_pread", [i, i, i, I, i]) { a, m throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            // witx: fd_read "if rights::fd_seek is set, includes the right to invoke fd_pread".
+            let d = try self.descriptor(a.u32(0), [.fdRead, .fdSeek])
+            guard !d.isDirectory else { throw .isdir }
             var total = 0
             var offset = off_t(Int64(bitPattern: a.u64(3)))
             for v in try m.iovecs(a.u32(1), a.u32(2)) {
@@ -166,7 +192,8 @@ public final class WASI {
             try m.store(UInt32(total), at: a.u32(4))
         }
         def("fd_pwrite", [i, i, i, I, i]) { a, m throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            let d = try self.descriptor(a.u32(0), [.fdWrite, .fdSeek])
+            guard !d.isDirectory else { throw .isdir }
             var total = 0
             var offset = off_t(Int64(bitPattern: a.u64(3)))
             for v in try m.iovecs(a.u32(1), a.u32(2)) {
@@ -178,7 +205,7 @@ public final class WASI {
             try m.store(UInt32(total), at: a.u32(4))
         }
         def("fd_read", [i, i, i, i]) { a, m throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            let d = try self.descriptor(a.u32(0), .fdRead)
             guard !d.isDirectory else { throw .isdir }
             var total = 0
             for v in try m.iovecs(a.u32(1), a.u32(2)) where v.count > 0 {
@@ -190,7 +217,7 @@ public final class WASI {
             try m.store(UInt32(total), at: a.u32(3))
         }
         def("fd_write", [i, i, i, i]) { a, m throws(WASIErrno) in
-            let d = try self.descriptor(a.u32(0))
+            let d = try self.descriptor(a.u32(0), .fdWrite)
             guard !d.isDirectory else { throw .isdir }
             var total = 0
             for v in try m.iovecs(a.u32(1), a.u32(2)) {
@@ -228,7 +255,13 @@ public final class WASI {
             self.descriptors[from] = nil
         }
         def("fd_seek", [i, I, i, i]) { a, m throws(WASIErrno) in
+            // witx: fd_tell's right covers a seek that leaves the offset alone (cur + 0).
+            let tellOnly = a.u64(1) == 0 && a.u32(2) == 1
             let d = try self.descriptor(a.u32(0))
+            guard d.base.contains(.fdSeek) || (tellOnly && d.base.contains(.fdTell)) else { throw .notcapable }
+            // Linux lets lseek move a directory's offset, but a WASI directory has no offset
+            // (fd_readdir uses cookies): refuse, as wasmtime does.
+            guard !d.isDirectory else { throw .isdir }
             let whence: Int32
             switch a.u32(2) {
             case 0: whence = SEEK_SET
@@ -241,43 +274,51 @@ public final class WASI {
             try m.store(UInt64(r), at: a.u32(3))
         }
         def("fd_tell", [i, i]) { a, m throws(WASIErrno) in
-            let r = lseek(try self.descriptor(a.u32(0)).host, 0, SEEK_CUR)
+            let d = try self.descriptor(a.u32(0), .fdTell)
+            guard !d.isDirectory else { throw .isdir }
+            let r = lseek(d.host, 0, SEEK_CUR)
             guard r >= 0 else { throw .current }
             try m.store(UInt64(r), at: a.u32(1))
         }
         def("path_create_directory", [i, i, i]) { a, m throws(WASIErrno) in
-            try self.atParent(a.u32(0), m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathCreateDirectory, m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
                 guard mkdirat(dir, name, 0o777) == 0 else { throw .current }
             }
         }
         def("path_filestat_get", [i, i, i, i, i]) { a, m throws(WASIErrno) in
             let follow = a.u32(1) & 1 != 0
             var st = stat()
-            try self.atParent(a.u32(0), m.string(a.u32(2), a.u32(3)), allowDot: true) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathFilestatGet, m.string(a.u32(2), a.u32(3)), allowDot: true) { dir, name throws(WASIErrno) in
                 guard fstatat(dir, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 else { throw .current }
             }
             if follow { try self.checkBeneath(a.u32(0), m.string(a.u32(2), a.u32(3))) }
             try WASI.writeFilestat(st, m, a.u32(4))
         }
         def("path_filestat_set_times", [i, i, i, i, I, I, i]) { a, m throws(WASIErrno) in
-            var times = WASI.timespecs(a.u64(4), a.u64(5), a.u32(6))
+            _ = try self.directory(a.u32(0), .pathFilestatSetTimes)
+            var times = try WASI.timespecs(a.u64(4), a.u64(5), a.u32(6))
             let follow = a.u32(1) & 1 != 0
             if follow { try self.checkBeneath(a.u32(0), m.string(a.u32(2), a.u32(3))) }
-            try self.atParent(a.u32(0), m.string(a.u32(2), a.u32(3)), allowDot: true) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathFilestatSetTimes, m.string(a.u32(2), a.u32(3)), allowDot: true) { dir, name throws(WASIErrno) in
                 guard utimensat(dir, name, &times, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 else { throw .current }
             }
         }
         def("path_link", [i, i, i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(5), a.u32(6))
-            try self.atParent(a.u32(0), m.string(a.u32(2), a.u32(3))) { oldDir, oldName throws(WASIErrno) in
-                try self.atParent(a.u32(4), target) { newDir, newName throws(WASIErrno) in
+            _ = try self.directory(a.u32(0), .pathLinkSource)
+            _ = try self.directory(a.u32(4), .pathLinkTarget)
+            // Linking what a symlink points to would need the target resolved beneath the
+            // directory; wasmtime refuses the flag too.
+            guard a.u32(1) & 1 == 0 else { throw .inval }
+            try self.atParent(a.u32(0), .pathLinkSource, m.string(a.u32(2), a.u32(3))) { oldDir, oldName throws(WASIErrno) in
+                try self.atParent(a.u32(4), .pathLinkTarget, target) { newDir, newName throws(WASIErrno) in
                     guard linkat(oldDir, oldName, newDir, newName, 0) == 0 else { throw .current }
                 }
             }
         }
         def("path_open", [i, i, i, i, i, I, I, i, i]) { a, m throws(WASIErrno) in try self.pathOpen(a, m) }
         def("path_readlink", [i, i, i, i, i, i]) { a, m throws(WASIErrno) in
-            try self.atParent(a.u32(0), m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathReadlink, m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
                 let buf = try m.buffer(a.u32(3), a.u32(4))
                 guard let start = buf.baseAddress, buf.count > 0 else { throw .range }
                 let n = readlinkat(dir, name, start.assumingMemoryBound(to: CChar.self), buf.count)
@@ -286,27 +327,33 @@ public final class WASI {
             }
         }
         def("path_remove_directory", [i, i, i]) { a, m throws(WASIErrno) in
-            try self.atParent(a.u32(0), m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathRemoveDirectory, m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
                 guard unlinkat(dir, name, AT_REMOVEDIR) == 0 else { throw .current }
             }
         }
         def("path_rename", [i, i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(4), a.u32(5))
-            try self.atParent(a.u32(0), m.string(a.u32(1), a.u32(2))) { oldDir, oldName throws(WASIErrno) in
-                try self.atParent(a.u32(3), target) { newDir, newName throws(WASIErrno) in
+            _ = try self.directory(a.u32(0), .pathRenameSource)
+            _ = try self.directory(a.u32(3), .pathRenameTarget)
+            try self.atParent(a.u32(0), .pathRenameSource, m.string(a.u32(1), a.u32(2))) { oldDir, oldName throws(WASIErrno) in
+                try self.atParent(a.u32(3), .pathRenameTarget, target) { newDir, newName throws(WASIErrno) in
                     guard renameat(oldDir, oldName, newDir, newName) == 0 else { throw .current }
                 }
             }
         }
         def("path_symlink", [i, i, i, i, i]) { a, m throws(WASIErrno) in
             let target = try m.string(a.u32(0), a.u32(1))
-            // A link's target is resolved beneath the pre-open when followed, so it may say anything.
-            try self.atParent(a.u32(2), m.string(a.u32(3), a.u32(4))) { dir, name throws(WASIErrno) in
+            _ = try self.directory(a.u32(2), .pathSymlink)
+            // A relative target is resolved beneath the pre-open when followed, so it may name
+            // anything; an absolute one could only ever be refused when followed (it names the
+            // host's root), so it is refused here, as wasmtime does (EPERM).
+            guard !target.hasPrefix("/") else { throw .perm }
+            try self.atParent(a.u32(2), .pathSymlink, m.string(a.u32(3), a.u32(4))) { dir, name throws(WASIErrno) in
                 guard symlinkat(target, dir, name) == 0 else { throw .current }
             }
         }
         def("path_unlink_file", [i, i, i]) { a, m throws(WASIErrno) in
-            try self.atParent(a.u32(0), m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
+            try self.atParent(a.u32(0), .pathUnlinkFile, m.string(a.u32(1), a.u32(2))) { dir, name throws(WASIErrno) in
                 guard unlinkat(dir, name, 0) == 0 else { throw .current }
             }
         }
@@ -318,10 +365,10 @@ public final class WASI {
             var g = SystemRandomNumberGenerator()
             for k in 0..<b.count { b[k] = UInt8.random(in: 0...255, using: &g) }
         }
-        def("sock_accept", [i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_recv", [i, i, i, i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_send", [i, i, i, i, i]) { _, _ throws(WASIErrno) in throw .nosys }
-        def("sock_shutdown", [i, i]) { _, _ throws(WASIErrno) in throw .nosys }
+        def("sock_accept", [i, i, i]) { a, m throws(WASIErrno) in try self.sockAccept(a, m) }
+        def("sock_recv", [i, i, i, i, i, i]) { a, m throws(WASIErrno) in try self.sockRecv(a, m) }
+        def("sock_send", [i, i, i, i, i]) { a, m throws(WASIErrno) in try self.sockSend(a, m) }
+        def("sock_shutdown", [i, i]) { a, _ throws(WASIErrno) in try self.sockShutdown(a) }
         linker.defineRawFunction(module: "wasi_snapshot_preview1", name: "proc_exit",
                                  type: FuncType(params: [i], results: [])) { slots, _ in
             let code = Int32(bitPattern: UInt32(truncatingIfNeeded: slots[0]))

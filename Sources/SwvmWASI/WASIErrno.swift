@@ -5,7 +5,7 @@ public enum WASIErrno: UInt16, Error {
     case success = 0, toobig = 1, acces = 2, addrinuse = 3, again = 6, badf = 8, busy = 10
     case exist = 20, fault = 21, fbig = 22, inval = 28, io = 29, isdir = 31, loop = 32, mfile = 33
     case mlink = 34, nametoolong = 37, nfile = 41, noent = 44, nomem = 48, nospc = 51, nosys = 52
-    case notdir = 54, notempty = 55, notsup = 58, nxio = 60, perm = 63, pipe = 64, range = 68
+    case notdir = 54, notempty = 55, notsock = 57, notsup = 58, nxio = 60, perm = 63, pipe = 64, range = 68
     case rofs = 69, spipe = 70, xdev = 75, notcapable = 76
 
     /// The WASI error for a Linux errno. EXDEV from openat2's RESOLVE_BENEATH means an attempt
@@ -33,6 +33,7 @@ public enum WASIErrno: UInt16, Error {
         case ENOSPC: self = .nospc
         case ENOSYS: self = .nosys
         case ENOTDIR: self = .notdir
+        case ENOTSOCK: self = .notsock
         case ENOTEMPTY: self = .notempty
         case EOPNOTSUPP: self = .notsup
         case ENXIO: self = .nxio
@@ -62,7 +63,9 @@ enum WASIFileType: UInt8 {
         case S_IFBLK: self = .blockDevice
         case S_IFLNK: self = .symbolicLink
         case S_IFSOCK: self = .socketStream
-        case S_IFIFO: self = .characterDevice
+        // WASI has no pipe type; wasmtime says unknown. (Not a character device: wasi-libc's
+        // isatty would then take a pipe for a terminal.)
+        case S_IFIFO: self = .unknown
         default: self = .unknown
         }
     }

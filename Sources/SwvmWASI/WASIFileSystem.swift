@@ -7,8 +7,6 @@ import SwvmCore
 // component run against its parent directory opened that way.
 
 extension WASI {
-    static let allRights: UInt64 = 0x1FFF_FFFF
-
     func writeStrings(_ strings: [String], _ m: GuestMemory, _ pointers: UInt32, _ buffer: UInt32) throws(WASIErrno) {
         var cursor = buffer
         for (i, s) in strings.enumerated() {
@@ -40,7 +38,10 @@ extension WASI {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
-    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt32) -> [timespec] {
+    /// The utimensat times for fstflags (ATIM 1, ATIM_NOW 2, MTIM 4, MTIM_NOW 8). A time both
+    /// given and "now" is contradictory: EINVAL (witx leaves it open; wasmtime refuses it).
+    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt32) throws(WASIErrno) -> [timespec] {
+        guard flags & ~0xF == 0, flags & 3 != 3, flags & 12 != 12 else { throw .inval }
         func one(_ t: UInt64, set: Bool, now: Bool) -> timespec {
             if now { return timespec(tv_sec: 0, tv_nsec: Int(SWVM_UTIME_NOW)) }
             if set { return timespec(tv_sec: Int(t / 1_000_000_000), tv_nsec: Int(t % 1_000_000_000)) }
@@ -61,8 +62,8 @@ extension WASI {
         if fl & O_SYNC == O_SYNC { flags |= 16 }
         try m.store(WASIFileType(mode: st.st_mode).rawValue, at: out)
         try m.store(flags, at: out &+ 2)
-        try m.store(WASI.allRights, at: out &+ 8)
-        try m.store(WASI.allRights, at: out &+ 16)
+        try m.store(d.base.rawValue, at: out &+ 8)
+        try m.store(d.inheriting.rawValue, at: out &+ 16)
     }
 
     static func writeFilestat(_ st: stat, _ m: GuestMemory, _ out: UInt32) throws(WASIErrno) {
@@ -77,17 +78,24 @@ extension WASI {
         try m.store(ns(st.st_ctim), at: out &+ 56)
     }
 
-    /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`) and
-    /// the last component. The last component may not be ".." (that would name a directory
-    /// above the parent).
-    func atParent(_ fd: UInt32, _ path: String, allowDot: Bool = false,
+    /// Runs `body` with the parent directory of `path` (opened beneath the directory `fd`,
+    /// which must hold `needed`) and the last component. The last component may not be ".."
+    /// (that would name a directory above the parent).
+    ///
+    /// A trailing slash says the last component is a directory. It stays on the name given to
+    /// `body`, so the kernel applies POSIX's rules (`file/` is ENOTDIR, a link or symlink
+    /// named `new/` is ENOENT, `dir/` works) — except on a symlink, which a trailing slash
+    /// would make the kernel follow even in calls that never follow (unlink, lstat), outside
+    /// our beneath-resolution: there the link must resolve beneath the directory to a
+    /// directory, and `body` gets the bare name.
+    func atParent(_ fd: UInt32, _ needed: WASIRights, _ path: String, allowDot: Bool = false,
                   _ body: (Int32, String) throws(WASIErrno) -> Void) throws(WASIErrno) {
-        let d = try descriptor(fd)
-        guard d.isDirectory else { throw .notdir }
+        let d = try directory(fd, needed)
         guard !path.isEmpty else { throw .noent }
         guard !path.hasPrefix("/") else { throw .notcapable }
         var trimmed = Substring(path)
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let trailingSlash = trimmed.count < path.count
         let parent: String, last: String
         if let slash = trimmed.lastIndex(of: "/") {
             parent = String(trimmed[..<slash])
@@ -101,7 +109,26 @@ extension WASI {
         let dir = swvm_open_beneath(d.host, parent.isEmpty ? "." : parent, SWVM_O_PATH | O_DIRECTORY, 0, 1)
         guard dir >= 0 else { throw .current }
         defer { close(dir) }
-        try body(dir, last)
+        guard trailingSlash, last != "." else { return try body(dir, last) }
+        var st = stat()
+        if fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mode & S_IFMT == S_IFLNK {
+            let target = swvm_open_beneath(dir, last, SWVM_O_PATH | O_DIRECTORY, 0, 1)
+            guard target >= 0 else { throw .current }
+            close(target)
+            try body(dir, last)
+        } else {
+            try body(dir, last + "/")
+        }
+    }
+
+    /// The directory descriptor `fd` holding `needed`: ENOTDIR for a file before ENOTCAPABLE
+    /// (a file never holds directory rights), so the program learns what is wrong, as POSIX
+    /// says for openat or fdopendir on a file.
+    func directory(_ fd: UInt32, _ needed: WASIRights) throws(WASIErrno) -> Descriptor {
+        let d = try descriptor(fd)
+        guard d.isDirectory else { throw .notdir }
+        guard d.base.isSuperset(of: needed) else { throw .notcapable }
+        return d
     }
 
     /// Fails unless `path` resolves (following symlinks) inside the directory `fd`.
@@ -112,18 +139,26 @@ extension WASI {
     }
 
     func pathOpen(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
-        let d = try descriptor(a.u32(0))
-        guard d.isDirectory else { throw .notdir }
+        let oflags = a.u32(4), fdflags = a.u32(7)
+        let requested = WASIRights(rawValue: a.u64(5)), requestedInheriting = WASIRights(rawValue: a.u64(6))
+        // witx: path_open needs path_open; creating needs path_create_file; oflags::trunc needs
+        // path_filestat_set_size.
+        var needed: WASIRights = .pathOpen
+        if oflags & 1 != 0 { needed.insert(.pathCreateFile) }
+        if oflags & 8 != 0 { needed.insert(.pathFilestatSetSize) }
+        let d = try directory(a.u32(0), needed)
         let path = try m.string(a.u32(2), a.u32(3))
         let follow: Int32 = a.u32(1) & 1 != 0 ? 1 : 0
-        let oflags = a.u32(4), rights = a.u64(5), fdflags = a.u32(7)
-        let writeRights: UInt64 = 1 << 6 | 1 << 8 | 1 << 22  // fd_write, fd_allocate, fd_filestat_set_size
-        let readRights: UInt64 = 1 << 1 | 1 << 14  // fd_read, fd_readdir
+        // Rights the directory may not pass on are dropped, not refused (see WASIRights).
+        let granted = requested.intersection(d.inheriting)
         var flags: Int32
         if oflags & 2 != 0 {
+            // A directory cannot be opened for writing (wasmtime: EISDIR, as Linux says for
+            // O_WRONLY | O_DIRECTORY).
+            guard !granted.contains(.fdWrite) else { throw .isdir }
             flags = O_RDONLY | O_DIRECTORY
-        } else if rights & writeRights != 0 {
-            flags = rights & readRights != 0 ? O_RDWR : O_WRONLY
+        } else if !granted.isDisjoint(with: .writing) {
+            flags = granted.contains(.fdRead) ? O_RDWR : O_WRONLY
         } else {
             flags = O_RDONLY
         }
@@ -135,20 +170,29 @@ extension WASI {
         if fdflags & 4 != 0 { flags |= O_NONBLOCK }
         if fdflags & 16 != 0 { flags |= O_SYNC }
         var host = swvm_open_beneath(d.host, path, flags, 0o666, follow)
-        if host < 0 && errno == EISDIR && flags & O_CREAT == 0 {
-            // A directory asked for with write rights: open it for reading, as POSIX hosts do.
+        if host < 0 && errno == EISDIR && flags & O_CREAT == 0 && !granted.contains(.fdWrite) {
+            // A directory asked for with only sizing or allocating rights (which a directory
+            // cannot hold anyway): open it for reading.
             host = swvm_open_beneath(d.host, path, O_RDONLY | O_DIRECTORY, 0, follow)
         }
         guard host >= 0 else { throw .current }
         var st = stat()
         fstat(host, &st)
-        let fd = allocate(Descriptor(host: host, isDirectory: st.st_mode & S_IFMT == S_IFDIR))
+        let isDirectory = st.st_mode & S_IFMT == S_IFDIR
+        // A trailing slash names a directory. openat2 says ENOTDIR for `file/` itself, but the
+        // component-by-component fallback drops empty components: check here for both.
+        if path.hasSuffix("/") && !isDirectory {
+            close(host)
+            throw .notdir
+        }
+        let base = granted.intersection(isDirectory ? .directory : .file)
+        let inheriting = requestedInheriting.intersection(d.inheriting)
+        let fd = allocate(Descriptor(host: host, isDirectory: isDirectory, base: base, inheriting: inheriting))
         try m.store(UInt32(bitPattern: fd), at: a.u32(8))
     }
 
     func readdir(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
-        let d = try descriptor(a.u32(0))
-        guard d.isDirectory else { throw .notdir }
+        let d = try directory(a.u32(0), .fdReaddir)
         let cookie = a.u64(3)
         if cookie == 0 || d.entries == nil {
             let copy = dup(d.host)
@@ -211,8 +255,15 @@ extension WASI {
                 let now = try WASI.now(id)
                 clocks.append((userdata, absolute ? (timeout > now ? timeout - now : 0) : timeout))
             case 1, 2:
+                // witx: poll_fd_readwrite, or fd_read / fd_write for their own event.
                 let fd = try m.u32(base &+ 16)
-                ready.append((userdata, descriptors[Int32(bitPattern: fd)] == nil ? WASIErrno.badf.rawValue : 0, tag))
+                var error = WASIErrno.success
+                if let d = descriptors[Int32(bitPattern: fd)] {
+                    if !d.base.contains(.pollFdReadwrite) && !d.base.contains(tag == 1 ? .fdRead : .fdWrite) { error = .notcapable }
+                } else {
+                    error = .badf
+                }
+                ready.append((userdata, error.rawValue, tag))
             default:
                 throw .inval
             }
@@ -231,5 +282,79 @@ extension WASI {
             try m.store(e.type, at: base &+ 10)
         }
         try m.store(UInt32(ready.count), at: a.u32(3))
+    }
+}
+
+// MARK: - Sockets
+
+extension WASI {
+    /// The descriptor `fd` if it is a socket: EBADF when there is no such descriptor,
+    /// ENOTSOCK when it is not a socket (checked before the rights, which a non-socket never
+    /// holds, so the program learns what is wrong), ENOTCAPABLE without `needed`.
+    /// swvm opens no sockets itself; a host may hand one in as stdio.
+    func socket(_ fd: UInt32, _ needed: WASIRights) throws(WASIErrno) -> Descriptor {
+        let d = try descriptor(fd)
+        var st = stat()
+        guard fstat(d.host, &st) == 0 else { throw .current }
+        guard st.st_mode & S_IFMT == S_IFSOCK else { throw .notsock }
+        guard d.base.isSuperset(of: needed) else { throw .notcapable }
+        return d
+    }
+
+    func sockShutdown(_ a: Args) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .sockShutdown)
+        let how: Int32
+        switch a.u32(1) {  // sdflags: RD 1, WR 2
+        case 1: how = Int32(SHUT_RD)
+        case 2: how = Int32(SHUT_WR)
+        case 3: how = Int32(SHUT_RDWR)
+        default: throw .inval
+        }
+        guard shutdown(d.host, how) == 0 else { throw .current }
+    }
+
+    func sockAccept(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .sockAccept)
+        guard a.u32(1) & ~4 == 0 else { throw .inval }  // fdflags: only nonblock
+        let host = accept(d.host, nil, nil)  // (accept4 is not in Glibc's Swift overlay)
+        guard host >= 0 else { throw .current }
+        _ = fcntl(host, F_SETFD, FD_CLOEXEC)
+        if a.u32(1) & 4 != 0 { _ = fcntl(host, F_SETFL, fcntl(host, F_GETFL) | O_NONBLOCK) }
+        let rights: WASIRights = [.fdRead, .fdWrite, .pollFdReadwrite, .fdFilestatGet, .fdFdstatSetFlags, .sockShutdown]
+        let fd = allocate(Descriptor(host: host, isDirectory: false, base: rights, inheriting: []))
+        do throws(WASIErrno) { try m.store(UInt32(bitPattern: fd), at: a.u32(2)) } catch {
+            close(host)
+            descriptors[fd] = nil
+            throw error
+        }
+    }
+
+    func sockRecv(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .fdRead)
+        let riflags = a.u32(3)  // RECV_PEEK 1, RECV_WAITALL 2
+        guard riflags & ~3 == 0 else { throw .inval }
+        var iovs = try m.iovecs(a.u32(1), a.u32(2)).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let n = iovs.withUnsafeMutableBufferPointer { v -> Int in
+            var msg = msghdr()
+            msg.msg_iov = v.baseAddress
+            msg.msg_iovlen = v.count
+            return recvmsg(d.host, &msg, (riflags & 1 != 0 ? Int32(MSG_PEEK) : 0) | (riflags & 2 != 0 ? Int32(MSG_WAITALL) : 0))
+        }
+        guard n >= 0 else { throw .current }
+        try m.store(UInt32(n), at: a.u32(4))
+        try m.store(UInt16(0), at: a.u32(5))
+    }
+
+    func sockSend(_ a: Args, _ m: GuestMemory) throws(WASIErrno) {
+        let d = try socket(a.u32(0), .fdWrite)
+        var iovs = try m.iovecs(a.u32(1), a.u32(2)).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let n = iovs.withUnsafeMutableBufferPointer { v -> Int in
+            var msg = msghdr()
+            msg.msg_iov = v.baseAddress
+            msg.msg_iovlen = v.count
+            return sendmsg(d.host, &msg, Int32(MSG_NOSIGNAL))
+        }
+        guard n >= 0 else { throw .current }
+        try m.store(UInt32(n), at: a.u32(4))
     }
 }

@@ -2,17 +2,89 @@
 """Compiles the WASI test programs with clang-14 (--target=wasm32-wasi, Debian's wasi-libc) and
 runs them with `swvm run`, comparing their output and exit codes.
 
-usage: run.py --swvm PATH/TO/swvm --out BUILD_DIR
+usage: run.py --swvm PATH/TO/swvm --out BUILD_DIR [--wasi-host PATH/TO/wasi_host]
+With --wasi-host (c-examples/wasi_host), the preview1 program runs again through the C API's
+WASI (swvm_linker_define_wasi), which must answer exactly as `swvm run` does.
 Prints one line per program and a closing `N passed, N failed` line; exits 1 on a failure.
 """
 import argparse
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# preview1.c's output: the errno of every check (see the program for what each pins down).
+PREVIEW1 = """\
+preopen base 0x7bffe11 inheriting 0xfffffff
+preopen holds fd_filestat_set_size: 0
+mkdir p1: ok
+open p1 with fd_write: EISDIR
+open p1: ok
+p1 base 0x7bffe11 inheriting 0xfffffff (asked for all the pre-open hands on but fd_write)
+create f read-only: ok
+read-only base 0x2
+fd_write on read-only: ENOTCAPABLE
+fd_read on read-only: ok
+path_open through a file: ENOTDIR
+fd_readdir on a file: ENOTDIR
+write-only base 0x40
+fd_read on write-only: ENOTCAPABLE
+fd_write on write-only: ok
+drop fd_write: ok
+fd_write after dropping it: ENOTCAPABLE
+fd_read kept: ok
+fd_seek kept: ok
+give fd_write back: ENOTCAPABLE
+drop fd_seek, keep fd_tell: ok
+fd_seek(cur, 0) with fd_tell: ok
+fd_seek(set, 0) without fd_seek: ENOTCAPABLE
+open p1 with few rights: ok
+file through it: ok, base 0x2
+fd_write on it: ENOTCAPABLE
+truncate without path_filestat_set_size: ENOTCAPABLE
+create without path_create_file: ENOTCAPABLE
+unlink without path_unlink_file: ENOTCAPABLE
+mkdir without path_create_directory: ENOTCAPABLE
+directory asked for seek: ok, base 0x4000
+fd_seek on a directory: ENOTCAPABLE
+fd_tell on a directory: ENOTCAPABLE
+fd_filestat_set_size on a directory: ENOTCAPABLE
+fd_read on a directory: ENOTCAPABLE
+open a directory for writing: EISDIR
+mkdir d: ok
+unlink f/: ENOTDIR
+unlink d/: EISDIR
+symlink to new/: ENOENT
+symlink onto f/: EEXIST
+link f to new/: ENOENT
+link f/ to new: ENOTDIR
+stat f/: ENOTDIR
+stat d/: ok
+open f/: ENOTDIR
+symlink sd -> d: ok
+stat sd/ (a link to a directory): ok
+symlink sf -> f: ok
+unlink sf/ (a link to a file): ENOTDIR
+rmdir d/: ok
+fd times MTIM|MTIM_NOW: EINVAL
+fd times ATIM|ATIM_NOW: EINVAL
+fd times ATIM|MTIM_NOW: ok
+path times MTIM|MTIM_NOW: EINVAL
+path times ATIM|ATIM_NOW: EINVAL
+symlink to /: EPERM
+symlink to /etc/passwd: EPERM
+path_link with SYMLINK_FOLLOW: EINVAL
+path_link of a symlink: ok
+sock_shutdown on a closed fd: EBADF
+sock_shutdown on stdout: ENOTSOCK
+sock_accept on stdout: ENOTSOCK
+stdout: filetype 0, write 1, read 0, seek 0
+rmdir p1: ok
+"""
 
 
 def compile_program(name, out):
@@ -77,10 +149,33 @@ def check_toolkit(swvm, out):
     return not problems, problems
 
 
+def check_sockets(swvm, out):
+    """sockets.c with stdin a socket (one end of a socketpair): sock_recv, sock_send and
+    sock_shutdown on it, seen from the other end."""
+    wasm = compile_program("sockets", out)
+    ours, theirs = socket.socketpair()
+    with ours:
+        ours.sendall(b"ping")
+        with theirs:
+            r = subprocess.run([swvm, "run", wasm], stdin=theirs, capture_output=True, timeout=60)
+        ours.settimeout(10)
+        got = ours.recv(100)
+        after = ours.recv(100)  # b"" once the program shut its writing side down
+    expected = ("recv: 0 'ping'\nsend: 0, 4 bytes\nshutdown with no flags: 28\nshutdown wr: 0\n"
+                "filetype 6, sock_shutdown right 1, seek right 0\n")
+    problems = []
+    if r.stdout.decode() != expected or r.returncode != 0:
+        problems.append(f"stdout {r.stdout.decode()!r} exit {r.returncode} {r.stderr.decode()!r}")
+    if (got, after) != (b"pong", b""):
+        problems.append(f"the other end read {got!r} then {after!r}")
+    return not problems, problems
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--swvm", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--wasi-host", help="c-examples/wasi_host, to run preview1 through the C API too")
     opts = ap.parse_args()
     os.makedirs(opts.out, exist_ok=True)
     data = os.path.join(opts.out, "data")
@@ -108,6 +203,7 @@ def main():
          "realtime after 2024: 1\nslept at least 20ms: 1\nslept less than 2s: 1\nrandom differs: 1, not all zero: 1\n", 0, None),
         ("exit_code", ["42"], None, "", 42, None),
         ("trap", [], None, "before the trap\n", 134, "integer divide by zero"),
+        ("preview1", [], None, PREVIEW1, 0, None),
         ("sandbox", [], None,
          "parent directory: refused\nabsolute path: refused\nrelative escape: refused\nsymlink to outside: refused\n"
          "nested dotdot: refused\nstat through symlink: refused\nmkdir outside: refused\ninside file: refused\n", 0, None),
@@ -116,14 +212,21 @@ def main():
     # kernels without openat2), which must refuse the same escapes.
     fallback = dict(os.environ, SWVM_NO_OPENAT2="1")
     cases += [(name + " (no openat2)",) + tuple(rest) for name, *rest in cases if name in ("files", "sandbox")]
+    # Without openat2 every symlink is refused, even one that stays inside.
+    cases.append(("preview1 (no openat2)", [], None, PREVIEW1.replace(
+        "stat sd/ (a link to a directory): ok", "stat sd/ (a link to a directory): ENOTDIR"), 0, None))
+    if opts.wasi_host:
+        cases.append(("preview1 (C API)", [], None, PREVIEW1, 0, None))
     passed = failed = 0
     for name, args, stdin, expected, code, stderr_has in cases:
         fresh_data()
         program = name.split(" ")[0]
         wasm = compile_program(program, opts.out)
         cmd = [opts.swvm, "run", "--dir", data + "::/data", "--env", "SWVM_TEST=yes", "--env", "OTHER=1", wasm] + args
+        if name.endswith("(C API)"):
+            cmd = [opts.wasi_host, wasm, data] + args  # pre-opens data as /data, like the CLI above
         r = subprocess.run(cmd, input=stdin, capture_output=True, timeout=60,
-                           env=fallback if name != program else None)
+                           env=fallback if name.endswith("(no openat2)") else None)
         out, err = r.stdout.decode(), r.stderr.decode()
         # The sandbox's last line reads a file inside /data: it must open.
         if name.startswith("sandbox"):
@@ -147,6 +250,13 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}")
+    ok, problems = check_sockets(opts.swvm, opts.out)
+    if ok:
+        passed += 1
+        print("ok   sockets")
+    else:
+        failed += 1
+        print("FAIL sockets: " + "; ".join(problems))
     # The toolkit (bench/programs/toolkit: compressor, SHA-256, big integers, regular expressions,
     # JSON, text tools, a script interpreter): its output under swvm must equal its native
     # build's, byte for byte, for the self-test and for commands on files in a pre-opened
