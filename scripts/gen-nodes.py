@@ -292,8 +292,7 @@ def gen_branches():
         out.append(f"func brIf_{cname}{SIG} {{\n    {body}\n"
                    f"    return next(taken ? n.pointee.c : n.pointee.next, fp, c)\n}}\n")
         out.append(f"func brIfLoop_{cname}{SIG} {{\n    {body}\n"
-                   f"    if taken {{\n        if charge(n.pointee.d, c) {{ return 0 }}\n"
-                   f"        return next(n.pointee.c, fp, c)\n    }}\n" + NEXT + "}\n")
+                   f"    if taken {{ return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
         for kind, value in (("Slot", "fp[n.pointee.c.int]"), ("Const", "n.pointee.c")):
             out.append(f"func returnIf{kind}_{cname}{SIG} {{\n    {body}\n"
                        f"    if taken {{\n        c.pointee.depth &-= 1\n        return {value}\n    }}\n"

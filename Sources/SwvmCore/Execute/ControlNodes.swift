@@ -8,8 +8,7 @@ import CSwvmSupport
 /// A branch back to a loop head that carries no fused condition: `br` to a loop, and the
 /// loop targets of `br_table` and unfused `br_if`. a = the loop body's cost; next = the head.
 func backEdgeNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    if charge(n.pointee.a, c) { return 0 }
-    return next(n.pointee.next, fp, c)
+    chargeThenNext(n.pointee.a, n.pointee.next, fp, c)
 }
 
 /// br_if / if on a computed condition: a = condition expression, c = taken target; next
@@ -68,20 +67,34 @@ func evalNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 
 /// The entry of a compiled function: one combined limit check (native stack, value stack,
-/// call depth; a raised trap poisons the native limit, so it fails here too), the fuel charge
-/// of the body outside loops, zeroed locals, then the body. a = first statement, b = frame
+/// call depth; a raised trap poisons the native limit, so it fails here too), zeroed locals,
+/// the fuel charge of the body outside loops, then the body. a = first statement, b = frame
 /// size, c = parameter count | declared local count << 32, d = cost.
 func functionEntryNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if swvm_frame_address() < c.pointee.nativeLimit || fp + n.pointee.b.int > c.pointee.stackEnd
         || c.pointee.depth >= c.pointee.maxDepth {
         return refuseEntry(c)
     }
-    if charge(n.pointee.d, c) { return 0 }
     c.pointee.depth &+= 1
     let locals = n.pointee.c
-    let declared = Int(locals >> 32)
-    if declared > 0 { (fp + Int(locals & 0xFFFF_FFFF)).update(repeating: 0, count: declared) }
-    return runBody(n.pointee.a, fp, c)
+    let declared = Int(truncatingIfNeeded: locals >> 32)
+    if declared != 0 {
+        // A few locals are zeroed inline; more take a path of their own (a loop, or memset),
+        // so the common entry needs no saved registers.
+        if declared > 3 { return enterZeroingLocals(n, fp, c) }
+        let p = fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF)
+        p[0] = 0
+        if declared > 1 { p[1] = 0 }
+        if declared > 2 { p[2] = 0 }
+    }
+    return chargeThenRun(n.pointee.d, n.pointee.a, fp, c)
+}
+
+@inline(never)
+func enterZeroingLocals(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let locals = n.pointee.c
+    (fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF)).update(repeating: 0, count: Int(truncatingIfNeeded: locals >> 32))
+    return chargeThenRun(n.pointee.d, n.pointee.a, fp, c)
 }
 
 // Returns end the statement chain of a call: they leave the frame (depth) and hand the first

@@ -45,13 +45,19 @@ func budgetExhausted(_ c: Ctx) -> Bool {
     return false
 }
 
-/// Charges `cost` units; true when fuel ran out or an interrupt was requested (the trap is
-/// raised: the node returns).
+/// Charges `cost` units, then continues with the statement `target`. The rare slow path is a
+/// tail call of its own, so the node that charges saves no registers for it.
 @inline(__always)
-func charge(_ cost: UInt64, _ c: Ctx) -> Bool {
+func chargeThenNext(_ cost: UInt64, _ target: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
     c.pointee.budget &-= Int(truncatingIfNeeded: cost)
-    if c.pointee.budget < 0 { return budgetExhausted(c) }
-    return false
+    if c.pointee.budget < 0 { return exhaustedThenNext(target, fp, c) }
+    return next(target, fp, c)
+}
+
+@inline(never)
+func exhaustedThenNext(_ target: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    if budgetExhausted(c) { return 0 }
+    return next(target, fp, c)
 }
 
 /// Stops the calls running in a store from any thread. Holds the flag itself, so it stays
@@ -70,4 +76,18 @@ public final class InterruptHandle: @unchecked Sendable {
     /// or function call (within milliseconds). A request made while no call runs is dropped
     /// when the next call from the host starts. Safe to call from any thread.
     public func interrupt() { swvm_atomic_store(flag, 1) }
+}
+
+/// As `chargeThenNext`, at a function entry: the body runs through `runBody`.
+@inline(__always)
+func chargeThenRun(_ cost: UInt64, _ first: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.budget &-= Int(truncatingIfNeeded: cost)
+    if c.pointee.budget < 0 { return exhaustedThenRun(first, fp, c) }
+    return runBody(first, fp, c)
+}
+
+@inline(never)
+func exhaustedThenRun(_ first: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    if budgetExhausted(c) { return 0 }
+    return runBody(first, fp, c)
 }

@@ -10,10 +10,7 @@ func brIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -46,10 +43,7 @@ func brIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -82,10 +76,7 @@ func brIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -118,10 +109,7 @@ func brIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -154,10 +142,7 @@ func brIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -190,10 +175,7 @@ func brIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -226,10 +208,7 @@ func brIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -262,10 +241,7 @@ func brIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -298,10 +274,7 @@ func brIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -334,10 +307,7 @@ func brIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -370,10 +340,7 @@ func brIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -406,10 +373,7 @@ func brIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -442,10 +406,7 @@ func brIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -478,10 +439,7 @@ func brIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -514,10 +472,7 @@ func brIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -550,10 +505,7 @@ func brIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -586,10 +538,7 @@ func brIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -622,10 +571,7 @@ func brIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -658,10 +604,7 @@ func brIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -694,10 +637,7 @@ func brIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -730,10 +670,7 @@ func brIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -766,10 +703,7 @@ func brIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -802,10 +736,7 @@ func brIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -838,10 +769,7 @@ func brIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -874,10 +802,7 @@ func brIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -910,10 +835,7 @@ func brIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -946,10 +868,7 @@ func brIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -982,10 +901,7 @@ func brIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1018,10 +934,7 @@ func brIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1054,10 +967,7 @@ func brIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1090,10 +1000,7 @@ func brIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1126,10 +1033,7 @@ func brIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1162,10 +1066,7 @@ func brIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1198,10 +1099,7 @@ func brIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1234,10 +1132,7 @@ func brIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1270,10 +1165,7 @@ func brIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1306,10 +1198,7 @@ func brIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1342,10 +1231,7 @@ func brIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1378,10 +1264,7 @@ func brIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1414,10 +1297,7 @@ func brIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1450,10 +1330,7 @@ func brIfLoop_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1486,10 +1363,7 @@ func brIfLoop_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1522,10 +1396,7 @@ func brIfLoop_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1558,10 +1429,7 @@ func brIfLoop_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1594,10 +1462,7 @@ func brIfLoop_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1630,10 +1495,7 @@ func brIfLoop_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1666,10 +1528,7 @@ func brIfLoop_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1702,10 +1561,7 @@ func brIfLoop_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1738,10 +1594,7 @@ func brIfLoop_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1774,10 +1627,7 @@ func brIfLoop_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1810,10 +1660,7 @@ func brIfLoop_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1846,10 +1693,7 @@ func brIfLoop_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1882,10 +1726,7 @@ func brIfLoop_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1918,10 +1759,7 @@ func brIfLoop_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a == b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1954,10 +1792,7 @@ func brIfLoop_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1990,10 +1825,7 @@ func brIfLoop_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a != b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2026,10 +1858,7 @@ func brIfLoop_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2062,10 +1891,7 @@ func brIfLoop_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a < b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2098,10 +1924,7 @@ func brIfLoop_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2134,10 +1957,7 @@ func brIfLoop_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a > b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2170,10 +1990,7 @@ func brIfLoop_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2206,10 +2023,7 @@ func brIfLoop_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a <= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2242,10 +2056,7 @@ func brIfLoop_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2278,10 +2089,7 @@ func brIfLoop_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a >= b
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2310,10 +2118,7 @@ func brIf_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func brIfLoop_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2338,10 +2143,7 @@ func brIf_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func brIfLoop_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2366,10 +2168,7 @@ func brIf_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func brIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
-    if taken {
-        if charge(n.pointee.d, c) { return 0 }
-        return next(n.pointee.c, fp, c)
-    }
+    if taken { return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }
     return next(n.pointee.next, fp, c)
 }
 func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
