@@ -5,7 +5,8 @@ import PackageDescription
 // (`.package(url: ..., from: "0.1.0")`, product SwvmCore). The engine needs no exclusivity
 // flag: its hot path keeps state in raw pointers, which have no dynamic exclusivity checks.
 // The self-contained libswvm.so (Swift runtime linked statically) is CMake's build
-// (scripts/setup.sh), or `swift build -c release --product swvm --static-swift-stdlib`.
+// (scripts/setup.sh), or `swift build -c release --product swvm -Xswiftc -static-stdlib
+// --scratch-path .build-static` (--static-swift-stdlib covers executables only).
 let package = Package(
     name: "swvm",
     products: [
@@ -22,7 +23,7 @@ let package = Package(
         .target(name: "SwvmCore", dependencies: ["CSwvmSupport"]),
         .target(name: "SwvmWASI", dependencies: ["SwvmCore", "CSwvmSupport"]),
         // The C ABI. Linked with the Swift runtime statically by CMake, or by SwiftPM with
-        // --static-swift-stdlib (README, "Linking").
+        // -Xswiftc -static-stdlib (README, "Linking").
         .target(name: "swvm", dependencies: ["SwvmCore", "SwvmWASI", "CFFI", "CSwvmSupport"]),
         .executableTarget(name: "swvm-cli", dependencies: ["SwvmCore", "SwvmWASI"]),
         .executableTarget(name: "swvm-spectest", dependencies: ["SwvmCore"]),

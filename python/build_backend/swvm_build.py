@@ -10,7 +10,8 @@ library comes from, in order:
    every source file is reused without running CMake (CMake 3.25 rebuilds its -wmo Swift targets on
    every build, which takes a minute).
    CMake links the Swift runtime statically, so the library needs only system libraries.
-3. Without CMake: `swift build -c release --product swvm --static-swift-stdlib`.
+3. Without CMake: `swift build -c release --product swvm -Xswiftc -static-stdlib` into
+   `<clone>/.build-static` (SwiftPM's --static-swift-stdlib leaves dynamic libraries alone).
 
 A library that still needs the Swift toolchain's runtime (`libswiftCore.so`) is refused: the
 wheel must run where no toolchain is installed.
@@ -112,10 +113,11 @@ def _build_library():
     if not swift:
         raise RuntimeError("neither cmake nor swift is on PATH: run scripts/setup.sh first, or set "
                            "SWVM_WHEEL_LIBRARY to a libswvm.so to package")
-    _log("building libswvm.so (swift build -c release --product swvm --static-swift-stdlib)")
-    subprocess.run([swift, "build", "-c", "release", "--product", "swvm", "--static-swift-stdlib",
-                    "--package-path", ROOT], check=True, stdout=sys.stderr)
-    return os.path.join(ROOT, ".build", "release", "libswvm.so")
+    scratch = os.path.join(ROOT, ".build-static")
+    _log(f"building libswvm.so (swift build -c release --product swvm -Xswiftc -static-stdlib, in {scratch})")
+    subprocess.run([swift, "build", "-c", "release", "--product", "swvm", "-Xswiftc", "-static-stdlib",
+                    "--package-path", ROOT, "--scratch-path", scratch], check=True, stdout=sys.stderr)
+    return os.path.join(scratch, "release", "libswvm.so")
 
 
 def _library(config_settings):
@@ -128,7 +130,7 @@ def _library(config_settings):
     if _needs_swift_runtime(path):
         raise RuntimeError(f"{path} needs the Swift toolchain's libswiftCore.so; package a library "
                            "linked with -static-stdlib (CMake's build, or swift build "
-                           "--static-swift-stdlib)")
+                           "-Xswiftc -static-stdlib)")
     _log(f"packaging {path}")
     return path
 
