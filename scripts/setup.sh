@@ -17,5 +17,7 @@ $sudo cmake --install build
 
 echo "== demo: a C host linked with -lswvm runs a bundled module"
 mkdir -p build/demo
-cc c-examples/hello/hello.c -I"$prefix/include" -L"$prefix/lib" -lswvm -o build/demo/hello
+rpath=()
+[ "$prefix" = /usr/local ] || rpath=(-Wl,-rpath,"$prefix/lib")   # not on the loader's path
+cc c-examples/hello/hello.c -I"$prefix/include" -L"$prefix/lib" -lswvm "${rpath[@]}" -o build/demo/hello
 build/demo/hello c-examples/hello/demo.wasm

@@ -2,8 +2,8 @@ import Testing
 import Glibc
 @testable import SwvmCore
 
-// Regression tests for the folding trap (DESIGN.md): deferred operands must see the values
-// and side effects that Wasm's evaluation order gives them.
+// Regression tests for the folding trap (docs/design.md, "The folding trap"): deferred
+// operands must see the values and side effects that Wasm's evaluation order gives them.
 
 private func i32Result(_ inst: Instance, _ name: String, _ args: [Value] = []) throws -> Int32 {
     guard case .i32(let v)? = try inst.function(name)!.call(args).first else { throw WasmError(.usage, "no i32") }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Call overheads seen from Python, swvm (python/swvm.py over ctypes) next to wasm3 (pywasm3),
+"""Call overheads seen from Python, swvm (the python/swvm package over ctypes) next to wasm3 (pywasm3),
 on the same module, in the same run. A measurement, not a test.
 
 usage: SWVM_LIBRARY=.../libswvm.so python_compare.py bench/hostcall/hostcall.wasm [n]

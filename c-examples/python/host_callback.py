@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A Python host registering a Python callback as a Wasm import, through raw ctypes:
-CFUNCTYPE -> swvm_linker_define_func. (python/swvm.py wraps the same in a friendlier API.)
+CFUNCTYPE -> swvm_linker_define_func. (the python/swvm package wraps the same in a friendlier API.)
 
 usage: host_callback.py path/to/libswvm.so path/to/callbacks.wasm
 """

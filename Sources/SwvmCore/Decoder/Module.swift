@@ -5,31 +5,35 @@ public final class Module: @unchecked Sendable {
     /// The module's binary, owned by the module. Never mutated after decoding.
     public let bytes: [UInt8]
 
-    public internal(set) var types: [FuncType] = []
-    public internal(set) var imports: [Import] = []
+    // The decoder fills these once; afterwards they are only read (validation reads them per
+    // instruction). `@exclusivity(unchecked)` drops the dynamic exclusivity checks on those
+    // reads, which cost 4.6 % of validating a large module (docs/design.md, "Exclusivity").
+
+    @exclusivity(unchecked) public internal(set) var types: [FuncType] = []
+    @exclusivity(unchecked) public internal(set) var imports: [Import] = []
     /// Type index of each function defined in the module (imports not included).
-    public internal(set) var functions: [UInt32] = []
-    public internal(set) var tables: [TableType] = []
-    public internal(set) var memories: [MemoryType] = []
-    public internal(set) var globals: [GlobalDef] = []
-    public internal(set) var exports: [Export] = []
-    public internal(set) var start: UInt32?
-    public internal(set) var elements: [ElementSegment] = []
-    public internal(set) var dataCount: UInt32?
-    public internal(set) var codes: [FunctionBody] = []
-    public internal(set) var data: [DataSegment] = []
-    public internal(set) var customSections: [CustomSection] = []
+    @exclusivity(unchecked) public internal(set) var functions: [UInt32] = []
+    @exclusivity(unchecked) public internal(set) var tables: [TableType] = []
+    @exclusivity(unchecked) public internal(set) var memories: [MemoryType] = []
+    @exclusivity(unchecked) public internal(set) var globals: [GlobalDef] = []
+    @exclusivity(unchecked) public internal(set) var exports: [Export] = []
+    @exclusivity(unchecked) public internal(set) var start: UInt32?
+    @exclusivity(unchecked) public internal(set) var elements: [ElementSegment] = []
+    @exclusivity(unchecked) public internal(set) var dataCount: UInt32?
+    @exclusivity(unchecked) public internal(set) var codes: [FunctionBody] = []
+    @exclusivity(unchecked) public internal(set) var data: [DataSegment] = []
+    @exclusivity(unchecked) public internal(set) var customSections: [CustomSection] = []
     /// Function names from the `name` custom section, by function index (imports included).
-    public internal(set) var functionNames: [UInt32: String] = [:]
-    public internal(set) var moduleName: String?
+    @exclusivity(unchecked) public internal(set) var functionNames: [UInt32: String] = [:]
+    @exclusivity(unchecked) public internal(set) var moduleName: String?
     /// Offset of the first memory.init or data.drop in the code, if any.
-    var firstDataIndexUse: Int?
+    @exclusivity(unchecked) var firstDataIndexUse: Int?
 
     // Index spaces: imports first, then definitions.
-    public internal(set) var importedFunctionCount = 0
-    public internal(set) var importedTableCount = 0
-    public internal(set) var importedMemoryCount = 0
-    public internal(set) var importedGlobalCount = 0
+    @exclusivity(unchecked) public internal(set) var importedFunctionCount = 0
+    @exclusivity(unchecked) public internal(set) var importedTableCount = 0
+    @exclusivity(unchecked) public internal(set) var importedMemoryCount = 0
+    @exclusivity(unchecked) public internal(set) var importedGlobalCount = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 

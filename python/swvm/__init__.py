@@ -6,22 +6,59 @@
     instance.exports.fib(90)
 
 Host functions are Python callables given with their Wasm signature (see swvm.h: result
-letters, then parameter letters in parentheses; i i32, I i64, f f32, F f64):
+letters, then parameter letters in parentheses; i i32, I i64, f f32, F f64, r externref):
 
     imports = {"env": {"add": swvm.Func("i(ii)", lambda a, b: a + b)}}
     instance = swvm.Instance(module, imports)
 
 An exception raised by a host function traps the Wasm call; the caller gets swvm.Trap.
-The library is found through $SWVM_LIBRARY, else as "libswvm.so" on the loader's path.
+
+WASI programs run with `swvm.run_wasi(wasm, args)` (or `python -m swvm run prog.wasm args...`).
+
+The library is, in order: $SWVM_LIBRARY if set; the libswvm.so installed inside this package
+(`pip install ./python` puts it there); "libswvm.so" on the loader's path (e.g. /usr/local/lib
+after scripts/setup.sh).
 """
+from __future__ import annotations
+
 import ctypes
 import os
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
-__all__ = ["Engine", "Module", "Instance", "Func", "Memory", "Global", "Caller",
-           "Error", "Malformed", "Invalid", "LinkError", "Trap", "LimitError", "UsageError"]
+__all__ = ["Engine", "Module", "Instance", "Func", "Function", "Memory", "Global", "Caller", "Wasi",
+           "Error", "Malformed", "Invalid", "LinkError", "Trap", "LimitError", "UsageError",
+           "run_wasi", "version", "library_path", "I32", "I64", "F32", "F64", "FUNCREF", "EXTERNREF"]
 
-_lib = ctypes.CDLL(os.environ.get("SWVM_LIBRARY", "libswvm.so"))
+__version__ = "0.1.0"
+
+_BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libswvm.so")
+
+
+def _library_path() -> str:
+    explicit = os.environ.get("SWVM_LIBRARY")
+    if explicit:
+        return explicit
+    if os.path.exists(_BUNDLED):
+        return _BUNDLED
+    return "libswvm.so"
+
+
+def _load() -> ctypes.CDLL:
+    path = _library_path()
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError(f"swvm: cannot load {path} ({e}); install the package with "
+                          "`pip install ./python`, or set SWVM_LIBRARY to a libswvm.so") from e
+
+
+_lib = _load()
 _p = ctypes.c_void_p
+
+
+def library_path() -> str:
+    """The libswvm.so this module loaded (a path, or "libswvm.so" when found by the loader)."""
+    return _library_path()
 
 
 class _Val(ctypes.Structure):
@@ -78,28 +115,57 @@ _sig(_lib.swvm_linker_instantiate, _p, _p, _p, ctypes.POINTER(_p))
 _sig(_lib.swvm_caller_memory, ctypes.POINTER(ctypes.c_uint8), _p, ctypes.POINTER(ctypes.c_size_t))
 _sig(_lib.swvm_caller_trap, None, _p, ctypes.c_char_p)
 
+
+class _WasiConfig(ctypes.Structure):
+    _fields_ = [("argv", ctypes.POINTER(ctypes.c_char_p)), ("argc", ctypes.c_size_t),
+                ("env", ctypes.POINTER(ctypes.c_char_p)), ("envc", ctypes.c_size_t),
+                ("preopen_host", ctypes.POINTER(ctypes.c_char_p)),
+                ("preopen_guest", ctypes.POINTER(ctypes.c_char_p)), ("npreopens", ctypes.c_size_t),
+                ("stdin_fd", ctypes.c_int), ("stdout_fd", ctypes.c_int), ("stderr_fd", ctypes.c_int)]
+
+
+_sig(_lib.swvm_linker_define_wasi, _p, _p, ctypes.POINTER(_WasiConfig))
+_sig(_lib.swvm_linker_wasi_exit_code, ctypes.c_int, _p, ctypes.POINTER(ctypes.c_int))
+
 _WITH_CALLER = 1
 
 
 class Error(Exception):
-    """A swvm error; `kind` is one of the swvm_error_kind_t values."""
-    def __init__(self, message, kind):
+    """A swvm error; `kind` is one of the swvm_error_kind_t values (0 MALFORMED ... 5 USAGE)."""
+
+    def __init__(self, message: str, kind: int) -> None:
         super().__init__(message)
         self.kind = kind
 
 
-class Malformed(Error): pass
-class Invalid(Error): pass
-class LinkError(Error): pass
-class Trap(Error): pass
-class LimitError(Error): pass
-class UsageError(Error): pass
+class Malformed(Error):
+    """The bytes are not a well-formed binary module."""
+
+
+class Invalid(Error):
+    """The module is well-formed but fails validation."""
+
+
+class LinkError(Error):
+    """Imports are missing or do not match."""
+
+
+class Trap(Error):
+    """Execution trapped (also during instantiation, or a host function raised)."""
+
+
+class LimitError(Error):
+    """A resource limit was hit (memory or table growth, stack, ...)."""
+
+
+class UsageError(Error):
+    """The API was called wrongly (wrong argument count or type, ...)."""
 
 
 _ERRORS = [Malformed, Invalid, LinkError, Trap, LimitError, UsageError]
 
 
-def _check(err):
+def _check(err: Optional[int]) -> None:
     if err:
         kind = _lib.swvm_error_kind(err)
         message = _lib.swvm_error_message(err).decode("utf-8", "replace")
@@ -107,7 +173,8 @@ def _check(err):
         raise _ERRORS[kind](message, kind) if 0 <= kind < len(_ERRORS) else Error(message, kind)
 
 
-def version():
+def version() -> str:
+    """The library's version, e.g. "0.1.0"."""
     return _lib.swvm_version().decode()
 
 
@@ -115,26 +182,28 @@ class _Handle:
     """Owns one C handle and frees it once; handles may be freed in any order."""
     _free = None
 
-    def __init__(self, handle):
+    def __init__(self, handle: Optional[int]) -> None:
         self._handle = handle
 
-    def __del__(self):
+    def __del__(self) -> None:
         if getattr(self, "_handle", None) and self._free:
             type(self)._free(self._handle)
             self._handle = None
 
 
 class Engine(_Handle):
+    """Owns compiled code and runtime state; modules and instances belong to one engine.
+    A default engine is used when none is given."""
     _free = _lib.swvm_engine_free
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(_lib.swvm_engine_new())
 
 
 _default_engine = None
 
 
-def _engine(engine):
+def _engine(engine: Optional[Engine]) -> Engine:
     global _default_engine
     if engine is not None:
         return engine
@@ -144,10 +213,11 @@ def _engine(engine):
 
 
 class Module(_Handle):
-    """A decoded and validated module. Raises Malformed or Invalid."""
+    """A decoded and validated module, from the bytes of a .wasm file. Raises Malformed or
+    Invalid."""
     _free = _lib.swvm_module_free
 
-    def __init__(self, wasm, engine=None):
+    def __init__(self, wasm: Union[bytes, bytearray, memoryview], engine: Optional[Engine] = None) -> None:
         self.engine = _engine(engine)
         out = _p()
         data = bytes(wasm)
@@ -158,10 +228,10 @@ class Module(_Handle):
 class Caller:
     """What a host function declared with_caller=True receives first."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: int) -> None:
         self._handle = handle
 
-    def memory(self):
+    def memory(self) -> Optional[memoryview]:
         """The calling instance's "memory" export as a writable memoryview (valid during the call)."""
         size = ctypes.c_size_t()
         data = _lib.swvm_caller_memory(self._handle, ctypes.byref(size))
@@ -171,9 +241,13 @@ class Caller:
 
 
 class Func:
-    """A Python callable with a Wasm signature, to be imported by a module."""
+    """A Python callable with a Wasm signature, to be imported by a module.
 
-    def __init__(self, signature, fn, with_caller=False):
+    `signature` is result letters, then parameter letters in parentheses: "i(ii)" takes two
+    i32 and returns one, "(I)" takes an i64 and returns nothing. With `with_caller=True` the
+    callable first receives a `Caller` (the calling instance's memory)."""
+
+    def __init__(self, signature: str, fn: Callable[..., Any], with_caller: bool = False) -> None:
         open_ = signature.index("(")
         self.results = [c for c in signature[:open_] if c != "v"]
         self.params = list(signature[open_ + 1:-1])
@@ -197,15 +271,17 @@ class Func:
 
 
 class Function(_Handle):
+    """An exported Wasm function; call it with Python ints and floats. Returns None, a value,
+    or a tuple for several results. Raises Trap when the call traps."""
     _free = _lib.swvm_func_free
 
-    def __init__(self, handle, owner):
+    def __init__(self, handle: int, owner: "Instance") -> None:
         super().__init__(handle)
         self._owner = owner
         self.params = [_lib.swvm_func_param_kind(handle, i) for i in range(_lib.swvm_func_param_count(handle))]
         self.results = [_lib.swvm_func_result_kind(handle, i) for i in range(_lib.swvm_func_result_count(handle))]
 
-    def __call__(self, *args):
+    def __call__(self, *args: Union[int, float]) -> Any:
         if len(args) != len(self.params):
             raise UsageError(f"expected {len(self.params)} argument(s), got {len(args)}", 5)
         argv = (_Val * max(1, len(args)))()
@@ -219,47 +295,53 @@ class Function(_Handle):
 
 
 class Memory(_Handle):
+    """An exported linear memory."""
     _free = _lib.swvm_memory_free
 
-    def __init__(self, handle, owner):
+    def __init__(self, handle: int, owner: "Instance") -> None:
         super().__init__(handle)
         self._owner = owner
 
     @property
-    def size(self):
+    def size(self) -> int:
+        """The size in bytes."""
         return _lib.swvm_memory_size(self._handle)
 
-    def read(self, offset, length):
+    def read(self, offset: int, length: int) -> bytes:
+        """A copy of `length` bytes at `offset`; IndexError when out of bounds."""
         if offset < 0 or length < 0 or offset + length > self.size:
             raise IndexError("read out of bounds")
         return ctypes.string_at(ctypes.addressof(_lib.swvm_memory_data(self._handle).contents) + offset, length)
 
-    def write(self, offset, data):
+    def write(self, offset: int, data: Union[bytes, bytearray, memoryview]) -> None:
+        """Copies `data` to `offset`; IndexError when out of bounds."""
         if offset < 0 or offset + len(data) > self.size:
             raise IndexError("write out of bounds")
         ctypes.memmove(ctypes.addressof(_lib.swvm_memory_data(self._handle).contents) + offset, bytes(data), len(data))
 
-    def grow(self, pages):
+    def grow(self, pages: int) -> int:
+        """Grows by `pages` 64 KiB pages; returns the old page count. Raises LimitError."""
         old = ctypes.c_uint32()
         _check(_lib.swvm_memory_grow(self._handle, pages, ctypes.byref(old)))
         return old.value
 
 
 class Global(_Handle):
+    """An exported global; `value` reads it and, if it is mutable, sets it."""
     _free = _lib.swvm_global_free
 
-    def __init__(self, handle, owner):
+    def __init__(self, handle: int, owner: "Instance") -> None:
         super().__init__(handle)
         self._owner = owner
 
     @property
-    def value(self):
+    def value(self) -> Union[int, float]:
         v = _Val()
         _check(_lib.swvm_global_get(self._handle, ctypes.byref(v)))
         return getattr(v.of, _KIND_FIELD[v.kind])
 
     @value.setter
-    def value(self, x):
+    def value(self, x: Union[int, float]) -> None:
         v = _Val()
         _check(_lib.swvm_global_get(self._handle, ctypes.byref(v)))
         setattr(v.of, _KIND_FIELD[v.kind], x)
@@ -267,13 +349,15 @@ class Global(_Handle):
 
 
 class _Exports:
-    def __init__(self, instance):
+    """An instance's exports by name, as attributes or items: Function, Memory or Global."""
+
+    def __init__(self, instance: "Instance") -> None:
         self._instance = instance
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return self[name]
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Any:
         i = self._instance
         for lookup, cls in ((_lib.swvm_instance_func, Function), (_lib.swvm_instance_memory, Memory),
                             (_lib.swvm_instance_global, Global)):
@@ -284,17 +368,45 @@ class _Exports:
             _lib.swvm_error_free(err)
         raise AttributeError(f"no export named {name!r}")
 
-    def __dir__(self):
+    def __dir__(self) -> Iterable[str]:
         return self._instance.export_names()
 
 
+class Wasi:
+    """What a WASI (preview1) program sees: its arguments (args[0] is the program name), its
+    environment, the host directories it may open (host path -> path the program sees), and
+    the host file descriptors behind its stdin, stdout and stderr."""
+
+    def __init__(self, args: Sequence[str] = ("program",), env: Optional[Mapping[str, str]] = None,
+                 dirs: Optional[Mapping[str, str]] = None, stdin: int = 0, stdout: int = 1,
+                 stderr: int = 2) -> None:
+        self.args = list(args)
+        self.env = dict(env or {})
+        self.dirs = dict(dirs or {})
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+
+    def _define(self, linker: int) -> None:
+        def strings(items: Sequence[str]) -> Any:
+            return (ctypes.c_char_p * max(1, len(items)))(*[x.encode() for x in items])
+        env = [f"{k}={v}" for k, v in self.env.items()]
+        hosts, guests = list(self.dirs.keys()), list(self.dirs.values())
+        config = _WasiConfig(strings(self.args), len(self.args), strings(env), len(env),
+                             strings(hosts), strings(guests), len(hosts),
+                             self.stdin, self.stdout, self.stderr)
+        _check(_lib.swvm_linker_define_wasi(linker, ctypes.byref(config)))
+
+
 class Instance(_Handle):
-    """An instantiated module. `imports` maps module names to {field: Func | Instance export}."""
+    """An instantiated module. `imports` maps module names to {field: Func} or to an Instance
+    whose exports they import; `wasi` provides WASI preview1 (wasi_snapshot_preview1).
+    Raises LinkError for missing or mismatched imports, Trap when a start function traps."""
     _free = _lib.swvm_instance_free
 
-    def __init__(self, module, imports=None, engine=None):
+    def __init__(self, module: Module, imports: Optional[Mapping[str, Union[Mapping[str, Func], "Instance"]]] = None,
+                 engine: Optional[Engine] = None, wasi: Optional[Wasi] = None) -> None:
         self.engine = module.engine if engine is None else engine
         self._callbacks = []  # keep ctypes callbacks alive as long as the instance
+        self._linker = None   # kept while WASI may report an exit code through it
         linker = _lib.swvm_linker_new(self.engine._handle)
         try:
             for module_name, fields in (imports or {}).items():
@@ -306,13 +418,59 @@ class Instance(_Handle):
                     self._callbacks.append(cb)
                     _check(_lib.swvm_linker_define_func(linker, module_name.encode(), field.encode(),
                                                         func.signature.encode(), ctypes.cast(cb, _p), None, _WITH_CALLER))
+            if wasi is not None:
+                wasi._define(linker)
             out = _p()
             _check(_lib.swvm_linker_instantiate(linker, module._handle, ctypes.byref(out)))
+            if wasi is not None:
+                self._linker, linker = linker, None
         finally:
-            _lib.swvm_linker_free(linker)
+            if linker:
+                _lib.swvm_linker_free(linker)
         super().__init__(out.value)
         self.exports = _Exports(self)
 
-    def export_names(self):
+    def __del__(self) -> None:
+        super().__del__()
+        if getattr(self, "_linker", None):
+            _lib.swvm_linker_free(self._linker)
+            self._linker = None
+
+    def export_names(self) -> list:
+        """The names of all exports, in the module's order."""
         return [_lib.swvm_instance_export_name(self._handle, i).decode()
                 for i in range(_lib.swvm_instance_export_count(self._handle))]
+
+    def wasi_exit_code(self) -> Optional[int]:
+        """The code a WASI program passed to proc_exit, or None if it has not called it."""
+        code = ctypes.c_int()
+        if self._linker and _lib.swvm_linker_wasi_exit_code(self._linker, ctypes.byref(code)):
+            return code.value
+        return None
+
+
+def run_wasi(wasm: Union[bytes, bytearray, str, "os.PathLike[str]"], args: Sequence[str] = (),
+             env: Optional[Mapping[str, str]] = None, dirs: Optional[Mapping[str, str]] = None,
+             program: Optional[str] = None) -> int:
+    """Runs a WASI command module (its `_start`) and returns its exit code: the code given to
+    proc_exit, else 0. `wasm` is the module's bytes or a path to it; `args` are the arguments
+    after the program name; `dirs` maps host directories to the paths the program sees.
+    Raises Trap when the program traps."""
+    if isinstance(wasm, (bytes, bytearray)):
+        data, name = bytes(wasm), program or "program.wasm"
+    else:
+        with open(wasm, "rb") as f:
+            data = f.read()
+        name = program or os.path.basename(os.fspath(wasm))
+    instance = Instance(Module(data), wasi=Wasi([name] + list(args), env=env, dirs=dirs))
+    if "_start" not in instance.export_names():
+        raise UsageError("the module exports no _start function: not a WASI command", 5)
+    try:
+        instance.exports["_start"]()
+    except Trap:
+        code = instance.wasi_exit_code()
+        if code is None:
+            raise
+        return code
+    code = instance.wasi_exit_code()
+    return 0 if code is None else code
