@@ -10,6 +10,17 @@
  *   matching `*_free`. Handles are reference counted internally: they may be freed in any
  *   order. A handle keeps alive what it needs (an instance keeps its engine's store, a function
  *   keeps its instance), so freeing the engine before its instances is safe.
+ * - Instance lifetime: an instance is freed (its code, and its memories, tables and globals
+ *   unless a handle or another instance holds them) once nothing keeps it alive. What keeps an
+ *   instance alive: a handle to it (swvm_instance_t), to one of its functions (swvm_func_t,
+ *   and so a native pointer from swvm_func_native), tables or globals; a linker it was
+ *   registered in (swvm_linker_define_instance) until the linker is freed; another live
+ *   instance that imports one of its functions; a reference to one of its functions stored in
+ *   a live table or global (for instance put there with swvm_table_set or by another
+ *   instance's code). So a host may instantiate, call and free modules indefinitely in one
+ *   engine without it growing. A funcref value (swvm_val_t.of.ref) is not a handle: it stays
+ *   valid only while its instance is kept alive by one of the above. Freeing a handle from
+ *   inside a host function is allowed: the collection waits until the Wasm call returns.
  * - Passing NULL where a handle or pointer is required returns an error of kind
  *   SWVM_ERROR_USAGE; it never crashes.
  * - Thread safety: an engine and everything created from it (instances, functions, memories,

@@ -6,10 +6,17 @@ import SwvmWASI
 // Every C handle is a retained Swift object: `passRetained` when handed out, `release` in the
 // matching *_free. A handle retains what it depends on (the store above all), so C code may
 // free handles in any order. This file holds all the pointer conversions of the C ABI.
+//
+// A handle to an instance, function, table or global also pins it in its store (Store.pin):
+// the store frees an instance once no handle pins it or anything it reaches, so a host can
+// instantiate and free modules indefinitely in one engine (Store.collect has the rules).
 
 final class EngineHandle {
     let store: Store
-    init(config: StoreConfig = StoreConfig()) { store = Store(config: config) }
+    init(config: StoreConfig = StoreConfig()) {
+        store = Store(config: config)
+        store.collectsInstances = true
+    }
 }
 
 /// Engine settings collected before the engine exists (swvm_config_*).
@@ -36,6 +43,7 @@ final class InstanceHandle {
     init(store: Store, instance: Instance) {
         self.store = store
         self.instance = instance
+        store.pin(instance)
     }
 
     func exportName(_ index: Int) -> UnsafePointer<CChar>? {
@@ -44,7 +52,10 @@ final class InstanceHandle {
         return UnsafePointer(names![index])
     }
 
-    deinit { names?.forEach { free($0) } }
+    deinit {
+        names?.forEach { free($0) }
+        store.unpin(instance)
+    }
 }
 
 final class FuncHandle {
@@ -56,7 +67,10 @@ final class FuncHandle {
     init(store: Store, function: Function) {
         self.store = store
         self.function = function
+        store.pin(function)
     }
+
+    deinit { store.unpin(function) }
 }
 
 /// A handle to a memory, global or table: keeps its store alive with it.
@@ -66,7 +80,10 @@ final class StoreObjectHandle<Object: AnyObject> {
     init(store: Store, _ object: Object) {
         self.store = store
         self.object = object
+        store.pin(object)
     }
+
+    deinit { store.unpin(object) }
 }
 
 typealias MemoryHandle = StoreObjectHandle<Memory>
@@ -77,10 +94,19 @@ final class LinkerHandle {
     let store: Store
     let linker: Linker
     var wasi: WASI?
+    /// What the linker's definitions hold, pinned for as long as the linker lives.
+    private var pinned: [AnyObject] = []
     init(store: Store) {
         self.store = store
         linker = Linker(store: store)
     }
+
+    func pin(_ object: AnyObject) {
+        store.pin(object)
+        pinned.append(object)
+    }
+
+    deinit { pinned.forEach(store.unpin) }
 }
 
 /// A NUL-terminated C string argument as a Swift string (its bytes kept as they are).

@@ -83,6 +83,7 @@ public func swvm_linker_define_global(_ linker: OpaquePointer?, _ module: Unsafe
     guard let module, let name else { return usage("module and name must not be NULL") }
     guard g.store === l.store else { return usage("the global belongs to another engine") }
     l.linker.define(module: string(module), name: string(name), .global(g.object))
+    l.pin(g.object)
     return nil
 }
 
@@ -93,6 +94,7 @@ public func swvm_linker_define_instance(_ linker: OpaquePointer?, _ name: Unsafe
     guard let name else { return usage("name is NULL") }
     guard i.store === l.store else { return usage("the instance belongs to another engine") }
     l.linker.register(string(name), instance: i.instance)
+    l.pin(i.instance)
     return nil
 }
 

@@ -1,9 +1,11 @@
 /// Memories, tables and globals created by the host (to define imports with a `Linker`).
-/// The store owns them like everything instantiated in it.
+/// The store owns them like everything instantiated in it, unless it `collectsInstances`: then
+/// they are reference counted like an instance's own (whoever uses one holds it), so a host
+/// creating one per request does not grow the store.
 extension Store {
     public func makeMemory(_ type: MemoryType) throws(WasmError) -> Memory {
         let m = try Memory(type: type, limitPages: config.maxMemoryPages)
-        retain(m)
+        if !collectsInstances { retain(m) }
         return m
     }
 
@@ -13,7 +15,7 @@ extension Store {
             let w = try t.word(for: initial)
             t.state.pointee.elements.update(repeating: w, count: Int(t.size))
         }
-        retain(t)
+        if !collectsInstances { retain(t) }
         return t
     }
 
@@ -23,7 +25,7 @@ extension Store {
         }
         let (lo, hi) = value.slots
         let g = Global(type: type, word: lo, high: hi)
-        retain(g)
+        if !collectsInstances { retain(g) }
         return g
     }
 }

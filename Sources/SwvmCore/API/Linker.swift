@@ -23,13 +23,14 @@ public final class Linker {
         define(module: module, name: name, .function(hostFunction(type, rawHost: body)))
     }
 
-    /// A host function owned by the store; `instance` is the importing instance of a binding.
+    /// A host function; `instance` is the importing instance of a binding. A definition is
+    /// owned by the store; a binding by its importing instance, which frees it with itself.
     private func hostFunction(_ type: FuncType, instance: Instance? = nil, host: HostFunction? = nil,
                               rawHost: RawHostFunction? = nil) -> Function {
         let f = Function(type: type, store: store, instance: instance, functionIndex: -1, host: host, rawHost: rawHost) { rec in
             hostEntryNode(for: rec)
         }
-        store.retain(f)
+        if instance == nil { store.retain(f) }
         return f
     }
 
@@ -50,7 +51,10 @@ public final class Linker {
             try checkImport(imp, ext, module: module)
             resolved.append(ext)
         }
+        store.collectIfPending()
         let instance = Instance(module: module, store: store)
+        // In the store before initialisation: a trapping start function or element segment
+        // may already have put the instance's functions into imported tables.
         store.instances.append(instance)
         // Host functions are bound per importing instance so the host sees its caller.
         resolved = resolved.map { ext in
