@@ -65,6 +65,7 @@ final class CallInterface {
 /// What a host function sees of its call through its `swvm_caller_t *`.
 struct CallerState {
     var instance: Instance?
+    var store: Store
     var userData: UnsafeMutableRawPointer?
     var trapMessage: String?
 }
@@ -104,7 +105,7 @@ extension HostFunctionFFI {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
             withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
                 let args = buffer.baseAddress!
-                var state = CallerState(instance: caller.instance, userData: userData, trapMessage: nil)
+                var state = CallerState(instance: caller.instance, store: caller.store, userData: userData, trapMessage: nil)
                 withUnsafeMutablePointer(to: &state) { statePointer in
                     var k = 0
                     if withCaller {

@@ -31,7 +31,15 @@ final class InterruptHandleBox {
 
 final class ModuleHandle {
     let module: Module
-    init(_ module: Module) { self.module = module }
+    /// Imports and exports in C form, made here rather than on first use: a module may be
+    /// read from several threads at once.
+    let imports: [CExternEntry]
+    let exports: [CExternEntry]
+    init(_ module: Module) {
+        self.module = module
+        imports = module.importTypes.map { CExternEntry(module: $0.module, name: $0.name, type: $0.type) }
+        exports = module.exportTypes.map { CExternEntry(module: nil, name: $0.name, type: $0.type) }
+    }
 }
 
 final class InstanceHandle {
@@ -109,6 +117,19 @@ final class LinkerHandle {
     deinit { pinned.forEach(store.unpin) }
 }
 
+/// An export as a swvm_extern_t holding a new handle of its kind.
+func cExtern(_ ext: Extern, store: Store) -> swvm_extern_t {
+    var out = swvm_extern_t()
+    out.kind = Int32(ext.kind.rawValue)
+    switch ext {
+    case .function(let f): out.of.func = retained(FuncHandle(store: store, function: f))
+    case .table(let t): out.of.table = retained(TableHandle(store: store, t))
+    case .memory(let m): out.of.memory = retained(MemoryHandle(store: store, m))
+    case .global(let g): out.of.global = retained(GlobalHandle(store: store, g))
+    }
+    return out
+}
+
 /// A NUL-terminated C string argument as a Swift string (its bytes kept as they are).
 func string(_ p: UnsafePointer<CChar>) -> String {
     String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
@@ -151,17 +172,19 @@ func errorHandle(_ error: WasmError) -> OpaquePointer { retained(ErrorHandle(err
 
 func usage(_ message: String) -> OpaquePointer { errorHandle(WasmError(.usage, message)) }
 
-func kindCode(_ t: ValueType) -> Int32 {
+func cKind(_ t: ValueType) -> swvm_valkind_t {
     switch t {
-    case .i32: return Int32(SWVM_I32.rawValue)
-    case .i64: return Int32(SWVM_I64.rawValue)
-    case .f32: return Int32(SWVM_F32.rawValue)
-    case .f64: return Int32(SWVM_F64.rawValue)
-    case .funcref: return Int32(SWVM_FUNCREF.rawValue)
-    case .externref: return Int32(SWVM_EXTERNREF.rawValue)
-    case .v128: return -1
+    case .i32: return SWVM_I32
+    case .i64: return SWVM_I64
+    case .f32: return SWVM_F32
+    case .f64: return SWVM_F64
+    case .funcref: return SWVM_FUNCREF
+    case .externref: return SWVM_EXTERNREF
+    case .v128: return SWVM_V128
     }
 }
+
+func kindCode(_ t: ValueType) -> Int32 { Int32(cKind(t).rawValue) }
 
 /// Converts a C value to the engine's, checking it has the kind the function expects.
 func value(_ v: swvm_val_t, expected: ValueType, position: Int) throws(WasmError) -> Value {

@@ -131,6 +131,23 @@ public func swvm_caller_memory(_ caller: OpaquePointer?, _ size: UnsafeMutablePo
     return m.baseAddress.assumingMemoryBound(to: UInt8.self)
 }
 
+@_cdecl("swvm_caller_export")
+public func swvm_caller_export(_ caller: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                               _ out: UnsafeMutablePointer<swvm_extern_t>?) -> OpaquePointer? {
+    guard let state = callerState(caller)?.pointee else { return usage("swvm_caller_export: caller is NULL") }
+    guard let name else { return usage("swvm_caller_export: name is NULL") }
+    guard let out else { return usage("swvm_caller_export: out is NULL") }
+    guard let instance = state.instance else {
+        return usage("swvm_caller_export: the host function was not called from a Wasm instance")
+    }
+    let field = string(name)
+    guard let ext = instance.export(field) else {
+        return usage("swvm_caller_export: the calling instance has no export \"\(field)\" (exports: \(instance.exportNames.joined(separator: ", ")))")
+    }
+    out.pointee = cExtern(ext, store: state.store)
+    return nil
+}
+
 @_cdecl("swvm_caller_trap")
 public func swvm_caller_trap(_ caller: OpaquePointer?, _ message: UnsafePointer<CChar>?) {
     callerState(caller)?.pointee.trapMessage = message.map(string) ?? "trap raised by a host function"
