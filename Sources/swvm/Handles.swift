@@ -117,24 +117,6 @@ final class LinkerHandle {
     deinit { pinned.forEach(store.unpin) }
 }
 
-/// An export as a swvm_extern_t holding a new handle of its kind.
-func cExtern(_ ext: Extern, store: Store) -> swvm_extern_t {
-    var out = swvm_extern_t()
-    out.kind = Int32(ext.kind.rawValue)
-    switch ext {
-    case .function(let f): out.of.func = retained(FuncHandle(store: store, function: f))
-    case .table(let t): out.of.table = retained(TableHandle(store: store, t))
-    case .memory(let m): out.of.memory = retained(MemoryHandle(store: store, m))
-    case .global(let g): out.of.global = retained(GlobalHandle(store: store, g))
-    }
-    return out
-}
-
-/// A NUL-terminated C string argument as a Swift string (its bytes kept as they are).
-func string(_ p: UnsafePointer<CChar>) -> String {
-    String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
-}
-
 final class ErrorHandle {
     let kind: WasmError.Kind
     let trap: Trap?
@@ -170,55 +152,10 @@ func release(_ handle: OpaquePointer?) {
 /// An error handle for C, or NULL for success.
 func errorHandle(_ error: WasmError) -> OpaquePointer { retained(ErrorHandle(error)) }
 
-func usage(_ message: String) -> OpaquePointer { errorHandle(WasmError(.usage, message)) }
-
-func cKind(_ t: ValueType) -> swvm_valkind_t {
-    switch t {
-    case .i32: return SWVM_I32
-    case .i64: return SWVM_I64
-    case .f32: return SWVM_F32
-    case .f64: return SWVM_F64
-    case .funcref: return SWVM_FUNCREF
-    case .externref: return SWVM_EXTERNREF
-    case .v128: return SWVM_V128
-    }
-}
-
-func kindCode(_ t: ValueType) -> Int32 { Int32(cKind(t).rawValue) }
-
-/// Converts a C value to the engine's, checking it has the kind the function expects.
-func value(_ v: swvm_val_t, expected: ValueType, position: Int) throws(WasmError) -> Value {
-    guard Int32(bitPattern: v.kind) == kindCode(expected) else {
-        throw WasmError(.usage, "argument \(position) must be \(expected), got kind \(v.kind)")
-    }
-    switch expected {
-    case .i32: return .i32(UInt32(bitPattern: v.of.i32))
-    case .i64: return .i64(UInt64(bitPattern: v.of.i64))
-    case .f32: return .f32(v.of.f32.bitPattern)
-    case .f64: return .f64(v.of.f64.bitPattern)
-    case .externref: return .externref(v.of.ref.map { UInt64(UInt(bitPattern: $0)) })
-    case .funcref:
-        // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
-        return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
-    default: throw WasmError(.usage, "argument \(position): \(expected) values are not supported by this API yet")
-    }
-}
-
-func cValue(_ v: Value) -> swvm_val_t {
-    var out = swvm_val_t()
-    switch v {
-    case .i32(let x): out.kind = SWVM_I32.rawValue; out.of.i32 = Int32(bitPattern: x)
-    case .i64(let x): out.kind = SWVM_I64.rawValue; out.of.i64 = Int64(bitPattern: x)
-    case .f32(let x): out.kind = SWVM_F32.rawValue; out.of.f32 = Float(bitPattern: x)
-    case .f64(let x): out.kind = SWVM_F64.rawValue; out.of.f64 = Double(bitPattern: x)
-    case .externref(let x):
-        out.kind = SWVM_EXTERNREF.rawValue
-        out.of.ref = x.flatMap { UnsafeMutableRawPointer(bitPattern: UInt($0)) }
-    case .funcref(let f):
-        out.kind = SWVM_FUNCREF.rawValue
-        out.of.ref = f.map { Unmanaged.passUnretained($0).toOpaque() }
-    case .v128:
-        out.kind = UInt32.max
-    }
-    return out
+/// A usage error (bad arguments) in the one style of the C API: "swvm_function: problem".
+/// `function` defaults to the calling function's name; helpers pass on their caller's.
+func usage(_ message: String, function: String = #function) -> OpaquePointer {
+    let name = function.prefix { $0 != "(" }
+    if message.hasPrefix("\(name):") { return errorHandle(WasmError(.usage, message)) }
+    return errorHandle(WasmError(.usage, "\(name): \(message)"))
 }

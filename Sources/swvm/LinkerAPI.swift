@@ -17,11 +17,11 @@ public func swvm_linker_free(_ linker: OpaquePointer?) { release(linker) }
 
 private func defineFunction(_ linker: OpaquePointer?, _ module: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?,
                             _ type: () throws(WasmError) -> FuncType, _ fn: (@convention(c) () -> Void)?,
-                            _ userData: UnsafeMutableRawPointer?, _ flags: Int32) -> OpaquePointer? {
-    guard let l = object(linker, as: LinkerHandle.self) else { return usage("linker is NULL or not a linker") }
-    guard let module, let name else { return usage("module and name must not be NULL") }
-    guard let fn else { return usage("function pointer is NULL") }
-    guard flags & ~1 == 0 else { return usage("unknown flags \(flags)") }
+                            _ userData: UnsafeMutableRawPointer?, _ flags: Int32, function: String = #function) -> OpaquePointer? {
+    guard let l = object(linker, as: LinkerHandle.self) else { return usage("linker is NULL or not a linker", function: function) }
+    guard let module, let name else { return usage("module and name must not be NULL", function: function) }
+    guard let fn else { return usage("function pointer is NULL", function: function) }
+    guard flags & ~1 == 0 else { return usage("unknown flags \(flags)", function: function) }
     let result = Result { () throws(WasmError) -> HostFunctionFFI in
         try HostFunctionFFI(type: try type(), function: fn, userData: userData, withCaller: flags & 1 != 0)
     }

@@ -3,13 +3,16 @@
 /// they are reference counted like an instance's own (whoever uses one holds it), so a host
 /// creating one per request does not grow the store.
 extension Store {
+    /// Errors: `.invalid` for a type the validator would reject, `.limit` past the store's caps.
     public func makeMemory(_ type: MemoryType) throws(WasmError) -> Memory {
+        try type.validate()
         let m = try Memory(type: type, limitPages: config.maxMemoryPages)
         if !collectsInstances { retain(m) }
         return m
     }
 
     public func makeTable(_ type: TableType, initial: Value? = nil) throws(WasmError) -> Table {
+        try type.validate()
         let t = try Table(type: type, store: self)
         if let initial {
             let w = try t.word(for: initial)
@@ -27,5 +30,16 @@ extension Store {
         let g = Global(type: type, word: lo, high: hi)
         if !collectsInstances { retain(g) }
         return g
+    }
+}
+
+extension Memory {
+    /// Grows by `delta` pages for an embedder: `memory.grow`'s rule (the type's maximum and the
+    /// store's cap), with a failure explained as a `.limit` error; returns the old page count.
+    public func grow(pages delta: UInt64) throws(WasmError) -> UInt64 {
+        guard let old = grow(by: delta) else {
+            throw WasmError(.limit, "memory of \(pageCount) pages cannot grow by \(delta) (maximum \(state.pointee.maxPages))")
+        }
+        return old
     }
 }

@@ -68,6 +68,12 @@ public final class Store {
     /// Fuel left (0 when fuel is not enabled).
     public var fuel: UInt64 { ctx.pointee.fuelEnabled ? ctx.pointee.fuelLeft : 0 }
 
+    /// Fuel left; needs `StoreConfig.consumeFuel` (an embedder asking otherwise made a mistake).
+    public func fuelLeft() throws(WasmError) -> UInt64 {
+        guard ctx.pointee.fuelEnabled else { throw WasmError(.usage, "fuel is not enabled for this store (consumeFuel)") }
+        return ctx.pointee.fuelLeft
+    }
+
     /// Sets the fuel tank; needs `StoreConfig.consumeFuel`.
     public func setFuel(_ units: UInt64) throws(WasmError) {
         guard ctx.pointee.fuelEnabled else { throw WasmError(.usage, "fuel is not enabled for this store (consumeFuel)") }
