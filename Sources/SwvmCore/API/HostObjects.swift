@@ -22,6 +22,18 @@ extension Store {
         return t
     }
 
+    /// A host function not bound to a linker (the standard C API's wasm_func_new). Like a
+    /// linker's, each instance importing it gets its own binding. The store keeps it for its
+    /// whole life, whether it collects instances or not: a table or global may hold its
+    /// address, and unlike a Wasm function it has no instance whose collection would see that.
+    public func makeFunction(_ type: FuncType, _ body: @escaping HostFunction) -> Function {
+        let f = Function(type: type, store: self, instance: nil, functionIndex: -1, host: body) { rec in
+            hostEntryNode(for: rec)
+        }
+        retain(f)
+        return f
+    }
+
     public func makeGlobal(_ type: GlobalType, value: Value) throws(WasmError) -> Global {
         guard value.type == type.valueType else {
             throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)")

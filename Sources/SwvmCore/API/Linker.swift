@@ -51,6 +51,22 @@ public final class Linker {
             try checkImport(imp, ext, module: module)
             resolved.append(ext)
         }
+        return try create(module, imports: resolved)
+    }
+
+    /// Instantiates the module with its imports given in order (as the standard C API does),
+    /// checking their count and types.
+    public func instantiate(_ module: Module, imports: [Extern]) throws(WasmError) -> Instance {
+        guard imports.count == module.imports.count else {
+            throw WasmError(.link, "the module has \(module.imports.count) import(s), \(imports.count) given")
+        }
+        for (imp, ext) in zip(module.imports, imports) { try checkImport(imp, ext, module: module) }
+        return try create(module, imports: imports)
+    }
+
+    /// Instantiates the module with its imports resolved and checked.
+    private func create(_ module: Module, imports: [Extern]) throws(WasmError) -> Instance {
+        var resolved = imports
         store.collectIfPending()
         let instance = Instance(module: module, store: store)
         // In the store before initialisation: a trapping start function or element segment

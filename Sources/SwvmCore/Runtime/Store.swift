@@ -169,6 +169,23 @@ public final class Store {
         instances.removeAll { !live.contains(ObjectIdentifier($0)) }
     }
 
+    /// A frame of the stack the last trap unwound: the function's instance (nil for a host
+    /// function) and its index in the module's function index space.
+    public struct TrapFrame {
+        public let instance: Instance?
+        public let functionIndex: Int
+    }
+
+    /// The frames of the last trap, innermost first; valid until the next call into the store
+    /// (the engine records them as the trap unwinds, up to its trace capacity).
+    public var lastTrapFrames: [TrapFrame] {
+        let c = ctx.pointee
+        return (0..<min(c.traceCount, ExecContext.traceCapacity)).compactMap { i in
+            guard let f = Function.from(word: c.trace[i]) else { return nil }
+            return TrapFrame(instance: f.instance, functionIndex: f.functionIndex)
+        }
+    }
+
     /// Runs a collection deferred while Wasm code ran (see `collect()`).
     func collectIfPending() {
         if collectPending { collect() }
