@@ -886,7 +886,7 @@ public func wasm_func_call(_ fp: OpaquePointer?, _ args: UnsafePointer<wasm_val_
                            _ results: UnsafeMutablePointer<wasm_val_vec_t>?) -> OpaquePointer? {
     guard let (f, s) = function(fp) else { return makeTrap("wasm_func_call: func is NULL or not a function", nil) }
     let type = f.type
-    let nargs = args?.pointee.size ?? 0
+    let nargs = args?.pointee.data == nil ? 0 : args!.pointee.size
     guard nargs == type.params.count else {
         return makeTrap("wasm_func_call: function \(type) takes \(type.params.count) argument(s), got \(nargs)", s)
     }
@@ -901,7 +901,7 @@ public func wasm_func_call(_ fp: OpaquePointer?, _ args: UnsafePointer<wasm_val_
     case .success(let out):
         // Room for the results is checked after the call, as other engines do: a caller
         // expecting a trap may pass no room at all.
-        guard let results, results.pointee.size >= out.count else {
+        guard let results, results.pointee.data != nil || out.isEmpty, results.pointee.size >= out.count else {
             return makeTrap("wasm_func_call: function \(type) returns \(type.results.count) result(s), room given for \(results?.pointee.size ?? 0)", s)
         }
         for (i, v) in out.enumerated() { results.pointee.data[i] = cVal(v, s) }
@@ -1039,7 +1039,8 @@ public func wasm_instance_new(_ store: OpaquePointer?, _ m: OpaquePointer?, _ im
         return nil
     }
     var externs: [Extern] = []
-    for i in 0..<(imports?.pointee.size ?? 0) {
+    let count = imports?.pointee.data == nil ? 0 : imports!.pointee.size
+    for i in 0..<count {
         guard let e = object(imports!.pointee.data[i], as: WRef.self)?.entity.extern else {
             trap?.pointee = makeTrap("wasm_instance_new: import \(i) is NULL or not an extern", s)
             return nil
