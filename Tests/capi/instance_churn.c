@@ -84,6 +84,25 @@ int main(int argc, char **argv) {
            cycles, early, checkpoint, late, cycles, late - early);
     if (cycles >= 20000) check(late - early < 4096, "RSS stays flat over the cycles");
 
+    /* The same with a linker per cycle, as a host serving one request per instance might:
+       the linker's host-function definitions go with it. */
+    long linker_cycles = cycles / 5;
+    early = 0;
+    for (long i = 1; i <= linker_cycles; i++) {
+        swvm_linker_t *l = swvm_linker_new(engine);
+        swvm_instance_t *instance;
+        ok(swvm_linker_define_func(l, "env", "host_add", "i(ii)", (void (*)(void))host_add, NULL, 0), "define");
+        ok(swvm_linker_instantiate(l, module, &instance), "instantiate");
+        swvm_linker_free(l);
+        if (run(instance, (int32_t)i) != 3 * (int32_t)i + 99) { check(0, "run result"); break; }
+        swvm_instance_free(instance);
+        if (i == linker_cycles / 10) early = rss_kib();
+    }
+    late = rss_kib();
+    printf("%ld cycles with a linker each: RSS %ld KiB after %ld, %ld KiB after %ld (%+ld KiB)\n",
+           linker_cycles, early, linker_cycles / 10, late, linker_cycles, late - early);
+    if (linker_cycles >= 20000) check(late - early < 4096, "RSS stays flat with a linker per cycle");
+
     /* Kept alive through a table: b's function in a's table outlives b's handles. */
     swvm_instance_t *a, *b;
     swvm_table_t *table_a, *table_b;

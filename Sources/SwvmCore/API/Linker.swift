@@ -23,14 +23,17 @@ public final class Linker {
         define(module: module, name: name, .function(hostFunction(type, rawHost: body)))
     }
 
-    /// A host function; `instance` is the importing instance of a binding. A definition is
-    /// owned by the store; a binding by its importing instance, which frees it with itself.
+    /// A host function; `instance` is the importing instance of a binding. A binding is owned
+    /// by its importing instance, which frees it with itself. A definition is owned by the
+    /// store, unless the store `collectsInstances`: then by the linker, so a host making a
+    /// linker per request does not grow the store (nothing else can hold a definition: an
+    /// importing instance gets a binding of its own).
     private func hostFunction(_ type: FuncType, instance: Instance? = nil, host: HostFunction? = nil,
                               rawHost: RawHostFunction? = nil) -> Function {
         let f = Function(type: type, store: store, instance: instance, functionIndex: -1, host: host, rawHost: rawHost) { rec in
             hostEntryNode(for: rec)
         }
-        if instance == nil { store.retain(f) }
+        if instance == nil && !store.collectsInstances { store.retain(f) }
         return f
     }
 
