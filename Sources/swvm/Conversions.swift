@@ -41,9 +41,10 @@ func valueType(kind: UInt32) -> ValueType? {
 
 /// A C value as the engine's. Its kind must be `expected` (the core checks types, but a
 /// swvm_val_t of the wrong kind cannot even be read: its union member would be wrong).
-func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int = 0) throws(WasmError) -> Value {
+func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int? = nil) throws(WasmError) -> Value {
+    let what = position.map { "argument \($0)" } ?? "the value"
     guard Int32(bitPattern: v.kind) == kindCode(expected) else {
-        throw WasmError(.usage, "value \(position) must be \(expected), got kind \(v.kind)")
+        throw WasmError(.usage, "\(what) must be \(expected), got kind \(v.kind)")
     }
     switch expected {
     case .i32: return .i32(UInt32(bitPattern: v.of.i32))
@@ -54,7 +55,7 @@ func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int = 0) throws(W
     case .funcref:
         // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
         return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
-    case .v128: throw WasmError(.usage, "value \(position): v128 values cannot cross the C API")
+    case .v128: throw WasmError(.usage, "\(what): v128 values cannot cross the C API")
     }
 }
 
