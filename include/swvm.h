@@ -10,6 +10,17 @@
  *   matching `*_free`. Handles are reference counted internally: they may be freed in any
  *   order. A handle keeps alive what it needs (an instance keeps its engine's store, a function
  *   keeps its instance), so freeing the engine before its instances is safe.
+ * - Instance lifetime: an instance is freed (its code, and its memories, tables and globals
+ *   unless a handle or another instance holds them) once nothing keeps it alive. What keeps an
+ *   instance alive: a handle to it (swvm_instance_t), to one of its functions (swvm_func_t,
+ *   and so a native pointer from swvm_func_native), tables or globals; a linker it was
+ *   registered in (swvm_linker_define_instance) until the linker is freed; another live
+ *   instance that imports one of its functions; a reference to one of its functions stored in
+ *   a live table or global (for instance put there with swvm_table_set or by another
+ *   instance's code). So a host may instantiate, call and free modules indefinitely in one
+ *   engine without it growing. A funcref value (swvm_val_t.of.ref) is not a handle: it stays
+ *   valid only while its instance is kept alive by one of the above. Freeing a handle from
+ *   inside a host function is allowed: the collection waits until the Wasm call returns.
  * - Passing NULL where a handle or pointer is required returns an error of kind
  *   SWVM_ERROR_USAGE; it never crashes.
  * - Thread safety: an engine and everything created from it (instances, functions, memories,
@@ -49,6 +60,7 @@ typedef enum swvm_valkind {
     SWVM_F64 = 3,
     SWVM_FUNCREF = 4,
     SWVM_EXTERNREF = 5,
+    SWVM_V128 = 6, /* appears in types (module introspection); values of it cannot cross the API */
 } swvm_valkind_t;
 
 /* A tagged Wasm value. `kind` is a swvm_valkind_t. An externref travels as `ref` (NULL is
@@ -193,6 +205,44 @@ swvm_error_t *swvm_module_new(swvm_engine_t *engine, const uint8_t *bytes, size_
 /* Frees a module. Instances made from it stay valid. NULL is ignored. */
 void swvm_module_free(swvm_module_t *module);
 
+/* ---- Module imports and exports (before instantiation) ------------------------------------ */
+
+/* The type of an import or export. Its arrays are owned by the module handle and valid while
+   it lives. Which fields mean something depends on `kind` (a swvm_extern_kind_t); the others
+   are 0 / NULL. */
+typedef struct swvm_externtype {
+    int kind;
+    /* SWVM_EXTERN_FUNC: the parameter and result kinds, in order. */
+    const swvm_valkind_t *params;
+    size_t nparams;
+    const swvm_valkind_t *results;
+    size_t nresults;
+    /* SWVM_EXTERN_GLOBAL: the value's kind; SWVM_EXTERN_TABLE: the elements' kind. */
+    swvm_valkind_t valkind;
+    /* SWVM_EXTERN_GLOBAL: non-zero if the global is mutable. */
+    int mutable_;
+    /* SWVM_EXTERN_TABLE (in elements) and SWVM_EXTERN_MEMORY (in 64 KiB pages): the limits;
+       max is 0xFFFFFFFF when there is none. */
+    uint32_t min;
+    uint32_t max;
+} swvm_externtype_t;
+
+/* Number of imports / exports of the module, in declaration order (0 for NULL). A host can
+   walk the imports to satisfy them generically before instantiating. */
+size_t swvm_module_import_count(const swvm_module_t *module);
+size_t swvm_module_export_count(const swvm_module_t *module);
+
+/* Import `index`: *module_name and *name receive its module and field names (NUL-terminated
+   UTF-8 owned by the module handle; a name containing a NUL byte reads as cut short there),
+   *type its kind and type. Any out-pointer may be NULL.
+   Errors: SWVM_ERROR_USAGE for a NULL module or an index out of range. */
+swvm_error_t *swvm_module_import(const swvm_module_t *module, size_t index, const char **module_name,
+                                 const char **name, swvm_externtype_t *type);
+
+/* Export `index`: its name and type, as for swvm_module_import. */
+swvm_error_t *swvm_module_export(const swvm_module_t *module, size_t index, const char **name,
+                                 swvm_externtype_t *type);
+
 /* ---- Instances --------------------------------------------------------------------------- */
 
 /* Instantiates a module that has no imports in the engine, running its start function if it
@@ -215,7 +265,7 @@ swvm_error_t *swvm_instance_func(const swvm_instance_t *instance, const char *na
 size_t swvm_func_param_count(const swvm_func_t *func);
 size_t swvm_func_result_count(const swvm_func_t *func);
 
-/* The kind of parameter / result `index` (SWVM_I32 ... SWVM_EXTERNREF), or -1 if out of range. */
+/* The kind of parameter / result `index` (a swvm_valkind_t), or -1 if out of range. */
 int swvm_func_param_kind(const swvm_func_t *func, size_t index);
 int swvm_func_result_kind(const swvm_func_t *func, size_t index);
 
@@ -386,6 +436,27 @@ void *swvm_caller_user_data(const swvm_caller_t *caller);
    in *size, its size), or NULL (and 0) if it has none. Valid until the host function returns
    or calls back into Wasm. */
 uint8_t *swvm_caller_memory(const swvm_caller_t *caller, size_t *size);
+
+/* An export of any kind, as swvm_caller_export returns it: `kind` (a swvm_extern_kind_t) says
+   which handle of `of` is set. The handle is the caller's to free with its *_free function. */
+typedef struct swvm_extern {
+    int kind;
+    union {
+        swvm_func_t *func;
+        swvm_table_t *table;
+        swvm_memory_t *memory;
+        swvm_global_t *global;
+    } of;
+} swvm_extern_t;
+
+/* Inside a host function: the calling instance's export `name` (NUL-terminated UTF-8,
+   compared byte for byte), of any kind, as a new handle in *out. This is how a host function
+   reaches more of its caller than its memory, e.g. calls the guest's allocator with
+   swvm_func_call (calling back into Wasm from a host function is allowed) or reads a global.
+   The handle stays valid after the host function returns, like any handle.
+   Errors: SWVM_ERROR_USAGE for NULL arguments, no export of that name (the message lists
+   the exports), or a host function called directly by the host rather than from Wasm. */
+swvm_error_t *swvm_caller_export(const swvm_caller_t *caller, const char *name, swvm_extern_t *out);
 
 /* Inside a host function: makes the Wasm call trap with `message` once the host function
    returns (its return value is then ignored). The caller of the Wasm function receives a

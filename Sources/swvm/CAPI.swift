@@ -131,7 +131,7 @@ public func swvm_func_call(_ function: OpaquePointer?, _ args: UnsafePointer<swv
     if nresults > 0 && results == nil { return usage("swvm_func_call: results is NULL") }
     var values: [Value] = []
     for i in 0..<nargs {
-        switch Result(catching: { () throws(WasmError) -> Value in try value(args![i], expected: type.params[i], position: i) }) {
+        switch Result(catching: { () throws(WasmError) -> Value in try wasmValue(args![i], expected: type.params[i], position: i) }) {
         case .success(let v): values.append(v)
         case .failure(let e): return errorHandle(e)
         }

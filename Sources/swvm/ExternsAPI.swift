@@ -22,12 +22,13 @@ public func swvm_instance_export_kind(_ instance: OpaquePointer?, _ index: Int) 
 
 /// Shared shape of the export lookups: check arguments, find the export, hand out a handle.
 private func lookup<T>(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
-                       _ what: String, _ find: (Instance, String) -> T?, _ wrap: (InstanceHandle, T) -> AnyObject) -> OpaquePointer? {
-    guard let i = object(instance, as: InstanceHandle.self) else { return usage("instance is NULL or not an instance") }
-    guard let name else { return usage("name is NULL") }
-    guard let out else { return usage("out is NULL") }
+                       _ what: String, _ find: (Instance, String) -> T?, _ wrap: (InstanceHandle, T) -> AnyObject,
+                       function: String = #function) -> OpaquePointer? {
+    guard let i = object(instance, as: InstanceHandle.self) else { return usage("instance is NULL or not an instance", function: function) }
+    guard let name else { return usage("name is NULL", function: function) }
+    guard let out else { return usage("out is NULL", function: function) }
     let field = string(name)
-    guard let found = find(i.instance, field) else { return usage("no exported \(what) \"\(field)\"") }
+    guard let found = find(i.instance, field) else { return usage("no exported \(what) \"\(field)\"", function: function) }
     out.pointee = retained(wrap(i, found))
     return nil
 }
@@ -50,8 +51,6 @@ public func swvm_memory_new(_ engine: OpaquePointer?, _ minPages: UInt32, _ maxP
     guard let e = object(engine, as: EngineHandle.self) else { return usage("swvm_memory_new: engine is NULL or not an engine") }
     guard let out else { return usage("swvm_memory_new: out is NULL") }
     let max: UInt32? = maxPages == UInt32.max ? nil : maxPages
-    if let max, minPages > max { return errorHandle(WasmError(.invalid, "memory minimum \(minPages) is greater than its maximum \(max)")) }
-    if minPages > 65536 || (max ?? 0) > 65536 { return errorHandle(WasmError(.invalid, "memory size must be at most 65536 pages (4GiB)")) }
     switch Result(catching: { () throws(WasmError) -> Memory in try e.store.makeMemory(MemoryType(limits: Limits(min: minPages, max: max))) }) {
     case .success(let m):
         out.pointee = retained(MemoryHandle(store: e.store, m))
@@ -73,11 +72,12 @@ public func swvm_memory_size(_ memory: OpaquePointer?) -> Int {
 @_cdecl("swvm_memory_grow")
 public func swvm_memory_grow(_ memory: OpaquePointer?, _ delta: UInt32, _ oldPages: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
     guard let m = object(memory, as: MemoryHandle.self) else { return usage("swvm_memory_grow: memory is NULL or not a memory") }
-    guard let old = m.object.grow(by: UInt64(delta)) else {
-        return errorHandle(WasmError(.limit, "memory of \(m.object.pageCount) pages cannot grow by \(delta) (maximum \(m.object.type.limits.max.map(String.init) ?? "65536"))"))
+    switch Result(catching: { () throws(WasmError) -> UInt64 in try m.object.grow(pages: UInt64(delta)) }) {
+    case .success(let old):
+        oldPages?.pointee = UInt32(old)
+        return nil
+    case .failure(let e): return errorHandle(e)
     }
-    oldPages?.pointee = UInt32(old)
-    return nil
 }
 
 @_cdecl("swvm_memory_free")
@@ -90,7 +90,7 @@ public func swvm_global_new(_ engine: OpaquePointer?, _ value: UnsafePointer<swv
     guard let value, let out else { return usage("swvm_global_new: value and out must not be NULL") }
     guard let t = valueType(kind: value.pointee.kind) else { return usage("swvm_global_new: unknown value kind \(value.pointee.kind)") }
     let result = Result { () throws(WasmError) -> Global in
-        let v = try convert(value.pointee, t)
+        let v = try wasmValue(value.pointee, expected: t)
         return try e.store.makeGlobal(GlobalType(valueType: t, mutable: mutable != 0), value: v)
     }
     switch result {
@@ -114,7 +114,7 @@ public func swvm_global_set(_ global: OpaquePointer?, _ value: UnsafePointer<swv
     guard let g = object(global, as: GlobalHandle.self) else { return usage("swvm_global_set: global is NULL or not a global") }
     guard let value else { return usage("swvm_global_set: value is NULL") }
     let t = g.object.type.valueType
-    switch Result(catching: { () throws(WasmError) in try g.object.set(try convert(value.pointee, t)) }) {
+    switch Result(catching: { () throws(WasmError) in try g.object.set(try wasmValue(value.pointee, expected: t)) }) {
     case .success: return nil
     case .failure(let err): return errorHandle(err)
     }
@@ -123,22 +123,6 @@ public func swvm_global_set(_ global: OpaquePointer?, _ value: UnsafePointer<swv
 @_cdecl("swvm_global_free")
 public func swvm_global_free(_ global: OpaquePointer?) { release(global) }
 
-func valueType(kind: UInt32) -> ValueType? {
-    switch kind {
-    case SWVM_I32.rawValue: return .i32
-    case SWVM_I64.rawValue: return .i64
-    case SWVM_F32.rawValue: return .f32
-    case SWVM_F64.rawValue: return .f64
-    case SWVM_FUNCREF.rawValue: return .funcref
-    case SWVM_EXTERNREF.rawValue: return .externref
-    default: return nil
-    }
-}
-
-/// A C value as a Wasm value of type `t` (its kind must match).
-func convert(_ v: swvm_val_t, _ t: ValueType) throws(WasmError) -> Value {
-    try value(v, expected: t, position: 0)
-}
 
 @_cdecl("swvm_memory_max_pages")
 public func swvm_memory_max_pages(_ memory: OpaquePointer?) -> UInt32 {
@@ -172,20 +156,23 @@ public func swvm_table_size(_ table: OpaquePointer?) -> UInt32 {
 public func swvm_table_get(_ table: OpaquePointer?, _ index: UInt32, _ out: UnsafeMutablePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_get: table is NULL or not a table") }
     guard let out else { return usage("swvm_table_get: out is NULL") }
-    guard let v = t.object.get(UInt64(index)) else { return usage("table index \(index) is out of bounds (size \(t.object.size))") }
-    out.pointee = cValue(v)
-    return nil
+    switch Result(catching: { () throws(WasmError) -> Value in try t.object.get(UInt64(index)) }) {
+    case .success(let v):
+        out.pointee = cValue(v)
+        return nil
+    case .failure(let e): return errorHandle(e)
+    }
 }
 
 @_cdecl("swvm_table_set")
 public func swvm_table_set(_ table: OpaquePointer?, _ index: UInt32, _ value: UnsafePointer<swvm_val_t>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_set: table is NULL or not a table") }
     guard let value else { return usage("swvm_table_set: value is NULL") }
-    guard UInt64(index) < t.object.size else { return usage("table index \(index) is out of bounds (size \(t.object.size))") }
-    switch Result(catching: { () throws(WasmError) -> Value in try convert(value.pointee, t.object.type.elementType) }) {
-    case .success(let v):
-        t.object.set(UInt64(index), v)
-        return nil
+    let result = Result { () throws(WasmError) in
+        try t.object.set(UInt64(index), try wasmValue(value.pointee, expected: t.object.type.elementType))
+    }
+    switch result {
+    case .success: return nil
     case .failure(let e): return errorHandle(e)
     }
 }
@@ -195,18 +182,16 @@ public func swvm_table_grow(_ table: OpaquePointer?, _ delta: UInt32, _ initial:
                             _ oldSize: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
     guard let t = object(table, as: TableHandle.self) else { return usage("swvm_table_grow: table is NULL or not a table") }
     let type = t.object.type.elementType
-    var v: Value = type == .funcref ? .funcref(nil) : .externref(nil)
-    if let initial {
-        switch Result(catching: { () throws(WasmError) -> Value in try convert(initial.pointee, type) }) {
-        case .success(let x): v = x
-        case .failure(let e): return errorHandle(e)
-        }
+    let result = Result { () throws(WasmError) -> UInt64 in
+        let v = try initial.map { p throws(WasmError) in try wasmValue(p.pointee, expected: type) }
+        return try t.object.grow(by: UInt64(delta), initial: v ?? (type == .funcref ? .funcref(nil) : .externref(nil)))
     }
-    guard let old = t.object.grow(by: UInt64(delta), initial: v) else {
-        return errorHandle(WasmError(.limit, "table of \(t.object.size) elements cannot grow by \(delta)"))
+    switch result {
+    case .success(let old):
+        oldSize?.pointee = UInt32(truncatingIfNeeded: old)
+        return nil
+    case .failure(let e): return errorHandle(e)
     }
-    oldSize?.pointee = UInt32(truncatingIfNeeded: old)
-    return nil
 }
 
 @_cdecl("swvm_table_free")

@@ -65,6 +65,7 @@ final class CallInterface {
 /// What a host function sees of its call through its `swvm_caller_t *`.
 struct CallerState {
     var instance: Instance?
+    var store: Store
     var userData: UnsafeMutableRawPointer?
     var trapMessage: String?
 }
@@ -104,7 +105,7 @@ extension HostFunctionFFI {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
             withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
                 let args = buffer.baseAddress!
-                var state = CallerState(instance: caller.instance, userData: userData, trapMessage: nil)
+                var state = CallerState(instance: caller.instance, store: caller.store, userData: userData, trapMessage: nil)
                 withUnsafeMutablePointer(to: &state) { statePointer in
                     var k = 0
                     if withCaller {
@@ -138,31 +139,6 @@ extension HostFunctionFFI {
             case .externref: slots[j] = slots[j] == 0 ? 0 : slots[j] &+ 1
             default: break
             }
-        }
-    }
-}
-
-extension Value {
-    /// The value as libffi reads it from a 64-bit slot.
-    var cSlot: UInt64 {
-        switch self {
-        case .i32(let v): return UInt64(v)
-        case .i64(let v): return v
-        case .f32(let v): return UInt64(v)
-        case .f64(let v): return v
-        case .externref(let e): return e ?? 0
-        case .funcref, .v128: return 0
-        }
-    }
-
-    static func fromCSlot(_ w: UInt64, _ t: ValueType) -> Value {
-        switch t {
-        case .i32: return .i32(UInt32(truncatingIfNeeded: w))
-        case .i64: return .i64(w)
-        case .f32: return .f32(UInt32(truncatingIfNeeded: w))
-        case .f64: return .f64(w)
-        case .externref: return .externref(w == 0 ? nil : w)
-        default: return .funcref(nil)
         }
     }
 }
@@ -207,19 +183,7 @@ private func nativeExportHandler(_ cif: UnsafeMutablePointer<ffi_cif>?, _ ret: U
                                  _ args: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ userData: UnsafeMutableRawPointer?) {
     let export = Unmanaged<NativeExport>.fromOpaque(userData!).takeUnretainedValue()
     let type = export.function.type
-    var values: [Value] = []
-    for (i, t) in type.params.enumerated() {
-        let p = args![i]!
-        switch t {
-        case .i32: values.append(.i32(p.load(as: UInt32.self)))
-        case .i64: values.append(.i64(p.load(as: UInt64.self)))
-        case .f32: values.append(.f32(p.load(as: UInt32.self)))
-        case .f64: values.append(.f64(p.load(as: UInt64.self)))
-        default:
-            let r = p.load(as: UInt.self)
-            values.append(.externref(r == 0 ? nil : UInt64(r)))
-        }
-    }
+    let values = type.params.enumerated().map { Value.fromCArgument(args![$0.offset]!, $0.element) }
     var result: Value?
     switch Result(catching: { () throws(WasmError) -> [Value] in try export.function.call(values) }) {
     case .success(let r):
@@ -229,12 +193,5 @@ private func nativeExportHandler(_ cif: UnsafeMutablePointer<ffi_cif>?, _ ret: U
         swvm_tls_set_last_trap(strdup(e.message))
     }
     guard let t = type.results.first, let ret else { return }
-    // Integral results narrower than a word are returned as a full ffi_arg.
-    switch t {
-    case .i32: ret.storeBytes(of: Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: result?.cSlot ?? 0))), as: Int64.self)
-    case .i64: ret.storeBytes(of: result?.cSlot ?? 0, as: UInt64.self)
-    case .f32: ret.storeBytes(of: UInt32(truncatingIfNeeded: result?.cSlot ?? 0), as: UInt32.self)
-    case .f64: ret.storeBytes(of: result?.cSlot ?? 0, as: UInt64.self)
-    default: ret.storeBytes(of: UInt(truncatingIfNeeded: result?.cSlot ?? 0), as: UInt.self)
-    }
+    Value.storeCResult(result, t, to: ret)
 }

@@ -6,10 +6,17 @@ import SwvmWASI
 // Every C handle is a retained Swift object: `passRetained` when handed out, `release` in the
 // matching *_free. A handle retains what it depends on (the store above all), so C code may
 // free handles in any order. This file holds all the pointer conversions of the C ABI.
+//
+// A handle to an instance, function, table or global also pins it in its store (Store.pin):
+// the store frees an instance once no handle pins it or anything it reaches, so a host can
+// instantiate and free modules indefinitely in one engine (Store.collect has the rules).
 
 final class EngineHandle {
     let store: Store
-    init(config: StoreConfig = StoreConfig()) { store = Store(config: config) }
+    init(config: StoreConfig = StoreConfig()) {
+        store = Store(config: config)
+        store.collectsInstances = true
+    }
 }
 
 /// Engine settings collected before the engine exists (swvm_config_*).
@@ -24,7 +31,15 @@ final class InterruptHandleBox {
 
 final class ModuleHandle {
     let module: Module
-    init(_ module: Module) { self.module = module }
+    /// Imports and exports in C form, made here rather than on first use: a module may be
+    /// read from several threads at once.
+    let imports: [CExternEntry]
+    let exports: [CExternEntry]
+    init(_ module: Module) {
+        self.module = module
+        imports = module.importTypes.map { CExternEntry(module: $0.module, name: $0.name, type: $0.type) }
+        exports = module.exportTypes.map { CExternEntry(module: nil, name: $0.name, type: $0.type) }
+    }
 }
 
 final class InstanceHandle {
@@ -36,6 +51,7 @@ final class InstanceHandle {
     init(store: Store, instance: Instance) {
         self.store = store
         self.instance = instance
+        store.pin(instance)
     }
 
     func exportName(_ index: Int) -> UnsafePointer<CChar>? {
@@ -44,7 +60,10 @@ final class InstanceHandle {
         return UnsafePointer(names![index])
     }
 
-    deinit { names?.forEach { free($0) } }
+    deinit {
+        names?.forEach { free($0) }
+        store.unpin(instance)
+    }
 }
 
 final class FuncHandle {
@@ -56,7 +75,10 @@ final class FuncHandle {
     init(store: Store, function: Function) {
         self.store = store
         self.function = function
+        store.pin(function)
     }
+
+    deinit { store.unpin(function) }
 }
 
 /// A handle to a memory, global or table: keeps its store alive with it.
@@ -66,7 +88,10 @@ final class StoreObjectHandle<Object: AnyObject> {
     init(store: Store, _ object: Object) {
         self.store = store
         self.object = object
+        store.pin(object)
     }
+
+    deinit { store.unpin(object) }
 }
 
 typealias MemoryHandle = StoreObjectHandle<Memory>
@@ -77,15 +102,19 @@ final class LinkerHandle {
     let store: Store
     let linker: Linker
     var wasi: WASI?
+    /// What the linker's definitions hold, pinned for as long as the linker lives.
+    private var pinned: [AnyObject] = []
     init(store: Store) {
         self.store = store
         linker = Linker(store: store)
     }
-}
 
-/// A NUL-terminated C string argument as a Swift string (its bytes kept as they are).
-func string(_ p: UnsafePointer<CChar>) -> String {
-    String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
+    func pin(_ object: AnyObject) {
+        store.pin(object)
+        pinned.append(object)
+    }
+
+    deinit { pinned.forEach(store.unpin) }
 }
 
 final class ErrorHandle {
@@ -123,53 +152,10 @@ func release(_ handle: OpaquePointer?) {
 /// An error handle for C, or NULL for success.
 func errorHandle(_ error: WasmError) -> OpaquePointer { retained(ErrorHandle(error)) }
 
-func usage(_ message: String) -> OpaquePointer { errorHandle(WasmError(.usage, message)) }
-
-func kindCode(_ t: ValueType) -> Int32 {
-    switch t {
-    case .i32: return Int32(SWVM_I32.rawValue)
-    case .i64: return Int32(SWVM_I64.rawValue)
-    case .f32: return Int32(SWVM_F32.rawValue)
-    case .f64: return Int32(SWVM_F64.rawValue)
-    case .funcref: return Int32(SWVM_FUNCREF.rawValue)
-    case .externref: return Int32(SWVM_EXTERNREF.rawValue)
-    case .v128: return -1
-    }
-}
-
-/// Converts a C value to the engine's, checking it has the kind the function expects.
-func value(_ v: swvm_val_t, expected: ValueType, position: Int) throws(WasmError) -> Value {
-    guard Int32(bitPattern: v.kind) == kindCode(expected) else {
-        throw WasmError(.usage, "argument \(position) must be \(expected), got kind \(v.kind)")
-    }
-    switch expected {
-    case .i32: return .i32(UInt32(bitPattern: v.of.i32))
-    case .i64: return .i64(UInt64(bitPattern: v.of.i64))
-    case .f32: return .f32(v.of.f32.bitPattern)
-    case .f64: return .f64(v.of.f64.bitPattern)
-    case .externref: return .externref(v.of.ref.map { UInt64(UInt(bitPattern: $0)) })
-    case .funcref:
-        // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
-        return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
-    default: throw WasmError(.usage, "argument \(position): \(expected) values are not supported by this API yet")
-    }
-}
-
-func cValue(_ v: Value) -> swvm_val_t {
-    var out = swvm_val_t()
-    switch v {
-    case .i32(let x): out.kind = SWVM_I32.rawValue; out.of.i32 = Int32(bitPattern: x)
-    case .i64(let x): out.kind = SWVM_I64.rawValue; out.of.i64 = Int64(bitPattern: x)
-    case .f32(let x): out.kind = SWVM_F32.rawValue; out.of.f32 = Float(bitPattern: x)
-    case .f64(let x): out.kind = SWVM_F64.rawValue; out.of.f64 = Double(bitPattern: x)
-    case .externref(let x):
-        out.kind = SWVM_EXTERNREF.rawValue
-        out.of.ref = x.flatMap { UnsafeMutableRawPointer(bitPattern: UInt($0)) }
-    case .funcref(let f):
-        out.kind = SWVM_FUNCREF.rawValue
-        out.of.ref = f.map { Unmanaged.passUnretained($0).toOpaque() }
-    case .v128:
-        out.kind = UInt32.max
-    }
-    return out
+/// A usage error (bad arguments) in the one style of the C API: "swvm_function: problem".
+/// `function` defaults to the calling function's name; helpers pass on their caller's.
+func usage(_ message: String, function: String = #function) -> OpaquePointer {
+    let name = function.prefix { $0 != "(" }
+    if message.hasPrefix("\(name):") { return errorHandle(WasmError(.usage, message)) }
+    return errorHandle(WasmError(.usage, "\(name): \(message)"))
 }

@@ -100,8 +100,7 @@ public func swvm_engine_add_fuel(_ engine: OpaquePointer?, _ units: UInt64) -> O
 public func swvm_engine_fuel(_ engine: OpaquePointer?, _ out: UnsafeMutablePointer<UInt64>?) -> OpaquePointer? {
     guard let out else { return usage("swvm_engine_fuel: out is NULL") }
     return withFuel(engine, "swvm_engine_fuel") { s throws(WasmError) in
-        guard s.config.consumeFuel else { throw WasmError(.usage, "fuel is not enabled for this engine") }
-        out.pointee = s.fuel
+        out.pointee = try s.fuelLeft()
     }
 }
 

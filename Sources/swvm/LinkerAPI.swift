@@ -17,11 +17,11 @@ public func swvm_linker_free(_ linker: OpaquePointer?) { release(linker) }
 
 private func defineFunction(_ linker: OpaquePointer?, _ module: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?,
                             _ type: () throws(WasmError) -> FuncType, _ fn: (@convention(c) () -> Void)?,
-                            _ userData: UnsafeMutableRawPointer?, _ flags: Int32) -> OpaquePointer? {
-    guard let l = object(linker, as: LinkerHandle.self) else { return usage("linker is NULL or not a linker") }
-    guard let module, let name else { return usage("module and name must not be NULL") }
-    guard let fn else { return usage("function pointer is NULL") }
-    guard flags & ~1 == 0 else { return usage("unknown flags \(flags)") }
+                            _ userData: UnsafeMutableRawPointer?, _ flags: Int32, function: String = #function) -> OpaquePointer? {
+    guard let l = object(linker, as: LinkerHandle.self) else { return usage("linker is NULL or not a linker", function: function) }
+    guard let module, let name else { return usage("module and name must not be NULL", function: function) }
+    guard let fn else { return usage("function pointer is NULL", function: function) }
+    guard flags & ~1 == 0 else { return usage("unknown flags \(flags)", function: function) }
     let result = Result { () throws(WasmError) -> HostFunctionFFI in
         try HostFunctionFFI(type: try type(), function: fn, userData: userData, withCaller: flags & 1 != 0)
     }
@@ -83,6 +83,7 @@ public func swvm_linker_define_global(_ linker: OpaquePointer?, _ module: Unsafe
     guard let module, let name else { return usage("module and name must not be NULL") }
     guard g.store === l.store else { return usage("the global belongs to another engine") }
     l.linker.define(module: string(module), name: string(name), .global(g.object))
+    l.pin(g.object)
     return nil
 }
 
@@ -93,6 +94,7 @@ public func swvm_linker_define_instance(_ linker: OpaquePointer?, _ name: Unsafe
     guard let name else { return usage("name is NULL") }
     guard i.store === l.store else { return usage("the instance belongs to another engine") }
     l.linker.register(string(name), instance: i.instance)
+    l.pin(i.instance)
     return nil
 }
 
@@ -127,6 +129,23 @@ public func swvm_caller_memory(_ caller: OpaquePointer?, _ size: UnsafeMutablePo
     }
     size?.pointee = m.byteCount
     return m.baseAddress.assumingMemoryBound(to: UInt8.self)
+}
+
+@_cdecl("swvm_caller_export")
+public func swvm_caller_export(_ caller: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                               _ out: UnsafeMutablePointer<swvm_extern_t>?) -> OpaquePointer? {
+    guard let state = callerState(caller)?.pointee else { return usage("swvm_caller_export: caller is NULL") }
+    guard let name else { return usage("swvm_caller_export: name is NULL") }
+    guard let out else { return usage("swvm_caller_export: out is NULL") }
+    guard let instance = state.instance else {
+        return usage("swvm_caller_export: the host function was not called from a Wasm instance")
+    }
+    let field = string(name)
+    guard let ext = instance.export(field) else {
+        return usage("swvm_caller_export: the calling instance has no export \"\(field)\" (exports: \(instance.exportNames.joined(separator: ", ")))")
+    }
+    out.pointee = cExtern(ext, store: state.store)
+    return nil
 }
 
 @_cdecl("swvm_caller_trap")

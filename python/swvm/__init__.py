@@ -21,11 +21,13 @@ after scripts/setup.sh).
 """
 from __future__ import annotations
 
+import collections
 import ctypes
 import os
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = ["Engine", "Module", "Instance", "Func", "Function", "Memory", "Global", "Caller", "Wasi",
+           "FuncType", "GlobalType", "TableType", "MemoryType", "ImportType", "ExportType",
            "Error", "Malformed", "Invalid", "LinkError", "Trap", "LimitError", "UsageError",
            "run_wasi", "version", "library_path", "I32", "I64", "F32", "F64", "FUNCREF", "EXTERNREF"]
 
@@ -68,10 +70,41 @@ class _Val(ctypes.Structure):
     _fields_ = [("kind", ctypes.c_uint32), ("of", _Of)]
 
 
-I32, I64, F32, F64, FUNCREF, EXTERNREF = range(6)
+I32, I64, F32, F64, FUNCREF, EXTERNREF, V128 = range(7)
+_KIND_NAME = ["i32", "i64", "f32", "f64", "funcref", "externref", "v128"]
+_EXTERN_NAME = ["func", "table", "memory", "global"]
+
+
+class _ExternType(ctypes.Structure):
+    """swvm_externtype_t."""
+    _fields_ = [("kind", ctypes.c_int),
+                ("params", ctypes.POINTER(ctypes.c_uint32)), ("nparams", ctypes.c_size_t),
+                ("results", ctypes.POINTER(ctypes.c_uint32)), ("nresults", ctypes.c_size_t),
+                ("valkind", ctypes.c_uint32), ("mutable_", ctypes.c_int),
+                ("min", ctypes.c_uint32), ("max", ctypes.c_uint32)]
+
+    def to_python(self):
+        kind = _EXTERN_NAME[self.kind]
+        if kind == "func":
+            return FuncType([_KIND_NAME[self.params[i]] for i in range(self.nparams)],
+                            [_KIND_NAME[self.results[i]] for i in range(self.nresults)])
+        if kind == "global":
+            return GlobalType(_KIND_NAME[self.valkind], bool(self.mutable_))
+        limits = (self.min, None if self.max == 0xFFFFFFFF else self.max)
+        return TableType(_KIND_NAME[self.valkind], *limits) if kind == "table" else MemoryType(*limits)
 _KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref"}
 _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ctypes.c_float),
            "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p)}
+
+
+# Types of imports and exports (Module.imports / Module.exports). Value types are their text
+# names ("i32", "funcref"...); a missing maximum is None.
+FuncType = collections.namedtuple("FuncType", "params results")
+GlobalType = collections.namedtuple("GlobalType", "valtype mutable")
+TableType = collections.namedtuple("TableType", "element min max")
+MemoryType = collections.namedtuple("MemoryType", "min max")
+ImportType = collections.namedtuple("ImportType", "module name kind type")
+ExportType = collections.namedtuple("ExportType", "name kind type")
 
 
 def _sig(fn, restype, *argtypes):
@@ -112,6 +145,11 @@ _sig(_lib.swvm_linker_free, None, _p)
 _sig(_lib.swvm_linker_define_func, _p, _p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _p, _p, ctypes.c_int)
 _sig(_lib.swvm_linker_define_instance, _p, _p, ctypes.c_char_p, _p)
 _sig(_lib.swvm_linker_instantiate, _p, _p, _p, ctypes.POINTER(_p))
+_sig(_lib.swvm_module_import_count, ctypes.c_size_t, _p)
+_sig(_lib.swvm_module_export_count, ctypes.c_size_t, _p)
+_sig(_lib.swvm_module_import, _p, _p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p),
+     ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(_ExternType))
+_sig(_lib.swvm_module_export, _p, _p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(_ExternType))
 _sig(_lib.swvm_caller_memory, ctypes.POINTER(ctypes.c_uint8), _p, ctypes.POINTER(ctypes.c_size_t))
 _sig(_lib.swvm_caller_trap, None, _p, ctypes.c_char_p)
 
@@ -223,6 +261,27 @@ class Module(_Handle):
         data = bytes(wasm)
         _check(_lib.swvm_module_new(self.engine._handle, data, len(data), ctypes.byref(out)))
         super().__init__(out.value)
+
+    @property
+    def imports(self):
+        """The imports, in order: ImportType(module, name, kind, type), kind "func", "table",
+        "memory" or "global", type a FuncType, TableType, MemoryType or GlobalType."""
+        out = []
+        for i in range(_lib.swvm_module_import_count(self._handle)):
+            module, name, t = ctypes.c_char_p(), ctypes.c_char_p(), _ExternType()
+            _check(_lib.swvm_module_import(self._handle, i, ctypes.byref(module), ctypes.byref(name), ctypes.byref(t)))
+            out.append(ImportType(module.value.decode(), name.value.decode(), _EXTERN_NAME[t.kind], t.to_python()))
+        return out
+
+    @property
+    def exports(self):
+        """The exports, in order: ExportType(name, kind, type) (see `imports`)."""
+        out = []
+        for i in range(_lib.swvm_module_export_count(self._handle)):
+            name, t = ctypes.c_char_p(), _ExternType()
+            _check(_lib.swvm_module_export(self._handle, i, ctypes.byref(name), ctypes.byref(t)))
+            out.append(ExportType(name.value.decode(), _EXTERN_NAME[t.kind], t.to_python()))
+        return out
 
 
 class Caller:

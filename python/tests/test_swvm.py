@@ -105,3 +105,18 @@ def test_errors():
         instance.exports.div(1, 0)
     with pytest.raises(AttributeError):
         instance.exports.nope
+
+
+def test_module_imports_and_exports_before_instantiation():
+    module = load(os.path.join(HERE, "..", "..", "Tests", "capi", "embed.wasm"))
+    assert module.imports == [
+        swvm.ImportType("env", "make_greeting", "func", swvm.FuncType(["i32"], ["i32"])),
+        swvm.ImportType("env", "scale", "global", swvm.GlobalType("i32", False)),
+        swvm.ImportType("env", "memory", "memory", swvm.MemoryType(1, 2)),
+    ]
+    exports = {e.name: e for e in module.exports}
+    assert [e.name for e in module.exports] == ["memory", "heap", "callbacks", "alloc", "greet", "kinds"]
+    assert exports["heap"] == swvm.ExportType("heap", "global", swvm.GlobalType("i32", True))
+    assert exports["callbacks"].type == swvm.TableType("externref", 2, None)
+    assert exports["kinds"].type == swvm.FuncType(["i64", "f32", "f64", "externref", "funcref"], ["f64", "i32"])
+    assert load(os.path.join(EXAMPLES, "hello", "demo.wasm")).imports == []

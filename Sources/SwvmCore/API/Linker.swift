@@ -23,13 +23,17 @@ public final class Linker {
         define(module: module, name: name, .function(hostFunction(type, rawHost: body)))
     }
 
-    /// A host function owned by the store; `instance` is the importing instance of a binding.
+    /// A host function; `instance` is the importing instance of a binding. A binding is owned
+    /// by its importing instance, which frees it with itself. A definition is owned by the
+    /// store, unless the store `collectsInstances`: then by the linker, so a host making a
+    /// linker per request does not grow the store (nothing else can hold a definition: an
+    /// importing instance gets a binding of its own).
     private func hostFunction(_ type: FuncType, instance: Instance? = nil, host: HostFunction? = nil,
                               rawHost: RawHostFunction? = nil) -> Function {
         let f = Function(type: type, store: store, instance: instance, functionIndex: -1, host: host, rawHost: rawHost) { rec in
             hostEntryNode(for: rec)
         }
-        store.retain(f)
+        if instance == nil && !store.collectsInstances { store.retain(f) }
         return f
     }
 
@@ -50,7 +54,26 @@ public final class Linker {
             try checkImport(imp, ext, module: module)
             resolved.append(ext)
         }
+        return try create(module, imports: resolved)
+    }
+
+    /// Instantiates the module with its imports given in order (as the standard C API does),
+    /// checking their count and types.
+    public func instantiate(_ module: Module, imports: [Extern]) throws(WasmError) -> Instance {
+        guard imports.count == module.imports.count else {
+            throw WasmError(.link, "the module has \(module.imports.count) import(s), \(imports.count) given")
+        }
+        for (imp, ext) in zip(module.imports, imports) { try checkImport(imp, ext, module: module) }
+        return try create(module, imports: imports)
+    }
+
+    /// Instantiates the module with its imports resolved and checked.
+    private func create(_ module: Module, imports: [Extern]) throws(WasmError) -> Instance {
+        var resolved = imports
+        store.collectIfPending()
         let instance = Instance(module: module, store: store)
+        // In the store before initialisation: a trapping start function or element segment
+        // may already have put the instance's functions into imported tables.
         store.instances.append(instance)
         // Host functions are bound per importing instance so the host sees its caller.
         resolved = resolved.map { ext in

@@ -57,21 +57,32 @@ public final class Table {
         return old
     }
 
-    public func grow(by delta: UInt64, initial: Value) -> UInt64? {
-        guard let w = try? word(for: initial) else { return nil }
-        return grow(by: delta, word: w)
+    /// Grows by `delta` elements set to `initial`; returns the old size. Errors: `.usage` for
+    /// a value of the wrong type, `.limit` past the maximum (the table is then unchanged).
+    public func grow(by delta: UInt64, initial: Value) throws(WasmError) -> UInt64 {
+        let w = try word(for: initial)
+        guard let old = grow(by: delta, word: w) else {
+            throw WasmError(.limit, "table of \(size) elements cannot grow by \(delta) (maximum \(state.pointee.maxSize))")
+        }
+        return old
     }
 
-    public func get(_ index: UInt64) -> Value? {
-        guard index < size else { return nil }
+    /// Element `index`. Errors: `.usage` for an index out of bounds (the embedder asked for
+    /// it; Wasm code's own accesses trap instead).
+    public func get(_ index: UInt64) throws(WasmError) -> Value {
+        try checkIndex(index)
         return value(of: state.pointee.elements[Int(index)])
     }
 
-    @discardableResult
-    public func set(_ index: UInt64, _ value: Value) -> Bool {
-        guard index < size, let w = try? word(for: value) else { return false }
-        state.pointee.elements[Int(index)] = w
-        return true
+    /// Writes element `index`. Errors: `.usage` for an index out of bounds or a value of the
+    /// wrong type.
+    public func set(_ index: UInt64, _ value: Value) throws(WasmError) {
+        try checkIndex(index)
+        state.pointee.elements[Int(index)] = try word(for: value)
+    }
+
+    private func checkIndex(_ index: UInt64) throws(WasmError) {
+        guard index < size else { throw WasmError(.usage, "table index \(index) is out of bounds (size \(size))") }
     }
 
     func value(of word: UInt64) -> Value {

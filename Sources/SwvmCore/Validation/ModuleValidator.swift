@@ -16,12 +16,7 @@ extension Module {
             guard Int(index) < types.count else { throw invalid("unknown type \(index)") }
         }
         func checkLimits(_ l: Limits, maxAllowed: UInt64?) throws(WasmError) {
-            if let max = l.max, l.min > max { throw invalid("size minimum must not be greater than maximum") }
-            if let cap = maxAllowed {
-                if UInt64(l.min) > cap || UInt64(l.max ?? 0) > cap {
-                    throw invalid("memory size must be at most 65536 pages (4GiB)")
-                }
-            }
+            try l.validate(maxAllowed: maxAllowed)
         }
         /// The type of a constant expression. In Wasm 2.0, `global.get` may only name an
         /// imported, immutable global.
@@ -104,5 +99,29 @@ extension Module {
             var v = try FunctionValidator(module: self, context: context, functionIndex: importedFunctionCount + i)
             try v.validate()
         }
+    }
+}
+
+extension Limits {
+    /// The validation rule of limits: minimum at most maximum, both within `maxAllowed` (65536
+    /// pages for memories). Also applied to types a host builds (`Store.makeMemory`...).
+    func validate(maxAllowed: UInt64?) throws(WasmError) {
+        if let max, min > max { throw WasmError(.invalid, "size minimum must not be greater than maximum") }
+        if let cap = maxAllowed, UInt64(min) > cap || UInt64(max ?? 0) > cap {
+            throw WasmError(.invalid, "memory size must be at most 65536 pages (4GiB)")
+        }
+    }
+}
+
+extension MemoryType {
+    /// Validates a memory type as the validator does a module's.
+    public func validate() throws(WasmError) { try limits.validate(maxAllowed: 65536) }
+}
+
+extension TableType {
+    /// Validates a table type as the validator does a module's.
+    public func validate() throws(WasmError) {
+        guard elementType.isRef else { throw WasmError(.invalid, "a table holds references, not \(elementType)") }
+        try limits.validate(maxAllowed: nil)
     }
 }
