@@ -169,9 +169,9 @@ class Build:
         elif "swvm" in runtimes or callgrind:
             if not self.args.no_build:
                 log("== building swvm (swift build -c release)")
-                run_checked(["swift", "build", "-c", "release", "--product", "swvm"], cwd=ROOT)
+                run_checked(["swift", "build", "-c", "release", "--omit-frame-pointers", "--product", "swvm"], cwd=ROOT)
                 if callgrind:
-                    run_checked(["swift", "build", "-c", "release", "--product", "swvm-cli"], cwd=ROOT)
+                    run_checked(["swift", "build", "-c", "release", "--omit-frame-pointers", "--product", "swvm-cli"], cwd=ROOT)
             self.swvm_lib = os.path.join(ROOT, ".build", "release", "libswvm.so")
             self.swvm_cli = self.swvm_cli or os.path.join(ROOT, ".build", "release", "swvm-cli")
         if "wasmkit" in runtimes:
@@ -183,7 +183,7 @@ class Build:
             # minute here), so it is only rebuilt when its own files changed.
             if not self.args.no_build and newer(exe, *sources):
                 log("== building the WasmKit driver (swift build -c release --package-path bench/wasmkit-driver)")
-                run_checked(["swift", "build", "-c", "release", "--package-path", package])
+                run_checked(["swift", "build", "-c", "release", "--omit-frame-pointers", "--package-path", package])
             self.drivers["wasmkit"] = [exe]
 
     def kernels(self, workloads, runtimes):

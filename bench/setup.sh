@@ -4,7 +4,7 @@
 #   - gcc (the native column),
 #   - a venv with the Python-hosted peers, pinned: pywasm3 (wasm3) and wasmtime, under
 #     ${SWVM_TOOLS:-~/.cache/swvm-tools}/bench-venv,
-#   - swvm itself (`swift build -c release` in the repository root),
+#   - swvm itself (`swift build -c release --omit-frame-pointers` in the repository root),
 #   - the WasmKit 0.4.2 driver, a separate SwiftPM package in bench/wasmkit-driver.
 # Idempotent: each step is skipped or incremental when already done. SWVM_BENCH_SKIP_SWVM=1
 # skips the swvm build (for `run.py --swvm-lib`).
@@ -36,8 +36,8 @@ fi
 
 if [ "${SWVM_BENCH_SKIP_SWVM:-0}" != 1 ]; then
     echo "building swvm (release)"
-    swift build -c release --product swvm
-    swift build -c release --product swvm-cli
+    swift build -c release --omit-frame-pointers --product swvm
+    swift build -c release --omit-frame-pointers --product swvm-cli
 fi
 
 # Even when up to date, this build recompiles part of WasmKit (a minute here): only when the
@@ -46,6 +46,6 @@ driver=bench/wasmkit-driver/.build/release/wasmkit-driver
 if [ ! -x "$driver" ] || [ bench/wasmkit-driver/Package.swift -nt "$driver" ] \
    || [ bench/wasmkit-driver/Sources/wasmkit-driver/main.swift -nt "$driver" ]; then
     echo "building the WasmKit driver (release)"
-    swift build -c release --package-path bench/wasmkit-driver
+    swift build -c release --omit-frame-pointers --package-path bench/wasmkit-driver
 fi
 echo "ready: bench/run.py"

@@ -288,18 +288,42 @@ def gen_branches():
     conds.append(("i32Eqz_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0"))
     conds.append(("i64Eqz_s", "let taken = fp[n.pointee.a.int] == 0"))
     conds.append(("nonzero_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0"))
+    counters = {}
+    for cname, body in conds:
+        t = cname[:3]
+        if t in ("i32", "i64") and cname.endswith(("_ss", "_sc")) and "Eqz" not in cname:
+            # A loop closed by `x += k; br_if 0 (x cmp y)` (clang's counted loop): one node
+            # adds, compares and branches back. k is the wide field e; inc_ is the k = 1 form.
+            counters[cname] = t
+            # An i32 slot's upper half is never read (every i32 use truncates), so the update
+            # may write the low half only.
+            first = f"let a = {'UInt32(truncatingIfNeeded: fp[n.pointee.a.int])' if t == 'i32' else 'fp[n.pointee.a.int]'}"
+            for prefix, k in (("add", "UInt32(truncatingIfNeeded: n.e)" if t == "i32" else "n.e"), ("inc", "1")):
+                if t == "i32":
+                    update = ("let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)\n"
+                              f"    x.storeBytes(of: x.load(as: UInt32.self) &+ {k}, as: UInt32.self)\n"
+                              "    let a = x.load(as: UInt32.self)")
+                else:
+                    update = f"let a = fp[n.pointee.a.int] &+ {k}\n    fp[n.pointee.a.int] = a"
+                cbody = body.replace(first, update)
+                out.append(f"func {prefix}BrIfLoop_{cname}{SIG} {{\n    {cbody}\n"
+                           f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
     for cname, body in conds:
         out.append(f"func brIf_{cname}{SIG} {{\n    {body}\n"
                    f"    return next(taken ? n.pointee.c : n.pointee.next, fp, c)\n}}\n")
         out.append(f"func brIfLoop_{cname}{SIG} {{\n    {body}\n"
-                   f"    if taken {{ return chargeThenNext(n.pointee.d, n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
+                   f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
         for kind, value in (("Slot", "fp[n.pointee.c.int]"), ("Const", "n.pointee.c")):
             out.append(f"func returnIf{kind}_{cname}{SIG} {{\n    {body}\n"
                        f"    if taken {{\n        c.pointee.depth &-= 1\n        return {value}\n    }}\n"
                        + NEXT + "}\n")
     def nodes(cname):
+        counter = "nil"
+        if cname in counters:
+            counter = (f"CounterNodes(add: addBrIfLoop_{cname}, inc: incBrIfLoop_{cname}, "
+                       f"width{counters[cname][1:]}: true)")
         return (f"BranchNodes(brIf: brIf_{cname}, brIfLoop: brIfLoop_{cname}, "
-                f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname})")
+                f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, counter: {counter})")
     out.append("\n/// The fused branch statements of each compare, keyed by the compare's expression function.\n")
     out.append("let branchVariantList: [(NodeFn, BranchNodes)] = [\n")
     for cname, body in conds:

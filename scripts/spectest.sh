@@ -40,7 +40,7 @@ done
 echo "spec suite: $converted file(s) converted into $out (wast2json $WABT_VERSION)"
 [ "$convert_only" = 1 ] && exit 0
 
-swift build -c release --product swvm-spectest
+swift build -c release --omit-frame-pointers --product swvm-spectest
 min_passed=$(awk '/^min-passed/ {print $2}' Tests/spec/baseline.txt)
 max_failed=$(awk '/^max-failed/ {print $2}' Tests/spec/baseline.txt)
 .build/release/swvm-spectest --min-passed "$min_passed" --max-failed "$max_failed" "$out"

@@ -6,9 +6,9 @@ import CSwvmSupport
 // cost, which is where fuel and interruption are checked.
 
 /// A branch back to a loop head that carries no fused condition: `br` to a loop, and the
-/// loop targets of `br_table` and unfused `br_if`. a = the loop body's cost; next = the head.
+/// loop targets of `br_table` and unfused `br_if`. c = the head, d = the loop body's cost.
 func backEdgeNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    chargeThenNext(n.pointee.a, n.pointee.next, fp, c)
+    backEdge(n, fp, c)
 }
 
 /// br_if / if on a computed condition: a = condition expression, c = taken target; next

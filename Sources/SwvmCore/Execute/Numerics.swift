@@ -131,6 +131,17 @@ struct StoreNodes {
 /// slot or a constant.
 struct BranchNodes {
     var brIf, brIfLoop, returnIfSlot, returnIfConst: NodeFn
+    /// For an integer compare whose left operand is a slot: the back edge that first adds to
+    /// that slot (see `CounterNodes`).
+    var counter: CounterNodes?
+}
+/// `x += k; br_if loop (x cmp y)` as one node: `add` takes k from the wide field e, `inc` is
+/// k = 1. `width32` tells which add (i32 or i64) the compare's type pairs with.
+struct CounterNodes {
+    var add, inc: NodeFn
+    var width32: Bool
+    init(add: NodeFn, inc: NodeFn, width32: Bool) { self.add = add; self.inc = inc; self.width32 = width32 }
+    init(add: NodeFn, inc: NodeFn, width64: Bool) { self.init(add: add, inc: inc, width32: !width64) }
 }
 
 /// The statement form of an expression node that stores its value in a frame slot: the

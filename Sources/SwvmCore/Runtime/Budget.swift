@@ -45,19 +45,20 @@ func budgetExhausted(_ c: Ctx) -> Bool {
     return false
 }
 
-/// Charges `cost` units, then continues with the statement `target`. The rare slow path is a
-/// tail call of its own, so the node that charges saves no registers for it.
+/// A back edge: charges the loop's cost (field d of the branching node) and continues at its
+/// head (field c). The rare slow path is a tail call of its own that re-reads the node, so the
+/// fast path saves no registers and keeps nothing live across the budget test.
 @inline(__always)
-func chargeThenNext(_ cost: UInt64, _ target: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.budget &-= Int(truncatingIfNeeded: cost)
-    if c.pointee.budget < 0 { return exhaustedThenNext(target, fp, c) }
-    return next(target, fp, c)
+func backEdge(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    c.pointee.budget &-= Int(truncatingIfNeeded: n.pointee.d)
+    if c.pointee.budget < 0 { return exhaustedOnBackEdge(n, fp, c) }
+    return next(n.pointee.c, fp, c)
 }
 
 @inline(never)
-func exhaustedThenNext(_ target: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
+func exhaustedOnBackEdge(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if budgetExhausted(c) { return 0 }
-    return next(target, fp, c)
+    return next(n.pointee.c, fp, c)
 }
 
 /// Stops the calls running in a store from any thread. Holds the flag itself, so it stays
@@ -78,7 +79,8 @@ public final class InterruptHandle: @unchecked Sendable {
     public func interrupt() { swvm_atomic_store(flag, 1) }
 }
 
-/// As `chargeThenNext`, at a function entry: the body runs through `runBody`.
+/// As `backEdge`, at a function entry: charges the body's cost outside loops, then runs it
+/// through `runBody`.
 @inline(__always)
 func chargeThenRun(_ cost: UInt64, _ first: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
     c.pointee.budget &-= Int(truncatingIfNeeded: cost)

@@ -166,8 +166,8 @@ extension Store {
 
 /// Process-wide canonical ids for function types, so `call_indirect` compares one word.
 enum TypeRegistry {
-    nonisolated(unsafe) private static var ids: [FuncType: Int] = [:]
-    nonisolated(unsafe) private static var lock = pthread_mutex_t()
+    @exclusivity(unchecked) nonisolated(unsafe) private static var ids: [FuncType: Int] = [:]
+    @exclusivity(unchecked) nonisolated(unsafe) private static var lock = pthread_mutex_t()
     nonisolated(unsafe) private static var lockReady: Bool = {
         pthread_mutex_init(&lock, nil)
         return true

@@ -69,7 +69,9 @@ struct ControlFrame {
 ///   operands from outside it.
 ///
 /// Statements are appended to one sequence; labels are positions in it. At the end every
-/// fall-through and branch field is patched with its target node's address.
+/// fall-through and branch field is patched with its target node's address. The translator's
+/// state is private to one translation: `@exclusivity(unchecked)` drops the dynamic checks a
+/// class's stored properties would otherwise get on every access.
 final class FunctionTranslator {
     let instance: Instance
     let module: Module
@@ -77,24 +79,24 @@ final class FunctionTranslator {
     let functionIndex: Int
     let type: FuncType
     let localCount: Int
-    var stack: [Operand] = []
+    @exclusivity(unchecked) var stack: [Operand] = []
     /// Expression-tree depth of each stack entry (0 for slots and constants).
-    var depths: [Int] = []
+    @exclusivity(unchecked) var depths: [Int] = []
     /// Deepest operand popped since the last push: the children of the next expression.
-    var childDepth = 0
-    var control: [ControlFrame] = []
-    var maxHeight = 0
+    @exclusivity(unchecked) var childDepth = 0
+    @exclusivity(unchecked) var control: [ControlFrame] = []
+    @exclusivity(unchecked) var maxHeight = 0
     /// Nesting of blocks inside unreachable code being skipped.
-    var deadDepth = 0
+    @exclusivity(unchecked) var deadDepth = 0
     /// The statement sequence, and the position or node each label is bound to.
-    var sequence: [SequenceEntry] = []
-    var labels: [Int?] = []
+    @exclusivity(unchecked) var sequence: [SequenceEntry] = []
+    @exclusivity(unchecked) var labels: [Int?] = []
     /// Node of each sequence position, filled while resolving.
-    var resolved: [NodeP?] = []
+    @exclusivity(unchecked) var resolved: [NodeP?] = []
     /// Node fields to receive the address of a target's node.
-    var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
+    @exclusivity(unchecked) var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
     /// Control indices of the enclosing loops and the function: who pays for an instruction.
-    var costOwners: [Int] = [0]
+    @exclusivity(unchecked) var costOwners: [Int] = [0]
     let memoryState: UInt64
     let instanceWord: UInt64
 
@@ -583,8 +585,8 @@ final class FunctionTranslator {
     func backEdge(_ index: Int) -> Target {
         if let n = control[index].backEdge { return .node(n) }
         let n = node(backEdgeNode)
-        fix(n, \.next, .label(control[index].label))
-        control[index].costFields.append(field(n, \.a))
+        fix(n, \.c, .label(control[index].label))
+        control[index].costFields.append(field(n, \.d))
         control[index].backEdge = n
         return .node(n)
     }
@@ -745,8 +747,14 @@ final class FunctionTranslator {
         let src = slot(ofHeight: first)
         if arity == 0 || src == dst {
             if control[index].kind == .loop, let (fused, a, b) = fusedBranch(condition) {
-                // A back edge on a fused condition charges the loop's cost itself.
-                let n = node(fused.brIfLoop, a, b)
+                // A back edge on a fused condition charges the loop's cost itself; with the
+                // counter update before it, it is one node (see `counterUpdate`).
+                let n: NodeP
+                if let counter = fused.counter, let k = counterUpdate(slot: a, width32: counter.width32) {
+                    n = k == 1 ? node(counter.inc, a, b) : arena.node(fnWord(counter.add), a, b, extra: [k])
+                } else {
+                    n = node(fused.brIfLoop, a, b)
+                }
                 fix(n, \.c, .label(control[index].label))
                 control[index].costFields.append(field(n, \.d))
                 emit(n)
@@ -758,6 +766,18 @@ final class FunctionTranslator {
             fix(n, \.c, target)
             emit(n)
         }
+    }
+
+    /// If the last statement is `x = x + k` (a set_i32Add_sc / set_i64Add_sc of slot x into
+    /// itself) and no label lies between it and the statement about to be emitted, removes it
+    /// and returns k, for a counter branch to absorb it.
+    func counterUpdate(slot x: UInt64, width32: Bool) -> UInt64? {
+        guard case .node(let prev, true)? = sequence.last,
+              prev.pointee.fn == fnWord(width32 ? set_i32Add_sc : set_i64Add_sc),
+              prev.pointee.a == x, prev.pointee.c == x,
+              !labels.contains(sequence.count) else { return nil }
+        sequence.removeLast()
+        return prev.pointee.b
     }
 
     /// br_if to the function's label: returns the values on top of the stack if the
