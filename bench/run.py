@@ -654,6 +654,7 @@ def callgrind_mode(args, build, runtimes):
     if "swvm" in chosen and not (build.swvm_cli and os.path.exists(build.swvm_cli)):
         sys.exit("no swvm CLI found (build it, or pass --swvm-cli)")
     header = ["runtime", "start-up (fib_recursive(0))", "fib_recursive(30)", "per call, start-up subtracted",
+              "fib_expr(30) (expression-final shape)", "per call",
               f"count_loop({lo:,})", f"count_loop({hi:,})", "per loop iteration"]
     rows = []
     for r in chosen:
@@ -662,12 +663,15 @@ def callgrind_mode(args, build, runtimes):
         try:
             start = callgrind_total(cmd("fib_recursive", [0]), args.timeout * 20)
             f30 = callgrind_total(cmd("fib_recursive", [30]), args.timeout * 20)
+            # The native build has one fib; both Wasm shapes compile to it.
+            e30 = f30 if r == "native" else callgrind_total(cmd("fib_expr", [30]), args.timeout * 20)
             l1 = callgrind_total(cmd("count_loop", [lo]), args.timeout * 20)
             l2 = callgrind_total(cmd("count_loop", [hi]), args.timeout * 20)
         except RuntimeError as e:
-            rows.append([label, f"FAILED: {e}", "", "", "", "", ""])
+            rows.append([label, f"FAILED: {e}", "", "", "", "", "", "", ""])
             continue
         rows.append([label, f"{start:,}", f"{f30:,}", f"{(f30 - start) / calls30:.1f}",
+                     f"{e30:,}", f"{(e30 - start) / calls30:.1f}",
                      f"{l1:,}", f"{l2:,}", f"{(l2 - l1) / (hi - lo):.1f}"])
     print_table("Instructions executed (valgrind --tool=callgrind, Ir, whole process). fib_recursive(30) "
                 f"makes {calls30:,} calls; the per-iteration figure is the difference of the two loop runs "

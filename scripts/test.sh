@@ -9,7 +9,7 @@ scripts/install-deps.sh
 echo "== generated sources are current"
 python3 scripts/gen-opcodes.py
 python3 scripts/gen-nodes.py
-git diff --exit-code -- Sources/SwvmCore/Decoder/Opcode.swift Sources/SwvmCore/Compiler/Generated
+git diff --exit-code -- Sources/SwvmCore/Decoder/Opcode.swift Sources/SwvmCore/Execute/Generated
 
 echo "== spec suite"
 scripts/spectest.sh

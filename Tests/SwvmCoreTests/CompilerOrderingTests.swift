@@ -217,7 +217,8 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
     //   if x == 7: return 77 (a branch past the whole chain)
     //   br_table $b0 $b1 $b2 $b3 (x) } 10 br $out } 100 -> local 1 (falls into case 2) }
     //   12 + local 1, br $out } 13 }
-    // Nested blocks that each open their parent run as one flattened chain (blockChainNode).
+    // Nested blocks that each open their parent (clang's switch): a branch to each level must land
+    // right after that level.
     var b = ModuleBuilder()
     let brTable: [UInt8] = [0x0E] + W.u(3) + W.u(0) + W.u(1) + W.u(2) + W.u(3)
     b.function("f", [.i32], [.i32], locals: [.i32],
@@ -236,7 +237,7 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
 
 @Test func loopsClosedByAConditionalBranchToThemselves() throws {
     // loop { i += 1; s += i; if i == 50 { br out }; br_if 0 (cond) }: the closing br_if runs
-    // inside the loop node (loopWhile_*), for compare, eqz and plain-slot conditions.
+    // in a fused back-edge node (brIfLoop_*), for compare, eqz and plain-slot conditions.
     var b = ModuleBuilder()
     func counting(_ cond: [UInt8]) -> [UInt8] {
         W.block() + W.loop()

@@ -7,6 +7,14 @@
       (call $fib (i64.sub (local.get $n) (i64.const 1)))
       (call $fib (i64.sub (local.get $n) (i64.const 2)))))
 
+  ;; The same recursion in the expression-final shape: one if/else whose value is the result.
+  (func $fib_expr (export "fib_expr") (param $n i64) (result i64)
+    (if (result i64) (i64.lt_s (local.get $n) (i64.const 2))
+      (then (local.get $n))
+      (else (i64.add
+        (call $fib_expr (i64.sub (local.get $n) (i64.const 1)))
+        (call $fib_expr (i64.sub (local.get $n) (i64.const 2)))))))
+
   ;; Iterative fib, i64: a tight loop with three locals.
   (func (export "fib_iterative") (param $n i64) (result i64)
     (local $a i64) (local $b i64) (local $t i64)
