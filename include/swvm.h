@@ -479,8 +479,10 @@ typedef struct swvm_wasi_config {
 
 /* Defines WASI preview1 (`wasi_snapshot_preview1`) in the linker: args, environment, clocks,
    random, stdio, files and directories under the pre-opened directories only (no `..`,
-   absolute path or symlink leaves them), poll_oneoff for clocks, proc_exit. Unsupported calls
-   return ENOSYS. Call a program's `_start` with swvm_func_call; when it calls proc_exit the call
+   absolute path or symlink leaves them), per-descriptor rights as in the preview1 spec,
+   poll_oneoff for clocks, proc_exit; the sock_* calls work on sockets handed in as stdio and
+   answer EBADF/ENOTSOCK otherwise; proc_raise returns ENOSYS. The answers are the CLI's
+   (`swvm run`). Call a program's `_start` with swvm_func_call; when it calls proc_exit the call
    returns a SWVM_ERROR_TRAP error and swvm_linker_wasi_exit_code() gives the code.
    Errors: SWVM_ERROR_USAGE for NULL arguments or a directory that cannot be opened. */
 swvm_error_t *swvm_linker_define_wasi(swvm_linker_t *linker, const swvm_wasi_config_t *config);
