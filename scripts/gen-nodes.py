@@ -11,7 +11,8 @@ operand, in Wasm operand order:
     e  expr   - the operand is a child expression node, evaluated by calling it
 A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
-A store has address kind s/e times value kind s/c/e. Operand words are the node's fields a, b.
+A store has address kind s/e/p times value kind s/c/e, where p is an address `slot + constant`
+(see ADDRESS below). Operand words are the node's fields a, b.
 Loads and stores keep the memory state pointer in field c and the static offset in field d.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
@@ -231,42 +232,55 @@ def gen_numeric():
 
 OOB = "return raise(.outOfBoundsMemoryAccess, c)"
 
+# Address kind p: the address is `slot + constant` (clang's `base + i` for a global array: it
+# cannot fold the constant into the offset immediate, which would not wrap at 2^32 as the add
+# does). The slot is field a; field d holds the offset in its low half and the constant in its
+# high half; the sum wraps at 32 bits like i32.add.
+ADDRESS = {
+    "s": "fp[n.pointee.a.int]",
+    "e": "eval(n.pointee.a, fp, c)",
+    "p": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
+}
+
+def access(kind, size):
+    fn = "effectiveAddressPlus" if kind == "p" else "effectiveAddress"
+    return f"guard let p = {fn}(address, n, {size}) else {{ {OOB} }}\n"
+
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
-        for k in ("s", "e"):
-            access = (f"guard let p = effectiveAddress(address, n, {size}) else {{ {OOB} }}\n"
-                      f"    let v = p.loadUnaligned(as: {st}.self)\n")
+        for k in ("s", "e", "p"):
+            load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
             check = CHECK if k == "e" else ""
-            out.append(f"func {name}_{k}{SIG} {{\n    let address = {operand(k, 'a')}\n    {access}"
+            out.append(f"func {name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {load}"
                        f"    return {widen}\n}}\n"
-                       f"func set_{name}_{k}{SIG} {{\n    let address = {operand(k, 'a')}\n{check}    {access}"
+                       f"func set_{name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n{check}    {load}"
                        f"    fp[n.pointee.b.int] = {widen}\n" + NEXT + "}\n")
     for name, st, size in STORES:
-        for ka in ("s", "e"):
+        for ka in ("s", "e", "p"):
             for kv in ("s", "c", "e"):
                 check = CHECK if "e" in ka + kv else ""
                 out.append(
                     f"func {name}_{ka}{kv}{SIG} {{\n"
-                    f"    let address = {operand(ka, 'a')}\n"
+                    f"    let address = {ADDRESS[ka]}\n"
                     f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
-                    f"    guard let p = effectiveAddress(address, n, {size}) else {{ {OOB} }}\n"
+                    f"    {access(ka, size)}"
                     f"    p.storeBytes(of: v, as: {st}.self)\n" + NEXT + "}\n")
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, st, widen, size in LOADS:
-        for k in ("s", "e"):
+        for k in ("s", "e", "p"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
-    out.append("func loadNodes(_ op: Opcode) -> UnaryNodes? {\n    switch op {\n")
+    out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
-        out.append(f"    case .{name}: return UnaryNodes(s: {name}_s, e: {name}_e)\n")
+        out.append(f"    case .{name}: return LoadNodes(s: {name}_s, e: {name}_e, p: {name}_p)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "se" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "sep" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)

@@ -217,3 +217,32 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
     }
 }
+
+@Test func addressesOfASlotPlusAConstantWrapAt32BitsBeforeTheOffset() throws {
+    // `load/store (i32.add (local.get 0) (i32.const k))` runs as one node of address kind p;
+    // the add wraps at 2^32 as i32.add does, and only then is the static offset added.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // put(x, v): i32.store offset=4 (x + 0x20) v ; get(x): i32.load offset=4 (x + 0x20)
+    b.function("put", [.i32, .i32], [], W.get(0) + W.i32(0x20) + [0x6A] + W.get(1) + W.store(0x36, offset: 4))
+    b.function("get", [.i32], [.i32], W.get(0) + W.i32(0x20) + [0x6A] + W.load(0x28, offset: 4))
+    // byte(x): i32.load8_u offset=0 (x + 0x10), and its set form through a local.
+    b.function("byte", [.i32], [.i32], locals: [.i32],
+               W.get(0) + W.i32(0x10) + [0x6A] + W.load(0x2D) + W.set(1) + W.get(1))
+    let inst = try instantiate(b)
+    func i32Result(_ name: String, _ args: [Value]) throws -> UInt32? {
+        if case .i32(let v)? = try inst.function(name)!.call(args).first { return v }
+        return nil
+    }
+    let wrapped = UInt32(bitPattern: -0x10)  // + 0x20 wraps to 0x10
+    _ = try inst.function("put")!.call([.i32(wrapped), .i32(0xABCD)])
+    #expect(try i32Result("get", [.i32(wrapped)]) == 0xABCD)
+    #expect(try i32Result("byte", [.i32(4)]) == 0xCD)  // the byte at 0x14: the stored value's lowest
+    // Past the end once the offset is added: traps, whatever the wrap.
+    var trap: Trap?
+    do { _ = try inst.function("get")!.call([.i32(65536 - 0x20 - 4)]) } catch { trap = (error as? WasmError)?.trap }
+    #expect(trap == .outOfBoundsMemoryAccess)
+    trap = nil
+    do { _ = try inst.function("put")!.call([.i32(65536 - 0x20 - 6), .i32(1)]) } catch { trap = (error as? WasmError)?.trap }
+    #expect(trap == .outOfBoundsMemoryAccess)
+}

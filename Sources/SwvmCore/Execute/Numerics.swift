@@ -115,6 +115,15 @@
     return mem.pointee.base + Int(truncatingIfNeeded: ea)
 }
 
+/// As `effectiveAddress`, for an address `slot + constant` (kind p): the constant is the high
+/// half of field d, the static offset its low half.
+@inline(__always) func effectiveAddressPlus(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
+    let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
+    let ea = address &+ (n.pointee.d & 0xFFFF_FFFF)
+    guard ea &+ size <= mem.pointee.byteSize else { return nil }
+    return mem.pointee.base + Int(truncatingIfNeeded: ea)
+}
+
 /// Function-pointer sets of one operator's specialisations (see scripts/gen-nodes.py).
 struct BinaryNodes {
     var ss, sc, se, es, ec, ee: NodeFn
@@ -123,8 +132,12 @@ struct BinaryNodes {
 struct UnaryNodes {
     var s, e: NodeFn
 }
+/// Loads by address kind: a slot, an expression, or a slot plus a constant (p).
+struct LoadNodes {
+    var s, e, p: NodeFn
+}
 struct StoreNodes {
-    var ss, sc, se, es, ec, ee: NodeFn
+    var ss, sc, se, es, ec, ee, ps, pc, pe: NodeFn
 }
 /// The statements a fused condition (a compare of slot/constant operands) can end: a branch,
 /// a branch back to a loop that charges the loop's cost, and `if (cond) return x` with x a

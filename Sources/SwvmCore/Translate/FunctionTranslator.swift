@@ -402,11 +402,23 @@ final class FunctionTranslator {
         }
     }
 
-    func load(_ nodes: UnaryNodes, _ offset: UInt64) {
-        switch pop() {
+    func load(_ nodes: LoadNodes, _ offset: UInt64) {
+        let a = pop()
+        if let (x, k) = slotPlusConstant(a) {
+            push(.expr(node(nodes.p, x, 0, memoryState, offset | k << 32)))
+            return
+        }
+        switch a {
         case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, memoryState, offset)))
         case let o: push(.expr(node(nodes.e, word(expr(o)), 0, memoryState, offset)))
         }
+    }
+
+    /// An address operand `slot + constant` (an unevaluated i32Add_sc): its slot and constant,
+    /// for the memory nodes of address kind p, which add them (wrapping at 32 bits) themselves.
+    func slotPlusConstant(_ o: Operand) -> (UInt64, UInt64)? {
+        guard case .expr(let n) = o, n.pointee.fn == fnWord(i32Add_sc) else { return nil }
+        return (n.pointee.a, UInt64(UInt32(truncatingIfNeeded: n.pointee.b)))
     }
 
     func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64) {
@@ -416,6 +428,17 @@ final class FunctionTranslator {
         if case .const = a { a = .expr(expr(a)) }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
+        var offset = offset
+        if let (x, k) = slotPlusConstant(a) {
+            aw = x
+            offset |= k << 32
+            switch v {
+            case .slot(let y): fn = nodes.ps; vw = UInt64(y)
+            case .const(let y): fn = nodes.pc; vw = y
+            case .expr(let y): fn = nodes.pe; vw = word(y)
+            }
+            return emit(node(fn, aw, vw, memoryState, offset))
+        }
         switch a {
         case .slot(let x):
             aw = UInt64(x)
