@@ -286,8 +286,9 @@ def gen_memory():
     return "".join(out)
 
 def gen_branches():
-    """Compare-and-branch: br_if / if whose condition is a compare of slot/const operands
-    (shapes ss, sc), or a plain slot or i32.eqz of a slot (shape s). The condition's operand
+    """Compare-and-branch: br_if / if whose condition is a compare, in every operand shape
+    (a child expression is evaluated inside the branch node), or a plain slot or i32.eqz of a
+    slot (shape s). The condition's operand
     words are fields a, b; field c is the taken target (or the returned value), d the cost of a
     loop a back edge re-enters, next the not-taken successor."""
     out = [HEADER]
@@ -295,12 +296,17 @@ def gen_branches():
     for name, t, res, expr, comm in BINARY:
         if res != "bool":
             continue
-        for kinds in ("ss", "sc"):
+        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
             a = DEC[t].format(operand(kinds[0], "a"))
             b = DEC[t].format(operand(kinds[1], "b"))
-            conds.append((f"{name}_{kinds}", f"let a = {a}\n    let b = {b}\n    let taken = {expr}"))
+            # A child expression may have trapped: test before branching on its value.
+            check = "\n    if trapped(c) { return 0 }" if "e" in kinds else ""
+            conds.append((f"{name}_{kinds}", f"let a = {a}\n    let b = {b}{check}\n    let taken = {expr}"))
     conds.append(("i32Eqz_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0"))
     conds.append(("i64Eqz_s", "let taken = fp[n.pointee.a.int] == 0"))
+    conds.append(("i32Eqz_e", "let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))\n"
+                               "    if trapped(c) { return 0 }\n    let taken = v == 0"))
+    conds.append(("i64Eqz_e", "let v = eval(n.pointee.a, fp, c)\n    if trapped(c) { return 0 }\n    let taken = v == 0"))
     conds.append(("nonzero_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0"))
     counters = {}
     for cname, body in conds:

@@ -746,6 +746,154 @@ func returnIfConst_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -805,6 +953,154 @@ func returnIfSlot_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a != b
     if taken {
         c.pointee.depth &-= 1
@@ -878,6 +1174,154 @@ func returnIfConst_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -937,6 +1381,154 @@ func returnIfSlot_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a < b
     if taken {
         c.pointee.depth &-= 1
@@ -1010,6 +1602,154 @@ func returnIfConst_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1069,6 +1809,154 @@ func returnIfSlot_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a > b
     if taken {
         c.pointee.depth &-= 1
@@ -1142,6 +2030,154 @@ func returnIfConst_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1201,6 +2237,154 @@ func returnIfSlot_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
         c.pointee.depth &-= 1
@@ -1274,6 +2458,154 @@ func returnIfConst_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1333,6 +2665,154 @@ func returnIfSlot_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
         c.pointee.depth &-= 1
@@ -1406,6 +2886,154 @@ func returnIfConst_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -1465,6 +3093,154 @@ func returnIfSlot_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
     let taken = a != b
     if taken {
         c.pointee.depth &-= 1
@@ -1538,6 +3314,154 @@ func returnIfConst_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -1597,6 +3521,154 @@ func returnIfSlot_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
     let taken = a < b
     if taken {
         c.pointee.depth &-= 1
@@ -1670,6 +3742,154 @@ func returnIfConst_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -1729,6 +3949,154 @@ func returnIfSlot_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
     let taken = a > b
     if taken {
         c.pointee.depth &-= 1
@@ -1802,6 +4170,154 @@ func returnIfConst_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -1861,6 +4377,154 @@ func returnIfSlot_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
         c.pointee.depth &-= 1
@@ -1934,6 +4598,154 @@ func returnIfConst_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -1993,6 +4805,154 @@ func returnIfSlot_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
         c.pointee.depth &-= 1
@@ -2066,6 +5026,154 @@ func returnIfConst_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
@@ -2125,6 +5233,154 @@ func returnIfSlot_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
     let taken = a != b
     if taken {
         c.pointee.depth &-= 1
@@ -2198,6 +5454,154 @@ func returnIfConst_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
@@ -2257,6 +5661,154 @@ func returnIfSlot_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
     let taken = a > b
     if taken {
         c.pointee.depth &-= 1
@@ -2330,6 +5882,154 @@ func returnIfConst_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
@@ -2389,6 +6089,154 @@ func returnIfSlot_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
         c.pointee.depth &-= 1
@@ -2462,6 +6310,154 @@ func returnIfConst_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
@@ -2521,6 +6517,154 @@ func returnIfSlot_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a != b
     if taken {
         c.pointee.depth &-= 1
@@ -2594,6 +6738,154 @@ func returnIfConst_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
@@ -2653,6 +6945,154 @@ func returnIfSlot_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
     let taken = a > b
     if taken {
         c.pointee.depth &-= 1
@@ -2726,6 +7166,154 @@ func returnIfConst_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
@@ -2792,6 +7380,154 @@ func returnIfConst_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
     return next(taken ? n.pointee.c : n.pointee.next, fp, c)
@@ -2842,6 +7578,72 @@ func returnIfConst_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     }
     return next(n.pointee.next, fp, c)
 }
+func brIf_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
+func brIf_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+}
+func brIfLoop_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken { return backEdge(n, fp, c) }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfSlot_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken {
+        c.pointee.depth &-= 1
+        return fp[n.pointee.c.int]
+    }
+    return next(n.pointee.next, fp, c)
+}
+func returnIfConst_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if taken {
+        c.pointee.depth &-= 1
+        return n.pointee.c
+    }
+    return next(n.pointee.next, fp, c)
+}
 func brIf_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
     return next(taken ? n.pointee.c : n.pointee.next, fp, c)
@@ -2872,70 +7674,200 @@ func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 let branchVariantList: [(NodeFn, BranchNodes)] = [
     (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, width32: true))),
     (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, width32: true))),
+    (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, counter: nil)),
+    (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, counter: nil)),
+    (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, counter: nil)),
+    (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, counter: nil)),
     (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, width32: true))),
     (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, width32: true))),
+    (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, counter: nil)),
+    (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, counter: nil)),
+    (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, counter: nil)),
+    (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, counter: nil)),
     (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, width32: true))),
     (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, width32: true))),
+    (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, counter: nil)),
+    (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, counter: nil)),
+    (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, counter: nil)),
+    (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, counter: nil)),
     (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, width32: true))),
     (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, width32: true))),
+    (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, counter: nil)),
+    (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, counter: nil)),
+    (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, counter: nil)),
+    (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, counter: nil)),
     (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, width32: true))),
     (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, width32: true))),
+    (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, counter: nil)),
+    (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, counter: nil)),
+    (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, counter: nil)),
+    (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, counter: nil)),
     (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, width32: true))),
     (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, width32: true))),
+    (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, counter: nil)),
+    (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, counter: nil)),
+    (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, counter: nil)),
+    (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, counter: nil)),
     (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, width32: true))),
     (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, width32: true))),
+    (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, counter: nil)),
+    (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, counter: nil)),
+    (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, counter: nil)),
+    (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, counter: nil)),
     (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, width32: true))),
     (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, width32: true))),
+    (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, counter: nil)),
+    (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, counter: nil)),
+    (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, counter: nil)),
+    (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, counter: nil)),
     (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, width32: true))),
     (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, width32: true))),
+    (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, counter: nil)),
+    (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, counter: nil)),
+    (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, counter: nil)),
+    (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, counter: nil)),
     (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, width32: true))),
     (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, width32: true))),
+    (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, counter: nil)),
+    (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, counter: nil)),
+    (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, counter: nil)),
+    (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, counter: nil)),
     (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, width64: true))),
     (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, width64: true))),
+    (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, counter: nil)),
+    (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, counter: nil)),
+    (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, counter: nil)),
+    (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, counter: nil)),
     (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, width64: true))),
     (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, width64: true))),
+    (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, counter: nil)),
+    (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, counter: nil)),
+    (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, counter: nil)),
+    (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, counter: nil)),
     (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, width64: true))),
     (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, width64: true))),
+    (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, counter: nil)),
+    (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, counter: nil)),
+    (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, counter: nil)),
+    (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, counter: nil)),
     (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, width64: true))),
     (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, width64: true))),
+    (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, counter: nil)),
+    (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, counter: nil)),
+    (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, counter: nil)),
+    (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, counter: nil)),
     (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, width64: true))),
     (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, width64: true))),
+    (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, counter: nil)),
+    (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, counter: nil)),
+    (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, counter: nil)),
+    (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, counter: nil)),
     (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, width64: true))),
     (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, width64: true))),
+    (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, counter: nil)),
+    (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, counter: nil)),
+    (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, counter: nil)),
+    (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, counter: nil)),
     (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, width64: true))),
     (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, width64: true))),
+    (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, counter: nil)),
+    (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, counter: nil)),
+    (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, counter: nil)),
+    (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, counter: nil)),
     (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, width64: true))),
     (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, width64: true))),
+    (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, counter: nil)),
+    (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, counter: nil)),
+    (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, counter: nil)),
+    (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, counter: nil)),
     (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, width64: true))),
     (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, width64: true))),
+    (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, counter: nil)),
+    (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, counter: nil)),
+    (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, counter: nil)),
+    (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, counter: nil)),
     (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, width64: true))),
     (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, width64: true))),
+    (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, counter: nil)),
+    (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, counter: nil)),
+    (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, counter: nil)),
+    (i64GeU_ee, BranchNodes(brIf: brIf_i64GeU_ee, brIfLoop: brIfLoop_i64GeU_ee, returnIfSlot: returnIfSlot_i64GeU_ee, returnIfConst: returnIfConst_i64GeU_ee, counter: nil)),
     (f32Eq_ss, BranchNodes(brIf: brIf_f32Eq_ss, brIfLoop: brIfLoop_f32Eq_ss, returnIfSlot: returnIfSlot_f32Eq_ss, returnIfConst: returnIfConst_f32Eq_ss, counter: nil)),
     (f32Eq_sc, BranchNodes(brIf: brIf_f32Eq_sc, brIfLoop: brIfLoop_f32Eq_sc, returnIfSlot: returnIfSlot_f32Eq_sc, returnIfConst: returnIfConst_f32Eq_sc, counter: nil)),
+    (f32Eq_se, BranchNodes(brIf: brIf_f32Eq_se, brIfLoop: brIfLoop_f32Eq_se, returnIfSlot: returnIfSlot_f32Eq_se, returnIfConst: returnIfConst_f32Eq_se, counter: nil)),
+    (f32Eq_es, BranchNodes(brIf: brIf_f32Eq_es, brIfLoop: brIfLoop_f32Eq_es, returnIfSlot: returnIfSlot_f32Eq_es, returnIfConst: returnIfConst_f32Eq_es, counter: nil)),
+    (f32Eq_ec, BranchNodes(brIf: brIf_f32Eq_ec, brIfLoop: brIfLoop_f32Eq_ec, returnIfSlot: returnIfSlot_f32Eq_ec, returnIfConst: returnIfConst_f32Eq_ec, counter: nil)),
+    (f32Eq_ee, BranchNodes(brIf: brIf_f32Eq_ee, brIfLoop: brIfLoop_f32Eq_ee, returnIfSlot: returnIfSlot_f32Eq_ee, returnIfConst: returnIfConst_f32Eq_ee, counter: nil)),
     (f32Ne_ss, BranchNodes(brIf: brIf_f32Ne_ss, brIfLoop: brIfLoop_f32Ne_ss, returnIfSlot: returnIfSlot_f32Ne_ss, returnIfConst: returnIfConst_f32Ne_ss, counter: nil)),
     (f32Ne_sc, BranchNodes(brIf: brIf_f32Ne_sc, brIfLoop: brIfLoop_f32Ne_sc, returnIfSlot: returnIfSlot_f32Ne_sc, returnIfConst: returnIfConst_f32Ne_sc, counter: nil)),
+    (f32Ne_se, BranchNodes(brIf: brIf_f32Ne_se, brIfLoop: brIfLoop_f32Ne_se, returnIfSlot: returnIfSlot_f32Ne_se, returnIfConst: returnIfConst_f32Ne_se, counter: nil)),
+    (f32Ne_es, BranchNodes(brIf: brIf_f32Ne_es, brIfLoop: brIfLoop_f32Ne_es, returnIfSlot: returnIfSlot_f32Ne_es, returnIfConst: returnIfConst_f32Ne_es, counter: nil)),
+    (f32Ne_ec, BranchNodes(brIf: brIf_f32Ne_ec, brIfLoop: brIfLoop_f32Ne_ec, returnIfSlot: returnIfSlot_f32Ne_ec, returnIfConst: returnIfConst_f32Ne_ec, counter: nil)),
+    (f32Ne_ee, BranchNodes(brIf: brIf_f32Ne_ee, brIfLoop: brIfLoop_f32Ne_ee, returnIfSlot: returnIfSlot_f32Ne_ee, returnIfConst: returnIfConst_f32Ne_ee, counter: nil)),
     (f32Lt_ss, BranchNodes(brIf: brIf_f32Lt_ss, brIfLoop: brIfLoop_f32Lt_ss, returnIfSlot: returnIfSlot_f32Lt_ss, returnIfConst: returnIfConst_f32Lt_ss, counter: nil)),
     (f32Lt_sc, BranchNodes(brIf: brIf_f32Lt_sc, brIfLoop: brIfLoop_f32Lt_sc, returnIfSlot: returnIfSlot_f32Lt_sc, returnIfConst: returnIfConst_f32Lt_sc, counter: nil)),
+    (f32Lt_se, BranchNodes(brIf: brIf_f32Lt_se, brIfLoop: brIfLoop_f32Lt_se, returnIfSlot: returnIfSlot_f32Lt_se, returnIfConst: returnIfConst_f32Lt_se, counter: nil)),
+    (f32Lt_es, BranchNodes(brIf: brIf_f32Lt_es, brIfLoop: brIfLoop_f32Lt_es, returnIfSlot: returnIfSlot_f32Lt_es, returnIfConst: returnIfConst_f32Lt_es, counter: nil)),
+    (f32Lt_ec, BranchNodes(brIf: brIf_f32Lt_ec, brIfLoop: brIfLoop_f32Lt_ec, returnIfSlot: returnIfSlot_f32Lt_ec, returnIfConst: returnIfConst_f32Lt_ec, counter: nil)),
+    (f32Lt_ee, BranchNodes(brIf: brIf_f32Lt_ee, brIfLoop: brIfLoop_f32Lt_ee, returnIfSlot: returnIfSlot_f32Lt_ee, returnIfConst: returnIfConst_f32Lt_ee, counter: nil)),
     (f32Gt_ss, BranchNodes(brIf: brIf_f32Gt_ss, brIfLoop: brIfLoop_f32Gt_ss, returnIfSlot: returnIfSlot_f32Gt_ss, returnIfConst: returnIfConst_f32Gt_ss, counter: nil)),
     (f32Gt_sc, BranchNodes(brIf: brIf_f32Gt_sc, brIfLoop: brIfLoop_f32Gt_sc, returnIfSlot: returnIfSlot_f32Gt_sc, returnIfConst: returnIfConst_f32Gt_sc, counter: nil)),
+    (f32Gt_se, BranchNodes(brIf: brIf_f32Gt_se, brIfLoop: brIfLoop_f32Gt_se, returnIfSlot: returnIfSlot_f32Gt_se, returnIfConst: returnIfConst_f32Gt_se, counter: nil)),
+    (f32Gt_es, BranchNodes(brIf: brIf_f32Gt_es, brIfLoop: brIfLoop_f32Gt_es, returnIfSlot: returnIfSlot_f32Gt_es, returnIfConst: returnIfConst_f32Gt_es, counter: nil)),
+    (f32Gt_ec, BranchNodes(brIf: brIf_f32Gt_ec, brIfLoop: brIfLoop_f32Gt_ec, returnIfSlot: returnIfSlot_f32Gt_ec, returnIfConst: returnIfConst_f32Gt_ec, counter: nil)),
+    (f32Gt_ee, BranchNodes(brIf: brIf_f32Gt_ee, brIfLoop: brIfLoop_f32Gt_ee, returnIfSlot: returnIfSlot_f32Gt_ee, returnIfConst: returnIfConst_f32Gt_ee, counter: nil)),
     (f32Le_ss, BranchNodes(brIf: brIf_f32Le_ss, brIfLoop: brIfLoop_f32Le_ss, returnIfSlot: returnIfSlot_f32Le_ss, returnIfConst: returnIfConst_f32Le_ss, counter: nil)),
     (f32Le_sc, BranchNodes(brIf: brIf_f32Le_sc, brIfLoop: brIfLoop_f32Le_sc, returnIfSlot: returnIfSlot_f32Le_sc, returnIfConst: returnIfConst_f32Le_sc, counter: nil)),
+    (f32Le_se, BranchNodes(brIf: brIf_f32Le_se, brIfLoop: brIfLoop_f32Le_se, returnIfSlot: returnIfSlot_f32Le_se, returnIfConst: returnIfConst_f32Le_se, counter: nil)),
+    (f32Le_es, BranchNodes(brIf: brIf_f32Le_es, brIfLoop: brIfLoop_f32Le_es, returnIfSlot: returnIfSlot_f32Le_es, returnIfConst: returnIfConst_f32Le_es, counter: nil)),
+    (f32Le_ec, BranchNodes(brIf: brIf_f32Le_ec, brIfLoop: brIfLoop_f32Le_ec, returnIfSlot: returnIfSlot_f32Le_ec, returnIfConst: returnIfConst_f32Le_ec, counter: nil)),
+    (f32Le_ee, BranchNodes(brIf: brIf_f32Le_ee, brIfLoop: brIfLoop_f32Le_ee, returnIfSlot: returnIfSlot_f32Le_ee, returnIfConst: returnIfConst_f32Le_ee, counter: nil)),
     (f32Ge_ss, BranchNodes(brIf: brIf_f32Ge_ss, brIfLoop: brIfLoop_f32Ge_ss, returnIfSlot: returnIfSlot_f32Ge_ss, returnIfConst: returnIfConst_f32Ge_ss, counter: nil)),
     (f32Ge_sc, BranchNodes(brIf: brIf_f32Ge_sc, brIfLoop: brIfLoop_f32Ge_sc, returnIfSlot: returnIfSlot_f32Ge_sc, returnIfConst: returnIfConst_f32Ge_sc, counter: nil)),
+    (f32Ge_se, BranchNodes(brIf: brIf_f32Ge_se, brIfLoop: brIfLoop_f32Ge_se, returnIfSlot: returnIfSlot_f32Ge_se, returnIfConst: returnIfConst_f32Ge_se, counter: nil)),
+    (f32Ge_es, BranchNodes(brIf: brIf_f32Ge_es, brIfLoop: brIfLoop_f32Ge_es, returnIfSlot: returnIfSlot_f32Ge_es, returnIfConst: returnIfConst_f32Ge_es, counter: nil)),
+    (f32Ge_ec, BranchNodes(brIf: brIf_f32Ge_ec, brIfLoop: brIfLoop_f32Ge_ec, returnIfSlot: returnIfSlot_f32Ge_ec, returnIfConst: returnIfConst_f32Ge_ec, counter: nil)),
+    (f32Ge_ee, BranchNodes(brIf: brIf_f32Ge_ee, brIfLoop: brIfLoop_f32Ge_ee, returnIfSlot: returnIfSlot_f32Ge_ee, returnIfConst: returnIfConst_f32Ge_ee, counter: nil)),
     (f64Eq_ss, BranchNodes(brIf: brIf_f64Eq_ss, brIfLoop: brIfLoop_f64Eq_ss, returnIfSlot: returnIfSlot_f64Eq_ss, returnIfConst: returnIfConst_f64Eq_ss, counter: nil)),
     (f64Eq_sc, BranchNodes(brIf: brIf_f64Eq_sc, brIfLoop: brIfLoop_f64Eq_sc, returnIfSlot: returnIfSlot_f64Eq_sc, returnIfConst: returnIfConst_f64Eq_sc, counter: nil)),
+    (f64Eq_se, BranchNodes(brIf: brIf_f64Eq_se, brIfLoop: brIfLoop_f64Eq_se, returnIfSlot: returnIfSlot_f64Eq_se, returnIfConst: returnIfConst_f64Eq_se, counter: nil)),
+    (f64Eq_es, BranchNodes(brIf: brIf_f64Eq_es, brIfLoop: brIfLoop_f64Eq_es, returnIfSlot: returnIfSlot_f64Eq_es, returnIfConst: returnIfConst_f64Eq_es, counter: nil)),
+    (f64Eq_ec, BranchNodes(brIf: brIf_f64Eq_ec, brIfLoop: brIfLoop_f64Eq_ec, returnIfSlot: returnIfSlot_f64Eq_ec, returnIfConst: returnIfConst_f64Eq_ec, counter: nil)),
+    (f64Eq_ee, BranchNodes(brIf: brIf_f64Eq_ee, brIfLoop: brIfLoop_f64Eq_ee, returnIfSlot: returnIfSlot_f64Eq_ee, returnIfConst: returnIfConst_f64Eq_ee, counter: nil)),
     (f64Ne_ss, BranchNodes(brIf: brIf_f64Ne_ss, brIfLoop: brIfLoop_f64Ne_ss, returnIfSlot: returnIfSlot_f64Ne_ss, returnIfConst: returnIfConst_f64Ne_ss, counter: nil)),
     (f64Ne_sc, BranchNodes(brIf: brIf_f64Ne_sc, brIfLoop: brIfLoop_f64Ne_sc, returnIfSlot: returnIfSlot_f64Ne_sc, returnIfConst: returnIfConst_f64Ne_sc, counter: nil)),
+    (f64Ne_se, BranchNodes(brIf: brIf_f64Ne_se, brIfLoop: brIfLoop_f64Ne_se, returnIfSlot: returnIfSlot_f64Ne_se, returnIfConst: returnIfConst_f64Ne_se, counter: nil)),
+    (f64Ne_es, BranchNodes(brIf: brIf_f64Ne_es, brIfLoop: brIfLoop_f64Ne_es, returnIfSlot: returnIfSlot_f64Ne_es, returnIfConst: returnIfConst_f64Ne_es, counter: nil)),
+    (f64Ne_ec, BranchNodes(brIf: brIf_f64Ne_ec, brIfLoop: brIfLoop_f64Ne_ec, returnIfSlot: returnIfSlot_f64Ne_ec, returnIfConst: returnIfConst_f64Ne_ec, counter: nil)),
+    (f64Ne_ee, BranchNodes(brIf: brIf_f64Ne_ee, brIfLoop: brIfLoop_f64Ne_ee, returnIfSlot: returnIfSlot_f64Ne_ee, returnIfConst: returnIfConst_f64Ne_ee, counter: nil)),
     (f64Lt_ss, BranchNodes(brIf: brIf_f64Lt_ss, brIfLoop: brIfLoop_f64Lt_ss, returnIfSlot: returnIfSlot_f64Lt_ss, returnIfConst: returnIfConst_f64Lt_ss, counter: nil)),
     (f64Lt_sc, BranchNodes(brIf: brIf_f64Lt_sc, brIfLoop: brIfLoop_f64Lt_sc, returnIfSlot: returnIfSlot_f64Lt_sc, returnIfConst: returnIfConst_f64Lt_sc, counter: nil)),
+    (f64Lt_se, BranchNodes(brIf: brIf_f64Lt_se, brIfLoop: brIfLoop_f64Lt_se, returnIfSlot: returnIfSlot_f64Lt_se, returnIfConst: returnIfConst_f64Lt_se, counter: nil)),
+    (f64Lt_es, BranchNodes(brIf: brIf_f64Lt_es, brIfLoop: brIfLoop_f64Lt_es, returnIfSlot: returnIfSlot_f64Lt_es, returnIfConst: returnIfConst_f64Lt_es, counter: nil)),
+    (f64Lt_ec, BranchNodes(brIf: brIf_f64Lt_ec, brIfLoop: brIfLoop_f64Lt_ec, returnIfSlot: returnIfSlot_f64Lt_ec, returnIfConst: returnIfConst_f64Lt_ec, counter: nil)),
+    (f64Lt_ee, BranchNodes(brIf: brIf_f64Lt_ee, brIfLoop: brIfLoop_f64Lt_ee, returnIfSlot: returnIfSlot_f64Lt_ee, returnIfConst: returnIfConst_f64Lt_ee, counter: nil)),
     (f64Gt_ss, BranchNodes(brIf: brIf_f64Gt_ss, brIfLoop: brIfLoop_f64Gt_ss, returnIfSlot: returnIfSlot_f64Gt_ss, returnIfConst: returnIfConst_f64Gt_ss, counter: nil)),
     (f64Gt_sc, BranchNodes(brIf: brIf_f64Gt_sc, brIfLoop: brIfLoop_f64Gt_sc, returnIfSlot: returnIfSlot_f64Gt_sc, returnIfConst: returnIfConst_f64Gt_sc, counter: nil)),
+    (f64Gt_se, BranchNodes(brIf: brIf_f64Gt_se, brIfLoop: brIfLoop_f64Gt_se, returnIfSlot: returnIfSlot_f64Gt_se, returnIfConst: returnIfConst_f64Gt_se, counter: nil)),
+    (f64Gt_es, BranchNodes(brIf: brIf_f64Gt_es, brIfLoop: brIfLoop_f64Gt_es, returnIfSlot: returnIfSlot_f64Gt_es, returnIfConst: returnIfConst_f64Gt_es, counter: nil)),
+    (f64Gt_ec, BranchNodes(brIf: brIf_f64Gt_ec, brIfLoop: brIfLoop_f64Gt_ec, returnIfSlot: returnIfSlot_f64Gt_ec, returnIfConst: returnIfConst_f64Gt_ec, counter: nil)),
+    (f64Gt_ee, BranchNodes(brIf: brIf_f64Gt_ee, brIfLoop: brIfLoop_f64Gt_ee, returnIfSlot: returnIfSlot_f64Gt_ee, returnIfConst: returnIfConst_f64Gt_ee, counter: nil)),
     (f64Le_ss, BranchNodes(brIf: brIf_f64Le_ss, brIfLoop: brIfLoop_f64Le_ss, returnIfSlot: returnIfSlot_f64Le_ss, returnIfConst: returnIfConst_f64Le_ss, counter: nil)),
     (f64Le_sc, BranchNodes(brIf: brIf_f64Le_sc, brIfLoop: brIfLoop_f64Le_sc, returnIfSlot: returnIfSlot_f64Le_sc, returnIfConst: returnIfConst_f64Le_sc, counter: nil)),
+    (f64Le_se, BranchNodes(brIf: brIf_f64Le_se, brIfLoop: brIfLoop_f64Le_se, returnIfSlot: returnIfSlot_f64Le_se, returnIfConst: returnIfConst_f64Le_se, counter: nil)),
+    (f64Le_es, BranchNodes(brIf: brIf_f64Le_es, brIfLoop: brIfLoop_f64Le_es, returnIfSlot: returnIfSlot_f64Le_es, returnIfConst: returnIfConst_f64Le_es, counter: nil)),
+    (f64Le_ec, BranchNodes(brIf: brIf_f64Le_ec, brIfLoop: brIfLoop_f64Le_ec, returnIfSlot: returnIfSlot_f64Le_ec, returnIfConst: returnIfConst_f64Le_ec, counter: nil)),
+    (f64Le_ee, BranchNodes(brIf: brIf_f64Le_ee, brIfLoop: brIfLoop_f64Le_ee, returnIfSlot: returnIfSlot_f64Le_ee, returnIfConst: returnIfConst_f64Le_ee, counter: nil)),
     (f64Ge_ss, BranchNodes(brIf: brIf_f64Ge_ss, brIfLoop: brIfLoop_f64Ge_ss, returnIfSlot: returnIfSlot_f64Ge_ss, returnIfConst: returnIfConst_f64Ge_ss, counter: nil)),
     (f64Ge_sc, BranchNodes(brIf: brIf_f64Ge_sc, brIfLoop: brIfLoop_f64Ge_sc, returnIfSlot: returnIfSlot_f64Ge_sc, returnIfConst: returnIfConst_f64Ge_sc, counter: nil)),
+    (f64Ge_se, BranchNodes(brIf: brIf_f64Ge_se, brIfLoop: brIfLoop_f64Ge_se, returnIfSlot: returnIfSlot_f64Ge_se, returnIfConst: returnIfConst_f64Ge_se, counter: nil)),
+    (f64Ge_es, BranchNodes(brIf: brIf_f64Ge_es, brIfLoop: brIfLoop_f64Ge_es, returnIfSlot: returnIfSlot_f64Ge_es, returnIfConst: returnIfConst_f64Ge_es, counter: nil)),
+    (f64Ge_ec, BranchNodes(brIf: brIf_f64Ge_ec, brIfLoop: brIfLoop_f64Ge_ec, returnIfSlot: returnIfSlot_f64Ge_ec, returnIfConst: returnIfConst_f64Ge_ec, counter: nil)),
+    (f64Ge_ee, BranchNodes(brIf: brIf_f64Ge_ee, brIfLoop: brIfLoop_f64Ge_ee, returnIfSlot: returnIfSlot_f64Ge_ee, returnIfConst: returnIfConst_f64Ge_ee, counter: nil)),
     (i32Eqz_s, BranchNodes(brIf: brIf_i32Eqz_s, brIfLoop: brIfLoop_i32Eqz_s, returnIfSlot: returnIfSlot_i32Eqz_s, returnIfConst: returnIfConst_i32Eqz_s, counter: nil)),
     (i64Eqz_s, BranchNodes(brIf: brIf_i64Eqz_s, brIfLoop: brIfLoop_i64Eqz_s, returnIfSlot: returnIfSlot_i64Eqz_s, returnIfConst: returnIfConst_i64Eqz_s, counter: nil)),
+    (i32Eqz_e, BranchNodes(brIf: brIf_i32Eqz_e, brIfLoop: brIfLoop_i32Eqz_e, returnIfSlot: returnIfSlot_i32Eqz_e, returnIfConst: returnIfConst_i32Eqz_e, counter: nil)),
+    (i64Eqz_e, BranchNodes(brIf: brIf_i64Eqz_e, brIfLoop: brIfLoop_i64Eqz_e, returnIfSlot: returnIfSlot_i64Eqz_e, returnIfConst: returnIfConst_i64Eqz_e, counter: nil)),
 ]
 
 /// Branch statements on a plain i32 slot condition.
