@@ -259,3 +259,23 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
     #expect(try i32Result(inst, "slot", [.i32(4)]) == 10)
     #expect(try i32Result(inst, "eqz", [.i32(7)]) == 28)  // loops while !(i >= n)
 }
+
+@Test func consecutiveSlotCopiesKeepTheirOrder() throws {
+    // Copies next to each other run as one node, in Wasm order: swap(a, b) through a temporary,
+    // and a = b; b = a (both end up with b's old value). A label between two copies keeps them
+    // apart (the loop head), so a branch back lands on the second.
+    var b = ModuleBuilder()
+    b.function("swap", [.i32, .i32], [.i32], locals: [.i32],
+               W.get(0) + W.set(2) + W.get(1) + W.set(0) + W.get(2) + W.set(1)
+               + W.get(0) + W.i32(100) + [0x6C] + W.get(1) + [0x6A])
+    b.function("chain", [.i32, .i32], [.i32],
+               W.get(1) + W.set(0) + W.get(0) + W.set(1) + W.get(0) + W.i32(100) + [0x6C] + W.get(1) + [0x6A])
+    // n times: t = a; a = b (the copy before the loop and the one inside must not merge)
+    b.function("loop", [.i32, .i32], [.i32], locals: [.i32],
+               W.get(1) + W.set(2) + W.loop() + W.get(2) + W.set(1) + W.get(0) + W.i32(1) + [0x6B] + W.tee(0)
+               + W.brIf(0) + W.end + W.get(1))
+    let inst = try instantiate(b)
+    #expect(try i32Result(inst, "swap", [.i32(3), .i32(4)]) == 4 * 100 + 3)
+    #expect(try i32Result(inst, "chain", [.i32(3), .i32(4)]) == 4 * 100 + 4)
+    #expect(try i32Result(inst, "loop", [.i32(3), .i32(9)]) == 9)
+}

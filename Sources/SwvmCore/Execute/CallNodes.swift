@@ -55,6 +55,15 @@ func call2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return invoke(record(n.pointee.a), callee, c)
 }
 
+/// a = callee record, b = base slot, c, d, e = argument expressions (a wide node).
+func call3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    return invoke(record(n.pointee.a), callee, c)
+}
+
 /// call_indirect: a = table state, b = expected type id, c = element index expression,
 /// d = base slot; arguments already in place.
 func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {

@@ -18,6 +18,13 @@ func setSlotSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.a.int] = fp[n.pointee.b.int]
     return next(n.pointee.next, fp, c)
 }
+/// fp[a] = fp[b]; fp[c] = fp[d], in that order: two consecutive copies (the moves that close
+/// a loop iteration: `a, b = b, a + b`) as one statement.
+func setSlotSlot2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    fp[n.pointee.a.int] = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = fp[n.pointee.d.int]
+    return next(n.pointee.next, fp, c)
+}
 /// fp[a] = b
 func setSlotConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.a.int] = n.pointee.b

@@ -91,6 +91,8 @@ final class FunctionTranslator {
     /// The statement sequence, and the position or node each label is bound to.
     @exclusivity(unchecked) var sequence: [SequenceEntry] = []
     @exclusivity(unchecked) var labels: [Int?] = []
+    /// The position the last label was bound to: statements on either side of it cannot merge.
+    @exclusivity(unchecked) var lastBound = -1
     /// Node of each sequence position, filled while resolving.
     @exclusivity(unchecked) var resolved: [NodeP?] = []
     /// Node fields to receive the address of a target's node.
@@ -156,10 +158,19 @@ final class FunctionTranslator {
 
     func word(_ n: NodeP) -> UInt64 { UInt64(pointer: n) }
 
-    /// Appends a statement that continues with the next entry of the sequence.
+    /// Appends a statement that continues with the next entry of the sequence. A slot copy
+    /// right after another one (no label between them) joins it in one node.
     func emit(_ n: NodeP) {
-        sequence.append(.node(n, fallsThrough: true))
         control[control.count - 1].ifBranch = nil
+        if n.pointee.fn == fnWord(setSlotSlotNode), case .node(let prev, true)? = sequence.last,
+           prev.pointee.fn == fnWord(setSlotSlotNode), lastBound != sequence.count {
+            let m = UnsafeMutablePointer(mutating: prev)
+            m.pointee.fn = fnWord(setSlotSlot2Node)
+            m.pointee.c = n.pointee.a
+            m.pointee.d = n.pointee.b
+            return
+        }
+        sequence.append(.node(n, fallsThrough: true))
     }
 
     /// Appends a statement whose successors are all set by fixups (branches, returns, traps).
@@ -179,7 +190,10 @@ final class FunctionTranslator {
     }
 
     /// Binds a label to the next entry of the sequence.
-    func bind(_ label: Int) { labels[label] = sequence.count }
+    func bind(_ label: Int) {
+        labels[label] = sequence.count
+        lastBound = sequence.count
+    }
 
 
     /// A statement storing `o` in frame slot `target`.
@@ -493,6 +507,9 @@ final class FunctionTranslator {
         case 2:
             let a1 = pop(), a0 = pop()
             n = node(call2Node, rec, base, word(expr(a0)), word(expr(a1)))
+        case 3:
+            let a2 = pop(), a1 = pop(), a0 = pop()
+            n = arena.node(fnWord(call3Node), rec, base, word(expr(a0)), word(expr(a1)), extra: [word(expr(a2))])
         default:
             argumentsToSlots(params)
             truncate(to: stack.count - params)
@@ -798,7 +815,7 @@ final class FunctionTranslator {
         guard case .node(let prev, true)? = sequence.last,
               prev.pointee.fn == fnWord(width32 ? set_i32Add_sc : set_i64Add_sc),
               prev.pointee.a == x, prev.pointee.c == x,
-              !labels.contains(sequence.count) else { return nil }
+              lastBound != sequence.count else { return nil }
         sequence.removeLast()
         return prev.pointee.b
     }
