@@ -44,9 +44,8 @@ extension UInt64 {
 }
 
 extension UnsafePointer where Pointee == Node {
-    /// Extra operand words of a wide node, stored right after the record (see `Arena.node`).
+    /// The extra operand word of a wide node, stored right after the record (see `Arena.node`).
     @inline(__always) var e: UInt64 { UnsafeRawPointer(self).load(fromByteOffset: MemoryLayout<Node>.stride, as: UInt64.self) }
-    @inline(__always) var f: UInt64 { UnsafeRawPointer(self).load(fromByteOffset: MemoryLayout<Node>.stride + 8, as: UInt64.self) }
 }
 
 /// Evaluates the expression node whose address is `word`.
@@ -124,7 +123,7 @@ final class Arena {
         return p
     }
 
-    /// A node; `extra` words follow the record for wide nodes (read as `e`, `f`).
+    /// A node; `extra` words follow the record for wide nodes (the first is read as `e`).
     func node(_ fn: UnsafeRawPointer, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0,
               extra: [UInt64] = []) -> NodeP {
         let raw = allocate(bytes: MemoryLayout<Node>.stride + 8 * extra.count)

@@ -33,8 +33,7 @@ struct ControlFrame {
     var elseLabel = 0
     /// The if's branch node, while its then-arm is still empty: `if (cond) return x` fuses
     /// into it.
-    var ifBranch: NodeP?
-    var ifFused: BranchNodes?
+    var ifBranch: (node: NodeP, fused: BranchNodes)?
     /// Operand stack height below the label's parameters.
     var base: Int
     var params: Int
@@ -91,7 +90,8 @@ final class FunctionTranslator {
     /// The statement sequence, and the position or node each label is bound to.
     @exclusivity(unchecked) var sequence: [SequenceEntry] = []
     @exclusivity(unchecked) var labels: [Int?] = []
-    /// The position the last label was bound to: statements on either side of it cannot merge.
+    /// The position the last label was bound to (positions only grow, so no label lies beyond
+    /// it): statements on either side of it cannot merge.
     @exclusivity(unchecked) var lastBound = -1
     /// Node of each sequence position, filled while resolving.
     @exclusivity(unchecked) var resolved: [NodeP?] = []
@@ -194,7 +194,6 @@ final class FunctionTranslator {
         labels[label] = sequence.count
         lastBound = sequence.count
     }
-
 
     /// A statement storing `o` in frame slot `target`.
     func store(_ o: Operand, to target: Int) {
@@ -571,7 +570,7 @@ final class FunctionTranslator {
             let then = newLabel()
             let (n, fused) = conditionalBranch(condition!, taken: .label(then), notTaken: .label(frame.elseLabel))
             bind(then)
-            if fused != nil { frame.ifBranch = n; frame.ifFused = fused }
+            if let fused { frame.ifBranch = (n, fused) }
             control.append(frame)
         }
     }
@@ -691,8 +690,8 @@ final class FunctionTranslator {
     /// node becomes one statement that returns x when the condition holds.
     func tryFusingIfReturn() -> Bool {
         let top = control.count - 1
-        guard type.results.count == 1, control[top].kind == .ifThen, let n = control[top].ifBranch,
-              let fused = control[top].ifFused, let value = stack.last,
+        guard type.results.count == 1, control[top].kind == .ifThen, let (n, fused) = control[top].ifBranch,
+              let value = stack.last,
               !stack.contains(where: { if case .expr = $0 { return true } else { return false } })
         else { return false }
         let m = UnsafeMutablePointer(mutating: n)
@@ -713,7 +712,7 @@ final class FunctionTranslator {
         if !control[0].unreachable { returnValues() }
         // A label bound after the last statement cannot be reached (see endLabel); keep every
         // position resolvable anyway.
-        if labels.contains(where: { $0 == sequence.count }) { emitTerminal(node(unreachableNode)) }
+        if lastBound == sequence.count { emitTerminal(node(unreachableNode)) }
         resolved = Array(repeating: nil, count: sequence.count)
         for (i, entry) in sequence.enumerated() {
             if case .node(let n, true) = entry { field(n, \.next).pointee = UInt64(pointer: resolve(position: i + 1)) }
