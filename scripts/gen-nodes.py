@@ -168,7 +168,7 @@ def operand(kind, field):
     }[kind]
 
 SIG = "(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64"
-NEXT = "    return next(n.pointee.next, fp, c)\n"
+NEXT = "    return proceed(n, fp, c)\n"
 CHECK = "    if trapped(c) { return 0 }\n"
 
 def deliver(target, value, can_trap):
@@ -330,7 +330,9 @@ def gen_branches():
                            f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
     for cname, body in conds:
         out.append(f"func brIf_{cname}{SIG} {{\n    {body}\n"
-                   f"    return next(taken ? n.pointee.c : n.pointee.next, fp, c)\n}}\n")
+                   f"    if taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
+        out.append(f"func brUnless_{cname}{SIG} {{\n    {body}\n"
+                   f"    if !taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
         out.append(f"func brIfLoop_{cname}{SIG} {{\n    {body}\n"
                    f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
         for kind, value in (("Slot", "fp[n.pointee.c.int]"), ("Const", "n.pointee.c")):
@@ -343,7 +345,8 @@ def gen_branches():
             counter = (f"CounterNodes(add: addBrIfLoop_{cname}, inc: incBrIfLoop_{cname}, "
                        f"width{counters[cname][1:]}: true)")
         return (f"BranchNodes(brIf: brIf_{cname}, brIfLoop: brIfLoop_{cname}, "
-                f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, counter: {counter})")
+                f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, "
+                f"brUnless: brUnless_{cname}, counter: {counter})")
     out.append("\n/// The fused branch statements of each compare, keyed by the compare's expression function.\n")
     out.append("let branchVariantList: [(NodeFn, BranchNodes)] = [\n")
     for cname, body in conds:

@@ -122,6 +122,6 @@ public final class Linker {
 func hostEntryNode(for record: UnsafeMutablePointer<FuncRecord>) -> NodeP {
     // Host entry nodes are tiny and live as long as the function; allocate them individually.
     let p = UnsafeMutablePointer<Node>.allocate(capacity: 1)
-    p.initialize(to: Node(fn: fnWord(hostEntry), a: UInt64(pointer: record), b: 0, c: 0, d: 0, next: 0))
+    p.initialize(to: Node(fn: fnWord(hostEntry), a: UInt64(pointer: record), b: 0, c: 0, d: 0))
     return NodeP(p)
 }

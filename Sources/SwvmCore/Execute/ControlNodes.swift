@@ -11,12 +11,28 @@ func backEdgeNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     backEdge(n, fp, c)
 }
 
-/// br_if / if on a computed condition: a = condition expression, c = taken target; next
-/// otherwise.
+/// br_if on a computed condition: a = condition expression, c = taken target; the next
+/// statement otherwise.
 func brIfNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
-    return next(v != 0 ? n.pointee.c : n.pointee.next, fp, c)
+    if v != 0 { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+
+/// if on a computed condition: a = condition expression, c = the else arm (or the end), taken
+/// when the condition is zero; the then-arm is the next statement.
+func brUnlessNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    if v == 0 { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+
+/// A fall-through whose successor is not laid out after it (the end of an if's then-arm, a
+/// `br` reached by falling into it): c = the target.
+func gotoNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    next(n.pointee.c, fp, c)
 }
 
 /// Copies `count` slots from `src` to `dst` (the operands of a taken branch to their label).
@@ -34,7 +50,7 @@ func brIfNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func brIfMoveNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
-    if v == 0 { return next(n.pointee.next, fp, c) }
+    if v == 0 { return proceed(n, fp, c) }
     let b = n.pointee.b
     moveSlots(fp, n.pointee.d.int, Int(b & 0xFFFF_FFFF), Int(b >> 32))
     return next(n.pointee.c, fp, c)
@@ -63,7 +79,7 @@ func unreachableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func evalNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     _ = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// The entry of a compiled function: one combined limit check (native stack, value stack,

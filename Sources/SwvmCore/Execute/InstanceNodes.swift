@@ -31,7 +31,7 @@ func memoryFillNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let m = memoryState(n.pointee.a)
     guard dst + count <= m.pointee.byteSize else { return raise(.outOfBoundsMemoryAccess, c) }
     (m.pointee.base + Int(dst)).initializeMemory(as: UInt8.self, repeating: value, count: Int(count))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// memory.copy: a = memory state, b = destination, c = source, d = count (expressions).
 func memoryCopyNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -43,7 +43,7 @@ func memoryCopyNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard dst + count <= m.pointee.byteSize, src + count <= m.pointee.byteSize else { return raise(.outOfBoundsMemoryAccess, c) }
     // memmove semantics: overlapping ranges copy as if through a temporary buffer.
     (m.pointee.base + Int(dst)).copyMemory(from: m.pointee.base + Int(src), byteCount: Int(count))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// The three operands of a bulk instruction that needs its instance: an arena record
@@ -62,12 +62,12 @@ func memoryInitNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let (inst, segment, memory) = bulkRecord(n)
     do throws(Trap) { try inst.memoryInit(memory: memory, segment: segment, dst: dst, src: src, count: count) }
     catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// data.drop: a = instance, b = segment.
 func dataDropNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     instance(n.pointee.a).dataSegments[n.pointee.b.int] = 0..<0
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// table.init: record [instance, segment, table]; b, c, d = destination, source, count.
 func tableInitNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -78,12 +78,12 @@ func tableInitNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let (inst, segment, table) = bulkRecord(n)
     do throws(Trap) { try inst.tableInit(table: table, segment: segment, dst: dst, src: src, count: count) }
     catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// elem.drop: a = instance, b = segment.
 func elemDropNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     instance(n.pointee.a).elementSegments[n.pointee.b.int] = nil
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// table.copy: record [instance, destination table, source table]; b, c, d = destination,
 /// source, count.
@@ -96,7 +96,7 @@ func tableCopyNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let d = inst.tables[dt].state, s = inst.tables[st].state
     guard dst + count <= d.pointee.size, src + count <= s.pointee.size else { return raise(.outOfBoundsTableAccess, c) }
     (d.pointee.elements + Int(dst)).update(from: s.pointee.elements + Int(src), count: Int(count))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// table.fill: record [instance, table, 0]; b, c, d = index, value, count.
 func tableFillNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -108,7 +108,7 @@ func tableFillNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let s = inst.tables[t].state
     guard i + count <= s.pointee.size else { return raise(.outOfBoundsTableAccess, c) }
     (s.pointee.elements + Int(i)).update(repeating: value, count: Int(count))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// table.get: a = table state, b = index expression.
 func tableGetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -125,7 +125,7 @@ func tableSetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let s = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     guard i < s.pointee.size else { return raise(.outOfBoundsTableAccess, c) }
     s.pointee.elements[Int(i)] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// table.size: a = table state.
 func tableSizeNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {

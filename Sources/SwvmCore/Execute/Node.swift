@@ -7,8 +7,9 @@ import CSwvmSupport
 //
 // Two kinds of node share one signature:
 // - an *expression* computes a value and returns it in a register (floats as bit patterns);
-// - a *statement* does its work and ends by tail-calling its successor (`next`, or a branch
-//   target). The chain of statements of a function call runs in constant native stack: every
+// - a *statement* does its work and ends by tail-calling its successor: the statement laid
+//   out right after it (`proceed`), or a branch target. The chain of statements of a function
+//   call runs in constant native stack: every
 //   statement ends in a sibling call (`jmp`), and the function's return node returns the
 //   first result, straight back to the call node that entered the function.
 // Nothing throws: a trap records its cause in the execution context and returns 0 (`raise`);
@@ -29,9 +30,14 @@ struct Node {
     var b: UInt64
     var c: UInt64
     var d: UInt64
-    /// A statement's successor (a node address); unused by expressions.
-    var next: UInt64
 }
+
+/// Bytes between consecutive statements: the record and one wide word. A function's statements
+/// are laid out in one block in execution order (`FunctionTranslator.layOut`), so a
+/// statement's fall-through successor is at a fixed distance: finding it is an add, not a load,
+/// and the next statement's operands do not wait on a load of its address (docs/engine.md,
+/// "Layout").
+let statementStride = MemoryLayout<Node>.stride + 8
 
 extension UInt64 {
     /// Reinterprets an operand word as a node pointer.
@@ -65,6 +71,13 @@ func next(_ word: UInt64, _ fp: Frame, _ c: Ctx) -> UInt64 {
         return 0
     }
     return eval(word, fp, c)
+}
+
+/// Continues with the statement after `n` (its fall-through successor, `statementStride`
+/// bytes on). Every statement that falls through ends with this.
+@inline(__always)
+func proceed(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    next(UInt64(UInt(bitPattern: n)) &+ UInt64(statementStride), fp, c)
 }
 
 /// Runs a statement chain from `first` to the return node that ends it.
@@ -126,9 +139,10 @@ final class Arena {
     /// A node; `extra` words follow the record for wide nodes (the first is read as `e`).
     func node(_ fn: UnsafeRawPointer, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0,
               extra: [UInt64] = []) -> NodeP {
-        let raw = allocate(bytes: MemoryLayout<Node>.stride + 8 * extra.count)
+        // At least a statement's stride, so that laying statements out can copy that many bytes.
+        let raw = allocate(bytes: Swift.max(statementStride, MemoryLayout<Node>.stride + 8 * extra.count))
         let p = raw.bindMemory(to: Node.self, capacity: 1)
-        p.initialize(to: Node(fn: fn, a: a, b: b, c: c, d: d, next: 0))
+        p.initialize(to: Node(fn: fn, a: a, b: b, c: c, d: d))
         for (i, w) in extra.enumerated() {
             raw.storeBytes(of: w, toByteOffset: MemoryLayout<Node>.stride + 8 * i, as: UInt64.self)
         }

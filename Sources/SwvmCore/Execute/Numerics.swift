@@ -144,6 +144,9 @@ struct StoreNodes {
 /// slot or a constant.
 struct BranchNodes {
     var brIf, brIfLoop, returnIfSlot, returnIfConst: NodeFn
+    /// The if form: taken (to c) when the condition does not hold, so that the then-arm is
+    /// the statement laid out next.
+    var brUnless: NodeFn
     /// For an integer compare whose left operand is a slot: the back edge that first adds to
     /// that slot (see `CounterNodes`).
     var counter: CounterNodes?

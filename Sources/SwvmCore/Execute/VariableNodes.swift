@@ -11,24 +11,24 @@ func setSlotExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.a.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// fp[a] = fp[b]
 func setSlotSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.a.int] = fp[n.pointee.b.int]
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// fp[a] = fp[b]; fp[c] = fp[d], in that order: two consecutive copies (the moves that close
 /// a loop iteration: `a, b = b, a + b`) as one statement.
 func setSlotSlot2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.a.int] = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = fp[n.pointee.d.int]
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 /// fp[a] = b
 func setSlotConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.a.int] = n.pointee.b
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// a = global cell.
@@ -40,7 +40,7 @@ func globalSetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// select: a = first, b = second, c = condition (all expressions, evaluated in that order).

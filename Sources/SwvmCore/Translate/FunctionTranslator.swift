@@ -95,6 +95,8 @@ final class FunctionTranslator {
     @exclusivity(unchecked) var lastBound = -1
     /// Node of each sequence position, filled while resolving.
     @exclusivity(unchecked) var resolved: [NodeP?] = []
+    /// Where `layOut` places the node of each sequence position.
+    @exclusivity(unchecked) var placed: [NodeP?] = []
     /// Node fields to receive the address of a target's node.
     @exclusivity(unchecked) var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
     /// Control indices of the enclosing loops and the function: who pays for an instruction.
@@ -564,13 +566,16 @@ final class FunctionTranslator {
             control.append(ControlFrame(kind: .loop, label: head, base: base, params: params, results: results))
             costOwners.append(control.count - 1)
         default:
-            // if: a two-way branch, to the then-arm right after it or to the else label.
+            // if: a branch to the else label when the condition is zero; the then-arm is laid
+            // out right after it.
             var frame = ControlFrame(kind: .ifThen, label: newLabel(), base: base, params: params, results: results)
             frame.elseLabel = newLabel()
-            let then = newLabel()
-            let (n, fused) = conditionalBranch(condition!, taken: .label(then), notTaken: .label(frame.elseLabel))
-            bind(then)
-            if let fused { frame.ifBranch = (n, fused) }
+            let n: NodeP
+            let fused = fusedBranch(condition!)
+            if let (nodes, a, b) = fused { n = node(nodes.brUnless, a, b) } else { n = node(brUnlessNode, word(expr(condition!))) }
+            fix(n, \.c, .label(frame.elseLabel))
+            emit(n)
+            if let fused { frame.ifBranch = (n, fused.0) }
             control.append(frame)
         }
     }
@@ -647,22 +652,13 @@ final class FunctionTranslator {
         }
     }
 
-    /// A statement that continues at `taken` when `condition` holds, otherwise at `notTaken`
-    /// (or the next entry). Returns the node, and the fused variants when the condition is a
-    /// compare of slots and constants evaluated inside it.
-    @discardableResult
-    func conditionalBranch(_ condition: Operand, taken: Target, notTaken: Target? = nil) -> (NodeP, BranchNodes?) {
+    /// A statement that continues at `taken` when `condition` holds, otherwise with the next
+    /// entry. The condition runs inside the node when it is a compare of slots and constants.
+    func conditionalBranch(_ condition: Operand, taken: Target) {
         let n: NodeP
-        let fused = fusedBranch(condition)
-        if let (nodes, a, b) = fused { n = node(nodes.brIf, a, b) } else { n = node(brIfNode, word(expr(condition))) }
+        if let (nodes, a, b) = fusedBranch(condition) { n = node(nodes.brIf, a, b) } else { n = node(brIfNode, word(expr(condition))) }
         fix(n, \.c, taken)
-        if let notTaken {
-            fix(n, \.next, notTaken)
-            emitTerminal(n)
-        } else {
-            emit(n)
-        }
-        return (n, fused?.0)
+        emit(n)
     }
 
     /// `return`, and `br` to the function's label.
@@ -713,15 +709,72 @@ final class FunctionTranslator {
         // A label bound after the last statement cannot be reached (see endLabel); keep every
         // position resolvable anyway.
         if lastBound == sequence.count { emitTerminal(node(unreachableNode)) }
-        resolved = Array(repeating: nil, count: sequence.count)
-        for (i, entry) in sequence.enumerated() {
-            if case .node(let n, true) = entry { field(n, \.next).pointee = UInt64(pointer: resolve(position: i + 1)) }
-        }
-        for (f, target) in fixups { f.pointee = UInt64(pointer: resolve(target)) }
+        let first = layOut()
         let frameSize = UInt64(localCount + maxHeight + 1)
         let declared = UInt64(localCount - type.params.count)
-        return node(functionEntryNode, UInt64(pointer: resolve(position: 0)), frameSize,
+        return node(functionEntryNode, UInt64(pointer: first), frameSize,
                     UInt64(type.params.count) | declared << 32, UInt64(Swift.max(control[0].cost, 1)))
+    }
+
+    /// Lays the statements out in one block, in sequence order, so that each falls through to
+    /// the one after it (`proceed`): a node that falls through into a jump gets a `gotoNode`
+    /// after it. Branch fields and tables receive the laid-out addresses; nodes made out of
+    /// line (back edges, returns of branches) stay where they are. Returns the first statement.
+    func layOut() -> NodeP {
+        var count = 0
+        for (i, entry) in sequence.enumerated() {
+            guard case .node(_, let fallsThrough) = entry else { continue }
+            count += 1
+            if fallsThrough, fallsIntoJump(i) { count += 1 }
+        }
+        let block = arena.allocate(bytes: count * statementStride)
+        placed = Array(repeating: nil, count: sequence.count)
+        var k = 0
+        for (i, entry) in sequence.enumerated() {
+            guard case .node(_, let fallsThrough) = entry else { continue }
+            placed[i] = NodeP((block + k * statementStride).assumingMemoryBound(to: Node.self))
+            k += 1
+            if fallsThrough, fallsIntoJump(i) { k += 1 }
+        }
+        resolved = Array(repeating: nil, count: sequence.count)
+        // Fields are patched in the nodes as built, which are then copied to their places.
+        for (f, target) in fixups { f.pointee = UInt64(pointer: resolve(target)) }
+        for (i, entry) in sequence.enumerated() {
+            guard case .node(let n, let fallsThrough) = entry else { continue }
+            let to = UnsafeMutableRawPointer(mutating: placed[i]!)
+            to.copyMemory(from: n, byteCount: statementStride)
+            if fallsThrough, fallsIntoJump(i) {
+                // A jump to a statement that does not fall through (a return, a back edge, a
+                // br_table) runs a copy of it there instead of a goto to it.
+                if let t = terminalTarget(ofJumpAt: i + 1) {
+                    (to + statementStride).copyMemory(from: t, byteCount: statementStride)
+                } else {
+                    (to + statementStride).bindMemory(to: Node.self, capacity: 1).initialize(to:
+                        Node(fn: fnWord(gotoNode), a: 0, b: 0, c: UInt64(pointer: resolve(position: i + 1)), d: 0))
+                }
+            }
+        }
+        return resolve(position: 0)
+    }
+
+    /// The node (as built, with its fields patched) that the jump at position `p` ends at, if
+    /// that node never falls through: then a copy of it can stand in for the jump.
+    func terminalTarget(ofJumpAt p: Int) -> NodeP? {
+        var p = p
+        for _ in 0..<sequence.count {
+            switch sequence[p] {
+            case .node(let n, let fallsThrough): return fallsThrough ? nil : n
+            case .jump(.node(let n)): return n  // made out of line: a back edge or a return
+            case .jump(.label(let l)): p = labels[l]!
+            }
+        }
+        return nil
+    }
+
+    /// True when the entry after position `i` is a jump (a node falling through needs a goto).
+    func fallsIntoJump(_ i: Int) -> Bool {
+        guard i + 1 < sequence.count, case .jump = sequence[i + 1] else { return false }
+        return true
     }
 
     func resolve(_ target: Target) -> NodeP {
@@ -742,8 +795,8 @@ final class FunctionTranslator {
         while true {
             if let n = resolved[p] { found = n; break }
             switch sequence[p] {
-            case .node(let n, _):
-                found = n
+            case .node:
+                found = placed[p]!
             case .jump(.node(let n)):
                 found = n
             case .jump(.label(let l)):

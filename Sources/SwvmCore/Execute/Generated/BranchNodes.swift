@@ -7,7 +7,7 @@ func addBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -16,7 +16,7 @@ func incBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -25,7 +25,7 @@ func addBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -34,7 +34,7 @@ func incBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -43,7 +43,7 @@ func addBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -52,7 +52,7 @@ func incBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -61,7 +61,7 @@ func addBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -70,7 +70,7 @@ func incBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -79,7 +79,7 @@ func addBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -88,7 +88,7 @@ func incBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -97,7 +97,7 @@ func addBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -106,7 +106,7 @@ func incBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -115,7 +115,7 @@ func addBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -124,7 +124,7 @@ func incBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -133,7 +133,7 @@ func addBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -142,7 +142,7 @@ func incBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -151,7 +151,7 @@ func addBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -160,7 +160,7 @@ func incBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -169,7 +169,7 @@ func addBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -178,7 +178,7 @@ func incBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -187,7 +187,7 @@ func addBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -196,7 +196,7 @@ func incBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -205,7 +205,7 @@ func addBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -214,7 +214,7 @@ func incBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -223,7 +223,7 @@ func addBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -232,7 +232,7 @@ func incBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -241,7 +241,7 @@ func addBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -250,7 +250,7 @@ func incBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -259,7 +259,7 @@ func addBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -268,7 +268,7 @@ func incBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -277,7 +277,7 @@ func addBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -286,7 +286,7 @@ func incBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -295,7 +295,7 @@ func addBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -304,7 +304,7 @@ func incBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -313,7 +313,7 @@ func addBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -322,7 +322,7 @@ func incBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -331,7 +331,7 @@ func addBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -340,7 +340,7 @@ func incBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -349,7 +349,7 @@ func addBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -358,7 +358,7 @@ func incBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -366,7 +366,7 @@ func addBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -374,7 +374,7 @@ func incBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -382,7 +382,7 @@ func addBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -390,7 +390,7 @@ func incBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -398,7 +398,7 @@ func addBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -406,7 +406,7 @@ func incBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -414,7 +414,7 @@ func addBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -422,7 +422,7 @@ func incBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -430,7 +430,7 @@ func addBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -438,7 +438,7 @@ func incBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -446,7 +446,7 @@ func addBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -454,7 +454,7 @@ func incBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -462,7 +462,7 @@ func addBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -470,7 +470,7 @@ func incBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -478,7 +478,7 @@ func addBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -486,7 +486,7 @@ func incBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -494,7 +494,7 @@ func addBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -502,7 +502,7 @@ func incBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -510,7 +510,7 @@ func addBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -518,7 +518,7 @@ func incBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -526,7 +526,7 @@ func addBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -534,7 +534,7 @@ func incBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -542,7 +542,7 @@ func addBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -550,7 +550,7 @@ func incBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -558,7 +558,7 @@ func addBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -566,7 +566,7 @@ func incBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -574,7 +574,7 @@ func addBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -582,7 +582,7 @@ func incBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -590,7 +590,7 @@ func addBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -598,7 +598,7 @@ func incBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -606,7 +606,7 @@ func addBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -614,7 +614,7 @@ func incBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -622,7 +622,7 @@ func addBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -630,7 +630,7 @@ func incBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -638,7 +638,7 @@ func addBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -646,7 +646,7 @@ func incBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -654,7 +654,7 @@ func addBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -662,7 +662,7 @@ func incBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func addBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
@@ -670,7 +670,7 @@ func addBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func incBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
@@ -678,20 +678,28 @@ func incBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -701,7 +709,7 @@ func returnIfSlot_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -711,20 +719,28 @@ func returnIfConst_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -734,7 +750,7 @@ func returnIfSlot_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -744,14 +760,23 @@ func returnIfConst_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -759,7 +784,7 @@ func brIfLoop_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -770,7 +795,7 @@ func returnIfSlot_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -781,14 +806,23 @@ func returnIfConst_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -796,7 +830,7 @@ func brIfLoop_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -807,7 +841,7 @@ func returnIfSlot_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -818,14 +852,23 @@ func returnIfConst_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -833,7 +876,7 @@ func brIfLoop_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -844,7 +887,7 @@ func returnIfSlot_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -855,14 +898,23 @@ func returnIfConst_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -870,7 +922,7 @@ func brIfLoop_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -881,7 +933,7 @@ func returnIfSlot_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -892,20 +944,28 @@ func returnIfConst_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -915,7 +975,7 @@ func returnIfSlot_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -925,20 +985,28 @@ func returnIfConst_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -948,7 +1016,7 @@ func returnIfSlot_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -958,14 +1026,23 @@ func returnIfConst_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -973,7 +1050,7 @@ func brIfLoop_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -984,7 +1061,7 @@ func returnIfSlot_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -995,14 +1072,23 @@ func returnIfConst_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1010,7 +1096,7 @@ func brIfLoop_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1021,7 +1107,7 @@ func returnIfSlot_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1032,14 +1118,23 @@ func returnIfConst_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1047,7 +1142,7 @@ func brIfLoop_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1058,7 +1153,7 @@ func returnIfSlot_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1069,14 +1164,23 @@ func returnIfConst_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1084,7 +1188,7 @@ func brIfLoop_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1095,7 +1199,7 @@ func returnIfSlot_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1106,20 +1210,28 @@ func returnIfConst_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1129,7 +1241,7 @@ func returnIfSlot_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1139,20 +1251,28 @@ func returnIfConst_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1162,7 +1282,7 @@ func returnIfSlot_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1172,14 +1292,23 @@ func returnIfConst_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1187,7 +1316,7 @@ func brIfLoop_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1198,7 +1327,7 @@ func returnIfSlot_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1209,14 +1338,23 @@ func returnIfConst_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1224,7 +1362,7 @@ func brIfLoop_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1235,7 +1373,7 @@ func returnIfSlot_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1246,14 +1384,23 @@ func returnIfConst_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1261,7 +1408,7 @@ func brIfLoop_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1272,7 +1419,7 @@ func returnIfSlot_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1283,14 +1430,23 @@ func returnIfConst_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1298,7 +1454,7 @@ func brIfLoop_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1309,7 +1465,7 @@ func returnIfSlot_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1320,20 +1476,28 @@ func returnIfConst_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1343,7 +1507,7 @@ func returnIfSlot_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1353,20 +1517,28 @@ func returnIfConst_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1376,7 +1548,7 @@ func returnIfSlot_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1386,14 +1558,23 @@ func returnIfConst_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1401,7 +1582,7 @@ func brIfLoop_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1412,7 +1593,7 @@ func returnIfSlot_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1423,14 +1604,23 @@ func returnIfConst_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1438,7 +1628,7 @@ func brIfLoop_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1449,7 +1639,7 @@ func returnIfSlot_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1460,14 +1650,23 @@ func returnIfConst_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1475,7 +1674,7 @@ func brIfLoop_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1486,7 +1685,7 @@ func returnIfSlot_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1497,14 +1696,23 @@ func returnIfConst_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1512,7 +1720,7 @@ func brIfLoop_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1523,7 +1731,7 @@ func returnIfSlot_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1534,20 +1742,28 @@ func returnIfConst_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1557,7 +1773,7 @@ func returnIfSlot_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1567,20 +1783,28 @@ func returnIfConst_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1590,7 +1814,7 @@ func returnIfSlot_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1600,14 +1824,23 @@ func returnIfConst_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1615,7 +1848,7 @@ func brIfLoop_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1626,7 +1859,7 @@ func returnIfSlot_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1637,14 +1870,23 @@ func returnIfConst_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1652,7 +1894,7 @@ func brIfLoop_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1663,7 +1905,7 @@ func returnIfSlot_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1674,14 +1916,23 @@ func returnIfConst_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1689,7 +1940,7 @@ func brIfLoop_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1700,7 +1951,7 @@ func returnIfSlot_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1711,14 +1962,23 @@ func returnIfConst_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1726,7 +1986,7 @@ func brIfLoop_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1737,7 +1997,7 @@ func returnIfSlot_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1748,20 +2008,28 @@ func returnIfConst_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1771,7 +2039,7 @@ func returnIfSlot_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1781,20 +2049,28 @@ func returnIfConst_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1804,7 +2080,7 @@ func returnIfSlot_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1814,14 +2090,23 @@ func returnIfConst_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1829,7 +2114,7 @@ func brIfLoop_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1840,7 +2125,7 @@ func returnIfSlot_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1851,14 +2136,23 @@ func returnIfConst_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1866,7 +2160,7 @@ func brIfLoop_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1877,7 +2171,7 @@ func returnIfSlot_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1888,14 +2182,23 @@ func returnIfConst_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1903,7 +2206,7 @@ func brIfLoop_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1914,7 +2217,7 @@ func returnIfSlot_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1925,14 +2228,23 @@ func returnIfConst_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1940,7 +2252,7 @@ func brIfLoop_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1951,7 +2263,7 @@ func returnIfSlot_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1962,20 +2274,28 @@ func returnIfConst_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1985,7 +2305,7 @@ func returnIfSlot_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1995,20 +2315,28 @@ func returnIfConst_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2018,7 +2346,7 @@ func returnIfSlot_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2028,14 +2356,23 @@ func returnIfConst_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2043,7 +2380,7 @@ func brIfLoop_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2054,7 +2391,7 @@ func returnIfSlot_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2065,14 +2402,23 @@ func returnIfConst_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2080,7 +2426,7 @@ func brIfLoop_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2091,7 +2437,7 @@ func returnIfSlot_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2102,14 +2448,23 @@ func returnIfConst_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2117,7 +2472,7 @@ func brIfLoop_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2128,7 +2483,7 @@ func returnIfSlot_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2139,14 +2494,23 @@ func returnIfConst_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2154,7 +2518,7 @@ func brIfLoop_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2165,7 +2529,7 @@ func returnIfSlot_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2176,20 +2540,28 @@ func returnIfConst_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2199,7 +2571,7 @@ func returnIfSlot_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2209,20 +2581,28 @@ func returnIfConst_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2232,7 +2612,7 @@ func returnIfSlot_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2242,14 +2622,23 @@ func returnIfConst_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2257,7 +2646,7 @@ func brIfLoop_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2268,7 +2657,7 @@ func returnIfSlot_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2279,14 +2668,23 @@ func returnIfConst_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2294,7 +2692,7 @@ func brIfLoop_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2305,7 +2703,7 @@ func returnIfSlot_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2316,14 +2714,23 @@ func returnIfConst_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2331,7 +2738,7 @@ func brIfLoop_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2342,7 +2749,7 @@ func returnIfSlot_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2353,14 +2760,23 @@ func returnIfConst_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2368,7 +2784,7 @@ func brIfLoop_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2379,7 +2795,7 @@ func returnIfSlot_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2390,20 +2806,28 @@ func returnIfConst_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2413,7 +2837,7 @@ func returnIfSlot_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2423,20 +2847,28 @@ func returnIfConst_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2446,7 +2878,7 @@ func returnIfSlot_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2456,14 +2888,23 @@ func returnIfConst_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2471,7 +2912,7 @@ func brIfLoop_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2482,7 +2923,7 @@ func returnIfSlot_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2493,14 +2934,23 @@ func returnIfConst_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2508,7 +2958,7 @@ func brIfLoop_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2519,7 +2969,7 @@ func returnIfSlot_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2530,14 +2980,23 @@ func returnIfConst_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2545,7 +3004,7 @@ func brIfLoop_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2556,7 +3015,7 @@ func returnIfSlot_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2567,14 +3026,23 @@ func returnIfConst_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2582,7 +3050,7 @@ func brIfLoop_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2593,7 +3061,7 @@ func returnIfSlot_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2604,20 +3072,28 @@ func returnIfConst_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2627,7 +3103,7 @@ func returnIfSlot_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2637,20 +3113,28 @@ func returnIfConst_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2660,7 +3144,7 @@ func returnIfSlot_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2670,14 +3154,23 @@ func returnIfConst_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2685,7 +3178,7 @@ func brIfLoop_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2696,7 +3189,7 @@ func returnIfSlot_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -2707,14 +3200,23 @@ func returnIfConst_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2722,7 +3224,7 @@ func brIfLoop_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2733,7 +3235,7 @@ func returnIfSlot_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2744,14 +3246,23 @@ func returnIfConst_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2759,7 +3270,7 @@ func brIfLoop_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2770,7 +3281,7 @@ func returnIfSlot_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2781,14 +3292,23 @@ func returnIfConst_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2796,7 +3316,7 @@ func brIfLoop_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2807,7 +3327,7 @@ func returnIfSlot_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -2818,20 +3338,28 @@ func returnIfConst_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2841,7 +3369,7 @@ func returnIfSlot_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2851,20 +3379,28 @@ func returnIfConst_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2874,7 +3410,7 @@ func returnIfSlot_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2884,14 +3420,23 @@ func returnIfConst_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2899,7 +3444,7 @@ func brIfLoop_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2910,7 +3455,7 @@ func returnIfSlot_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2921,14 +3466,23 @@ func returnIfConst_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2936,7 +3490,7 @@ func brIfLoop_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2947,7 +3501,7 @@ func returnIfSlot_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2958,14 +3512,23 @@ func returnIfConst_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2973,7 +3536,7 @@ func brIfLoop_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2984,7 +3547,7 @@ func returnIfSlot_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2995,14 +3558,23 @@ func returnIfConst_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3010,7 +3582,7 @@ func brIfLoop_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3021,7 +3593,7 @@ func returnIfSlot_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3032,20 +3604,28 @@ func returnIfConst_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3055,7 +3635,7 @@ func returnIfSlot_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3065,20 +3645,28 @@ func returnIfConst_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3088,7 +3676,7 @@ func returnIfSlot_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3098,14 +3686,23 @@ func returnIfConst_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3113,7 +3710,7 @@ func brIfLoop_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3124,7 +3721,7 @@ func returnIfSlot_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3135,14 +3732,23 @@ func returnIfConst_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3150,7 +3756,7 @@ func brIfLoop_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3161,7 +3767,7 @@ func returnIfSlot_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3172,14 +3778,23 @@ func returnIfConst_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3187,7 +3802,7 @@ func brIfLoop_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3198,7 +3813,7 @@ func returnIfSlot_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3209,14 +3824,23 @@ func returnIfConst_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3224,7 +3848,7 @@ func brIfLoop_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3235,7 +3859,7 @@ func returnIfSlot_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3246,20 +3870,28 @@ func returnIfConst_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3269,7 +3901,7 @@ func returnIfSlot_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3279,20 +3911,28 @@ func returnIfConst_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3302,7 +3942,7 @@ func returnIfSlot_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3312,14 +3952,23 @@ func returnIfConst_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3327,7 +3976,7 @@ func brIfLoop_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3338,7 +3987,7 @@ func returnIfSlot_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3349,14 +3998,23 @@ func returnIfConst_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3364,7 +4022,7 @@ func brIfLoop_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3375,7 +4033,7 @@ func returnIfSlot_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3386,14 +4044,23 @@ func returnIfConst_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3401,7 +4068,7 @@ func brIfLoop_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3412,7 +4079,7 @@ func returnIfSlot_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3423,14 +4090,23 @@ func returnIfConst_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3438,7 +4114,7 @@ func brIfLoop_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3449,7 +4125,7 @@ func returnIfSlot_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3460,20 +4136,28 @@ func returnIfConst_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3483,7 +4167,7 @@ func returnIfSlot_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3493,20 +4177,28 @@ func returnIfConst_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3516,7 +4208,7 @@ func returnIfSlot_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3526,14 +4218,23 @@ func returnIfConst_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3541,7 +4242,7 @@ func brIfLoop_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3552,7 +4253,7 @@ func returnIfSlot_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3563,14 +4264,23 @@ func returnIfConst_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3578,7 +4288,7 @@ func brIfLoop_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3589,7 +4299,7 @@ func returnIfSlot_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3600,14 +4310,23 @@ func returnIfConst_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3615,7 +4334,7 @@ func brIfLoop_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3626,7 +4345,7 @@ func returnIfSlot_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3637,14 +4356,23 @@ func returnIfConst_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3652,7 +4380,7 @@ func brIfLoop_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3663,7 +4391,7 @@ func returnIfSlot_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3674,20 +4402,28 @@ func returnIfConst_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3697,7 +4433,7 @@ func returnIfSlot_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3707,20 +4443,28 @@ func returnIfConst_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3730,7 +4474,7 @@ func returnIfSlot_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3740,14 +4484,23 @@ func returnIfConst_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3755,7 +4508,7 @@ func brIfLoop_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3766,7 +4519,7 @@ func returnIfSlot_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3777,14 +4530,23 @@ func returnIfConst_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3792,7 +4554,7 @@ func brIfLoop_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3803,7 +4565,7 @@ func returnIfSlot_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3814,14 +4576,23 @@ func returnIfConst_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3829,7 +4600,7 @@ func brIfLoop_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3840,7 +4611,7 @@ func returnIfSlot_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3851,14 +4622,23 @@ func returnIfConst_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3866,7 +4646,7 @@ func brIfLoop_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3877,7 +4657,7 @@ func returnIfSlot_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3888,20 +4668,28 @@ func returnIfConst_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3911,7 +4699,7 @@ func returnIfSlot_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3921,20 +4709,28 @@ func returnIfConst_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3944,7 +4740,7 @@ func returnIfSlot_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3954,14 +4750,23 @@ func returnIfConst_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3969,7 +4774,7 @@ func brIfLoop_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3980,7 +4785,7 @@ func returnIfSlot_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3991,14 +4796,23 @@ func returnIfConst_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4006,7 +4820,7 @@ func brIfLoop_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4017,7 +4831,7 @@ func returnIfSlot_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4028,14 +4842,23 @@ func returnIfConst_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4043,7 +4866,7 @@ func brIfLoop_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4054,7 +4877,7 @@ func returnIfSlot_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4065,14 +4888,23 @@ func returnIfConst_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4080,7 +4912,7 @@ func brIfLoop_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4091,7 +4923,7 @@ func returnIfSlot_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4102,20 +4934,28 @@ func returnIfConst_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4125,7 +4965,7 @@ func returnIfSlot_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4135,20 +4975,28 @@ func returnIfConst_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4158,7 +5006,7 @@ func returnIfSlot_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4168,14 +5016,23 @@ func returnIfConst_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4183,7 +5040,7 @@ func brIfLoop_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4194,7 +5051,7 @@ func returnIfSlot_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4205,14 +5062,23 @@ func returnIfConst_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4220,7 +5086,7 @@ func brIfLoop_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4231,7 +5097,7 @@ func returnIfSlot_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4242,14 +5108,23 @@ func returnIfConst_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4257,7 +5132,7 @@ func brIfLoop_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4268,7 +5143,7 @@ func returnIfSlot_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4279,14 +5154,23 @@ func returnIfConst_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4294,7 +5178,7 @@ func brIfLoop_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4305,7 +5189,7 @@ func returnIfSlot_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4316,20 +5200,28 @@ func returnIfConst_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4339,7 +5231,7 @@ func returnIfSlot_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4349,20 +5241,28 @@ func returnIfConst_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4372,7 +5272,7 @@ func returnIfSlot_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4382,14 +5282,23 @@ func returnIfConst_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4397,7 +5306,7 @@ func brIfLoop_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4408,7 +5317,7 @@ func returnIfSlot_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4419,14 +5328,23 @@ func returnIfConst_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4434,7 +5352,7 @@ func brIfLoop_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4445,7 +5363,7 @@ func returnIfSlot_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4456,14 +5374,23 @@ func returnIfConst_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4471,7 +5398,7 @@ func brIfLoop_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4482,7 +5409,7 @@ func returnIfSlot_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4493,14 +5420,23 @@ func returnIfConst_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4508,7 +5444,7 @@ func brIfLoop_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4519,7 +5455,7 @@ func returnIfSlot_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4530,20 +5466,28 @@ func returnIfConst_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4553,7 +5497,7 @@ func returnIfSlot_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4563,20 +5507,28 @@ func returnIfConst_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4586,7 +5538,7 @@ func returnIfSlot_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4596,14 +5548,23 @@ func returnIfConst_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4611,7 +5572,7 @@ func brIfLoop_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4622,7 +5583,7 @@ func returnIfSlot_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4633,14 +5594,23 @@ func returnIfConst_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4648,7 +5618,7 @@ func brIfLoop_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4659,7 +5629,7 @@ func returnIfSlot_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4670,14 +5640,23 @@ func returnIfConst_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4685,7 +5664,7 @@ func brIfLoop_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4696,7 +5675,7 @@ func returnIfSlot_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4707,14 +5686,23 @@ func returnIfConst_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4722,7 +5710,7 @@ func brIfLoop_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4733,7 +5721,7 @@ func returnIfSlot_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4744,20 +5732,28 @@ func returnIfConst_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4767,7 +5763,7 @@ func returnIfSlot_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4777,20 +5773,28 @@ func returnIfConst_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4800,7 +5804,7 @@ func returnIfSlot_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4810,14 +5814,23 @@ func returnIfConst_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4825,7 +5838,7 @@ func brIfLoop_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4836,7 +5849,7 @@ func returnIfSlot_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -4847,14 +5860,23 @@ func returnIfConst_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = fp[n.pointee.b.int]
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4862,7 +5884,7 @@ func brIfLoop_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4873,7 +5895,7 @@ func returnIfSlot_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4884,14 +5906,23 @@ func returnIfConst_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = n.pointee.b
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4899,7 +5930,7 @@ func brIfLoop_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4910,7 +5941,7 @@ func returnIfSlot_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4921,14 +5952,23 @@ func returnIfConst_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = eval(n.pointee.a, fp, c)
+    let b = eval(n.pointee.b, fp, c)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4936,7 +5976,7 @@ func brIfLoop_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4947,7 +5987,7 @@ func returnIfSlot_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -4958,20 +5998,28 @@ func returnIfConst_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4981,7 +6029,7 @@ func returnIfSlot_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4991,20 +6039,28 @@ func returnIfConst_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5014,7 +6070,7 @@ func returnIfSlot_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5024,14 +6080,23 @@ func returnIfConst_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5039,7 +6104,7 @@ func brIfLoop_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5050,7 +6115,7 @@ func returnIfSlot_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5061,14 +6126,23 @@ func returnIfConst_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5076,7 +6150,7 @@ func brIfLoop_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5087,7 +6161,7 @@ func returnIfSlot_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5098,14 +6172,23 @@ func returnIfConst_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5113,7 +6196,7 @@ func brIfLoop_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5124,7 +6207,7 @@ func returnIfSlot_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5135,14 +6218,23 @@ func returnIfConst_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5150,7 +6242,7 @@ func brIfLoop_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5161,7 +6253,7 @@ func returnIfSlot_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5172,20 +6264,28 @@ func returnIfConst_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5195,7 +6295,7 @@ func returnIfSlot_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5205,20 +6305,28 @@ func returnIfConst_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5228,7 +6336,7 @@ func returnIfSlot_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5238,14 +6346,23 @@ func returnIfConst_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5253,7 +6370,7 @@ func brIfLoop_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5264,7 +6381,7 @@ func returnIfSlot_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5275,14 +6392,23 @@ func returnIfConst_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5290,7 +6416,7 @@ func brIfLoop_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5301,7 +6427,7 @@ func returnIfSlot_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5312,14 +6438,23 @@ func returnIfConst_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5327,7 +6462,7 @@ func brIfLoop_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5338,7 +6473,7 @@ func returnIfSlot_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5349,14 +6484,23 @@ func returnIfConst_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5364,7 +6508,7 @@ func brIfLoop_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5375,7 +6519,7 @@ func returnIfSlot_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5386,20 +6530,28 @@ func returnIfConst_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5409,7 +6561,7 @@ func returnIfSlot_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5419,20 +6571,28 @@ func returnIfConst_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5442,7 +6602,7 @@ func returnIfSlot_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5452,14 +6612,23 @@ func returnIfConst_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5467,7 +6636,7 @@ func brIfLoop_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5478,7 +6647,7 @@ func returnIfSlot_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5489,14 +6658,23 @@ func returnIfConst_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5504,7 +6682,7 @@ func brIfLoop_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5515,7 +6693,7 @@ func returnIfSlot_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5526,14 +6704,23 @@ func returnIfConst_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5541,7 +6728,7 @@ func brIfLoop_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5552,7 +6739,7 @@ func returnIfSlot_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5563,14 +6750,23 @@ func returnIfConst_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5578,7 +6774,7 @@ func brIfLoop_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5589,7 +6785,7 @@ func returnIfSlot_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5600,20 +6796,28 @@ func returnIfConst_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5623,7 +6827,7 @@ func returnIfSlot_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5633,20 +6837,28 @@ func returnIfConst_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5656,7 +6868,7 @@ func returnIfSlot_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5666,14 +6878,23 @@ func returnIfConst_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5681,7 +6902,7 @@ func brIfLoop_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5692,7 +6913,7 @@ func returnIfSlot_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5703,14 +6924,23 @@ func returnIfConst_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5718,7 +6948,7 @@ func brIfLoop_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5729,7 +6959,7 @@ func returnIfSlot_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5740,14 +6970,23 @@ func returnIfConst_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5755,7 +6994,7 @@ func brIfLoop_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5766,7 +7005,7 @@ func returnIfSlot_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5777,14 +7016,23 @@ func returnIfConst_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5792,7 +7040,7 @@ func brIfLoop_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5803,7 +7051,7 @@ func returnIfSlot_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5814,20 +7062,28 @@ func returnIfConst_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5837,7 +7093,7 @@ func returnIfSlot_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5847,20 +7103,28 @@ func returnIfConst_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5870,7 +7134,7 @@ func returnIfSlot_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5880,14 +7144,23 @@ func returnIfConst_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5895,7 +7168,7 @@ func brIfLoop_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5906,7 +7179,7 @@ func returnIfSlot_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5917,14 +7190,23 @@ func returnIfConst_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5932,7 +7214,7 @@ func brIfLoop_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5943,7 +7225,7 @@ func returnIfSlot_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5954,14 +7236,23 @@ func returnIfConst_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5969,7 +7260,7 @@ func brIfLoop_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5980,7 +7271,7 @@ func returnIfSlot_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5991,14 +7282,23 @@ func returnIfConst_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6006,7 +7306,7 @@ func brIfLoop_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6017,7 +7317,7 @@ func returnIfSlot_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6028,20 +7328,28 @@ func returnIfConst_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6051,7 +7359,7 @@ func returnIfSlot_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6061,20 +7369,28 @@ func returnIfConst_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6084,7 +7400,7 @@ func returnIfSlot_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6094,14 +7410,23 @@ func returnIfConst_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6109,7 +7434,7 @@ func brIfLoop_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6120,7 +7445,7 @@ func returnIfSlot_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6131,14 +7456,23 @@ func returnIfConst_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6146,7 +7480,7 @@ func brIfLoop_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6157,7 +7491,7 @@ func returnIfSlot_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6168,14 +7502,23 @@ func returnIfConst_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6183,7 +7526,7 @@ func brIfLoop_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6194,7 +7537,7 @@ func returnIfSlot_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6205,14 +7548,23 @@ func returnIfConst_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6220,7 +7572,7 @@ func brIfLoop_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6231,7 +7583,7 @@ func returnIfSlot_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6242,20 +7594,28 @@ func returnIfConst_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6265,7 +7625,7 @@ func returnIfSlot_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6275,20 +7635,28 @@ func returnIfConst_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6298,7 +7666,7 @@ func returnIfSlot_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6308,14 +7676,23 @@ func returnIfConst_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6323,7 +7700,7 @@ func brIfLoop_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6334,7 +7711,7 @@ func returnIfSlot_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6345,14 +7722,23 @@ func returnIfConst_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6360,7 +7746,7 @@ func brIfLoop_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6371,7 +7757,7 @@ func returnIfSlot_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6382,14 +7768,23 @@ func returnIfConst_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6397,7 +7792,7 @@ func brIfLoop_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6408,7 +7803,7 @@ func returnIfSlot_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6419,14 +7814,23 @@ func returnIfConst_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a == b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a == b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6434,7 +7838,7 @@ func brIfLoop_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6445,7 +7849,7 @@ func returnIfSlot_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6456,20 +7860,28 @@ func returnIfConst_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6479,7 +7891,7 @@ func returnIfSlot_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6489,20 +7901,28 @@ func returnIfConst_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6512,7 +7932,7 @@ func returnIfSlot_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6522,14 +7942,23 @@ func returnIfConst_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6537,7 +7966,7 @@ func brIfLoop_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6548,7 +7977,7 @@ func returnIfSlot_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6559,14 +7988,23 @@ func returnIfConst_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6574,7 +8012,7 @@ func brIfLoop_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6585,7 +8023,7 @@ func returnIfSlot_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6596,14 +8034,23 @@ func returnIfConst_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6611,7 +8058,7 @@ func brIfLoop_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6622,7 +8069,7 @@ func returnIfSlot_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6633,14 +8080,23 @@ func returnIfConst_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a != b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a != b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6648,7 +8104,7 @@ func brIfLoop_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6659,7 +8115,7 @@ func returnIfSlot_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6670,20 +8126,28 @@ func returnIfConst_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6693,7 +8157,7 @@ func returnIfSlot_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6703,20 +8167,28 @@ func returnIfConst_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6726,7 +8198,7 @@ func returnIfSlot_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6736,14 +8208,23 @@ func returnIfConst_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6751,7 +8232,7 @@ func brIfLoop_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6762,7 +8243,7 @@ func returnIfSlot_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6773,14 +8254,23 @@ func returnIfConst_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6788,7 +8278,7 @@ func brIfLoop_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6799,7 +8289,7 @@ func returnIfSlot_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6810,14 +8300,23 @@ func returnIfConst_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6825,7 +8324,7 @@ func brIfLoop_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6836,7 +8335,7 @@ func returnIfSlot_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6847,14 +8346,23 @@ func returnIfConst_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a < b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a < b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6862,7 +8370,7 @@ func brIfLoop_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6873,7 +8381,7 @@ func returnIfSlot_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6884,20 +8392,28 @@ func returnIfConst_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6907,7 +8423,7 @@ func returnIfSlot_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6917,20 +8433,28 @@ func returnIfConst_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6940,7 +8464,7 @@ func returnIfSlot_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6950,14 +8474,23 @@ func returnIfConst_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6965,7 +8498,7 @@ func brIfLoop_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6976,7 +8509,7 @@ func returnIfSlot_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6987,14 +8520,23 @@ func returnIfConst_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7002,7 +8544,7 @@ func brIfLoop_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7013,7 +8555,7 @@ func returnIfSlot_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7024,14 +8566,23 @@ func returnIfConst_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7039,7 +8590,7 @@ func brIfLoop_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7050,7 +8601,7 @@ func returnIfSlot_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7061,14 +8612,23 @@ func returnIfConst_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a > b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a > b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7076,7 +8636,7 @@ func brIfLoop_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7087,7 +8647,7 @@ func returnIfSlot_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7098,20 +8658,28 @@ func returnIfConst_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7121,7 +8689,7 @@ func returnIfSlot_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7131,20 +8699,28 @@ func returnIfConst_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7154,7 +8730,7 @@ func returnIfSlot_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7164,14 +8740,23 @@ func returnIfConst_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7179,7 +8764,7 @@ func brIfLoop_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7190,7 +8775,7 @@ func returnIfSlot_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7201,14 +8786,23 @@ func returnIfConst_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7216,7 +8810,7 @@ func brIfLoop_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7227,7 +8821,7 @@ func returnIfSlot_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7238,14 +8832,23 @@ func returnIfConst_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7253,7 +8856,7 @@ func brIfLoop_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7264,7 +8867,7 @@ func returnIfSlot_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7275,14 +8878,23 @@ func returnIfConst_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a <= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a <= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7290,7 +8902,7 @@ func brIfLoop_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7301,7 +8913,7 @@ func returnIfSlot_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7312,20 +8924,28 @@ func returnIfConst_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7335,7 +8955,7 @@ func returnIfSlot_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7345,20 +8965,28 @@ func returnIfConst_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: n.pointee.b)
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7368,7 +8996,7 @@ func returnIfSlot_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7378,14 +9006,23 @@ func returnIfConst_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7393,7 +9030,7 @@ func brIfLoop_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7404,7 +9041,7 @@ func returnIfSlot_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -7415,14 +9052,23 @@ func returnIfConst_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7430,7 +9076,7 @@ func brIfLoop_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7441,7 +9087,7 @@ func returnIfSlot_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7452,14 +9098,23 @@ func returnIfConst_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: n.pointee.b)
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7467,7 +9122,7 @@ func brIfLoop_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7478,7 +9133,7 @@ func returnIfSlot_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7489,14 +9144,23 @@ func returnIfConst_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     let taken = a >= b
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: eval(n.pointee.a, fp, c))
+    let b = Double(bitPattern: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let taken = a >= b
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7504,7 +9168,7 @@ func brIfLoop_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7515,7 +9179,7 @@ func returnIfSlot_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -7526,16 +9190,22 @@ func returnIfConst_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
@@ -7543,7 +9213,7 @@ func returnIfSlot_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
@@ -7551,16 +9221,22 @@ func returnIfConst_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let taken = fp[n.pointee.a.int] == 0
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
@@ -7568,7 +9244,7 @@ func returnIfSlot_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
@@ -7576,20 +9252,28 @@ func returnIfConst_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     let taken = v == 0
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -7599,7 +9283,7 @@ func returnIfSlot_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -7609,20 +9293,28 @@ func returnIfConst_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     let taken = v == 0
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = eval(n.pointee.a, fp, c)
+    if trapped(c) { return 0 }
+    let taken = v == 0
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.a, fp, c)
@@ -7632,7 +9324,7 @@ func returnIfSlot_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.a, fp, c)
@@ -7642,16 +9334,22 @@ func returnIfConst_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func brIf_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
-    return next(taken ? n.pointee.c : n.pointee.next, fp, c)
+    if taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnless_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
+    if !taken { return next(n.pointee.c, fp, c) }
+    return proceed(n, fp, c)
 }
 func brIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
     if taken { return backEdge(n, fp, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
@@ -7659,7 +9357,7 @@ func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
@@ -7667,208 +9365,208 @@ func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         c.pointee.depth &-= 1
         return n.pointee.c
     }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariantList: [(NodeFn, BranchNodes)] = [
-    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, width32: true))),
-    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, width32: true))),
-    (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, counter: nil)),
-    (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, counter: nil)),
-    (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, counter: nil)),
-    (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, counter: nil)),
-    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, width32: true))),
-    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, width32: true))),
-    (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, counter: nil)),
-    (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, counter: nil)),
-    (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, counter: nil)),
-    (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, counter: nil)),
-    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, width32: true))),
-    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, width32: true))),
-    (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, counter: nil)),
-    (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, counter: nil)),
-    (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, counter: nil)),
-    (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, counter: nil)),
-    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, width32: true))),
-    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, width32: true))),
-    (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, counter: nil)),
-    (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, counter: nil)),
-    (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, counter: nil)),
-    (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, counter: nil)),
-    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, width32: true))),
-    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, width32: true))),
-    (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, counter: nil)),
-    (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, counter: nil)),
-    (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, counter: nil)),
-    (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, counter: nil)),
-    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, width32: true))),
-    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, width32: true))),
-    (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, counter: nil)),
-    (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, counter: nil)),
-    (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, counter: nil)),
-    (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, counter: nil)),
-    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, width32: true))),
-    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, width32: true))),
-    (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, counter: nil)),
-    (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, counter: nil)),
-    (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, counter: nil)),
-    (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, counter: nil)),
-    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, width32: true))),
-    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, width32: true))),
-    (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, counter: nil)),
-    (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, counter: nil)),
-    (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, counter: nil)),
-    (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, counter: nil)),
-    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, width32: true))),
-    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, width32: true))),
-    (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, counter: nil)),
-    (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, counter: nil)),
-    (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, counter: nil)),
-    (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, counter: nil)),
-    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, width32: true))),
-    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, width32: true))),
-    (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, counter: nil)),
-    (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, counter: nil)),
-    (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, counter: nil)),
-    (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, counter: nil)),
-    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, width64: true))),
-    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, width64: true))),
-    (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, counter: nil)),
-    (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, counter: nil)),
-    (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, counter: nil)),
-    (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, counter: nil)),
-    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, width64: true))),
-    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, width64: true))),
-    (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, counter: nil)),
-    (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, counter: nil)),
-    (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, counter: nil)),
-    (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, counter: nil)),
-    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, width64: true))),
-    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, width64: true))),
-    (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, counter: nil)),
-    (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, counter: nil)),
-    (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, counter: nil)),
-    (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, counter: nil)),
-    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, width64: true))),
-    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, width64: true))),
-    (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, counter: nil)),
-    (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, counter: nil)),
-    (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, counter: nil)),
-    (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, counter: nil)),
-    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, width64: true))),
-    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, width64: true))),
-    (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, counter: nil)),
-    (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, counter: nil)),
-    (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, counter: nil)),
-    (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, counter: nil)),
-    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, width64: true))),
-    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, width64: true))),
-    (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, counter: nil)),
-    (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, counter: nil)),
-    (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, counter: nil)),
-    (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, counter: nil)),
-    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, width64: true))),
-    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, width64: true))),
-    (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, counter: nil)),
-    (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, counter: nil)),
-    (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, counter: nil)),
-    (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, counter: nil)),
-    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, width64: true))),
-    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, width64: true))),
-    (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, counter: nil)),
-    (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, counter: nil)),
-    (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, counter: nil)),
-    (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, counter: nil)),
-    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, width64: true))),
-    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, width64: true))),
-    (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, counter: nil)),
-    (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, counter: nil)),
-    (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, counter: nil)),
-    (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, counter: nil)),
-    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, width64: true))),
-    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, width64: true))),
-    (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, counter: nil)),
-    (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, counter: nil)),
-    (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, counter: nil)),
-    (i64GeU_ee, BranchNodes(brIf: brIf_i64GeU_ee, brIfLoop: brIfLoop_i64GeU_ee, returnIfSlot: returnIfSlot_i64GeU_ee, returnIfConst: returnIfConst_i64GeU_ee, counter: nil)),
-    (f32Eq_ss, BranchNodes(brIf: brIf_f32Eq_ss, brIfLoop: brIfLoop_f32Eq_ss, returnIfSlot: returnIfSlot_f32Eq_ss, returnIfConst: returnIfConst_f32Eq_ss, counter: nil)),
-    (f32Eq_sc, BranchNodes(brIf: brIf_f32Eq_sc, brIfLoop: brIfLoop_f32Eq_sc, returnIfSlot: returnIfSlot_f32Eq_sc, returnIfConst: returnIfConst_f32Eq_sc, counter: nil)),
-    (f32Eq_se, BranchNodes(brIf: brIf_f32Eq_se, brIfLoop: brIfLoop_f32Eq_se, returnIfSlot: returnIfSlot_f32Eq_se, returnIfConst: returnIfConst_f32Eq_se, counter: nil)),
-    (f32Eq_es, BranchNodes(brIf: brIf_f32Eq_es, brIfLoop: brIfLoop_f32Eq_es, returnIfSlot: returnIfSlot_f32Eq_es, returnIfConst: returnIfConst_f32Eq_es, counter: nil)),
-    (f32Eq_ec, BranchNodes(brIf: brIf_f32Eq_ec, brIfLoop: brIfLoop_f32Eq_ec, returnIfSlot: returnIfSlot_f32Eq_ec, returnIfConst: returnIfConst_f32Eq_ec, counter: nil)),
-    (f32Eq_ee, BranchNodes(brIf: brIf_f32Eq_ee, brIfLoop: brIfLoop_f32Eq_ee, returnIfSlot: returnIfSlot_f32Eq_ee, returnIfConst: returnIfConst_f32Eq_ee, counter: nil)),
-    (f32Ne_ss, BranchNodes(brIf: brIf_f32Ne_ss, brIfLoop: brIfLoop_f32Ne_ss, returnIfSlot: returnIfSlot_f32Ne_ss, returnIfConst: returnIfConst_f32Ne_ss, counter: nil)),
-    (f32Ne_sc, BranchNodes(brIf: brIf_f32Ne_sc, brIfLoop: brIfLoop_f32Ne_sc, returnIfSlot: returnIfSlot_f32Ne_sc, returnIfConst: returnIfConst_f32Ne_sc, counter: nil)),
-    (f32Ne_se, BranchNodes(brIf: brIf_f32Ne_se, brIfLoop: brIfLoop_f32Ne_se, returnIfSlot: returnIfSlot_f32Ne_se, returnIfConst: returnIfConst_f32Ne_se, counter: nil)),
-    (f32Ne_es, BranchNodes(brIf: brIf_f32Ne_es, brIfLoop: brIfLoop_f32Ne_es, returnIfSlot: returnIfSlot_f32Ne_es, returnIfConst: returnIfConst_f32Ne_es, counter: nil)),
-    (f32Ne_ec, BranchNodes(brIf: brIf_f32Ne_ec, brIfLoop: brIfLoop_f32Ne_ec, returnIfSlot: returnIfSlot_f32Ne_ec, returnIfConst: returnIfConst_f32Ne_ec, counter: nil)),
-    (f32Ne_ee, BranchNodes(brIf: brIf_f32Ne_ee, brIfLoop: brIfLoop_f32Ne_ee, returnIfSlot: returnIfSlot_f32Ne_ee, returnIfConst: returnIfConst_f32Ne_ee, counter: nil)),
-    (f32Lt_ss, BranchNodes(brIf: brIf_f32Lt_ss, brIfLoop: brIfLoop_f32Lt_ss, returnIfSlot: returnIfSlot_f32Lt_ss, returnIfConst: returnIfConst_f32Lt_ss, counter: nil)),
-    (f32Lt_sc, BranchNodes(brIf: brIf_f32Lt_sc, brIfLoop: brIfLoop_f32Lt_sc, returnIfSlot: returnIfSlot_f32Lt_sc, returnIfConst: returnIfConst_f32Lt_sc, counter: nil)),
-    (f32Lt_se, BranchNodes(brIf: brIf_f32Lt_se, brIfLoop: brIfLoop_f32Lt_se, returnIfSlot: returnIfSlot_f32Lt_se, returnIfConst: returnIfConst_f32Lt_se, counter: nil)),
-    (f32Lt_es, BranchNodes(brIf: brIf_f32Lt_es, brIfLoop: brIfLoop_f32Lt_es, returnIfSlot: returnIfSlot_f32Lt_es, returnIfConst: returnIfConst_f32Lt_es, counter: nil)),
-    (f32Lt_ec, BranchNodes(brIf: brIf_f32Lt_ec, brIfLoop: brIfLoop_f32Lt_ec, returnIfSlot: returnIfSlot_f32Lt_ec, returnIfConst: returnIfConst_f32Lt_ec, counter: nil)),
-    (f32Lt_ee, BranchNodes(brIf: brIf_f32Lt_ee, brIfLoop: brIfLoop_f32Lt_ee, returnIfSlot: returnIfSlot_f32Lt_ee, returnIfConst: returnIfConst_f32Lt_ee, counter: nil)),
-    (f32Gt_ss, BranchNodes(brIf: brIf_f32Gt_ss, brIfLoop: brIfLoop_f32Gt_ss, returnIfSlot: returnIfSlot_f32Gt_ss, returnIfConst: returnIfConst_f32Gt_ss, counter: nil)),
-    (f32Gt_sc, BranchNodes(brIf: brIf_f32Gt_sc, brIfLoop: brIfLoop_f32Gt_sc, returnIfSlot: returnIfSlot_f32Gt_sc, returnIfConst: returnIfConst_f32Gt_sc, counter: nil)),
-    (f32Gt_se, BranchNodes(brIf: brIf_f32Gt_se, brIfLoop: brIfLoop_f32Gt_se, returnIfSlot: returnIfSlot_f32Gt_se, returnIfConst: returnIfConst_f32Gt_se, counter: nil)),
-    (f32Gt_es, BranchNodes(brIf: brIf_f32Gt_es, brIfLoop: brIfLoop_f32Gt_es, returnIfSlot: returnIfSlot_f32Gt_es, returnIfConst: returnIfConst_f32Gt_es, counter: nil)),
-    (f32Gt_ec, BranchNodes(brIf: brIf_f32Gt_ec, brIfLoop: brIfLoop_f32Gt_ec, returnIfSlot: returnIfSlot_f32Gt_ec, returnIfConst: returnIfConst_f32Gt_ec, counter: nil)),
-    (f32Gt_ee, BranchNodes(brIf: brIf_f32Gt_ee, brIfLoop: brIfLoop_f32Gt_ee, returnIfSlot: returnIfSlot_f32Gt_ee, returnIfConst: returnIfConst_f32Gt_ee, counter: nil)),
-    (f32Le_ss, BranchNodes(brIf: brIf_f32Le_ss, brIfLoop: brIfLoop_f32Le_ss, returnIfSlot: returnIfSlot_f32Le_ss, returnIfConst: returnIfConst_f32Le_ss, counter: nil)),
-    (f32Le_sc, BranchNodes(brIf: brIf_f32Le_sc, brIfLoop: brIfLoop_f32Le_sc, returnIfSlot: returnIfSlot_f32Le_sc, returnIfConst: returnIfConst_f32Le_sc, counter: nil)),
-    (f32Le_se, BranchNodes(brIf: brIf_f32Le_se, brIfLoop: brIfLoop_f32Le_se, returnIfSlot: returnIfSlot_f32Le_se, returnIfConst: returnIfConst_f32Le_se, counter: nil)),
-    (f32Le_es, BranchNodes(brIf: brIf_f32Le_es, brIfLoop: brIfLoop_f32Le_es, returnIfSlot: returnIfSlot_f32Le_es, returnIfConst: returnIfConst_f32Le_es, counter: nil)),
-    (f32Le_ec, BranchNodes(brIf: brIf_f32Le_ec, brIfLoop: brIfLoop_f32Le_ec, returnIfSlot: returnIfSlot_f32Le_ec, returnIfConst: returnIfConst_f32Le_ec, counter: nil)),
-    (f32Le_ee, BranchNodes(brIf: brIf_f32Le_ee, brIfLoop: brIfLoop_f32Le_ee, returnIfSlot: returnIfSlot_f32Le_ee, returnIfConst: returnIfConst_f32Le_ee, counter: nil)),
-    (f32Ge_ss, BranchNodes(brIf: brIf_f32Ge_ss, brIfLoop: brIfLoop_f32Ge_ss, returnIfSlot: returnIfSlot_f32Ge_ss, returnIfConst: returnIfConst_f32Ge_ss, counter: nil)),
-    (f32Ge_sc, BranchNodes(brIf: brIf_f32Ge_sc, brIfLoop: brIfLoop_f32Ge_sc, returnIfSlot: returnIfSlot_f32Ge_sc, returnIfConst: returnIfConst_f32Ge_sc, counter: nil)),
-    (f32Ge_se, BranchNodes(brIf: brIf_f32Ge_se, brIfLoop: brIfLoop_f32Ge_se, returnIfSlot: returnIfSlot_f32Ge_se, returnIfConst: returnIfConst_f32Ge_se, counter: nil)),
-    (f32Ge_es, BranchNodes(brIf: brIf_f32Ge_es, brIfLoop: brIfLoop_f32Ge_es, returnIfSlot: returnIfSlot_f32Ge_es, returnIfConst: returnIfConst_f32Ge_es, counter: nil)),
-    (f32Ge_ec, BranchNodes(brIf: brIf_f32Ge_ec, brIfLoop: brIfLoop_f32Ge_ec, returnIfSlot: returnIfSlot_f32Ge_ec, returnIfConst: returnIfConst_f32Ge_ec, counter: nil)),
-    (f32Ge_ee, BranchNodes(brIf: brIf_f32Ge_ee, brIfLoop: brIfLoop_f32Ge_ee, returnIfSlot: returnIfSlot_f32Ge_ee, returnIfConst: returnIfConst_f32Ge_ee, counter: nil)),
-    (f64Eq_ss, BranchNodes(brIf: brIf_f64Eq_ss, brIfLoop: brIfLoop_f64Eq_ss, returnIfSlot: returnIfSlot_f64Eq_ss, returnIfConst: returnIfConst_f64Eq_ss, counter: nil)),
-    (f64Eq_sc, BranchNodes(brIf: brIf_f64Eq_sc, brIfLoop: brIfLoop_f64Eq_sc, returnIfSlot: returnIfSlot_f64Eq_sc, returnIfConst: returnIfConst_f64Eq_sc, counter: nil)),
-    (f64Eq_se, BranchNodes(brIf: brIf_f64Eq_se, brIfLoop: brIfLoop_f64Eq_se, returnIfSlot: returnIfSlot_f64Eq_se, returnIfConst: returnIfConst_f64Eq_se, counter: nil)),
-    (f64Eq_es, BranchNodes(brIf: brIf_f64Eq_es, brIfLoop: brIfLoop_f64Eq_es, returnIfSlot: returnIfSlot_f64Eq_es, returnIfConst: returnIfConst_f64Eq_es, counter: nil)),
-    (f64Eq_ec, BranchNodes(brIf: brIf_f64Eq_ec, brIfLoop: brIfLoop_f64Eq_ec, returnIfSlot: returnIfSlot_f64Eq_ec, returnIfConst: returnIfConst_f64Eq_ec, counter: nil)),
-    (f64Eq_ee, BranchNodes(brIf: brIf_f64Eq_ee, brIfLoop: brIfLoop_f64Eq_ee, returnIfSlot: returnIfSlot_f64Eq_ee, returnIfConst: returnIfConst_f64Eq_ee, counter: nil)),
-    (f64Ne_ss, BranchNodes(brIf: brIf_f64Ne_ss, brIfLoop: brIfLoop_f64Ne_ss, returnIfSlot: returnIfSlot_f64Ne_ss, returnIfConst: returnIfConst_f64Ne_ss, counter: nil)),
-    (f64Ne_sc, BranchNodes(brIf: brIf_f64Ne_sc, brIfLoop: brIfLoop_f64Ne_sc, returnIfSlot: returnIfSlot_f64Ne_sc, returnIfConst: returnIfConst_f64Ne_sc, counter: nil)),
-    (f64Ne_se, BranchNodes(brIf: brIf_f64Ne_se, brIfLoop: brIfLoop_f64Ne_se, returnIfSlot: returnIfSlot_f64Ne_se, returnIfConst: returnIfConst_f64Ne_se, counter: nil)),
-    (f64Ne_es, BranchNodes(brIf: brIf_f64Ne_es, brIfLoop: brIfLoop_f64Ne_es, returnIfSlot: returnIfSlot_f64Ne_es, returnIfConst: returnIfConst_f64Ne_es, counter: nil)),
-    (f64Ne_ec, BranchNodes(brIf: brIf_f64Ne_ec, brIfLoop: brIfLoop_f64Ne_ec, returnIfSlot: returnIfSlot_f64Ne_ec, returnIfConst: returnIfConst_f64Ne_ec, counter: nil)),
-    (f64Ne_ee, BranchNodes(brIf: brIf_f64Ne_ee, brIfLoop: brIfLoop_f64Ne_ee, returnIfSlot: returnIfSlot_f64Ne_ee, returnIfConst: returnIfConst_f64Ne_ee, counter: nil)),
-    (f64Lt_ss, BranchNodes(brIf: brIf_f64Lt_ss, brIfLoop: brIfLoop_f64Lt_ss, returnIfSlot: returnIfSlot_f64Lt_ss, returnIfConst: returnIfConst_f64Lt_ss, counter: nil)),
-    (f64Lt_sc, BranchNodes(brIf: brIf_f64Lt_sc, brIfLoop: brIfLoop_f64Lt_sc, returnIfSlot: returnIfSlot_f64Lt_sc, returnIfConst: returnIfConst_f64Lt_sc, counter: nil)),
-    (f64Lt_se, BranchNodes(brIf: brIf_f64Lt_se, brIfLoop: brIfLoop_f64Lt_se, returnIfSlot: returnIfSlot_f64Lt_se, returnIfConst: returnIfConst_f64Lt_se, counter: nil)),
-    (f64Lt_es, BranchNodes(brIf: brIf_f64Lt_es, brIfLoop: brIfLoop_f64Lt_es, returnIfSlot: returnIfSlot_f64Lt_es, returnIfConst: returnIfConst_f64Lt_es, counter: nil)),
-    (f64Lt_ec, BranchNodes(brIf: brIf_f64Lt_ec, brIfLoop: brIfLoop_f64Lt_ec, returnIfSlot: returnIfSlot_f64Lt_ec, returnIfConst: returnIfConst_f64Lt_ec, counter: nil)),
-    (f64Lt_ee, BranchNodes(brIf: brIf_f64Lt_ee, brIfLoop: brIfLoop_f64Lt_ee, returnIfSlot: returnIfSlot_f64Lt_ee, returnIfConst: returnIfConst_f64Lt_ee, counter: nil)),
-    (f64Gt_ss, BranchNodes(brIf: brIf_f64Gt_ss, brIfLoop: brIfLoop_f64Gt_ss, returnIfSlot: returnIfSlot_f64Gt_ss, returnIfConst: returnIfConst_f64Gt_ss, counter: nil)),
-    (f64Gt_sc, BranchNodes(brIf: brIf_f64Gt_sc, brIfLoop: brIfLoop_f64Gt_sc, returnIfSlot: returnIfSlot_f64Gt_sc, returnIfConst: returnIfConst_f64Gt_sc, counter: nil)),
-    (f64Gt_se, BranchNodes(brIf: brIf_f64Gt_se, brIfLoop: brIfLoop_f64Gt_se, returnIfSlot: returnIfSlot_f64Gt_se, returnIfConst: returnIfConst_f64Gt_se, counter: nil)),
-    (f64Gt_es, BranchNodes(brIf: brIf_f64Gt_es, brIfLoop: brIfLoop_f64Gt_es, returnIfSlot: returnIfSlot_f64Gt_es, returnIfConst: returnIfConst_f64Gt_es, counter: nil)),
-    (f64Gt_ec, BranchNodes(brIf: brIf_f64Gt_ec, brIfLoop: brIfLoop_f64Gt_ec, returnIfSlot: returnIfSlot_f64Gt_ec, returnIfConst: returnIfConst_f64Gt_ec, counter: nil)),
-    (f64Gt_ee, BranchNodes(brIf: brIf_f64Gt_ee, brIfLoop: brIfLoop_f64Gt_ee, returnIfSlot: returnIfSlot_f64Gt_ee, returnIfConst: returnIfConst_f64Gt_ee, counter: nil)),
-    (f64Le_ss, BranchNodes(brIf: brIf_f64Le_ss, brIfLoop: brIfLoop_f64Le_ss, returnIfSlot: returnIfSlot_f64Le_ss, returnIfConst: returnIfConst_f64Le_ss, counter: nil)),
-    (f64Le_sc, BranchNodes(brIf: brIf_f64Le_sc, brIfLoop: brIfLoop_f64Le_sc, returnIfSlot: returnIfSlot_f64Le_sc, returnIfConst: returnIfConst_f64Le_sc, counter: nil)),
-    (f64Le_se, BranchNodes(brIf: brIf_f64Le_se, brIfLoop: brIfLoop_f64Le_se, returnIfSlot: returnIfSlot_f64Le_se, returnIfConst: returnIfConst_f64Le_se, counter: nil)),
-    (f64Le_es, BranchNodes(brIf: brIf_f64Le_es, brIfLoop: brIfLoop_f64Le_es, returnIfSlot: returnIfSlot_f64Le_es, returnIfConst: returnIfConst_f64Le_es, counter: nil)),
-    (f64Le_ec, BranchNodes(brIf: brIf_f64Le_ec, brIfLoop: brIfLoop_f64Le_ec, returnIfSlot: returnIfSlot_f64Le_ec, returnIfConst: returnIfConst_f64Le_ec, counter: nil)),
-    (f64Le_ee, BranchNodes(brIf: brIf_f64Le_ee, brIfLoop: brIfLoop_f64Le_ee, returnIfSlot: returnIfSlot_f64Le_ee, returnIfConst: returnIfConst_f64Le_ee, counter: nil)),
-    (f64Ge_ss, BranchNodes(brIf: brIf_f64Ge_ss, brIfLoop: brIfLoop_f64Ge_ss, returnIfSlot: returnIfSlot_f64Ge_ss, returnIfConst: returnIfConst_f64Ge_ss, counter: nil)),
-    (f64Ge_sc, BranchNodes(brIf: brIf_f64Ge_sc, brIfLoop: brIfLoop_f64Ge_sc, returnIfSlot: returnIfSlot_f64Ge_sc, returnIfConst: returnIfConst_f64Ge_sc, counter: nil)),
-    (f64Ge_se, BranchNodes(brIf: brIf_f64Ge_se, brIfLoop: brIfLoop_f64Ge_se, returnIfSlot: returnIfSlot_f64Ge_se, returnIfConst: returnIfConst_f64Ge_se, counter: nil)),
-    (f64Ge_es, BranchNodes(brIf: brIf_f64Ge_es, brIfLoop: brIfLoop_f64Ge_es, returnIfSlot: returnIfSlot_f64Ge_es, returnIfConst: returnIfConst_f64Ge_es, counter: nil)),
-    (f64Ge_ec, BranchNodes(brIf: brIf_f64Ge_ec, brIfLoop: brIfLoop_f64Ge_ec, returnIfSlot: returnIfSlot_f64Ge_ec, returnIfConst: returnIfConst_f64Ge_ec, counter: nil)),
-    (f64Ge_ee, BranchNodes(brIf: brIf_f64Ge_ee, brIfLoop: brIfLoop_f64Ge_ee, returnIfSlot: returnIfSlot_f64Ge_ee, returnIfConst: returnIfConst_f64Ge_ee, counter: nil)),
-    (i32Eqz_s, BranchNodes(brIf: brIf_i32Eqz_s, brIfLoop: brIfLoop_i32Eqz_s, returnIfSlot: returnIfSlot_i32Eqz_s, returnIfConst: returnIfConst_i32Eqz_s, counter: nil)),
-    (i64Eqz_s, BranchNodes(brIf: brIf_i64Eqz_s, brIfLoop: brIfLoop_i64Eqz_s, returnIfSlot: returnIfSlot_i64Eqz_s, returnIfConst: returnIfConst_i64Eqz_s, counter: nil)),
-    (i32Eqz_e, BranchNodes(brIf: brIf_i32Eqz_e, brIfLoop: brIfLoop_i32Eqz_e, returnIfSlot: returnIfSlot_i32Eqz_e, returnIfConst: returnIfConst_i32Eqz_e, counter: nil)),
-    (i64Eqz_e, BranchNodes(brIf: brIf_i64Eqz_e, brIfLoop: brIfLoop_i64Eqz_e, returnIfSlot: returnIfSlot_i64Eqz_e, returnIfConst: returnIfConst_i64Eqz_e, counter: nil)),
+    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, brUnless: brUnless_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, width32: true))),
+    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, brUnless: brUnless_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, width32: true))),
+    (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, brUnless: brUnless_i32Eq_se, counter: nil)),
+    (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, brUnless: brUnless_i32Eq_es, counter: nil)),
+    (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, brUnless: brUnless_i32Eq_ec, counter: nil)),
+    (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, brUnless: brUnless_i32Eq_ee, counter: nil)),
+    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, brUnless: brUnless_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, width32: true))),
+    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, brUnless: brUnless_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, width32: true))),
+    (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, brUnless: brUnless_i32Ne_se, counter: nil)),
+    (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, brUnless: brUnless_i32Ne_es, counter: nil)),
+    (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, brUnless: brUnless_i32Ne_ec, counter: nil)),
+    (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, brUnless: brUnless_i32Ne_ee, counter: nil)),
+    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, brUnless: brUnless_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, width32: true))),
+    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, brUnless: brUnless_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, width32: true))),
+    (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, brUnless: brUnless_i32LtS_se, counter: nil)),
+    (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, brUnless: brUnless_i32LtS_es, counter: nil)),
+    (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, brUnless: brUnless_i32LtS_ec, counter: nil)),
+    (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, brUnless: brUnless_i32LtS_ee, counter: nil)),
+    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, brUnless: brUnless_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, width32: true))),
+    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, brUnless: brUnless_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, width32: true))),
+    (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, brUnless: brUnless_i32LtU_se, counter: nil)),
+    (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, brUnless: brUnless_i32LtU_es, counter: nil)),
+    (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, brUnless: brUnless_i32LtU_ec, counter: nil)),
+    (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, brUnless: brUnless_i32LtU_ee, counter: nil)),
+    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, brUnless: brUnless_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, width32: true))),
+    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, brUnless: brUnless_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, width32: true))),
+    (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, brUnless: brUnless_i32GtS_se, counter: nil)),
+    (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, brUnless: brUnless_i32GtS_es, counter: nil)),
+    (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, brUnless: brUnless_i32GtS_ec, counter: nil)),
+    (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, brUnless: brUnless_i32GtS_ee, counter: nil)),
+    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, brUnless: brUnless_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, width32: true))),
+    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, brUnless: brUnless_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, width32: true))),
+    (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, brUnless: brUnless_i32GtU_se, counter: nil)),
+    (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, brUnless: brUnless_i32GtU_es, counter: nil)),
+    (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, brUnless: brUnless_i32GtU_ec, counter: nil)),
+    (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, brUnless: brUnless_i32GtU_ee, counter: nil)),
+    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, brUnless: brUnless_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, width32: true))),
+    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, brUnless: brUnless_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, width32: true))),
+    (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, brUnless: brUnless_i32LeS_se, counter: nil)),
+    (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, brUnless: brUnless_i32LeS_es, counter: nil)),
+    (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, brUnless: brUnless_i32LeS_ec, counter: nil)),
+    (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, brUnless: brUnless_i32LeS_ee, counter: nil)),
+    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, brUnless: brUnless_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, width32: true))),
+    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, brUnless: brUnless_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, width32: true))),
+    (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, brUnless: brUnless_i32LeU_se, counter: nil)),
+    (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, brUnless: brUnless_i32LeU_es, counter: nil)),
+    (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, brUnless: brUnless_i32LeU_ec, counter: nil)),
+    (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, brUnless: brUnless_i32LeU_ee, counter: nil)),
+    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, brUnless: brUnless_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, width32: true))),
+    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, brUnless: brUnless_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, width32: true))),
+    (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, brUnless: brUnless_i32GeS_se, counter: nil)),
+    (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, brUnless: brUnless_i32GeS_es, counter: nil)),
+    (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, brUnless: brUnless_i32GeS_ec, counter: nil)),
+    (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, brUnless: brUnless_i32GeS_ee, counter: nil)),
+    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, brUnless: brUnless_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, width32: true))),
+    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, brUnless: brUnless_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, width32: true))),
+    (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, brUnless: brUnless_i32GeU_se, counter: nil)),
+    (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, brUnless: brUnless_i32GeU_es, counter: nil)),
+    (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, brUnless: brUnless_i32GeU_ec, counter: nil)),
+    (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, brUnless: brUnless_i32GeU_ee, counter: nil)),
+    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, brUnless: brUnless_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, width64: true))),
+    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, brUnless: brUnless_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, width64: true))),
+    (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, brUnless: brUnless_i64Eq_se, counter: nil)),
+    (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, brUnless: brUnless_i64Eq_es, counter: nil)),
+    (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, brUnless: brUnless_i64Eq_ec, counter: nil)),
+    (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, brUnless: brUnless_i64Eq_ee, counter: nil)),
+    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, brUnless: brUnless_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, width64: true))),
+    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, brUnless: brUnless_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, width64: true))),
+    (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, brUnless: brUnless_i64Ne_se, counter: nil)),
+    (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, brUnless: brUnless_i64Ne_es, counter: nil)),
+    (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, brUnless: brUnless_i64Ne_ec, counter: nil)),
+    (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, brUnless: brUnless_i64Ne_ee, counter: nil)),
+    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, brUnless: brUnless_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, width64: true))),
+    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, brUnless: brUnless_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, width64: true))),
+    (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, brUnless: brUnless_i64LtS_se, counter: nil)),
+    (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, brUnless: brUnless_i64LtS_es, counter: nil)),
+    (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, brUnless: brUnless_i64LtS_ec, counter: nil)),
+    (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, brUnless: brUnless_i64LtS_ee, counter: nil)),
+    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, brUnless: brUnless_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, width64: true))),
+    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, brUnless: brUnless_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, width64: true))),
+    (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, brUnless: brUnless_i64LtU_se, counter: nil)),
+    (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, brUnless: brUnless_i64LtU_es, counter: nil)),
+    (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, brUnless: brUnless_i64LtU_ec, counter: nil)),
+    (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, brUnless: brUnless_i64LtU_ee, counter: nil)),
+    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, brUnless: brUnless_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, width64: true))),
+    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, brUnless: brUnless_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, width64: true))),
+    (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, brUnless: brUnless_i64GtS_se, counter: nil)),
+    (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, brUnless: brUnless_i64GtS_es, counter: nil)),
+    (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, brUnless: brUnless_i64GtS_ec, counter: nil)),
+    (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, brUnless: brUnless_i64GtS_ee, counter: nil)),
+    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, brUnless: brUnless_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, width64: true))),
+    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, brUnless: brUnless_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, width64: true))),
+    (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, brUnless: brUnless_i64GtU_se, counter: nil)),
+    (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, brUnless: brUnless_i64GtU_es, counter: nil)),
+    (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, brUnless: brUnless_i64GtU_ec, counter: nil)),
+    (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, brUnless: brUnless_i64GtU_ee, counter: nil)),
+    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, brUnless: brUnless_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, width64: true))),
+    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, brUnless: brUnless_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, width64: true))),
+    (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, brUnless: brUnless_i64LeS_se, counter: nil)),
+    (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, brUnless: brUnless_i64LeS_es, counter: nil)),
+    (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, brUnless: brUnless_i64LeS_ec, counter: nil)),
+    (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, brUnless: brUnless_i64LeS_ee, counter: nil)),
+    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, brUnless: brUnless_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, width64: true))),
+    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, brUnless: brUnless_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, width64: true))),
+    (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, brUnless: brUnless_i64LeU_se, counter: nil)),
+    (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, brUnless: brUnless_i64LeU_es, counter: nil)),
+    (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, brUnless: brUnless_i64LeU_ec, counter: nil)),
+    (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, brUnless: brUnless_i64LeU_ee, counter: nil)),
+    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, brUnless: brUnless_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, width64: true))),
+    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, brUnless: brUnless_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, width64: true))),
+    (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, brUnless: brUnless_i64GeS_se, counter: nil)),
+    (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, brUnless: brUnless_i64GeS_es, counter: nil)),
+    (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, brUnless: brUnless_i64GeS_ec, counter: nil)),
+    (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, brUnless: brUnless_i64GeS_ee, counter: nil)),
+    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, brUnless: brUnless_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, width64: true))),
+    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, brUnless: brUnless_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, width64: true))),
+    (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, brUnless: brUnless_i64GeU_se, counter: nil)),
+    (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, brUnless: brUnless_i64GeU_es, counter: nil)),
+    (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, brUnless: brUnless_i64GeU_ec, counter: nil)),
+    (i64GeU_ee, BranchNodes(brIf: brIf_i64GeU_ee, brIfLoop: brIfLoop_i64GeU_ee, returnIfSlot: returnIfSlot_i64GeU_ee, returnIfConst: returnIfConst_i64GeU_ee, brUnless: brUnless_i64GeU_ee, counter: nil)),
+    (f32Eq_ss, BranchNodes(brIf: brIf_f32Eq_ss, brIfLoop: brIfLoop_f32Eq_ss, returnIfSlot: returnIfSlot_f32Eq_ss, returnIfConst: returnIfConst_f32Eq_ss, brUnless: brUnless_f32Eq_ss, counter: nil)),
+    (f32Eq_sc, BranchNodes(brIf: brIf_f32Eq_sc, brIfLoop: brIfLoop_f32Eq_sc, returnIfSlot: returnIfSlot_f32Eq_sc, returnIfConst: returnIfConst_f32Eq_sc, brUnless: brUnless_f32Eq_sc, counter: nil)),
+    (f32Eq_se, BranchNodes(brIf: brIf_f32Eq_se, brIfLoop: brIfLoop_f32Eq_se, returnIfSlot: returnIfSlot_f32Eq_se, returnIfConst: returnIfConst_f32Eq_se, brUnless: brUnless_f32Eq_se, counter: nil)),
+    (f32Eq_es, BranchNodes(brIf: brIf_f32Eq_es, brIfLoop: brIfLoop_f32Eq_es, returnIfSlot: returnIfSlot_f32Eq_es, returnIfConst: returnIfConst_f32Eq_es, brUnless: brUnless_f32Eq_es, counter: nil)),
+    (f32Eq_ec, BranchNodes(brIf: brIf_f32Eq_ec, brIfLoop: brIfLoop_f32Eq_ec, returnIfSlot: returnIfSlot_f32Eq_ec, returnIfConst: returnIfConst_f32Eq_ec, brUnless: brUnless_f32Eq_ec, counter: nil)),
+    (f32Eq_ee, BranchNodes(brIf: brIf_f32Eq_ee, brIfLoop: brIfLoop_f32Eq_ee, returnIfSlot: returnIfSlot_f32Eq_ee, returnIfConst: returnIfConst_f32Eq_ee, brUnless: brUnless_f32Eq_ee, counter: nil)),
+    (f32Ne_ss, BranchNodes(brIf: brIf_f32Ne_ss, brIfLoop: brIfLoop_f32Ne_ss, returnIfSlot: returnIfSlot_f32Ne_ss, returnIfConst: returnIfConst_f32Ne_ss, brUnless: brUnless_f32Ne_ss, counter: nil)),
+    (f32Ne_sc, BranchNodes(brIf: brIf_f32Ne_sc, brIfLoop: brIfLoop_f32Ne_sc, returnIfSlot: returnIfSlot_f32Ne_sc, returnIfConst: returnIfConst_f32Ne_sc, brUnless: brUnless_f32Ne_sc, counter: nil)),
+    (f32Ne_se, BranchNodes(brIf: brIf_f32Ne_se, brIfLoop: brIfLoop_f32Ne_se, returnIfSlot: returnIfSlot_f32Ne_se, returnIfConst: returnIfConst_f32Ne_se, brUnless: brUnless_f32Ne_se, counter: nil)),
+    (f32Ne_es, BranchNodes(brIf: brIf_f32Ne_es, brIfLoop: brIfLoop_f32Ne_es, returnIfSlot: returnIfSlot_f32Ne_es, returnIfConst: returnIfConst_f32Ne_es, brUnless: brUnless_f32Ne_es, counter: nil)),
+    (f32Ne_ec, BranchNodes(brIf: brIf_f32Ne_ec, brIfLoop: brIfLoop_f32Ne_ec, returnIfSlot: returnIfSlot_f32Ne_ec, returnIfConst: returnIfConst_f32Ne_ec, brUnless: brUnless_f32Ne_ec, counter: nil)),
+    (f32Ne_ee, BranchNodes(brIf: brIf_f32Ne_ee, brIfLoop: brIfLoop_f32Ne_ee, returnIfSlot: returnIfSlot_f32Ne_ee, returnIfConst: returnIfConst_f32Ne_ee, brUnless: brUnless_f32Ne_ee, counter: nil)),
+    (f32Lt_ss, BranchNodes(brIf: brIf_f32Lt_ss, brIfLoop: brIfLoop_f32Lt_ss, returnIfSlot: returnIfSlot_f32Lt_ss, returnIfConst: returnIfConst_f32Lt_ss, brUnless: brUnless_f32Lt_ss, counter: nil)),
+    (f32Lt_sc, BranchNodes(brIf: brIf_f32Lt_sc, brIfLoop: brIfLoop_f32Lt_sc, returnIfSlot: returnIfSlot_f32Lt_sc, returnIfConst: returnIfConst_f32Lt_sc, brUnless: brUnless_f32Lt_sc, counter: nil)),
+    (f32Lt_se, BranchNodes(brIf: brIf_f32Lt_se, brIfLoop: brIfLoop_f32Lt_se, returnIfSlot: returnIfSlot_f32Lt_se, returnIfConst: returnIfConst_f32Lt_se, brUnless: brUnless_f32Lt_se, counter: nil)),
+    (f32Lt_es, BranchNodes(brIf: brIf_f32Lt_es, brIfLoop: brIfLoop_f32Lt_es, returnIfSlot: returnIfSlot_f32Lt_es, returnIfConst: returnIfConst_f32Lt_es, brUnless: brUnless_f32Lt_es, counter: nil)),
+    (f32Lt_ec, BranchNodes(brIf: brIf_f32Lt_ec, brIfLoop: brIfLoop_f32Lt_ec, returnIfSlot: returnIfSlot_f32Lt_ec, returnIfConst: returnIfConst_f32Lt_ec, brUnless: brUnless_f32Lt_ec, counter: nil)),
+    (f32Lt_ee, BranchNodes(brIf: brIf_f32Lt_ee, brIfLoop: brIfLoop_f32Lt_ee, returnIfSlot: returnIfSlot_f32Lt_ee, returnIfConst: returnIfConst_f32Lt_ee, brUnless: brUnless_f32Lt_ee, counter: nil)),
+    (f32Gt_ss, BranchNodes(brIf: brIf_f32Gt_ss, brIfLoop: brIfLoop_f32Gt_ss, returnIfSlot: returnIfSlot_f32Gt_ss, returnIfConst: returnIfConst_f32Gt_ss, brUnless: brUnless_f32Gt_ss, counter: nil)),
+    (f32Gt_sc, BranchNodes(brIf: brIf_f32Gt_sc, brIfLoop: brIfLoop_f32Gt_sc, returnIfSlot: returnIfSlot_f32Gt_sc, returnIfConst: returnIfConst_f32Gt_sc, brUnless: brUnless_f32Gt_sc, counter: nil)),
+    (f32Gt_se, BranchNodes(brIf: brIf_f32Gt_se, brIfLoop: brIfLoop_f32Gt_se, returnIfSlot: returnIfSlot_f32Gt_se, returnIfConst: returnIfConst_f32Gt_se, brUnless: brUnless_f32Gt_se, counter: nil)),
+    (f32Gt_es, BranchNodes(brIf: brIf_f32Gt_es, brIfLoop: brIfLoop_f32Gt_es, returnIfSlot: returnIfSlot_f32Gt_es, returnIfConst: returnIfConst_f32Gt_es, brUnless: brUnless_f32Gt_es, counter: nil)),
+    (f32Gt_ec, BranchNodes(brIf: brIf_f32Gt_ec, brIfLoop: brIfLoop_f32Gt_ec, returnIfSlot: returnIfSlot_f32Gt_ec, returnIfConst: returnIfConst_f32Gt_ec, brUnless: brUnless_f32Gt_ec, counter: nil)),
+    (f32Gt_ee, BranchNodes(brIf: brIf_f32Gt_ee, brIfLoop: brIfLoop_f32Gt_ee, returnIfSlot: returnIfSlot_f32Gt_ee, returnIfConst: returnIfConst_f32Gt_ee, brUnless: brUnless_f32Gt_ee, counter: nil)),
+    (f32Le_ss, BranchNodes(brIf: brIf_f32Le_ss, brIfLoop: brIfLoop_f32Le_ss, returnIfSlot: returnIfSlot_f32Le_ss, returnIfConst: returnIfConst_f32Le_ss, brUnless: brUnless_f32Le_ss, counter: nil)),
+    (f32Le_sc, BranchNodes(brIf: brIf_f32Le_sc, brIfLoop: brIfLoop_f32Le_sc, returnIfSlot: returnIfSlot_f32Le_sc, returnIfConst: returnIfConst_f32Le_sc, brUnless: brUnless_f32Le_sc, counter: nil)),
+    (f32Le_se, BranchNodes(brIf: brIf_f32Le_se, brIfLoop: brIfLoop_f32Le_se, returnIfSlot: returnIfSlot_f32Le_se, returnIfConst: returnIfConst_f32Le_se, brUnless: brUnless_f32Le_se, counter: nil)),
+    (f32Le_es, BranchNodes(brIf: brIf_f32Le_es, brIfLoop: brIfLoop_f32Le_es, returnIfSlot: returnIfSlot_f32Le_es, returnIfConst: returnIfConst_f32Le_es, brUnless: brUnless_f32Le_es, counter: nil)),
+    (f32Le_ec, BranchNodes(brIf: brIf_f32Le_ec, brIfLoop: brIfLoop_f32Le_ec, returnIfSlot: returnIfSlot_f32Le_ec, returnIfConst: returnIfConst_f32Le_ec, brUnless: brUnless_f32Le_ec, counter: nil)),
+    (f32Le_ee, BranchNodes(brIf: brIf_f32Le_ee, brIfLoop: brIfLoop_f32Le_ee, returnIfSlot: returnIfSlot_f32Le_ee, returnIfConst: returnIfConst_f32Le_ee, brUnless: brUnless_f32Le_ee, counter: nil)),
+    (f32Ge_ss, BranchNodes(brIf: brIf_f32Ge_ss, brIfLoop: brIfLoop_f32Ge_ss, returnIfSlot: returnIfSlot_f32Ge_ss, returnIfConst: returnIfConst_f32Ge_ss, brUnless: brUnless_f32Ge_ss, counter: nil)),
+    (f32Ge_sc, BranchNodes(brIf: brIf_f32Ge_sc, brIfLoop: brIfLoop_f32Ge_sc, returnIfSlot: returnIfSlot_f32Ge_sc, returnIfConst: returnIfConst_f32Ge_sc, brUnless: brUnless_f32Ge_sc, counter: nil)),
+    (f32Ge_se, BranchNodes(brIf: brIf_f32Ge_se, brIfLoop: brIfLoop_f32Ge_se, returnIfSlot: returnIfSlot_f32Ge_se, returnIfConst: returnIfConst_f32Ge_se, brUnless: brUnless_f32Ge_se, counter: nil)),
+    (f32Ge_es, BranchNodes(brIf: brIf_f32Ge_es, brIfLoop: brIfLoop_f32Ge_es, returnIfSlot: returnIfSlot_f32Ge_es, returnIfConst: returnIfConst_f32Ge_es, brUnless: brUnless_f32Ge_es, counter: nil)),
+    (f32Ge_ec, BranchNodes(brIf: brIf_f32Ge_ec, brIfLoop: brIfLoop_f32Ge_ec, returnIfSlot: returnIfSlot_f32Ge_ec, returnIfConst: returnIfConst_f32Ge_ec, brUnless: brUnless_f32Ge_ec, counter: nil)),
+    (f32Ge_ee, BranchNodes(brIf: brIf_f32Ge_ee, brIfLoop: brIfLoop_f32Ge_ee, returnIfSlot: returnIfSlot_f32Ge_ee, returnIfConst: returnIfConst_f32Ge_ee, brUnless: brUnless_f32Ge_ee, counter: nil)),
+    (f64Eq_ss, BranchNodes(brIf: brIf_f64Eq_ss, brIfLoop: brIfLoop_f64Eq_ss, returnIfSlot: returnIfSlot_f64Eq_ss, returnIfConst: returnIfConst_f64Eq_ss, brUnless: brUnless_f64Eq_ss, counter: nil)),
+    (f64Eq_sc, BranchNodes(brIf: brIf_f64Eq_sc, brIfLoop: brIfLoop_f64Eq_sc, returnIfSlot: returnIfSlot_f64Eq_sc, returnIfConst: returnIfConst_f64Eq_sc, brUnless: brUnless_f64Eq_sc, counter: nil)),
+    (f64Eq_se, BranchNodes(brIf: brIf_f64Eq_se, brIfLoop: brIfLoop_f64Eq_se, returnIfSlot: returnIfSlot_f64Eq_se, returnIfConst: returnIfConst_f64Eq_se, brUnless: brUnless_f64Eq_se, counter: nil)),
+    (f64Eq_es, BranchNodes(brIf: brIf_f64Eq_es, brIfLoop: brIfLoop_f64Eq_es, returnIfSlot: returnIfSlot_f64Eq_es, returnIfConst: returnIfConst_f64Eq_es, brUnless: brUnless_f64Eq_es, counter: nil)),
+    (f64Eq_ec, BranchNodes(brIf: brIf_f64Eq_ec, brIfLoop: brIfLoop_f64Eq_ec, returnIfSlot: returnIfSlot_f64Eq_ec, returnIfConst: returnIfConst_f64Eq_ec, brUnless: brUnless_f64Eq_ec, counter: nil)),
+    (f64Eq_ee, BranchNodes(brIf: brIf_f64Eq_ee, brIfLoop: brIfLoop_f64Eq_ee, returnIfSlot: returnIfSlot_f64Eq_ee, returnIfConst: returnIfConst_f64Eq_ee, brUnless: brUnless_f64Eq_ee, counter: nil)),
+    (f64Ne_ss, BranchNodes(brIf: brIf_f64Ne_ss, brIfLoop: brIfLoop_f64Ne_ss, returnIfSlot: returnIfSlot_f64Ne_ss, returnIfConst: returnIfConst_f64Ne_ss, brUnless: brUnless_f64Ne_ss, counter: nil)),
+    (f64Ne_sc, BranchNodes(brIf: brIf_f64Ne_sc, brIfLoop: brIfLoop_f64Ne_sc, returnIfSlot: returnIfSlot_f64Ne_sc, returnIfConst: returnIfConst_f64Ne_sc, brUnless: brUnless_f64Ne_sc, counter: nil)),
+    (f64Ne_se, BranchNodes(brIf: brIf_f64Ne_se, brIfLoop: brIfLoop_f64Ne_se, returnIfSlot: returnIfSlot_f64Ne_se, returnIfConst: returnIfConst_f64Ne_se, brUnless: brUnless_f64Ne_se, counter: nil)),
+    (f64Ne_es, BranchNodes(brIf: brIf_f64Ne_es, brIfLoop: brIfLoop_f64Ne_es, returnIfSlot: returnIfSlot_f64Ne_es, returnIfConst: returnIfConst_f64Ne_es, brUnless: brUnless_f64Ne_es, counter: nil)),
+    (f64Ne_ec, BranchNodes(brIf: brIf_f64Ne_ec, brIfLoop: brIfLoop_f64Ne_ec, returnIfSlot: returnIfSlot_f64Ne_ec, returnIfConst: returnIfConst_f64Ne_ec, brUnless: brUnless_f64Ne_ec, counter: nil)),
+    (f64Ne_ee, BranchNodes(brIf: brIf_f64Ne_ee, brIfLoop: brIfLoop_f64Ne_ee, returnIfSlot: returnIfSlot_f64Ne_ee, returnIfConst: returnIfConst_f64Ne_ee, brUnless: brUnless_f64Ne_ee, counter: nil)),
+    (f64Lt_ss, BranchNodes(brIf: brIf_f64Lt_ss, brIfLoop: brIfLoop_f64Lt_ss, returnIfSlot: returnIfSlot_f64Lt_ss, returnIfConst: returnIfConst_f64Lt_ss, brUnless: brUnless_f64Lt_ss, counter: nil)),
+    (f64Lt_sc, BranchNodes(brIf: brIf_f64Lt_sc, brIfLoop: brIfLoop_f64Lt_sc, returnIfSlot: returnIfSlot_f64Lt_sc, returnIfConst: returnIfConst_f64Lt_sc, brUnless: brUnless_f64Lt_sc, counter: nil)),
+    (f64Lt_se, BranchNodes(brIf: brIf_f64Lt_se, brIfLoop: brIfLoop_f64Lt_se, returnIfSlot: returnIfSlot_f64Lt_se, returnIfConst: returnIfConst_f64Lt_se, brUnless: brUnless_f64Lt_se, counter: nil)),
+    (f64Lt_es, BranchNodes(brIf: brIf_f64Lt_es, brIfLoop: brIfLoop_f64Lt_es, returnIfSlot: returnIfSlot_f64Lt_es, returnIfConst: returnIfConst_f64Lt_es, brUnless: brUnless_f64Lt_es, counter: nil)),
+    (f64Lt_ec, BranchNodes(brIf: brIf_f64Lt_ec, brIfLoop: brIfLoop_f64Lt_ec, returnIfSlot: returnIfSlot_f64Lt_ec, returnIfConst: returnIfConst_f64Lt_ec, brUnless: brUnless_f64Lt_ec, counter: nil)),
+    (f64Lt_ee, BranchNodes(brIf: brIf_f64Lt_ee, brIfLoop: brIfLoop_f64Lt_ee, returnIfSlot: returnIfSlot_f64Lt_ee, returnIfConst: returnIfConst_f64Lt_ee, brUnless: brUnless_f64Lt_ee, counter: nil)),
+    (f64Gt_ss, BranchNodes(brIf: brIf_f64Gt_ss, brIfLoop: brIfLoop_f64Gt_ss, returnIfSlot: returnIfSlot_f64Gt_ss, returnIfConst: returnIfConst_f64Gt_ss, brUnless: brUnless_f64Gt_ss, counter: nil)),
+    (f64Gt_sc, BranchNodes(brIf: brIf_f64Gt_sc, brIfLoop: brIfLoop_f64Gt_sc, returnIfSlot: returnIfSlot_f64Gt_sc, returnIfConst: returnIfConst_f64Gt_sc, brUnless: brUnless_f64Gt_sc, counter: nil)),
+    (f64Gt_se, BranchNodes(brIf: brIf_f64Gt_se, brIfLoop: brIfLoop_f64Gt_se, returnIfSlot: returnIfSlot_f64Gt_se, returnIfConst: returnIfConst_f64Gt_se, brUnless: brUnless_f64Gt_se, counter: nil)),
+    (f64Gt_es, BranchNodes(brIf: brIf_f64Gt_es, brIfLoop: brIfLoop_f64Gt_es, returnIfSlot: returnIfSlot_f64Gt_es, returnIfConst: returnIfConst_f64Gt_es, brUnless: brUnless_f64Gt_es, counter: nil)),
+    (f64Gt_ec, BranchNodes(brIf: brIf_f64Gt_ec, brIfLoop: brIfLoop_f64Gt_ec, returnIfSlot: returnIfSlot_f64Gt_ec, returnIfConst: returnIfConst_f64Gt_ec, brUnless: brUnless_f64Gt_ec, counter: nil)),
+    (f64Gt_ee, BranchNodes(brIf: brIf_f64Gt_ee, brIfLoop: brIfLoop_f64Gt_ee, returnIfSlot: returnIfSlot_f64Gt_ee, returnIfConst: returnIfConst_f64Gt_ee, brUnless: brUnless_f64Gt_ee, counter: nil)),
+    (f64Le_ss, BranchNodes(brIf: brIf_f64Le_ss, brIfLoop: brIfLoop_f64Le_ss, returnIfSlot: returnIfSlot_f64Le_ss, returnIfConst: returnIfConst_f64Le_ss, brUnless: brUnless_f64Le_ss, counter: nil)),
+    (f64Le_sc, BranchNodes(brIf: brIf_f64Le_sc, brIfLoop: brIfLoop_f64Le_sc, returnIfSlot: returnIfSlot_f64Le_sc, returnIfConst: returnIfConst_f64Le_sc, brUnless: brUnless_f64Le_sc, counter: nil)),
+    (f64Le_se, BranchNodes(brIf: brIf_f64Le_se, brIfLoop: brIfLoop_f64Le_se, returnIfSlot: returnIfSlot_f64Le_se, returnIfConst: returnIfConst_f64Le_se, brUnless: brUnless_f64Le_se, counter: nil)),
+    (f64Le_es, BranchNodes(brIf: brIf_f64Le_es, brIfLoop: brIfLoop_f64Le_es, returnIfSlot: returnIfSlot_f64Le_es, returnIfConst: returnIfConst_f64Le_es, brUnless: brUnless_f64Le_es, counter: nil)),
+    (f64Le_ec, BranchNodes(brIf: brIf_f64Le_ec, brIfLoop: brIfLoop_f64Le_ec, returnIfSlot: returnIfSlot_f64Le_ec, returnIfConst: returnIfConst_f64Le_ec, brUnless: brUnless_f64Le_ec, counter: nil)),
+    (f64Le_ee, BranchNodes(brIf: brIf_f64Le_ee, brIfLoop: brIfLoop_f64Le_ee, returnIfSlot: returnIfSlot_f64Le_ee, returnIfConst: returnIfConst_f64Le_ee, brUnless: brUnless_f64Le_ee, counter: nil)),
+    (f64Ge_ss, BranchNodes(brIf: brIf_f64Ge_ss, brIfLoop: brIfLoop_f64Ge_ss, returnIfSlot: returnIfSlot_f64Ge_ss, returnIfConst: returnIfConst_f64Ge_ss, brUnless: brUnless_f64Ge_ss, counter: nil)),
+    (f64Ge_sc, BranchNodes(brIf: brIf_f64Ge_sc, brIfLoop: brIfLoop_f64Ge_sc, returnIfSlot: returnIfSlot_f64Ge_sc, returnIfConst: returnIfConst_f64Ge_sc, brUnless: brUnless_f64Ge_sc, counter: nil)),
+    (f64Ge_se, BranchNodes(brIf: brIf_f64Ge_se, brIfLoop: brIfLoop_f64Ge_se, returnIfSlot: returnIfSlot_f64Ge_se, returnIfConst: returnIfConst_f64Ge_se, brUnless: brUnless_f64Ge_se, counter: nil)),
+    (f64Ge_es, BranchNodes(brIf: brIf_f64Ge_es, brIfLoop: brIfLoop_f64Ge_es, returnIfSlot: returnIfSlot_f64Ge_es, returnIfConst: returnIfConst_f64Ge_es, brUnless: brUnless_f64Ge_es, counter: nil)),
+    (f64Ge_ec, BranchNodes(brIf: brIf_f64Ge_ec, brIfLoop: brIfLoop_f64Ge_ec, returnIfSlot: returnIfSlot_f64Ge_ec, returnIfConst: returnIfConst_f64Ge_ec, brUnless: brUnless_f64Ge_ec, counter: nil)),
+    (f64Ge_ee, BranchNodes(brIf: brIf_f64Ge_ee, brIfLoop: brIfLoop_f64Ge_ee, returnIfSlot: returnIfSlot_f64Ge_ee, returnIfConst: returnIfConst_f64Ge_ee, brUnless: brUnless_f64Ge_ee, counter: nil)),
+    (i32Eqz_s, BranchNodes(brIf: brIf_i32Eqz_s, brIfLoop: brIfLoop_i32Eqz_s, returnIfSlot: returnIfSlot_i32Eqz_s, returnIfConst: returnIfConst_i32Eqz_s, brUnless: brUnless_i32Eqz_s, counter: nil)),
+    (i64Eqz_s, BranchNodes(brIf: brIf_i64Eqz_s, brIfLoop: brIfLoop_i64Eqz_s, returnIfSlot: returnIfSlot_i64Eqz_s, returnIfConst: returnIfConst_i64Eqz_s, brUnless: brUnless_i64Eqz_s, counter: nil)),
+    (i32Eqz_e, BranchNodes(brIf: brIf_i32Eqz_e, brIfLoop: brIfLoop_i32Eqz_e, returnIfSlot: returnIfSlot_i32Eqz_e, returnIfConst: returnIfConst_i32Eqz_e, brUnless: brUnless_i32Eqz_e, counter: nil)),
+    (i64Eqz_e, BranchNodes(brIf: brIf_i64Eqz_e, brIfLoop: brIfLoop_i64Eqz_e, returnIfSlot: returnIfSlot_i64Eqz_e, returnIfConst: returnIfConst_i64Eqz_e, brUnless: brUnless_i64Eqz_e, counter: nil)),
 ]
 
 /// Branch statements on a plain i32 slot condition.
-let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, counter: nil)
+let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brUnless_nonzero_s, counter: nil)

@@ -11,7 +11,7 @@ func set_i32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -25,7 +25,7 @@ func set_i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -38,7 +38,7 @@ func set_i32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -51,7 +51,7 @@ func set_i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -65,7 +65,7 @@ func set_i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -78,7 +78,7 @@ func set_i64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -91,7 +91,7 @@ func set_f32Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -105,7 +105,7 @@ func set_f32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -118,7 +118,7 @@ func set_f32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -131,7 +131,7 @@ func set_f64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -145,7 +145,7 @@ func set_f64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -158,7 +158,7 @@ func set_f64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -171,7 +171,7 @@ func set_i32Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -185,7 +185,7 @@ func set_i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -198,7 +198,7 @@ func set_i32Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -211,7 +211,7 @@ func set_i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -225,7 +225,7 @@ func set_i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -238,7 +238,7 @@ func set_i32Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -251,7 +251,7 @@ func set_i32Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -265,7 +265,7 @@ func set_i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -278,7 +278,7 @@ func set_i32Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -291,7 +291,7 @@ func set_i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -305,7 +305,7 @@ func set_i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -318,7 +318,7 @@ func set_i32Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -331,7 +331,7 @@ func set_i64Load8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -345,7 +345,7 @@ func set_i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -358,7 +358,7 @@ func set_i64Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -371,7 +371,7 @@ func set_i64Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -385,7 +385,7 @@ func set_i64Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -398,7 +398,7 @@ func set_i64Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -411,7 +411,7 @@ func set_i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -425,7 +425,7 @@ func set_i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -438,7 +438,7 @@ func set_i64Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -451,7 +451,7 @@ func set_i64Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -465,7 +465,7 @@ func set_i64Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -478,7 +478,7 @@ func set_i64Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -491,7 +491,7 @@ func set_i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -505,7 +505,7 @@ func set_i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -518,7 +518,7 @@ func set_i64Load32S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -531,7 +531,7 @@ func set_i64Load32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -545,7 +545,7 @@ func set_i64Load32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Load32U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -558,21 +558,21 @@ func set_i64Load32U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -580,7 +580,7 @@ func i32Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -588,7 +588,7 @@ func i32Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -596,7 +596,7 @@ func i32Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -604,21 +604,21 @@ func i32Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -626,21 +626,21 @@ func i32Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -648,7 +648,7 @@ func i64Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -656,7 +656,7 @@ func i64Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -664,7 +664,7 @@ func i64Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -672,21 +672,21 @@ func i64Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -694,21 +694,21 @@ func i64Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -716,7 +716,7 @@ func f32Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -724,7 +724,7 @@ func f32Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -732,7 +732,7 @@ func f32Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -740,21 +740,21 @@ func f32Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -762,21 +762,21 @@ func f32Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -784,7 +784,7 @@ func f64Store_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -792,7 +792,7 @@ func f64Store_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -800,7 +800,7 @@ func f64Store_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -808,21 +808,21 @@ func f64Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -830,21 +830,21 @@ func f64Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -852,7 +852,7 @@ func i32Store8_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -860,7 +860,7 @@ func i32Store8_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -868,7 +868,7 @@ func i32Store8_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -876,21 +876,21 @@ func i32Store8_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store8_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -898,21 +898,21 @@ func i32Store8_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -920,7 +920,7 @@ func i32Store16_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -928,7 +928,7 @@ func i32Store16_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -936,7 +936,7 @@ func i32Store16_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -944,21 +944,21 @@ func i32Store16_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Store16_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -966,21 +966,21 @@ func i32Store16_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -988,7 +988,7 @@ func i64Store8_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -996,7 +996,7 @@ func i64Store8_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1004,7 +1004,7 @@ func i64Store8_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1012,21 +1012,21 @@ func i64Store8_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store8_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -1034,21 +1034,21 @@ func i64Store8_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -1056,7 +1056,7 @@ func i64Store16_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1064,7 +1064,7 @@ func i64Store16_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1072,7 +1072,7 @@ func i64Store16_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1080,21 +1080,21 @@ func i64Store16_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store16_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -1102,21 +1102,21 @@ func i64Store16_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
@@ -1124,7 +1124,7 @@ func i64Store32_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1132,7 +1132,7 @@ func i64Store32_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1140,7 +1140,7 @@ func i64Store32_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
@@ -1148,21 +1148,21 @@ func i64Store32_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Store32_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
@@ -1170,7 +1170,7 @@ func i64Store32_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// Statement forms of the loads writing to a slot (field b).

@@ -10,7 +10,7 @@ func set_i32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -21,7 +21,7 @@ func set_i32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -33,7 +33,7 @@ func set_i32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -45,7 +45,7 @@ func set_i32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -57,7 +57,7 @@ func set_i32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -69,7 +69,7 @@ func set_i32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &+ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -80,7 +80,7 @@ func set_i32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -91,7 +91,7 @@ func set_i32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -103,7 +103,7 @@ func set_i32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -115,7 +115,7 @@ func set_i32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -127,7 +127,7 @@ func set_i32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -139,7 +139,7 @@ func set_i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &- b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -150,7 +150,7 @@ func set_i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -161,7 +161,7 @@ func set_i32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -173,7 +173,7 @@ func set_i32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -185,7 +185,7 @@ func set_i32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -197,7 +197,7 @@ func set_i32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -209,7 +209,7 @@ func set_i32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &* b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -220,7 +220,7 @@ func set_i32DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -231,7 +231,7 @@ func set_i32DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -243,7 +243,7 @@ func set_i32DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -255,7 +255,7 @@ func set_i32DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -267,7 +267,7 @@ func set_i32DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -279,7 +279,7 @@ func set_i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -290,7 +290,7 @@ func set_i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -301,7 +301,7 @@ func set_i32DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -313,7 +313,7 @@ func set_i32DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -325,7 +325,7 @@ func set_i32DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -337,7 +337,7 @@ func set_i32DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -349,7 +349,7 @@ func set_i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -360,7 +360,7 @@ func set_i32RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -371,7 +371,7 @@ func set_i32RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -383,7 +383,7 @@ func set_i32RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -395,7 +395,7 @@ func set_i32RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -407,7 +407,7 @@ func set_i32RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -419,7 +419,7 @@ func set_i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -430,7 +430,7 @@ func set_i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -441,7 +441,7 @@ func set_i32RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -453,7 +453,7 @@ func set_i32RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -465,7 +465,7 @@ func set_i32RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -477,7 +477,7 @@ func set_i32RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -489,7 +489,7 @@ func set_i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -500,7 +500,7 @@ func set_i32And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -511,7 +511,7 @@ func set_i32And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -523,7 +523,7 @@ func set_i32And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -535,7 +535,7 @@ func set_i32And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -547,7 +547,7 @@ func set_i32And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -559,7 +559,7 @@ func set_i32And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a & b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -570,7 +570,7 @@ func set_i32Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -581,7 +581,7 @@ func set_i32Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -593,7 +593,7 @@ func set_i32Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -605,7 +605,7 @@ func set_i32Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -617,7 +617,7 @@ func set_i32Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -629,7 +629,7 @@ func set_i32Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a | b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -640,7 +640,7 @@ func set_i32Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -651,7 +651,7 @@ func set_i32Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -663,7 +663,7 @@ func set_i32Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -675,7 +675,7 @@ func set_i32Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -687,7 +687,7 @@ func set_i32Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -699,7 +699,7 @@ func set_i32Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a ^ b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -710,7 +710,7 @@ func set_i32Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -721,7 +721,7 @@ func set_i32Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -733,7 +733,7 @@ func set_i32Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -745,7 +745,7 @@ func set_i32Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -757,7 +757,7 @@ func set_i32Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -769,7 +769,7 @@ func set_i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &<< b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -780,7 +780,7 @@ func set_i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -791,7 +791,7 @@ func set_i32ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -803,7 +803,7 @@ func set_i32ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -815,7 +815,7 @@ func set_i32ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -827,7 +827,7 @@ func set_i32ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -839,7 +839,7 @@ func set_i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -850,7 +850,7 @@ func set_i32ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -861,7 +861,7 @@ func set_i32ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -873,7 +873,7 @@ func set_i32ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -885,7 +885,7 @@ func set_i32ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -897,7 +897,7 @@ func set_i32ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -909,7 +909,7 @@ func set_i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a &>> b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -920,7 +920,7 @@ func set_i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -931,7 +931,7 @@ func set_i32Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -943,7 +943,7 @@ func set_i32Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -955,7 +955,7 @@ func set_i32Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -967,7 +967,7 @@ func set_i32Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -979,7 +979,7 @@ func set_i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -990,7 +990,7 @@ func set_i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1001,7 +1001,7 @@ func set_i32Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1013,7 +1013,7 @@ func set_i32Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1025,7 +1025,7 @@ func set_i32Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1037,7 +1037,7 @@ func set_i32Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1049,7 +1049,7 @@ func set_i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1060,7 +1060,7 @@ func set_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1071,7 +1071,7 @@ func set_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1083,7 +1083,7 @@ func set_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1095,7 +1095,7 @@ func set_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1107,7 +1107,7 @@ func set_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1119,7 +1119,7 @@ func set_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1130,7 +1130,7 @@ func set_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1141,7 +1141,7 @@ func set_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1153,7 +1153,7 @@ func set_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1165,7 +1165,7 @@ func set_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1177,7 +1177,7 @@ func set_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1189,7 +1189,7 @@ func set_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1200,7 +1200,7 @@ func set_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1211,7 +1211,7 @@ func set_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1223,7 +1223,7 @@ func set_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1235,7 +1235,7 @@ func set_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1247,7 +1247,7 @@ func set_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1259,7 +1259,7 @@ func set_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) < Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1270,7 +1270,7 @@ func set_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1281,7 +1281,7 @@ func set_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1293,7 +1293,7 @@ func set_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1305,7 +1305,7 @@ func set_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1317,7 +1317,7 @@ func set_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1329,7 +1329,7 @@ func set_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1340,7 +1340,7 @@ func set_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1351,7 +1351,7 @@ func set_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1363,7 +1363,7 @@ func set_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1375,7 +1375,7 @@ func set_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1387,7 +1387,7 @@ func set_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1399,7 +1399,7 @@ func set_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) > Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1410,7 +1410,7 @@ func set_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1421,7 +1421,7 @@ func set_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1433,7 +1433,7 @@ func set_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1445,7 +1445,7 @@ func set_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1457,7 +1457,7 @@ func set_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1469,7 +1469,7 @@ func set_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1480,7 +1480,7 @@ func set_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1491,7 +1491,7 @@ func set_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1503,7 +1503,7 @@ func set_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1515,7 +1515,7 @@ func set_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1527,7 +1527,7 @@ func set_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1539,7 +1539,7 @@ func set_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) <= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1550,7 +1550,7 @@ func set_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1561,7 +1561,7 @@ func set_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1573,7 +1573,7 @@ func set_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1585,7 +1585,7 @@ func set_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1597,7 +1597,7 @@ func set_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1609,7 +1609,7 @@ func set_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1620,7 +1620,7 @@ func set_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1631,7 +1631,7 @@ func set_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1643,7 +1643,7 @@ func set_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1655,7 +1655,7 @@ func set_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1667,7 +1667,7 @@ func set_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1679,7 +1679,7 @@ func set_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int32(bitPattern: a) >= Int32(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1690,7 +1690,7 @@ func set_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1701,7 +1701,7 @@ func set_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -1713,7 +1713,7 @@ func set_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1725,7 +1725,7 @@ func set_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1737,7 +1737,7 @@ func set_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -1749,7 +1749,7 @@ func set_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1760,7 +1760,7 @@ func set_i64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1771,7 +1771,7 @@ func set_i64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1783,7 +1783,7 @@ func set_i64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1795,7 +1795,7 @@ func set_i64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1807,7 +1807,7 @@ func set_i64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1819,7 +1819,7 @@ func set_i64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &+ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1830,7 +1830,7 @@ func set_i64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1841,7 +1841,7 @@ func set_i64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1853,7 +1853,7 @@ func set_i64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1865,7 +1865,7 @@ func set_i64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1877,7 +1877,7 @@ func set_i64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1889,7 +1889,7 @@ func set_i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &- b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1900,7 +1900,7 @@ func set_i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1911,7 +1911,7 @@ func set_i64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1923,7 +1923,7 @@ func set_i64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1935,7 +1935,7 @@ func set_i64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1947,7 +1947,7 @@ func set_i64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -1959,7 +1959,7 @@ func set_i64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &* b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1970,7 +1970,7 @@ func set_i64DivS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1981,7 +1981,7 @@ func set_i64DivS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -1993,7 +1993,7 @@ func set_i64DivS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2005,7 +2005,7 @@ func set_i64DivS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2017,7 +2017,7 @@ func set_i64DivS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2029,7 +2029,7 @@ func set_i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2040,7 +2040,7 @@ func set_i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2051,7 +2051,7 @@ func set_i64DivU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2063,7 +2063,7 @@ func set_i64DivU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2075,7 +2075,7 @@ func set_i64DivU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2087,7 +2087,7 @@ func set_i64DivU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2099,7 +2099,7 @@ func set_i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2110,7 +2110,7 @@ func set_i64RemS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2121,7 +2121,7 @@ func set_i64RemS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2133,7 +2133,7 @@ func set_i64RemS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2145,7 +2145,7 @@ func set_i64RemS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2157,7 +2157,7 @@ func set_i64RemS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2169,7 +2169,7 @@ func set_i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2180,7 +2180,7 @@ func set_i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2191,7 +2191,7 @@ func set_i64RemU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2203,7 +2203,7 @@ func set_i64RemU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2215,7 +2215,7 @@ func set_i64RemU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2227,7 +2227,7 @@ func set_i64RemU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2239,7 +2239,7 @@ func set_i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2250,7 +2250,7 @@ func set_i64And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2261,7 +2261,7 @@ func set_i64And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2273,7 +2273,7 @@ func set_i64And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2285,7 +2285,7 @@ func set_i64And_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2297,7 +2297,7 @@ func set_i64And_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2309,7 +2309,7 @@ func set_i64And_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a & b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2320,7 +2320,7 @@ func set_i64Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2331,7 +2331,7 @@ func set_i64Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2343,7 +2343,7 @@ func set_i64Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2355,7 +2355,7 @@ func set_i64Or_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2367,7 +2367,7 @@ func set_i64Or_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2379,7 +2379,7 @@ func set_i64Or_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a | b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2390,7 +2390,7 @@ func set_i64Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2401,7 +2401,7 @@ func set_i64Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2413,7 +2413,7 @@ func set_i64Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2425,7 +2425,7 @@ func set_i64Xor_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2437,7 +2437,7 @@ func set_i64Xor_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2449,7 +2449,7 @@ func set_i64Xor_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a ^ b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2460,7 +2460,7 @@ func set_i64Shl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2471,7 +2471,7 @@ func set_i64Shl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2483,7 +2483,7 @@ func set_i64Shl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2495,7 +2495,7 @@ func set_i64Shl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2507,7 +2507,7 @@ func set_i64Shl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2519,7 +2519,7 @@ func set_i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &<< b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2530,7 +2530,7 @@ func set_i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2541,7 +2541,7 @@ func set_i64ShrS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2553,7 +2553,7 @@ func set_i64ShrS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2565,7 +2565,7 @@ func set_i64ShrS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2577,7 +2577,7 @@ func set_i64ShrS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2589,7 +2589,7 @@ func set_i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (shrS(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2600,7 +2600,7 @@ func set_i64ShrU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2611,7 +2611,7 @@ func set_i64ShrU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2623,7 +2623,7 @@ func set_i64ShrU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2635,7 +2635,7 @@ func set_i64ShrU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2647,7 +2647,7 @@ func set_i64ShrU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2659,7 +2659,7 @@ func set_i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a &>> b)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2670,7 +2670,7 @@ func set_i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2681,7 +2681,7 @@ func set_i64Rotl_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2693,7 +2693,7 @@ func set_i64Rotl_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2705,7 +2705,7 @@ func set_i64Rotl_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2717,7 +2717,7 @@ func set_i64Rotl_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2729,7 +2729,7 @@ func set_i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotl(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2740,7 +2740,7 @@ func set_i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2751,7 +2751,7 @@ func set_i64Rotr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2763,7 +2763,7 @@ func set_i64Rotr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2775,7 +2775,7 @@ func set_i64Rotr_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2787,7 +2787,7 @@ func set_i64Rotr_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2799,7 +2799,7 @@ func set_i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (rotr(a, b))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2810,7 +2810,7 @@ func set_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2821,7 +2821,7 @@ func set_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2833,7 +2833,7 @@ func set_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2845,7 +2845,7 @@ func set_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2857,7 +2857,7 @@ func set_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2869,7 +2869,7 @@ func set_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2880,7 +2880,7 @@ func set_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2891,7 +2891,7 @@ func set_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2903,7 +2903,7 @@ func set_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2915,7 +2915,7 @@ func set_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2927,7 +2927,7 @@ func set_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2939,7 +2939,7 @@ func set_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2950,7 +2950,7 @@ func set_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2961,7 +2961,7 @@ func set_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -2973,7 +2973,7 @@ func set_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2985,7 +2985,7 @@ func set_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -2997,7 +2997,7 @@ func set_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3009,7 +3009,7 @@ func set_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) < Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3020,7 +3020,7 @@ func set_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3031,7 +3031,7 @@ func set_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3043,7 +3043,7 @@ func set_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3055,7 +3055,7 @@ func set_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3067,7 +3067,7 @@ func set_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3079,7 +3079,7 @@ func set_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3090,7 +3090,7 @@ func set_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3101,7 +3101,7 @@ func set_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3113,7 +3113,7 @@ func set_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3125,7 +3125,7 @@ func set_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3137,7 +3137,7 @@ func set_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3149,7 +3149,7 @@ func set_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) > Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3160,7 +3160,7 @@ func set_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3171,7 +3171,7 @@ func set_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3183,7 +3183,7 @@ func set_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3195,7 +3195,7 @@ func set_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3207,7 +3207,7 @@ func set_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3219,7 +3219,7 @@ func set_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3230,7 +3230,7 @@ func set_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3241,7 +3241,7 @@ func set_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3253,7 +3253,7 @@ func set_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3265,7 +3265,7 @@ func set_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3277,7 +3277,7 @@ func set_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3289,7 +3289,7 @@ func set_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) <= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3300,7 +3300,7 @@ func set_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3311,7 +3311,7 @@ func set_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3323,7 +3323,7 @@ func set_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3335,7 +3335,7 @@ func set_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3347,7 +3347,7 @@ func set_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3359,7 +3359,7 @@ func set_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3370,7 +3370,7 @@ func set_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3381,7 +3381,7 @@ func set_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3393,7 +3393,7 @@ func set_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3405,7 +3405,7 @@ func set_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3417,7 +3417,7 @@ func set_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3429,7 +3429,7 @@ func set_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((Int64(bitPattern: a) >= Int64(bitPattern: b)) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3440,7 +3440,7 @@ func set_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3451,7 +3451,7 @@ func set_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = n.pointee.b
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -3463,7 +3463,7 @@ func set_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3475,7 +3475,7 @@ func set_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3487,7 +3487,7 @@ func set_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -3499,7 +3499,7 @@ func set_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3510,7 +3510,7 @@ func set_f32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3521,7 +3521,7 @@ func set_f32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3533,7 +3533,7 @@ func set_f32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3545,7 +3545,7 @@ func set_f32Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3557,7 +3557,7 @@ func set_f32Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3569,7 +3569,7 @@ func set_f32Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a + b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3580,7 +3580,7 @@ func set_f32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3591,7 +3591,7 @@ func set_f32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3603,7 +3603,7 @@ func set_f32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3615,7 +3615,7 @@ func set_f32Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3627,7 +3627,7 @@ func set_f32Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3639,7 +3639,7 @@ func set_f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3650,7 +3650,7 @@ func set_f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3661,7 +3661,7 @@ func set_f32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3673,7 +3673,7 @@ func set_f32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3685,7 +3685,7 @@ func set_f32Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3697,7 +3697,7 @@ func set_f32Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3709,7 +3709,7 @@ func set_f32Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a * b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3720,7 +3720,7 @@ func set_f32Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3731,7 +3731,7 @@ func set_f32Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3743,7 +3743,7 @@ func set_f32Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3755,7 +3755,7 @@ func set_f32Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3767,7 +3767,7 @@ func set_f32Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3779,7 +3779,7 @@ func set_f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3790,7 +3790,7 @@ func set_f32Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3801,7 +3801,7 @@ func set_f32Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3813,7 +3813,7 @@ func set_f32Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3825,7 +3825,7 @@ func set_f32Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3837,7 +3837,7 @@ func set_f32Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3849,7 +3849,7 @@ func set_f32Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMin(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3860,7 +3860,7 @@ func set_f32Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3871,7 +3871,7 @@ func set_f32Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3883,7 +3883,7 @@ func set_f32Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3895,7 +3895,7 @@ func set_f32Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3907,7 +3907,7 @@ func set_f32Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3919,7 +3919,7 @@ func set_f32Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((wasmMax(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3930,7 +3930,7 @@ func set_f32Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3941,7 +3941,7 @@ func set_f32Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -3953,7 +3953,7 @@ func set_f32Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3965,7 +3965,7 @@ func set_f32Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3977,7 +3977,7 @@ func set_f32Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -3989,7 +3989,7 @@ func set_f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4000,7 +4000,7 @@ func set_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4011,7 +4011,7 @@ func set_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4023,7 +4023,7 @@ func set_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4035,7 +4035,7 @@ func set_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4047,7 +4047,7 @@ func set_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4059,7 +4059,7 @@ func set_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4070,7 +4070,7 @@ func set_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4081,7 +4081,7 @@ func set_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4093,7 +4093,7 @@ func set_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4105,7 +4105,7 @@ func set_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4117,7 +4117,7 @@ func set_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4129,7 +4129,7 @@ func set_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4140,7 +4140,7 @@ func set_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4151,7 +4151,7 @@ func set_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4163,7 +4163,7 @@ func set_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4175,7 +4175,7 @@ func set_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4187,7 +4187,7 @@ func set_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4199,7 +4199,7 @@ func set_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4210,7 +4210,7 @@ func set_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4221,7 +4221,7 @@ func set_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4233,7 +4233,7 @@ func set_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4245,7 +4245,7 @@ func set_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4257,7 +4257,7 @@ func set_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4269,7 +4269,7 @@ func set_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4280,7 +4280,7 @@ func set_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4291,7 +4291,7 @@ func set_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4303,7 +4303,7 @@ func set_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4315,7 +4315,7 @@ func set_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4327,7 +4327,7 @@ func set_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4339,7 +4339,7 @@ func set_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4350,7 +4350,7 @@ func set_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4361,7 +4361,7 @@ func set_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -4373,7 +4373,7 @@ func set_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4385,7 +4385,7 @@ func set_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4397,7 +4397,7 @@ func set_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -4409,7 +4409,7 @@ func set_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4420,7 +4420,7 @@ func set_f64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4431,7 +4431,7 @@ func set_f64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4443,7 +4443,7 @@ func set_f64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4455,7 +4455,7 @@ func set_f64Add_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4467,7 +4467,7 @@ func set_f64Add_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4479,7 +4479,7 @@ func set_f64Add_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a + b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4490,7 +4490,7 @@ func set_f64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4501,7 +4501,7 @@ func set_f64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4513,7 +4513,7 @@ func set_f64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4525,7 +4525,7 @@ func set_f64Sub_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4537,7 +4537,7 @@ func set_f64Sub_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4549,7 +4549,7 @@ func set_f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a - b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4560,7 +4560,7 @@ func set_f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4571,7 +4571,7 @@ func set_f64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4583,7 +4583,7 @@ func set_f64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4595,7 +4595,7 @@ func set_f64Mul_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4607,7 +4607,7 @@ func set_f64Mul_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4619,7 +4619,7 @@ func set_f64Mul_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a * b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4630,7 +4630,7 @@ func set_f64Div_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4641,7 +4641,7 @@ func set_f64Div_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4653,7 +4653,7 @@ func set_f64Div_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4665,7 +4665,7 @@ func set_f64Div_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4677,7 +4677,7 @@ func set_f64Div_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4689,7 +4689,7 @@ func set_f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a / b).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4700,7 +4700,7 @@ func set_f64Min_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4711,7 +4711,7 @@ func set_f64Min_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4723,7 +4723,7 @@ func set_f64Min_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4735,7 +4735,7 @@ func set_f64Min_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4747,7 +4747,7 @@ func set_f64Min_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4759,7 +4759,7 @@ func set_f64Min_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMin(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4770,7 +4770,7 @@ func set_f64Max_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4781,7 +4781,7 @@ func set_f64Max_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4793,7 +4793,7 @@ func set_f64Max_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4805,7 +4805,7 @@ func set_f64Max_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4817,7 +4817,7 @@ func set_f64Max_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4829,7 +4829,7 @@ func set_f64Max_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (wasmMax(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4840,7 +4840,7 @@ func set_f64Copysign_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4851,7 +4851,7 @@ func set_f64Copysign_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4863,7 +4863,7 @@ func set_f64Copysign_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4875,7 +4875,7 @@ func set_f64Copysign_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4887,7 +4887,7 @@ func set_f64Copysign_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4899,7 +4899,7 @@ func set_f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4910,7 +4910,7 @@ func set_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4921,7 +4921,7 @@ func set_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4933,7 +4933,7 @@ func set_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4945,7 +4945,7 @@ func set_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4957,7 +4957,7 @@ func set_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -4969,7 +4969,7 @@ func set_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4980,7 +4980,7 @@ func set_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -4991,7 +4991,7 @@ func set_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5003,7 +5003,7 @@ func set_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5015,7 +5015,7 @@ func set_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5027,7 +5027,7 @@ func set_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5039,7 +5039,7 @@ func set_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a != b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5050,7 +5050,7 @@ func set_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5061,7 +5061,7 @@ func set_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5073,7 +5073,7 @@ func set_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5085,7 +5085,7 @@ func set_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5097,7 +5097,7 @@ func set_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5109,7 +5109,7 @@ func set_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a < b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5120,7 +5120,7 @@ func set_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5131,7 +5131,7 @@ func set_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5143,7 +5143,7 @@ func set_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5155,7 +5155,7 @@ func set_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5167,7 +5167,7 @@ func set_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5179,7 +5179,7 @@ func set_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a > b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5190,7 +5190,7 @@ func set_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5201,7 +5201,7 @@ func set_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5213,7 +5213,7 @@ func set_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5225,7 +5225,7 @@ func set_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5237,7 +5237,7 @@ func set_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5249,7 +5249,7 @@ func set_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a <= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5260,7 +5260,7 @@ func set_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5271,7 +5271,7 @@ func set_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: n.pointee.b)
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5283,7 +5283,7 @@ func set_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5295,7 +5295,7 @@ func set_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5307,7 +5307,7 @@ func set_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5319,7 +5319,7 @@ func set_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a >= b) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5328,7 +5328,7 @@ func i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5338,7 +5338,7 @@ func set_i32Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(a.leadingZeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5347,7 +5347,7 @@ func i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5357,7 +5357,7 @@ func set_i32Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(a.trailingZeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5366,7 +5366,7 @@ func i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5376,7 +5376,7 @@ func set_i32Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(a.nonzeroBitCount)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5385,7 +5385,7 @@ func i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5395,7 +5395,7 @@ func set_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5404,7 +5404,7 @@ func i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Clz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5414,7 +5414,7 @@ func set_i64Clz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(a.leadingZeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5423,7 +5423,7 @@ func i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Ctz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5433,7 +5433,7 @@ func set_i64Ctz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(a.trailingZeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5442,7 +5442,7 @@ func i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Popcnt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5452,7 +5452,7 @@ func set_i64Popcnt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(a.nonzeroBitCount))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5461,7 +5461,7 @@ func i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5471,7 +5471,7 @@ func set_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = ((a == 0) ? 1 : 0)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5480,7 +5480,7 @@ func f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5490,7 +5490,7 @@ func set_f32Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((abs(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5499,7 +5499,7 @@ func f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5509,7 +5509,7 @@ func set_f32Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((neg(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5518,7 +5518,7 @@ func f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5528,7 +5528,7 @@ func set_f32Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a.rounded(.up)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5537,7 +5537,7 @@ func f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5547,7 +5547,7 @@ func set_f32Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a.rounded(.down)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5556,7 +5556,7 @@ func f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5566,7 +5566,7 @@ func set_f32Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a.rounded(.towardZero)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5575,7 +5575,7 @@ func f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5585,7 +5585,7 @@ func set_f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a.rounded(.toNearestOrEven)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5594,7 +5594,7 @@ func f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5604,7 +5604,7 @@ func set_f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5613,7 +5613,7 @@ func f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (abs(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5623,7 +5623,7 @@ func set_f64Abs_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (abs(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5632,7 +5632,7 @@ func f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Neg_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (neg(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5642,7 +5642,7 @@ func set_f64Neg_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (neg(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5651,7 +5651,7 @@ func f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Ceil_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5661,7 +5661,7 @@ func set_f64Ceil_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a.rounded(.up)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5670,7 +5670,7 @@ func f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Floor_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5680,7 +5680,7 @@ func set_f64Floor_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a.rounded(.down)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5689,7 +5689,7 @@ func f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Trunc_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5699,7 +5699,7 @@ func set_f64Trunc_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a.rounded(.towardZero)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5708,7 +5708,7 @@ func f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Nearest_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5718,7 +5718,7 @@ func set_f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a.rounded(.toNearestOrEven)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5727,7 +5727,7 @@ func f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5737,7 +5737,7 @@ func set_f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5746,7 +5746,7 @@ func i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5756,7 +5756,7 @@ func set_i32WrapI64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(truncatingIfNeeded: a)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5765,7 +5765,7 @@ func i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64ExtendI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5775,7 +5775,7 @@ func set_i64ExtendI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(bitPattern: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5784,7 +5784,7 @@ func i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64ExtendI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (UInt64(a))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5794,7 +5794,7 @@ func set_i64ExtendI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(a))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5803,7 +5803,7 @@ func i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5813,7 +5813,7 @@ func set_i32Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a)))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -5822,7 +5822,7 @@ func i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -5832,7 +5832,7 @@ func set_i32Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a)))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5841,7 +5841,7 @@ func i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Extend8S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5851,7 +5851,7 @@ func set_i64Extend8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5860,7 +5860,7 @@ func i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Extend16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5870,7 +5870,7 @@ func set_i64Extend16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -5879,7 +5879,7 @@ func i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Extend32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -5889,7 +5889,7 @@ func set_i64Extend32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a))))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5898,7 +5898,7 @@ func i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5908,7 +5908,7 @@ func set_i32TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5917,7 +5917,7 @@ func i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5927,7 +5927,7 @@ func set_i32TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5936,7 +5936,7 @@ func i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5946,7 +5946,7 @@ func set_i32TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -5955,7 +5955,7 @@ func i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -5965,7 +5965,7 @@ func set_i32TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5974,7 +5974,7 @@ func i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -5984,7 +5984,7 @@ func set_i32TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncS(a, to: Int32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -5993,7 +5993,7 @@ func i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6003,7 +6003,7 @@ func set_i32TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try truncU(a, to: UInt32.self))) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6012,7 +6012,7 @@ func i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6022,7 +6022,7 @@ func set_i32TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((truncSatS(a, to: Int32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6031,7 +6031,7 @@ func i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6041,7 +6041,7 @@ func set_i32TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((truncSatU(a, to: UInt32.self)))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6050,7 +6050,7 @@ func i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     do throws(Trap) { fp[n.pointee.c.int] = (try truncS(a, to: Int64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6060,7 +6060,7 @@ func set_i64TruncF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try truncS(a, to: Int64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6069,7 +6069,7 @@ func i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     do throws(Trap) { fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6079,7 +6079,7 @@ func set_i64TruncF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6088,7 +6088,7 @@ func i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncSatF32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6098,7 +6098,7 @@ func set_i64TruncSatF32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6107,7 +6107,7 @@ func i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncSatF32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6117,7 +6117,7 @@ func set_i64TruncSatF32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6126,7 +6126,7 @@ func i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     do throws(Trap) { fp[n.pointee.c.int] = (try truncS(a, to: Int64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6136,7 +6136,7 @@ func set_i64TruncF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try truncS(a, to: Int64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6145,7 +6145,7 @@ func i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     do throws(Trap) { fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6155,7 +6155,7 @@ func set_i64TruncF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     do throws(Trap) { fp[n.pointee.c.int] = (try truncU(a, to: UInt64.self)) } catch { return raise(error, c) }
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6164,7 +6164,7 @@ func i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncSatF64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6174,7 +6174,7 @@ func set_i64TruncSatF64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (truncSatS(a, to: Int64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6183,7 +6183,7 @@ func i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64TruncSatF64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6193,7 +6193,7 @@ func set_i64TruncSatF64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (truncSatU(a, to: UInt64.self))
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -6202,7 +6202,7 @@ func f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -6212,7 +6212,7 @@ func set_f32ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((Float(Int32(bitPattern: a))).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -6221,7 +6221,7 @@ func f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -6231,7 +6231,7 @@ func set_f32ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -6240,7 +6240,7 @@ func f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -6250,7 +6250,7 @@ func set_f32ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((Float(Int64(bitPattern: a))).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -6259,7 +6259,7 @@ func f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -6269,7 +6269,7 @@ func set_f32ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -6278,7 +6278,7 @@ func f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64ConvertI32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -6288,7 +6288,7 @@ func set_f64ConvertI32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (Double(Int32(bitPattern: a))).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
@@ -6297,7 +6297,7 @@ func f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64ConvertI32U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
@@ -6307,7 +6307,7 @@ func set_f64ConvertI32U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -6316,7 +6316,7 @@ func f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64ConvertI64S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -6326,7 +6326,7 @@ func set_f64ConvertI64S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (Double(Int64(bitPattern: a))).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
@@ -6335,7 +6335,7 @@ func f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64ConvertI64U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
@@ -6345,7 +6345,7 @@ func set_f64ConvertI64U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
@@ -6354,7 +6354,7 @@ func f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f32DemoteF64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
@@ -6364,7 +6364,7 @@ func set_f32DemoteF64_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = UInt64((Float(a)).bitPattern)
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
@@ -6373,7 +6373,7 @@ func f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_f64PromoteF32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 func f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
@@ -6383,7 +6383,7 @@ func set_f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
     fp[n.pointee.c.int] = (Double(a)).bitPattern
-    return next(n.pointee.next, fp, c)
+    return proceed(n, fp, c)
 }
 
 /// Statement forms writing to a slot, keyed by the expression node's function.
