@@ -246,9 +246,22 @@ def access(kind, size):
     fn = "effectiveAddressPlus" if kind == "p" else "effectiveAddress"
     return f"guard let p = {fn}(address, n, {size}) else {{ {OOB} }}\n"
 
+# Accesses that compile to the same code share one function (i32.load and f32.load,
+# i32.store8 and i64.store8, ...): the optimiser would merge them anyway, reaching the survivor
+# through a jump thunk that every execution of the other pays for.
+def canonical_load(name):
+    _, st, widen, size = next(l for l in LOADS if l[0] == name)
+    return next(l[0] for l in LOADS if l[1:] == (st, widen, size))
+
+def canonical_store(name):
+    _, st, size = next(s for s in STORES if s[0] == name)
+    return next(s[0] for s in STORES if s[1:] == (st, size))
+
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
+        if canonical_load(name) != name:
+            continue
         for k in ("s", "e", "p"):
             load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
             check = CHECK if k == "e" else ""
@@ -257,6 +270,8 @@ def gen_memory():
                        f"func set_{name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n{check}    {load}"
                        f"    fp[n.pointee.b.int] = {widen}\n" + NEXT + "}\n")
     for name, st, size in STORES:
+        if canonical_store(name) != name:
+            continue
         for ka in ("s", "e", "p"):
             for kv in ("s", "c", "e"):
                 check = CHECK if "e" in ka + kv else ""
@@ -269,21 +284,39 @@ def gen_memory():
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, st, widen, size in LOADS:
+        if canonical_load(name) != name:
+            continue
         for k in ("s", "e", "p"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
-        out.append(f"    case .{name}: return LoadNodes(s: {name}_s, e: {name}_e, p: {name}_p)\n")
+        c = canonical_load(name)
+        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "sep" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sep" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)
+
+# An integer compare's negation is another compare: branching unless `a < b` is branching if
+# `a >= b`, the same code. Float compares have no such inverse (NaN), nor has eqz of a child.
+INVERSE = {"Eq": "Ne", "Ne": "Eq", "LtS": "GeS", "GeS": "LtS", "LtU": "GeU", "GeU": "LtU",
+           "GtS": "LeS", "LeS": "GtS", "GtU": "LeU", "LeU": "GtU"}
+
+def unless_via_inverse(cname):
+    if cname == "i32Eqz_s":
+        return "brIf_nonzero_s"
+    if cname == "nonzero_s":
+        return "brIf_i32Eqz_s"
+    op, kinds = cname.split("_")
+    if op[:3] in ("i32", "i64") and op[3:] in INVERSE:
+        return f"brIf_{op[:3]}{INVERSE[op[3:]]}_{kinds}"
+    return None
 
 def gen_branches():
     """Compare-and-branch: br_if / if whose condition is a compare, in every operand shape
@@ -318,7 +351,9 @@ def gen_branches():
             # An i32 slot's upper half is never read (every i32 use truncates), so the update
             # may write the low half only.
             first = f"let a = {'UInt32(truncatingIfNeeded: fp[n.pointee.a.int])' if t == 'i32' else 'fp[n.pointee.a.int]'}"
-            for prefix, k in (("add", "UInt32(truncatingIfNeeded: n.e)" if t == "i32" else "n.e"), ("inc", "1")):
+            # addSlot_ adds a slot's value (a stride held in a local), its slot in e.
+            for prefix, k in (("add", "UInt32(truncatingIfNeeded: n.e)" if t == "i32" else "n.e"), ("inc", "1"),
+                              ("addSlot", "UInt32(truncatingIfNeeded: fp[n.e.int])" if t == "i32" else "fp[n.e.int]")):
                 if t == "i32":
                     update = ("let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)\n"
                               f"    x.storeBytes(of: x.load(as: UInt32.self) &+ {k}, as: UInt32.self)\n"
@@ -331,8 +366,9 @@ def gen_branches():
     for cname, body in conds:
         out.append(f"func brIf_{cname}{SIG} {{\n    {body}\n"
                    f"    if taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
-        out.append(f"func brUnless_{cname}{SIG} {{\n    {body}\n"
-                   f"    if !taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
+        if unless_via_inverse(cname) is None:
+            out.append(f"func brUnless_{cname}{SIG} {{\n    {body}\n"
+                       f"    if !taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
         out.append(f"func brIfLoop_{cname}{SIG} {{\n    {body}\n"
                    f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
         for kind, value in (("Slot", "fp[n.pointee.c.int]"), ("Const", "n.pointee.c")):
@@ -343,10 +379,11 @@ def gen_branches():
         counter = "nil"
         if cname in counters:
             counter = (f"CounterNodes(add: addBrIfLoop_{cname}, inc: incBrIfLoop_{cname}, "
+                       f"addSlot: addSlotBrIfLoop_{cname}, "
                        f"width{counters[cname][1:]}: true)")
         return (f"BranchNodes(brIf: brIf_{cname}, brIfLoop: brIfLoop_{cname}, "
                 f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, "
-                f"brUnless: brUnless_{cname}, counter: {counter})")
+                f"brUnless: {unless_via_inverse(cname) or 'brUnless_' + cname}, counter: {counter})")
     out.append("\n/// The fused branch statements of each compare, keyed by the compare's expression function.\n")
     out.append("let branchVariantList: [(NodeFn, BranchNodes)] = [\n")
     for cname, body in conds:

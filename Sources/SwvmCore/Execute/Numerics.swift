@@ -152,12 +152,17 @@ struct BranchNodes {
     var counter: CounterNodes?
 }
 /// `x += k; br_if loop (x cmp y)` as one node: `add` takes k from the wide field e, `inc` is
-/// k = 1. `width32` tells which add (i32 or i64) the compare's type pairs with.
+/// k = 1, `addSlot` adds the slot named by e (a stride in a local). `width32` tells which add
+/// (i32 or i64) the compare's type pairs with.
 struct CounterNodes {
-    var add, inc: NodeFn
+    var add, inc, addSlot: NodeFn
     var width32: Bool
-    init(add: NodeFn, inc: NodeFn, width32: Bool) { self.add = add; self.inc = inc; self.width32 = width32 }
-    init(add: NodeFn, inc: NodeFn, width64: Bool) { self.init(add: add, inc: inc, width32: !width64) }
+    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, width32: Bool) {
+        self.add = add; self.inc = inc; self.addSlot = addSlot; self.width32 = width32
+    }
+    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, width64: Bool) {
+        self.init(add: add, inc: inc, addSlot: addSlot, width32: !width64)
+    }
 }
 
 /// The statement form of an expression node that stores its value in a frame slot: the

@@ -842,8 +842,13 @@ final class FunctionTranslator {
                 // A back edge on a fused condition charges the loop's cost itself; with the
                 // counter update before it, it is one node (see `counterUpdate`).
                 let n: NodeP
-                if let counter = fused.counter, let k = counterUpdate(slot: a, width32: counter.width32) {
-                    n = k == 1 ? node(counter.inc, a, b) : arena.node(fnWord(counter.add), a, b, extra: [k])
+                if let counter = fused.counter, let update = counterUpdate(slot: a, width32: counter.width32) {
+                    switch update {
+                    case .const(1): n = node(counter.inc, a, b)
+                    case .const(let k): n = arena.node(fnWord(counter.add), a, b, extra: [k])
+                    case .slot(let s): n = arena.node(fnWord(counter.addSlot), a, b, extra: [UInt64(s)])
+                    case .expr: preconditionFailure("a counter update adds a constant or a slot")
+                    }
                 } else {
                     n = node(fused.brIfLoop, a, b)
                 }
@@ -860,16 +865,23 @@ final class FunctionTranslator {
         }
     }
 
-    /// If the last statement is `x = x + k` (a set_i32Add_sc / set_i64Add_sc of slot x into
-    /// itself) and no label lies between it and the statement about to be emitted, removes it
-    /// and returns k, for a counter branch to absorb it.
-    func counterUpdate(slot x: UInt64, width32: Bool) -> UInt64? {
-        guard case .node(let prev, true)? = sequence.last,
-              prev.pointee.fn == fnWord(width32 ? set_i32Add_sc : set_i64Add_sc),
-              prev.pointee.a == x, prev.pointee.c == x,
-              lastBound != sequence.count else { return nil }
-        sequence.removeLast()
-        return prev.pointee.b
+    /// If the last statement is `x = x + k` with k a constant or another slot (a
+    /// set_i32Add_sc/_ss or set_i64Add_sc/_ss writing slot x) and no label lies between it and
+    /// the statement about to be emitted, removes it and returns k, for a counter branch to
+    /// absorb it.
+    func counterUpdate(slot x: UInt64, width32: Bool) -> Operand? {
+        guard case .node(let prev, true)? = sequence.last, lastBound != sequence.count,
+              prev.pointee.c == x else { return nil }
+        let p = prev.pointee
+        if p.fn == fnWord(width32 ? set_i32Add_sc : set_i64Add_sc), p.a == x {
+            sequence.removeLast()
+            return .const(p.b)
+        }
+        if p.fn == fnWord(width32 ? set_i32Add_ss : set_i64Add_ss), p.a == x || p.b == x {
+            sequence.removeLast()
+            return .slot(Int(p.a == x ? p.b : p.a))
+        }
+        return nil
     }
 
     /// br_if to the function's label: returns the values on top of the stack if the

@@ -18,6 +18,15 @@ func incBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -30,6 +39,15 @@ func addBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
@@ -54,6 +72,15 @@ func incBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -66,6 +93,15 @@ func addBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
@@ -90,6 +126,15 @@ func incBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -102,6 +147,15 @@ func addBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
@@ -126,6 +180,15 @@ func incBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -138,6 +201,15 @@ func addBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
@@ -162,6 +234,15 @@ func incBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -174,6 +255,15 @@ func addBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
@@ -198,6 +288,15 @@ func incBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -210,6 +309,15 @@ func addBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
@@ -234,6 +342,15 @@ func incBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -246,6 +363,15 @@ func addBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
@@ -270,6 +396,15 @@ func incBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -282,6 +417,15 @@ func addBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
@@ -306,6 +450,15 @@ func incBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -318,6 +471,15 @@ func addBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
@@ -342,6 +504,15 @@ func incBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
@@ -354,6 +525,15 @@ func addBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func incBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
     x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
     let a = x.load(as: UInt32.self)
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
@@ -376,6 +556,14 @@ func incBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -386,6 +574,14 @@ func addBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a == b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = a == b
@@ -408,6 +604,14 @@ func incBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -418,6 +622,14 @@ func addBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a != b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = a != b
@@ -440,6 +652,14 @@ func incBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -450,6 +670,14 @@ func addBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
@@ -472,6 +700,14 @@ func incBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -482,6 +718,14 @@ func addBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a < b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = a < b
@@ -504,6 +748,14 @@ func incBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -514,6 +766,14 @@ func addBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
@@ -536,6 +796,14 @@ func incBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -546,6 +814,14 @@ func addBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a > b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = a > b
@@ -568,6 +844,14 @@ func incBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -578,6 +862,14 @@ func addBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
@@ -600,6 +892,14 @@ func incBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -610,6 +910,14 @@ func addBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a <= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = a <= b
@@ -632,6 +940,14 @@ func incBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -642,6 +958,14 @@ func addBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func incBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ 1
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSlotBrIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
     fp[n.pointee.a.int] = a
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
@@ -664,6 +988,14 @@ func incBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = fp[n.pointee.b.int]
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func addBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int] &+ n.e
     fp[n.pointee.a.int] = a
@@ -680,18 +1012,19 @@ func incBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addSlotBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int] &+ fp[n.e.int]
+    fp[n.pointee.a.int] = a
+    let b = n.pointee.b
+    let taken = a >= b
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func brIf_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -728,13 +1061,6 @@ func brIf_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
@@ -768,14 +1094,6 @@ func brIf_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -816,14 +1134,6 @@ func brIf_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -860,14 +1170,6 @@ func brIf_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -908,14 +1210,6 @@ func brIf_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -953,13 +1247,6 @@ func brIf_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -992,13 +1279,6 @@ func brIf_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1034,14 +1314,6 @@ func brIf_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1082,14 +1354,6 @@ func brIf_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1126,14 +1390,6 @@ func brIf_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1174,14 +1430,6 @@ func brIf_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -1219,13 +1467,6 @@ func brIf_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1258,13 +1499,6 @@ func brIf_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1300,14 +1534,6 @@ func brIf_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1348,14 +1574,6 @@ func brIf_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1392,14 +1610,6 @@ func brIf_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1440,14 +1650,6 @@ func brIf_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -1485,13 +1687,6 @@ func brIf_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1524,13 +1719,6 @@ func brIf_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1566,14 +1754,6 @@ func brIf_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1614,14 +1794,6 @@ func brIf_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1658,14 +1830,6 @@ func brIf_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1706,14 +1870,6 @@ func brIf_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -1751,13 +1907,6 @@ func brIf_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1790,13 +1939,6 @@ func brIf_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1832,14 +1974,6 @@ func brIf_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1880,14 +2014,6 @@ func brIf_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1924,14 +2050,6 @@ func brIf_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1972,14 +2090,6 @@ func brIf_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -2017,13 +2127,6 @@ func brIf_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2056,13 +2159,6 @@ func brIf_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2098,14 +2194,6 @@ func brIf_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2146,14 +2234,6 @@ func brIf_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2190,14 +2270,6 @@ func brIf_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2238,14 +2310,6 @@ func brIf_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -2283,13 +2347,6 @@ func brIf_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2322,13 +2379,6 @@ func brIf_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2364,14 +2414,6 @@ func brIf_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2412,14 +2454,6 @@ func brIf_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2456,14 +2490,6 @@ func brIf_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2504,14 +2530,6 @@ func brIf_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -2549,13 +2567,6 @@ func brIf_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2588,13 +2599,6 @@ func brIf_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2630,14 +2634,6 @@ func brIf_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2678,14 +2674,6 @@ func brIf_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2722,14 +2710,6 @@ func brIf_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2770,14 +2750,6 @@ func brIf_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -2815,13 +2787,6 @@ func brIf_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2854,13 +2819,6 @@ func brIf_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2896,14 +2854,6 @@ func brIf_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2944,14 +2894,6 @@ func brIf_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -2988,14 +2930,6 @@ func brIf_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3036,14 +2970,6 @@ func brIf_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -3081,13 +3007,6 @@ func brIf_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -3120,13 +3039,6 @@ func brIf_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3162,14 +3074,6 @@ func brIf_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3210,14 +3114,6 @@ func brIf_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -3254,14 +3150,6 @@ func brIf_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: n.pointee.b)
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3302,14 +3190,6 @@ func brIf_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
-    let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
@@ -3347,13 +3227,6 @@ func brIf_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -3386,13 +3259,6 @@ func brIf_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3428,14 +3294,6 @@ func brIf_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3476,14 +3334,6 @@ func brIf_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -3520,14 +3370,6 @@ func brIf_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3568,14 +3410,6 @@ func brIf_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a == b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -3613,13 +3447,6 @@ func brIf_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -3652,13 +3479,6 @@ func brIf_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3694,14 +3514,6 @@ func brIf_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3742,14 +3554,6 @@ func brIf_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -3786,14 +3590,6 @@ func brIf_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3834,14 +3630,6 @@ func brIf_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a != b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -3879,13 +3667,6 @@ func brIf_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -3918,13 +3699,6 @@ func brIf_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3960,14 +3734,6 @@ func brIf_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4008,14 +3774,6 @@ func brIf_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -4052,14 +3810,6 @@ func brIf_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4100,14 +3850,6 @@ func brIf_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -4145,13 +3887,6 @@ func brIf_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -4184,13 +3919,6 @@ func brIf_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4226,14 +3954,6 @@ func brIf_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4274,14 +3994,6 @@ func brIf_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -4318,14 +4030,6 @@ func brIf_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4366,14 +4070,6 @@ func brIf_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a < b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -4411,13 +4107,6 @@ func brIf_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -4450,13 +4139,6 @@ func brIf_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4492,14 +4174,6 @@ func brIf_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4540,14 +4214,6 @@ func brIf_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -4584,14 +4250,6 @@ func brIf_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4632,14 +4290,6 @@ func brIf_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -4677,13 +4327,6 @@ func brIf_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -4716,13 +4359,6 @@ func brIf_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4758,14 +4394,6 @@ func brIf_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4806,14 +4434,6 @@ func brIf_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -4850,14 +4470,6 @@ func brIf_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4898,14 +4510,6 @@ func brIf_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a > b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -4943,13 +4547,6 @@ func brIf_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -4982,13 +4579,6 @@ func brIf_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5024,14 +4614,6 @@ func brIf_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5072,14 +4654,6 @@ func brIf_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -5116,14 +4690,6 @@ func brIf_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5164,14 +4730,6 @@ func brIf_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -5209,13 +4767,6 @@ func brIf_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -5248,13 +4799,6 @@ func brIf_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5290,14 +4834,6 @@ func brIf_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5338,14 +4874,6 @@ func brIf_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -5382,14 +4910,6 @@ func brIf_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5430,14 +4950,6 @@ func brIf_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a <= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -5475,13 +4987,6 @@ func brIf_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -5514,13 +5019,6 @@ func brIf_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5556,14 +5054,6 @@ func brIf_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5604,14 +5094,6 @@ func brIf_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -5648,14 +5130,6 @@ func brIf_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5696,14 +5170,6 @@ func brIf_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
@@ -5741,13 +5207,6 @@ func brIf_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = fp[n.pointee.b.int]
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -5780,13 +5239,6 @@ func brIf_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = n.pointee.b
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5822,14 +5274,6 @@ func brIf_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = fp[n.pointee.a.int]
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5870,14 +5314,6 @@ func brIf_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = fp[n.pointee.b.int]
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = fp[n.pointee.b.int]
@@ -5916,14 +5352,6 @@ func brIf_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = n.pointee.b
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = n.pointee.b
@@ -5960,14 +5388,6 @@ func brIf_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
-func brUnless_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let a = eval(n.pointee.a, fp, c)
-    let b = eval(n.pointee.b, fp, c)
-    if trapped(c) { return 0 }
-    let taken = a >= b
-    if !taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -9197,11 +8617,6 @@ func brIf_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
     if taken { return backEdge(n, fp, c) }
@@ -9341,11 +8756,6 @@ func brIf_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
-func brUnless_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
-    if !taken { return next(n.pointee.c, fp, c) }
-    return proceed(n, fp, c)
-}
 func brIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
     if taken { return backEdge(n, fp, c) }
@@ -9370,126 +8780,126 @@ func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariantList: [(NodeFn, BranchNodes)] = [
-    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, brUnless: brUnless_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, width32: true))),
-    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, brUnless: brUnless_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, width32: true))),
-    (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, brUnless: brUnless_i32Eq_se, counter: nil)),
-    (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, brUnless: brUnless_i32Eq_es, counter: nil)),
-    (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, brUnless: brUnless_i32Eq_ec, counter: nil)),
-    (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, brUnless: brUnless_i32Eq_ee, counter: nil)),
-    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, brUnless: brUnless_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, width32: true))),
-    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, brUnless: brUnless_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, width32: true))),
-    (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, brUnless: brUnless_i32Ne_se, counter: nil)),
-    (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, brUnless: brUnless_i32Ne_es, counter: nil)),
-    (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, brUnless: brUnless_i32Ne_ec, counter: nil)),
-    (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, brUnless: brUnless_i32Ne_ee, counter: nil)),
-    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, brUnless: brUnless_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, width32: true))),
-    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, brUnless: brUnless_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, width32: true))),
-    (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, brUnless: brUnless_i32LtS_se, counter: nil)),
-    (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, brUnless: brUnless_i32LtS_es, counter: nil)),
-    (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, brUnless: brUnless_i32LtS_ec, counter: nil)),
-    (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, brUnless: brUnless_i32LtS_ee, counter: nil)),
-    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, brUnless: brUnless_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, width32: true))),
-    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, brUnless: brUnless_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, width32: true))),
-    (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, brUnless: brUnless_i32LtU_se, counter: nil)),
-    (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, brUnless: brUnless_i32LtU_es, counter: nil)),
-    (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, brUnless: brUnless_i32LtU_ec, counter: nil)),
-    (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, brUnless: brUnless_i32LtU_ee, counter: nil)),
-    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, brUnless: brUnless_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, width32: true))),
-    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, brUnless: brUnless_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, width32: true))),
-    (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, brUnless: brUnless_i32GtS_se, counter: nil)),
-    (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, brUnless: brUnless_i32GtS_es, counter: nil)),
-    (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, brUnless: brUnless_i32GtS_ec, counter: nil)),
-    (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, brUnless: brUnless_i32GtS_ee, counter: nil)),
-    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, brUnless: brUnless_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, width32: true))),
-    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, brUnless: brUnless_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, width32: true))),
-    (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, brUnless: brUnless_i32GtU_se, counter: nil)),
-    (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, brUnless: brUnless_i32GtU_es, counter: nil)),
-    (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, brUnless: brUnless_i32GtU_ec, counter: nil)),
-    (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, brUnless: brUnless_i32GtU_ee, counter: nil)),
-    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, brUnless: brUnless_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, width32: true))),
-    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, brUnless: brUnless_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, width32: true))),
-    (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, brUnless: brUnless_i32LeS_se, counter: nil)),
-    (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, brUnless: brUnless_i32LeS_es, counter: nil)),
-    (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, brUnless: brUnless_i32LeS_ec, counter: nil)),
-    (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, brUnless: brUnless_i32LeS_ee, counter: nil)),
-    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, brUnless: brUnless_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, width32: true))),
-    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, brUnless: brUnless_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, width32: true))),
-    (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, brUnless: brUnless_i32LeU_se, counter: nil)),
-    (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, brUnless: brUnless_i32LeU_es, counter: nil)),
-    (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, brUnless: brUnless_i32LeU_ec, counter: nil)),
-    (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, brUnless: brUnless_i32LeU_ee, counter: nil)),
-    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, brUnless: brUnless_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, width32: true))),
-    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, brUnless: brUnless_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, width32: true))),
-    (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, brUnless: brUnless_i32GeS_se, counter: nil)),
-    (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, brUnless: brUnless_i32GeS_es, counter: nil)),
-    (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, brUnless: brUnless_i32GeS_ec, counter: nil)),
-    (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, brUnless: brUnless_i32GeS_ee, counter: nil)),
-    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, brUnless: brUnless_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, width32: true))),
-    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, brUnless: brUnless_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, width32: true))),
-    (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, brUnless: brUnless_i32GeU_se, counter: nil)),
-    (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, brUnless: brUnless_i32GeU_es, counter: nil)),
-    (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, brUnless: brUnless_i32GeU_ec, counter: nil)),
-    (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, brUnless: brUnless_i32GeU_ee, counter: nil)),
-    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, brUnless: brUnless_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, width64: true))),
-    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, brUnless: brUnless_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, width64: true))),
-    (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, brUnless: brUnless_i64Eq_se, counter: nil)),
-    (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, brUnless: brUnless_i64Eq_es, counter: nil)),
-    (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, brUnless: brUnless_i64Eq_ec, counter: nil)),
-    (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, brUnless: brUnless_i64Eq_ee, counter: nil)),
-    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, brUnless: brUnless_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, width64: true))),
-    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, brUnless: brUnless_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, width64: true))),
-    (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, brUnless: brUnless_i64Ne_se, counter: nil)),
-    (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, brUnless: brUnless_i64Ne_es, counter: nil)),
-    (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, brUnless: brUnless_i64Ne_ec, counter: nil)),
-    (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, brUnless: brUnless_i64Ne_ee, counter: nil)),
-    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, brUnless: brUnless_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, width64: true))),
-    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, brUnless: brUnless_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, width64: true))),
-    (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, brUnless: brUnless_i64LtS_se, counter: nil)),
-    (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, brUnless: brUnless_i64LtS_es, counter: nil)),
-    (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, brUnless: brUnless_i64LtS_ec, counter: nil)),
-    (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, brUnless: brUnless_i64LtS_ee, counter: nil)),
-    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, brUnless: brUnless_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, width64: true))),
-    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, brUnless: brUnless_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, width64: true))),
-    (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, brUnless: brUnless_i64LtU_se, counter: nil)),
-    (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, brUnless: brUnless_i64LtU_es, counter: nil)),
-    (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, brUnless: brUnless_i64LtU_ec, counter: nil)),
-    (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, brUnless: brUnless_i64LtU_ee, counter: nil)),
-    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, brUnless: brUnless_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, width64: true))),
-    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, brUnless: brUnless_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, width64: true))),
-    (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, brUnless: brUnless_i64GtS_se, counter: nil)),
-    (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, brUnless: brUnless_i64GtS_es, counter: nil)),
-    (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, brUnless: brUnless_i64GtS_ec, counter: nil)),
-    (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, brUnless: brUnless_i64GtS_ee, counter: nil)),
-    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, brUnless: brUnless_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, width64: true))),
-    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, brUnless: brUnless_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, width64: true))),
-    (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, brUnless: brUnless_i64GtU_se, counter: nil)),
-    (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, brUnless: brUnless_i64GtU_es, counter: nil)),
-    (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, brUnless: brUnless_i64GtU_ec, counter: nil)),
-    (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, brUnless: brUnless_i64GtU_ee, counter: nil)),
-    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, brUnless: brUnless_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, width64: true))),
-    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, brUnless: brUnless_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, width64: true))),
-    (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, brUnless: brUnless_i64LeS_se, counter: nil)),
-    (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, brUnless: brUnless_i64LeS_es, counter: nil)),
-    (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, brUnless: brUnless_i64LeS_ec, counter: nil)),
-    (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, brUnless: brUnless_i64LeS_ee, counter: nil)),
-    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, brUnless: brUnless_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, width64: true))),
-    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, brUnless: brUnless_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, width64: true))),
-    (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, brUnless: brUnless_i64LeU_se, counter: nil)),
-    (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, brUnless: brUnless_i64LeU_es, counter: nil)),
-    (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, brUnless: brUnless_i64LeU_ec, counter: nil)),
-    (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, brUnless: brUnless_i64LeU_ee, counter: nil)),
-    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, brUnless: brUnless_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, width64: true))),
-    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, brUnless: brUnless_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, width64: true))),
-    (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, brUnless: brUnless_i64GeS_se, counter: nil)),
-    (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, brUnless: brUnless_i64GeS_es, counter: nil)),
-    (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, brUnless: brUnless_i64GeS_ec, counter: nil)),
-    (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, brUnless: brUnless_i64GeS_ee, counter: nil)),
-    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, brUnless: brUnless_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, width64: true))),
-    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, brUnless: brUnless_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, width64: true))),
-    (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, brUnless: brUnless_i64GeU_se, counter: nil)),
-    (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, brUnless: brUnless_i64GeU_es, counter: nil)),
-    (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, brUnless: brUnless_i64GeU_ec, counter: nil)),
-    (i64GeU_ee, BranchNodes(brIf: brIf_i64GeU_ee, brIfLoop: brIfLoop_i64GeU_ee, returnIfSlot: returnIfSlot_i64GeU_ee, returnIfConst: returnIfConst_i64GeU_ee, brUnless: brUnless_i64GeU_ee, counter: nil)),
+    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, brUnless: brIf_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, addSlot: addSlotBrIfLoop_i32Eq_ss, width32: true))),
+    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, brUnless: brIf_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, addSlot: addSlotBrIfLoop_i32Eq_sc, width32: true))),
+    (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, brUnless: brIf_i32Ne_se, counter: nil)),
+    (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, brUnless: brIf_i32Ne_es, counter: nil)),
+    (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, brUnless: brIf_i32Ne_ec, counter: nil)),
+    (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, brUnless: brIf_i32Ne_ee, counter: nil)),
+    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, brUnless: brIf_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, addSlot: addSlotBrIfLoop_i32Ne_ss, width32: true))),
+    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, brUnless: brIf_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, addSlot: addSlotBrIfLoop_i32Ne_sc, width32: true))),
+    (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, brUnless: brIf_i32Eq_se, counter: nil)),
+    (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, brUnless: brIf_i32Eq_es, counter: nil)),
+    (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, brUnless: brIf_i32Eq_ec, counter: nil)),
+    (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, brUnless: brIf_i32Eq_ee, counter: nil)),
+    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, brUnless: brIf_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, addSlot: addSlotBrIfLoop_i32LtS_ss, width32: true))),
+    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, brUnless: brIf_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, addSlot: addSlotBrIfLoop_i32LtS_sc, width32: true))),
+    (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, brUnless: brIf_i32GeS_se, counter: nil)),
+    (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, brUnless: brIf_i32GeS_es, counter: nil)),
+    (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, brUnless: brIf_i32GeS_ec, counter: nil)),
+    (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, brUnless: brIf_i32GeS_ee, counter: nil)),
+    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, brUnless: brIf_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, addSlot: addSlotBrIfLoop_i32LtU_ss, width32: true))),
+    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, brUnless: brIf_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, addSlot: addSlotBrIfLoop_i32LtU_sc, width32: true))),
+    (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, brUnless: brIf_i32GeU_se, counter: nil)),
+    (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, brUnless: brIf_i32GeU_es, counter: nil)),
+    (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, brUnless: brIf_i32GeU_ec, counter: nil)),
+    (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, brUnless: brIf_i32GeU_ee, counter: nil)),
+    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, brUnless: brIf_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, addSlot: addSlotBrIfLoop_i32GtS_ss, width32: true))),
+    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, brUnless: brIf_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, addSlot: addSlotBrIfLoop_i32GtS_sc, width32: true))),
+    (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, brUnless: brIf_i32LeS_se, counter: nil)),
+    (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, brUnless: brIf_i32LeS_es, counter: nil)),
+    (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, brUnless: brIf_i32LeS_ec, counter: nil)),
+    (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, brUnless: brIf_i32LeS_ee, counter: nil)),
+    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, brUnless: brIf_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, addSlot: addSlotBrIfLoop_i32GtU_ss, width32: true))),
+    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, brUnless: brIf_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, addSlot: addSlotBrIfLoop_i32GtU_sc, width32: true))),
+    (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, brUnless: brIf_i32LeU_se, counter: nil)),
+    (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, brUnless: brIf_i32LeU_es, counter: nil)),
+    (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, brUnless: brIf_i32LeU_ec, counter: nil)),
+    (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, brUnless: brIf_i32LeU_ee, counter: nil)),
+    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, brUnless: brIf_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, addSlot: addSlotBrIfLoop_i32LeS_ss, width32: true))),
+    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, brUnless: brIf_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, addSlot: addSlotBrIfLoop_i32LeS_sc, width32: true))),
+    (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, brUnless: brIf_i32GtS_se, counter: nil)),
+    (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, brUnless: brIf_i32GtS_es, counter: nil)),
+    (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, brUnless: brIf_i32GtS_ec, counter: nil)),
+    (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, brUnless: brIf_i32GtS_ee, counter: nil)),
+    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, brUnless: brIf_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, addSlot: addSlotBrIfLoop_i32LeU_ss, width32: true))),
+    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, brUnless: brIf_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, addSlot: addSlotBrIfLoop_i32LeU_sc, width32: true))),
+    (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, brUnless: brIf_i32GtU_se, counter: nil)),
+    (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, brUnless: brIf_i32GtU_es, counter: nil)),
+    (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, brUnless: brIf_i32GtU_ec, counter: nil)),
+    (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, brUnless: brIf_i32GtU_ee, counter: nil)),
+    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, brUnless: brIf_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, addSlot: addSlotBrIfLoop_i32GeS_ss, width32: true))),
+    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, brUnless: brIf_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, addSlot: addSlotBrIfLoop_i32GeS_sc, width32: true))),
+    (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, brUnless: brIf_i32LtS_se, counter: nil)),
+    (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, brUnless: brIf_i32LtS_es, counter: nil)),
+    (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, brUnless: brIf_i32LtS_ec, counter: nil)),
+    (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, brUnless: brIf_i32LtS_ee, counter: nil)),
+    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, brUnless: brIf_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, addSlot: addSlotBrIfLoop_i32GeU_ss, width32: true))),
+    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, brUnless: brIf_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, addSlot: addSlotBrIfLoop_i32GeU_sc, width32: true))),
+    (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, brUnless: brIf_i32LtU_se, counter: nil)),
+    (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, brUnless: brIf_i32LtU_es, counter: nil)),
+    (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, brUnless: brIf_i32LtU_ec, counter: nil)),
+    (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, brUnless: brIf_i32LtU_ee, counter: nil)),
+    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, brUnless: brIf_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, addSlot: addSlotBrIfLoop_i64Eq_ss, width64: true))),
+    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, brUnless: brIf_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, addSlot: addSlotBrIfLoop_i64Eq_sc, width64: true))),
+    (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, brUnless: brIf_i64Ne_se, counter: nil)),
+    (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, brUnless: brIf_i64Ne_es, counter: nil)),
+    (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, brUnless: brIf_i64Ne_ec, counter: nil)),
+    (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, brUnless: brIf_i64Ne_ee, counter: nil)),
+    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, brUnless: brIf_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, addSlot: addSlotBrIfLoop_i64Ne_ss, width64: true))),
+    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, brUnless: brIf_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, addSlot: addSlotBrIfLoop_i64Ne_sc, width64: true))),
+    (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, brUnless: brIf_i64Eq_se, counter: nil)),
+    (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, brUnless: brIf_i64Eq_es, counter: nil)),
+    (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, brUnless: brIf_i64Eq_ec, counter: nil)),
+    (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, brUnless: brIf_i64Eq_ee, counter: nil)),
+    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, brUnless: brIf_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, addSlot: addSlotBrIfLoop_i64LtS_ss, width64: true))),
+    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, brUnless: brIf_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, addSlot: addSlotBrIfLoop_i64LtS_sc, width64: true))),
+    (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, brUnless: brIf_i64GeS_se, counter: nil)),
+    (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, brUnless: brIf_i64GeS_es, counter: nil)),
+    (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, brUnless: brIf_i64GeS_ec, counter: nil)),
+    (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, brUnless: brIf_i64GeS_ee, counter: nil)),
+    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, brUnless: brIf_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, addSlot: addSlotBrIfLoop_i64LtU_ss, width64: true))),
+    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, brUnless: brIf_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, addSlot: addSlotBrIfLoop_i64LtU_sc, width64: true))),
+    (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, brUnless: brIf_i64GeU_se, counter: nil)),
+    (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, brUnless: brIf_i64GeU_es, counter: nil)),
+    (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, brUnless: brIf_i64GeU_ec, counter: nil)),
+    (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, brUnless: brIf_i64GeU_ee, counter: nil)),
+    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, brUnless: brIf_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, addSlot: addSlotBrIfLoop_i64GtS_ss, width64: true))),
+    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, brUnless: brIf_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, addSlot: addSlotBrIfLoop_i64GtS_sc, width64: true))),
+    (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, brUnless: brIf_i64LeS_se, counter: nil)),
+    (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, brUnless: brIf_i64LeS_es, counter: nil)),
+    (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, brUnless: brIf_i64LeS_ec, counter: nil)),
+    (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, brUnless: brIf_i64LeS_ee, counter: nil)),
+    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, brUnless: brIf_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, addSlot: addSlotBrIfLoop_i64GtU_ss, width64: true))),
+    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, brUnless: brIf_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, addSlot: addSlotBrIfLoop_i64GtU_sc, width64: true))),
+    (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, brUnless: brIf_i64LeU_se, counter: nil)),
+    (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, brUnless: brIf_i64LeU_es, counter: nil)),
+    (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, brUnless: brIf_i64LeU_ec, counter: nil)),
+    (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, brUnless: brIf_i64LeU_ee, counter: nil)),
+    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, brUnless: brIf_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, addSlot: addSlotBrIfLoop_i64LeS_ss, width64: true))),
+    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, brUnless: brIf_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, addSlot: addSlotBrIfLoop_i64LeS_sc, width64: true))),
+    (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, brUnless: brIf_i64GtS_se, counter: nil)),
+    (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, brUnless: brIf_i64GtS_es, counter: nil)),
+    (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, brUnless: brIf_i64GtS_ec, counter: nil)),
+    (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, brUnless: brIf_i64GtS_ee, counter: nil)),
+    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, brUnless: brIf_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, addSlot: addSlotBrIfLoop_i64LeU_ss, width64: true))),
+    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, brUnless: brIf_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, addSlot: addSlotBrIfLoop_i64LeU_sc, width64: true))),
+    (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, brUnless: brIf_i64GtU_se, counter: nil)),
+    (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, brUnless: brIf_i64GtU_es, counter: nil)),
+    (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, brUnless: brIf_i64GtU_ec, counter: nil)),
+    (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, brUnless: brIf_i64GtU_ee, counter: nil)),
+    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, brUnless: brIf_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, addSlot: addSlotBrIfLoop_i64GeS_ss, width64: true))),
+    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, brUnless: brIf_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, addSlot: addSlotBrIfLoop_i64GeS_sc, width64: true))),
+    (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, brUnless: brIf_i64LtS_se, counter: nil)),
+    (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, brUnless: brIf_i64LtS_es, counter: nil)),
+    (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, brUnless: brIf_i64LtS_ec, counter: nil)),
+    (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, brUnless: brIf_i64LtS_ee, counter: nil)),
+    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, brUnless: brIf_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, addSlot: addSlotBrIfLoop_i64GeU_ss, width64: true))),
+    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, brUnless: brIf_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, addSlot: addSlotBrIfLoop_i64GeU_sc, width64: true))),
+    (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, brUnless: brIf_i64LtU_se, counter: nil)),
+    (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, brUnless: brIf_i64LtU_es, counter: nil)),
+    (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, brUnless: brIf_i64LtU_ec, counter: nil)),
+    (i64GeU_ee, BranchNodes(brIf: brIf_i64GeU_ee, brIfLoop: brIfLoop_i64GeU_ee, returnIfSlot: returnIfSlot_i64GeU_ee, returnIfConst: returnIfConst_i64GeU_ee, brUnless: brIf_i64LtU_ee, counter: nil)),
     (f32Eq_ss, BranchNodes(brIf: brIf_f32Eq_ss, brIfLoop: brIfLoop_f32Eq_ss, returnIfSlot: returnIfSlot_f32Eq_ss, returnIfConst: returnIfConst_f32Eq_ss, brUnless: brUnless_f32Eq_ss, counter: nil)),
     (f32Eq_sc, BranchNodes(brIf: brIf_f32Eq_sc, brIfLoop: brIfLoop_f32Eq_sc, returnIfSlot: returnIfSlot_f32Eq_sc, returnIfConst: returnIfConst_f32Eq_sc, brUnless: brUnless_f32Eq_sc, counter: nil)),
     (f32Eq_se, BranchNodes(brIf: brIf_f32Eq_se, brIfLoop: brIfLoop_f32Eq_se, returnIfSlot: returnIfSlot_f32Eq_se, returnIfConst: returnIfConst_f32Eq_se, brUnless: brUnless_f32Eq_se, counter: nil)),
@@ -9562,11 +8972,11 @@ let branchVariantList: [(NodeFn, BranchNodes)] = [
     (f64Ge_es, BranchNodes(brIf: brIf_f64Ge_es, brIfLoop: brIfLoop_f64Ge_es, returnIfSlot: returnIfSlot_f64Ge_es, returnIfConst: returnIfConst_f64Ge_es, brUnless: brUnless_f64Ge_es, counter: nil)),
     (f64Ge_ec, BranchNodes(brIf: brIf_f64Ge_ec, brIfLoop: brIfLoop_f64Ge_ec, returnIfSlot: returnIfSlot_f64Ge_ec, returnIfConst: returnIfConst_f64Ge_ec, brUnless: brUnless_f64Ge_ec, counter: nil)),
     (f64Ge_ee, BranchNodes(brIf: brIf_f64Ge_ee, brIfLoop: brIfLoop_f64Ge_ee, returnIfSlot: returnIfSlot_f64Ge_ee, returnIfConst: returnIfConst_f64Ge_ee, brUnless: brUnless_f64Ge_ee, counter: nil)),
-    (i32Eqz_s, BranchNodes(brIf: brIf_i32Eqz_s, brIfLoop: brIfLoop_i32Eqz_s, returnIfSlot: returnIfSlot_i32Eqz_s, returnIfConst: returnIfConst_i32Eqz_s, brUnless: brUnless_i32Eqz_s, counter: nil)),
+    (i32Eqz_s, BranchNodes(brIf: brIf_i32Eqz_s, brIfLoop: brIfLoop_i32Eqz_s, returnIfSlot: returnIfSlot_i32Eqz_s, returnIfConst: returnIfConst_i32Eqz_s, brUnless: brIf_nonzero_s, counter: nil)),
     (i64Eqz_s, BranchNodes(brIf: brIf_i64Eqz_s, brIfLoop: brIfLoop_i64Eqz_s, returnIfSlot: returnIfSlot_i64Eqz_s, returnIfConst: returnIfConst_i64Eqz_s, brUnless: brUnless_i64Eqz_s, counter: nil)),
     (i32Eqz_e, BranchNodes(brIf: brIf_i32Eqz_e, brIfLoop: brIfLoop_i32Eqz_e, returnIfSlot: returnIfSlot_i32Eqz_e, returnIfConst: returnIfConst_i32Eqz_e, brUnless: brUnless_i32Eqz_e, counter: nil)),
     (i64Eqz_e, BranchNodes(brIf: brIf_i64Eqz_e, brIfLoop: brIfLoop_i64Eqz_e, returnIfSlot: returnIfSlot_i64Eqz_e, returnIfConst: returnIfConst_i64Eqz_e, brUnless: brUnless_i64Eqz_e, counter: nil)),
 ]
 
 /// Branch statements on a plain i32 slot condition.
-let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brUnless_nonzero_s, counter: nil)
+let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brIf_i32Eqz_s, counter: nil)
