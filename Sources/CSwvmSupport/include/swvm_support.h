@@ -6,7 +6,19 @@
 /* The engine bounds native recursion by comparing the current frame address with a limit
    computed from the calling thread's real stack; Swift has no direct way to read it. */
 static inline uintptr_t swvm_frame_address(void) {
+#if defined(__x86_64__) || defined(__aarch64__)
+    /* The stack pointer itself: __builtin_frame_address(0) would make every function entry
+       node set up a frame pointer (a push, a move and a pop on each call). */
+    uintptr_t sp;
+#if defined(__x86_64__)
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+#else
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+#endif
+    return sp;
+#else
     return (uintptr_t)__builtin_frame_address(0);
+#endif
 }
 
 /* Lowest usable address and size of the calling thread's stack (0 on failure). */
