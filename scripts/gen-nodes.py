@@ -363,6 +363,15 @@ def gen_branches():
                 cbody = body.replace(first, update)
                 out.append(f"func {prefix}BrIfLoop_{cname}{SIG} {{\n    {cbody}\n"
                            f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
+                if prefix != "addSlot":
+                    # A loop whose whole body is the counter (head = this node) iterates
+                    # inside the node: no load of the head, no indirect jump per iteration.
+                    inner = cbody.replace("\n    ", "\n        ")
+                    out.append(f"func {prefix}SelfLoop_{cname}{SIG} {{\n    while true {{\n        {inner}\n"
+                               "        if !taken { return proceed(n, fp, c) }\n"
+                               "        c.pointee.budget &-= Int(truncatingIfNeeded: n.pointee.d)\n"
+                               "        if c.pointee.budget < 0 { return exhaustedOnBackEdge(n, fp, c) }\n"
+                               "    }\n}\n")
     for cname, body in conds:
         out.append(f"func brIf_{cname}{SIG} {{\n    {body}\n"
                    f"    if taken {{ return next(n.pointee.c, fp, c) }}\n" + NEXT + "}\n")
@@ -379,7 +388,7 @@ def gen_branches():
         counter = "nil"
         if cname in counters:
             counter = (f"CounterNodes(add: addBrIfLoop_{cname}, inc: incBrIfLoop_{cname}, "
-                       f"addSlot: addSlotBrIfLoop_{cname}, "
+                       f"addSlot: addSlotBrIfLoop_{cname}, incSelf: incSelfLoop_{cname}, addSelf: addSelfLoop_{cname}, "
                        f"width{counters[cname][1:]}: true)")
         return (f"BranchNodes(brIf: brIf_{cname}, brIfLoop: brIfLoop_{cname}, "
                 f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, "

@@ -246,3 +246,50 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     do { _ = try inst.function("put")!.call([.i32(65536 - 0x20 - 6), .i32(1)]) } catch { trap = (error as? WasmError)?.trap }
     #expect(trap == .outOfBoundsMemoryAccess)
 }
+
+@Test func countedLoopsAgreeWithTheUnfusedPath() throws {
+    // `x += step; br_if loop (x cmp limit)` becomes one counter node (inc/add/addSlot), or,
+    // when nothing else is in the loop, one node that iterates inside itself (incSelf/addSelf).
+    // Every integer compare, step kind and limit kind must leave x where the unfused loop (its
+    // condition made an expression) does; endless loops must run out of fuel in every form.
+    let samples32: [UInt64] = [0, 1, 7, 0x7FFF_FFF0, 0x8000_0005, 0xFFFF_FFF9]
+    let samples64: [UInt64] = [0, 1, 7, 0x7FFF_FFFF_FFFF_FFF0, 0x8000_0000_0000_0005, 0xFFFF_FFFF_FFFF_FFF9]
+    for (t, firstCompare, add, samples) in [(ValueType.i32, 0x46, UInt8(0x6A), samples32), (.i64, 0x51, 0x7C, samples64)] {
+        for raw in firstCompare..<(firstCompare + 10) {
+            let cmp = [UInt8(raw)]
+            var b = ModuleBuilder()
+            // Parameters: x, limit, stride; local 3 is a second counter.
+            let steps: [[UInt8]] = [W.const(t, bits: 1), W.const(t, bits: 3), W.const(t, bits: ~0), W.get(2)]
+            for step in steps {
+                for limit in [W.get(1), W.const(t, bits: 7)] {
+                    let update = W.get(0) + step + [add] + W.set(0)
+                    let fused = update + W.get(0) + limit + cmp + W.brIf(0)
+                    let unfused = update + asExpr(W.get(0) + limit + cmp) + W.brIf(0)
+                    let other = W.get(3) + W.i32(1) + [0x6A] + W.set(3)
+                    for body in [fused, other + fused, unfused] {
+                        b.function("f\(b.functions.count)", [t, t, t], [t], locals: [.i32], W.loop() + body + W.end + W.get(0))
+                    }
+                }
+            }
+            var config = StoreConfig()
+            config.consumeFuel = true
+            let store = keptStore(config)
+            let inst = try instantiate(b, store: store)
+            for x in samples {
+                for y in samples {
+                    for strideValue in [UInt64(2), ~UInt64(1)] {
+                        let args = [value(t, x), value(t, y), value(t, strideValue)]
+                        for f in stride(from: 0, to: b.functions.count, by: 3) {
+                            var got: [Outcome] = []
+                            for k in 0..<3 {
+                                try store.setFuel(2_000)
+                                got.append(run(inst.function("f\(f + k)")!, args))
+                            }
+                            #expect(got[0] == got[2] && got[1] == got[2], "op 0x\(String(raw, radix: 16)) form \(f) on (\(x), \(y), \(strideValue)): \(got)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

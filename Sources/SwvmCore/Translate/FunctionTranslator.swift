@@ -843,9 +843,11 @@ final class FunctionTranslator {
                 // counter update before it, it is one node (see `counterUpdate`).
                 let n: NodeP
                 if let counter = fused.counter, let update = counterUpdate(slot: a, width32: counter.width32) {
+                    // Nothing else in the loop: the node is its own head.
+                    let alone = labels[control[index].label] == sequence.count
                     switch update {
-                    case .const(1): n = node(counter.inc, a, b)
-                    case .const(let k): n = arena.node(fnWord(counter.add), a, b, extra: [k])
+                    case .const(1): n = node(alone ? counter.incSelf : counter.inc, a, b)
+                    case .const(let k): n = arena.node(fnWord(alone ? counter.addSelf : counter.add), a, b, extra: [k])
                     case .slot(let s): n = arena.node(fnWord(counter.addSlot), a, b, extra: [UInt64(s)])
                     case .expr: preconditionFailure("a counter update adds a constant or a slot")
                     }
