@@ -12,7 +12,9 @@ operand, in Wasm operand order:
 A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
 A store has address kind s/e/p times value kind s/c/e, where p is an address `slot + constant`
-(see ADDRESS below). Operand words are the node's fields a, b.
+(see ADDRESS below). Operand words are the node's fields a, b. Address kind w is the 64-bit
+address of a memory64 memory, an expression (loads `_w`, stores `_ws/_wc/_we`): those
+memories are rare, so they get one general form, and the 32-bit forms stay as they are.
 Loads and stores keep the memory state pointer in field c and the static offset in field d.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
@@ -240,26 +242,27 @@ ADDRESS = {
     "s": "fp[n.pointee.a.int]",
     "e": "eval(n.pointee.a, fp, c)",
     "p": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
+    "w": "eval(n.pointee.a, fp, c)",
 }
 
 def access(kind, size):
-    fn = "effectiveAddressPlus" if kind == "p" else "effectiveAddress"
+    fn = {"p": "effectiveAddressPlus", "w": "effectiveAddress64"}.get(kind, "effectiveAddress")
     return f"guard let p = {fn}(address, n, {size}) else {{ {OOB} }}\n"
 
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
-        for k in ("s", "e", "p"):
+        for k in ("s", "e", "p", "w"):
             load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
-            check = CHECK if k == "e" else ""
+            check = CHECK if k in "ew" else ""
             out.append(f"func {name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {load}"
                        f"    return {widen}\n}}\n"
                        f"func set_{name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n{check}    {load}"
                        f"    fp[n.pointee.b.int] = {widen}\n" + NEXT + "}\n")
     for name, st, size in STORES:
-        for ka in ("s", "e", "p"):
+        for ka in ("s", "e", "p", "w"):
             for kv in ("s", "c", "e"):
-                check = CHECK if "e" in ka + kv else ""
+                check = CHECK if "e" in ka + kv or ka == "w" else ""
                 out.append(
                     f"func {name}_{ka}{kv}{SIG} {{\n"
                     f"    let address = {ADDRESS[ka]}\n"
@@ -269,18 +272,18 @@ def gen_memory():
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, st, widen, size in LOADS:
-        for k in ("s", "e", "p"):
+        for k in ("s", "e", "p", "w"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
-        out.append(f"    case .{name}: return LoadNodes(s: {name}_s, e: {name}_e, p: {name}_p)\n")
+        out.append(f"    case .{name}: return LoadNodes(s: {name}_s, e: {name}_e, p: {name}_p, w: {name}_w)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "sep" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {name}_{ka}{kv}" for ka in "sepw" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)

@@ -93,7 +93,7 @@ for s in "${suites[@]}"; do
     if [ "$s" = 2.0 ]; then
         b=Tests/spec/baseline.txt
         echo "== spec suite 2.0 ($out2, baseline $b)"
-        .build/release/swvm-spectest --min-passed "$(baseline $b min-passed)" --max-failed "$(baseline $b max-failed)" \
+        .build/release/swvm-spectest --wasm2 --min-passed "$(baseline $b min-passed)" --max-failed "$(baseline $b max-failed)" \
             "$out2" || status=1
     else
         b=Tests/spec/baseline-3.0.txt

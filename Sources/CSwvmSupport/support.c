@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "swvm_support.h"
 #include <pthread.h>
+#include <sys/mman.h>
 
 /* pthread_getattr_np parses /proc/self/maps for the main thread (tens of microseconds), and
    every call from the host into Wasm needs the bounds: cache them per thread. */
@@ -110,4 +111,9 @@ int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int
         return open_beneath_by_components(dirfd, path, flags, mode, follow_last);
     }
     return (int)fd;
+}
+
+void *swvm_remap_grow(void *old, size_t old_size, size_t new_size) {
+    void *p = mremap(old, old_size, new_size, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
 }

@@ -14,6 +14,7 @@ struct Options {
     var paths: [String] = []
     var excluded: [String] = []
     var verbose = false
+    var features = Features.all
     var shownFailures = 5
     var minPassed: Int?
     var maxFailed: Int?
@@ -32,6 +33,7 @@ func parseOptions() -> Options {
     while let a = args.popFirst() {
         switch a {
         case "-v", "--verbose": o.verbose = true
+        case "--wasm2": o.features = .wasm2
         case "--min-passed": o.minPassed = number(a)
         case "--max-failed": o.maxFailed = number(a)
         case "--show-failures": o.shownFailures = number(a)
@@ -43,7 +45,7 @@ func parseOptions() -> Options {
             o.excluded.append(d.trimmingCharacters(in: CharacterSet(charactersIn: "/")))
         case "-h", "--help":
             print("""
-            usage: swvm-spectest [--verbose] [--exclude DIR]... [--show-failures N]
+            usage: swvm-spectest [--verbose] [--wasm2] [--exclude DIR]... [--show-failures N]
                                  [--min-passed N] [--max-failed N] PATH...
               PATH  a .json file written by wast2json or `wasm-tools json-from-wast`, or a
                     directory searched recursively (DIR: a folder under it to leave out).
@@ -53,6 +55,8 @@ func parseOptions() -> Options {
             command failed, or when fewer than --min-passed passed / more than --max-failed
             failed. Skipped, and counted by reason: text-format modules, values of GC heap
             types, SIMD execution. Everything else that cannot run counts as failed.
+            --wasm2 loads modules as Wasm 2.0 (no later proposals), for the 2.0 suite, which
+            checks encodings that Wasm 3.0 gives a meaning (memory indices, 64-bit limits).
             """)
             exit(0)
         default: o.paths.append(a)
@@ -153,6 +157,7 @@ final class FileRunner {
     let directory: URL
     let verbose: Bool
     let shownFailures: Int
+    let features: Features
     let store = Store()
     let linker: Linker
     var instances: [String: Instance] = [:]
@@ -165,7 +170,8 @@ final class FileRunner {
     var hiddenFailures = 0
     let fileName: String
 
-    init(file: URL, displayName: String, verbose: Bool, shownFailures: Int) throws {
+    init(file: URL, displayName: String, verbose: Bool, shownFailures: Int, features: Features) throws {
+        self.features = features
         directory = file.deletingLastPathComponent()
         fileName = displayName
         self.verbose = verbose
@@ -190,6 +196,9 @@ final class FileRunner {
         linker.define(module: m, name: "global_f64", .global(try store.makeGlobal(GlobalType(valueType: .f64, mutable: false), value: .double(666.6))))
         linker.define(module: m, name: "table", .table(try store.makeTable(TableType(elementType: .funcref, limits: Limits(min: 10, max: 20)))))
         linker.define(module: m, name: "memory", .memory(try store.makeMemory(MemoryType(limits: Limits(min: 1, max: 2)))))
+        if features.contains(.memory64) {
+            linker.define(module: m, name: "table64", .table(try store.makeTable(TableType(elementType: .funcref, limits: Limits(min: 10, max: 20), is64: true))))
+        }
     }
 
     /// The bytes of a command's module; text-format modules are skipped (no text parser).
@@ -314,7 +323,7 @@ final class FileRunner {
         case "assert_malformed", "assert_invalid":
             let wanted: WasmError.Kind = type == "assert_malformed" ? .malformed : .invalid
             let bytes = try moduleBytes(cmd)
-            switch Result(catching: { () throws(WasmError) -> Module in try Module.load(bytes) }) {
+            switch Result(catching: { () throws(WasmError) -> Module in try Module.load(bytes, features: features) }) {
             case .success:
                 throw Failure(message: "module loaded; expected \(wanted): \(cmd["text"] as? String ?? "")")
             case .failure(let e):
@@ -339,7 +348,7 @@ final class FileRunner {
 
     func loadModule(_ cmd: [String: Any]) throws -> Module {
         let bytes = try moduleBytes(cmd)
-        switch Result(catching: { () throws(WasmError) -> Module in try Module.load(bytes) }) {
+        switch Result(catching: { () throws(WasmError) -> Module in try Module.load(bytes, features: features) }) {
         case .success(let m): return m
         case .failure(let e): throw Failure(message: "module failed to load: \(e)")
         }
@@ -623,7 +632,7 @@ for file in jsonFiles(options.paths, excluding: options.excluded) {
        let commands = json["commands"] as? [Any] {
         do {
             let runner = try FileRunner(file: file.url, displayName: file.name, verbose: options.verbose,
-                                        shownFailures: options.shownFailures)
+                                        shownFailures: options.shownFailures, features: options.features)
             runner.run(commands)
             c = runner.counts
             let detail = c.skipDetail
