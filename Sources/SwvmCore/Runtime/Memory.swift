@@ -14,8 +14,9 @@ struct MemoryState {
 /// never moves and embedders may keep the pointer across `memory.grow`. A 64-bit memory's
 /// maximum may be up to 2^64 bytes, far beyond any address space: it reserves the smaller of
 /// its maximum and the larger of its minimum and `Memory.initialReservation64`, and when it
-/// grows beyond that reserves more (at least double) with `mremap`, which may move it. Its
-/// base is then stable only between growths.
+/// grows beyond that reserves more (at least double): after the reservation if that address
+/// space is free, else elsewhere, moving the pages (`swvm_reserve_more`). Its base is then
+/// stable only between growths.
 public final class Memory {
     public static let pageSize = 65536
     /// The address space a 64-bit memory reserves at first, when its maximum is larger.
@@ -79,14 +80,7 @@ public final class Memory {
             // double, moving the mapping if the address space after it is taken.
             let maxBytes = Int(Swift.min(state.pointee.maxPages, UInt64(Int.max / Memory.pageSize))) * Memory.pageSize
             let target = Swift.min(Swift.max(newBytes, reservedBytes > maxBytes / 2 ? maxBytes : reservedBytes * 2), maxBytes)
-            guard let p = swvm_remap_grow(state.pointee.base, reservedBytes, target) else { return nil }
-            // The enlarged part keeps the protection of the mapping's end; make it inaccessible
-            // until grown into, as a fresh reservation is.
-            if mprotect(p + reservedBytes, target - reservedBytes, PROT_NONE) != 0 {
-                state.pointee.base = p
-                reservedBytes = target
-                return nil
-            }
+            guard let p = swvm_reserve_more(state.pointee.base, oldBytes, reservedBytes, target) else { return nil }
             state.pointee.base = p
             reservedBytes = target
         }
