@@ -91,7 +91,8 @@ class _ExternType(ctypes.Structure):
         if kind == "global":
             return GlobalType(_KIND_NAME[self.valkind], bool(self.mutable_))
         limits = (self.min, None if self.max == 0xFFFFFFFFFFFFFFFF else self.max)
-        return TableType(_KIND_NAME[self.valkind], *limits) if kind == "table" else MemoryType(*limits)
+        is64 = bool(self.is64)
+        return TableType(_KIND_NAME[self.valkind], *limits, is64) if kind == "table" else MemoryType(*limits, is64)
 _KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref"}
 _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ctypes.c_float),
            "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p)}
@@ -101,8 +102,9 @@ _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ct
 # names ("i32", "funcref"...); a missing maximum is None.
 FuncType = collections.namedtuple("FuncType", "params results")
 GlobalType = collections.namedtuple("GlobalType", "valtype mutable")
-TableType = collections.namedtuple("TableType", "element min max")
-MemoryType = collections.namedtuple("MemoryType", "min max")
+# is64: a 64-bit (memory64 / table64) memory or table; limits may then exceed 2**32.
+TableType = collections.namedtuple("TableType", "element min max is64", defaults=(False,))
+MemoryType = collections.namedtuple("MemoryType", "min max is64", defaults=(False,))
 ImportType = collections.namedtuple("ImportType", "module name kind type")
 ExportType = collections.namedtuple("ExportType", "name kind type")
 
