@@ -26,6 +26,10 @@ cat > "$tmp/bad.json" <<'JSON'
 {"type":"assert_return","line":11,"action":{"type":"invoke","field":"add","args":[]},"expected":[{"type":"anyref"}]},
 {"type":"module","line":12,"filename":"missing.wasm","module_type":"binary"},
 {"type":"assert_return","line":13,"action":{"type":"invoke","field":"add","args":[{"type":"i32","value":"1"},{"type":"i32","value":"1"}]},"expected":[{"type":"i32","value":"2"}]},
+{"type":"module_definition","line":20,"name":"M","filename":"add.wasm","module_type":"binary"},
+{"type":"module_instance","line":21,"instance":"I1","module":"M"},
+{"type":"assert_return","line":22,"action":{"type":"invoke","module":"I1","field":"add","args":[{"type":"i32","value":"1"},{"type":"i32","value":"2"}]},"expected":[{"type":"i32","value":"3"}]},
+{"type":"assert_exception","line":23,"action":{"type":"invoke","module":"I1","field":"add","args":[{"type":"i32","value":"1"},{"type":"i32","value":"2"}]}},
 {"line":"x"},
 7
 ]}
@@ -35,10 +39,12 @@ status=0
 "$runner" --verbose "$tmp" > "$tmp/out.txt" 2>&1 || status=$?
 cat "$tmp/out.txt"
 [ "$status" = 1 ] || { echo "FAIL: exit status $status, expected 1"; exit 1; }
-# Passed: lines 1, 2, 3, 10. Skipped: line 11 (a GC heap type). Failed: the other ten commands
-# of bad.json, and truncated.json.
-grep -q '^bad.json: 4 passed, 10 failed, 1 skipped' "$tmp/out.txt" || { echo "FAIL: wrong counts for bad.json"; exit 1; }
-grep -q '^4 passed, 11 failed, 1 skipped$' "$tmp/out.txt" || { echo "FAIL: wrong totals"; exit 1; }
+# Passed: lines 1, 2, 3, 10 and the definition, instantiation and call of lines 20-22.
+# Skipped: line 11 (a GC heap type). Failed: the other eleven commands of bad.json (line 23
+# expects an exception the call does not throw), and truncated.json.
+grep -q '^bad.json: 7 passed, 11 failed, 1 skipped' "$tmp/out.txt" || { echo "FAIL: wrong counts for bad.json"; exit 1; }
+grep -q '^7 passed, 12 failed, 1 skipped$' "$tmp/out.txt" || { echo "FAIL: wrong totals"; exit 1; }
+grep -q 'FAIL bad.json:23 assert_exception: expected an uncaught exception, got \[i32:3\]' "$tmp/out.txt"
 grep -q 'FAIL bad.json:5 assert_return: i32 argument "99999999999" is not a 32-bit integer' "$tmp/out.txt"
 grep -q 'FAIL bad.json:13 assert_return: no current module (the module at line 12 failed)' "$tmp/out.txt"
 grep -q 'FAIL truncated.json: unreadable JSON' "$tmp/out.txt"
