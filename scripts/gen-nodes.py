@@ -12,12 +12,15 @@ operand, in Wasm operand order:
 A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
 A store has address kind s/e/p times value kind s/c/e, where p is an address `slot + constant`
-(see ADDRESS below). Operand words are the node's fields a, b.
+(see ADDRESS below). Operand words are the node's fields a, b. Address kind w is the 64-bit
+address of a memory64 memory, an expression (loads `_w`, stores `_ws/_wc/_we`): those
+memories are rare, so they get one general form, and the 32-bit forms stay as they are.
 Loads and stores keep the memory state pointer in field c and the static offset in field d.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
 field b for loads; the other fields are the expression node's own. Statements (set_ forms,
-stores, branches) end by tail-calling their successor: `next` (docs/engine.md).
+stores, branches) end by tail-calling their successor: `proceed` for the statement laid out
+after them, `next` for a branch target (docs/engine.md).
 """
 import os
 
@@ -180,7 +183,7 @@ def deliver(target, value, can_trap):
 
 def expression_and_set(fname, prelude, value, slot_field, kinds, can_trap):
     """An expression node returning `value` and its `set_` twin, a statement writing it to the
-    slot in `slot_field` and continuing with `next`: the same operand code, two ways to deliver
+    slot in `slot_field` and continuing with the next statement: the same operand code, two ways to deliver
     the result. The statement tests the trap flag when a child expression may have trapped."""
     check = CHECK if "e" in kinds else ""
     return (f"func {fname}{SIG} {{\n    {prelude}\n" + deliver("return ", value, can_trap) + "}\n"
@@ -240,10 +243,11 @@ ADDRESS = {
     "s": "fp[n.pointee.a.int]",
     "e": "eval(n.pointee.a, fp, c)",
     "p": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
+    "w": "eval(n.pointee.a, fp, c)",
 }
 
 def access(kind, size):
-    fn = "effectiveAddressPlus" if kind == "p" else "effectiveAddress"
+    fn = {"p": "effectiveAddressPlus", "w": "effectiveAddress64"}.get(kind, "effectiveAddress")
     return f"guard let p = {fn}(address, n, {size}) else {{ {OOB} }}\n"
 
 # Accesses that compile to the same code share one function (i32.load and f32.load,
@@ -262,9 +266,9 @@ def gen_memory():
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p"):
+        for k in ("s", "e", "p", "w"):
             load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
-            check = CHECK if k == "e" else ""
+            check = CHECK if k in "ew" else ""
             out.append(f"func {name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {load}"
                        f"    return {widen}\n}}\n"
                        f"func set_{name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n{check}    {load}"
@@ -272,9 +276,9 @@ def gen_memory():
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
-        for ka in ("s", "e", "p"):
+        for ka in ("s", "e", "p", "w"):
             for kv in ("s", "c", "e"):
-                check = CHECK if "e" in ka + kv else ""
+                check = CHECK if "e" in ka + kv or ka == "w" else ""
                 out.append(
                     f"func {name}_{ka}{kv}{SIG} {{\n"
                     f"    let address = {ADDRESS[ka]}\n"
@@ -286,19 +290,19 @@ def gen_memory():
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p"):
+        for k in ("s", "e", "p", "w"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
         c = canonical_load(name)
-        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p)\n")
+        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p, w: {c}_w)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sep" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sepw" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)
@@ -323,7 +327,7 @@ def gen_branches():
     (a child expression is evaluated inside the branch node), or a plain slot or i32.eqz of a
     slot (shape s). The condition's operand
     words are fields a, b; field c is the taken target (or the returned value), d the cost of a
-    loop a back edge re-enters, next the not-taken successor."""
+    loop a back edge re-enters; not taken, the statement laid out next."""
     out = [HEADER]
     conds = []
     for name, t, res, expr, comm in BINARY:

@@ -32,7 +32,7 @@ for code, name in [(0x28, "i32.load"), (0x29, "i64.load"), (0x2A, "f32.load"), (
                    (0x38, "f32.store"), (0x39, "f64.store"), (0x3A, "i32.store8"), (0x3B, "i32.store16"),
                    (0x3C, "i64.store8"), (0x3D, "i64.store16"), (0x3E, "i64.store32")]:
     op(code, name, "memarg")
-op(0x3F, "memory.size", "zeroByte"); op(0x40, "memory.grow", "zeroByte")
+op(0x3F, "memory.size", "memoryIndex"); op(0x40, "memory.grow", "memoryIndex")
 op(0x41, "i32.const", "i32Const"); op(0x42, "i64.const", "i64Const"); op(0x43, "f32.const", "f32Const"); op(0x44, "f64.const", "f64Const")
 
 def numeric(code, names, sig):
@@ -75,7 +75,7 @@ for i, (name, sig) in enumerate([("i32.trunc_sat_f32_s", "f32->i32"), ("i32.trun
                                  ("i64.trunc_sat_f64_s", "f64->i64"), ("i64.trunc_sat_f64_u", "f64->i64")]):
     op(FC + i, name, "none", sig)
 op(FC + 8, "memory.init", "memoryInit"); op(FC + 9, "data.drop", "dataIndex")
-op(FC + 10, "memory.copy", "twoZeroBytes"); op(FC + 11, "memory.fill", "zeroByte")
+op(FC + 10, "memory.copy", "memoryCopy"); op(FC + 11, "memory.fill", "memoryIndex")
 op(FC + 12, "table.init", "tableInit"); op(FC + 13, "elem.drop", "elemIndex")
 op(FC + 14, "table.copy", "tableCopy"); op(FC + 15, "table.grow", "tableIndex")
 op(FC + 16, "table.size", "tableIndex"); op(FC + 17, "table.fill", "tableIndex")

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "swvm_support.h"
 #include <pthread.h>
+#include <sys/mman.h>
 
 /* pthread_getattr_np parses /proc/self/maps for the main thread (tens of microseconds), and
    every call from the host into Wasm needs the bounds: cache them per thread. */
@@ -110,4 +111,30 @@ int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int
         return open_beneath_by_components(dirfd, path, flags, mode, follow_last);
     }
     return (int)fd;
+}
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+void *swvm_reserve_more(void *base, size_t used, size_t reserved, size_t target) {
+    const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    char *end = (char *)base + reserved;
+    /* In place: the pages after the reservation, if nothing is mapped there. */
+    void *p = mmap(end, target - reserved, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == end) return base;
+    if (p != MAP_FAILED) munmap(p, target - reserved); /* a kernel that ignored the hint */
+    void *fresh = mmap(NULL, target, PROT_NONE, flags, -1, 0);
+    if (fresh == MAP_FAILED) return NULL;
+    if (used > 0 &&
+        mremap(base, used, used, MREMAP_MAYMOVE | MREMAP_FIXED, fresh) == MAP_FAILED) {
+        /* The used pages are not one mapping: copy them. */
+        if (mprotect(fresh, used, PROT_READ | PROT_WRITE) != 0) {
+            munmap(fresh, target);
+            return NULL;
+        }
+        memcpy(fresh, base, used);
+    }
+    munmap(base, reserved);
+    return fresh;
 }

@@ -50,8 +50,21 @@ public func swvm_memory_new(_ engine: OpaquePointer?, _ minPages: UInt32, _ maxP
                             _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
     guard let e = object(engine, as: EngineHandle.self) else { return usage("swvm_memory_new: engine is NULL or not an engine") }
     guard let out else { return usage("swvm_memory_new: out is NULL") }
-    let max: UInt32? = maxPages == UInt32.max ? nil : maxPages
-    switch Result(catching: { () throws(WasmError) -> Memory in try e.store.makeMemory(MemoryType(limits: Limits(min: minPages, max: max))) }) {
+    let max: UInt64? = maxPages == UInt32.max ? nil : UInt64(maxPages)
+    return makeMemory(e, MemoryType(limits: Limits(min: UInt64(minPages), max: max)), out)
+}
+
+@_cdecl("swvm_memory64_new")
+public func swvm_memory64_new(_ engine: OpaquePointer?, _ minPages: UInt64, _ maxPages: UInt64,
+                              _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    guard let e = object(engine, as: EngineHandle.self) else { return usage("swvm_memory64_new: engine is NULL or not an engine") }
+    guard let out else { return usage("swvm_memory64_new: out is NULL") }
+    let max: UInt64? = maxPages == UInt64.max ? nil : maxPages
+    return makeMemory(e, MemoryType(limits: Limits(min: minPages, max: max), is64: true), out)
+}
+
+private func makeMemory(_ e: EngineHandle, _ type: MemoryType, _ out: UnsafeMutablePointer<OpaquePointer?>) -> OpaquePointer? {
+    switch Result(catching: { () throws(WasmError) -> Memory in try e.store.makeMemory(type) }) {
     case .success(let m):
         out.pointee = retained(MemoryHandle(store: e.store, m))
         return nil
@@ -69,12 +82,22 @@ public func swvm_memory_size(_ memory: OpaquePointer?) -> Int {
     object(memory, as: MemoryHandle.self)?.object.byteCount ?? 0
 }
 
+@_cdecl("swvm_memory_pages")
+public func swvm_memory_pages(_ memory: OpaquePointer?) -> UInt64 {
+    object(memory, as: MemoryHandle.self)?.object.pageCount ?? 0
+}
+
+@_cdecl("swvm_memory_is64")
+public func swvm_memory_is64(_ memory: OpaquePointer?) -> Int32 {
+    object(memory, as: MemoryHandle.self)?.object.type.is64 == true ? 1 : 0
+}
+
 @_cdecl("swvm_memory_grow")
-public func swvm_memory_grow(_ memory: OpaquePointer?, _ delta: UInt32, _ oldPages: UnsafeMutablePointer<UInt32>?) -> OpaquePointer? {
+public func swvm_memory_grow(_ memory: OpaquePointer?, _ delta: UInt64, _ oldPages: UnsafeMutablePointer<UInt64>?) -> OpaquePointer? {
     guard let m = object(memory, as: MemoryHandle.self) else { return usage("swvm_memory_grow: memory is NULL or not a memory") }
-    switch Result(catching: { () throws(WasmError) -> UInt64 in try m.object.grow(pages: UInt64(delta)) }) {
+    switch Result(catching: { () throws(WasmError) -> UInt64 in try m.object.grow(pages: delta) }) {
     case .success(let old):
-        oldPages?.pointee = UInt32(old)
+        oldPages?.pointee = old
         return nil
     case .failure(let e): return errorHandle(e)
     }
@@ -125,9 +148,9 @@ public func swvm_global_free(_ global: OpaquePointer?) { release(global) }
 
 
 @_cdecl("swvm_memory_max_pages")
-public func swvm_memory_max_pages(_ memory: OpaquePointer?) -> UInt32 {
+public func swvm_memory_max_pages(_ memory: OpaquePointer?) -> UInt64 {
     guard let m = object(memory, as: MemoryHandle.self) else { return 0 }
-    return m.object.type.limits.max ?? UInt32.max
+    return m.object.type.limits.max ?? UInt64.max
 }
 
 @_cdecl("swvm_global_mutable")

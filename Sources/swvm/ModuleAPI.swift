@@ -22,9 +22,11 @@ final class CExternEntry {
             (type.results, type.nresults) = array(f.results)
         case .table(let tt):
             type.valkind = cKind(tt.elementType)
-            (type.min, type.max) = (tt.limits.min, tt.limits.max ?? UInt32.max)
+            (type.min, type.max) = (tt.limits.min, tt.limits.max ?? UInt64.max)
+            type.is64 = tt.is64 ? 1 : 0
         case .memory(let mt):
-            (type.min, type.max) = (mt.limits.min, mt.limits.max ?? UInt32.max)
+            (type.min, type.max) = (mt.limits.min, mt.limits.max ?? UInt64.max)
+            type.is64 = mt.is64 ? 1 : 0
         case .global(let g):
             type.valkind = cKind(g.valueType)
             type.mutable_ = g.mutable ? 1 : 0

@@ -141,9 +141,9 @@ final class WType {
         case .global(let g): content = retained(WValType(g.valueType))
         case .table(let t):
             content = retained(WValType(t.elementType))
-            limits.pointee = wasm_limits_t(min: t.limits.min, max: t.limits.max ?? UInt32.max)
+            limits.pointee = wasmLimits(t.limits)
         case .memory(let m):
-            limits.pointee = wasm_limits_t(min: m.limits.min, max: m.limits.max ?? UInt32.max)
+            limits.pointee = wasmLimits(m.limits)
         }
     }
 
@@ -571,7 +571,13 @@ private func takeValtype(_ p: OpaquePointer?) -> ValueType? {
 
 private func limits(_ l: UnsafePointer<wasm_limits_t>?) -> Limits? {
     guard let l else { return nil }
-    return Limits(min: l.pointee.min, max: l.pointee.max == UInt32.max ? nil : l.pointee.max)
+    return Limits(min: UInt64(l.pointee.min), max: l.pointee.max == UInt32.max ? nil : UInt64(l.pointee.max))
+}
+
+/// wasm.h's limits are 32-bit: a 64-bit memory's or table's larger bounds read as 0xFFFFFFFF
+/// (no maximum, or a minimum beyond what the standard API can express).
+private func wasmLimits(_ l: Limits) -> wasm_limits_t {
+    wasm_limits_t(min: UInt32(clamping: l.min), max: l.max.map { UInt32(clamping: $0) } ?? UInt32.max)
 }
 
 @_cdecl("wasm_globaltype_new")

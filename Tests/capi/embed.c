@@ -60,7 +60,9 @@ static void print_type(const swvm_externtype_t *t) {
     case SWVM_EXTERN_GLOBAL: printf("%s%s", t->mutable_ ? "mut " : "", vals[t->valkind]); break;
     case SWVM_EXTERN_TABLE: printf("%s ", vals[t->valkind]); /* fall through */
     case SWVM_EXTERN_MEMORY:
-        if (t->max == 0xFFFFFFFFu) printf("%u..", t->min); else printf("%u..%u", t->min, t->max);
+        if (t->is64) printf("i64 ");
+        if (t->max == UINT64_MAX) printf("%llu..", (unsigned long long)t->min);
+        else printf("%llu..%llu", (unsigned long long)t->min, (unsigned long long)t->max);
         break;
     }
 }
@@ -136,7 +138,7 @@ int main(int argc, char **argv) {
     check(!strcmp(name, "heap") && t.kind == SWVM_EXTERN_GLOBAL && t.valkind == SWVM_I32 && t.mutable_, "export heap");
     ok(swvm_module_export(module, 2, &name, &t), "export 2");
     check(!strcmp(name, "callbacks") && t.kind == SWVM_EXTERN_TABLE && t.valkind == SWVM_EXTERNREF &&
-          t.min == 2 && t.max == 0xFFFFFFFFu, "export callbacks");
+          t.min == 2 && t.max == UINT64_MAX && !t.is64, "export callbacks");
     ok(swvm_module_export(module, 5, &name, &t), "export 5");
     check(!strcmp(name, "kinds") && t.nparams == 5 && t.params[0] == SWVM_I64 && t.params[1] == SWVM_F32 &&
           t.params[2] == SWVM_F64 && t.params[3] == SWVM_EXTERNREF && t.params[4] == SWVM_FUNCREF &&
@@ -161,7 +163,8 @@ int main(int argc, char **argv) {
             swvm_global_free(g);
         } else if (t.kind == SWVM_EXTERN_MEMORY) {
             swvm_memory_t *m;
-            ok(swvm_memory_new(engine, t.min, t.max, &m), "memory");
+            if (t.is64) ok(swvm_memory64_new(engine, t.min, t.max, &m), "memory64");
+            else ok(swvm_memory_new(engine, (uint32_t)t.min, t.max == UINT64_MAX ? 0xFFFFFFFFu : (uint32_t)t.max, &m), "memory");
             ok(swvm_linker_define_memory(linker, mod_name, name, m), "define memory");
             swvm_memory_free(m);
         }

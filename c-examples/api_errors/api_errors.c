@@ -1,6 +1,7 @@
 /* api_errors: bad input to every function of the C API must come back as an error with a
    message, never a crash. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <swvm.h>
 
@@ -101,6 +102,33 @@ static void full_api_errors(void) {
     if (!swvm_instance_memory(instance, "mem", &memory)) {
         expect(swvm_memory_grow(memory, 1, NULL), SWVM_ERROR_LIMIT, "memory_grow past maximum");
         if (swvm_memory_size(memory) != 65536) { printf("FAIL failed grow changed the size\n"); failures++; }
+    }
+    /* 64-bit memories: sizes beyond 4 GiB, a maximum of 2^48 pages that is not reserved */
+    expect(swvm_memory64_new(NULL, 1, 1, &memory), SWVM_ERROR_USAGE, "memory64_new NULL engine");
+    expect(swvm_memory64_new(engine, 2, 1, &memory), SWVM_ERROR_INVALID, "memory64_new min > max");
+    expect(swvm_memory64_new(engine, 1, (1ull << 48) + 1, &memory), SWVM_ERROR_INVALID, "memory64_new too large");
+    swvm_memory_t *wide = NULL;
+    if (!swvm_memory64_new(engine, 1, 1ull << 48, &wide)) {
+        uint64_t old = 0;
+        /* Past 4 GiB natively; under memcheck (ctest's memcheck_ run sets the variable) a few
+           pages, since memcheck tracks every accessible byte and 4 GiB take it minutes. */
+        const uint64_t grow = getenv("SWVM_UNDER_MEMCHECK") ? 16 : 70000;
+        if (!swvm_memory_is64(wide) || swvm_memory_is64(NULL) || swvm_memory_max_pages(wide) != 1ull << 48) {
+            printf("FAIL memory64 accessors\n");
+            failures++;
+        }
+        swvm_memory_data(wide)[100] = 42;
+        if (swvm_memory_grow(wide, grow, &old) != NULL || old != 1 || swvm_memory_pages(wide) != grow + 1 ||
+            swvm_memory_size(wide) != (size_t)(grow + 1) * 65536 || swvm_memory_data(wide)[100] != 42) {
+            printf("FAIL memory64 grows beyond 4 GiB\n");
+            failures++;
+        }
+        swvm_memory_data(wide)[(size_t)(grow + 1) * 65536 - 1] = 7;  /* the last byte is accessible */
+        expect(swvm_memory_grow(wide, UINT64_MAX, NULL), SWVM_ERROR_LIMIT, "memory64_grow past 2^48 pages");
+        swvm_memory_free(wide);
+    } else {
+        printf("FAIL memory64_new\n");
+        failures++;
     }
     expect(swvm_linker_define_memory(linker, "m", "mem", NULL), SWVM_ERROR_USAGE, "define_memory NULL memory");
     expect(swvm_linker_define_memory(NULL, "m", "mem", memory), SWVM_ERROR_USAGE, "define_memory NULL linker");

@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
     uint8_t *data = swvm_memory_data(memory);
     CHECK(swvm_memory_size(memory) == 65536 && memcmp(data + 16, "hello", 5) == 0, "memory contents");
     CHECK(data == swvm_memory_data(mem_in), "the exported memory is the host's memory");
-    uint32_t old = 0;
+    uint64_t old = 0;
     ok(swvm_memory_grow(memory, 2, &old), "grow");
     CHECK(old == 1 && swvm_memory_size(memory) == 3 * 65536 && swvm_memory_data(memory) == data, "grow keeps the address");
     err = swvm_memory_grow(memory, 2, &old);

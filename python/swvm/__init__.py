@@ -81,7 +81,7 @@ class _ExternType(ctypes.Structure):
                 ("params", ctypes.POINTER(ctypes.c_uint32)), ("nparams", ctypes.c_size_t),
                 ("results", ctypes.POINTER(ctypes.c_uint32)), ("nresults", ctypes.c_size_t),
                 ("valkind", ctypes.c_uint32), ("mutable_", ctypes.c_int),
-                ("min", ctypes.c_uint32), ("max", ctypes.c_uint32)]
+                ("min", ctypes.c_uint64), ("max", ctypes.c_uint64), ("is64", ctypes.c_int)]
 
     def to_python(self):
         kind = _EXTERN_NAME[self.kind]
@@ -90,8 +90,9 @@ class _ExternType(ctypes.Structure):
                             [_KIND_NAME[self.results[i]] for i in range(self.nresults)])
         if kind == "global":
             return GlobalType(_KIND_NAME[self.valkind], bool(self.mutable_))
-        limits = (self.min, None if self.max == 0xFFFFFFFF else self.max)
-        return TableType(_KIND_NAME[self.valkind], *limits) if kind == "table" else MemoryType(*limits)
+        limits = (self.min, None if self.max == 0xFFFFFFFFFFFFFFFF else self.max)
+        is64 = bool(self.is64)
+        return TableType(_KIND_NAME[self.valkind], *limits, is64) if kind == "table" else MemoryType(*limits, is64)
 _KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref"}
 _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ctypes.c_float),
            "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p)}
@@ -101,8 +102,9 @@ _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ct
 # names ("i32", "funcref"...); a missing maximum is None.
 FuncType = collections.namedtuple("FuncType", "params results")
 GlobalType = collections.namedtuple("GlobalType", "valtype mutable")
-TableType = collections.namedtuple("TableType", "element min max")
-MemoryType = collections.namedtuple("MemoryType", "min max")
+# is64: a 64-bit (memory64 / table64) memory or table; limits may then exceed 2**32.
+TableType = collections.namedtuple("TableType", "element min max is64", defaults=(False,))
+MemoryType = collections.namedtuple("MemoryType", "min max is64", defaults=(False,))
 ImportType = collections.namedtuple("ImportType", "module name kind type")
 ExportType = collections.namedtuple("ExportType", "name kind type")
 
@@ -135,7 +137,7 @@ _sig(_lib.swvm_func_call, _p, _p, ctypes.POINTER(_Val), ctypes.c_size_t, ctypes.
 _sig(_lib.swvm_func_free, None, _p)
 _sig(_lib.swvm_memory_data, ctypes.POINTER(ctypes.c_uint8), _p)
 _sig(_lib.swvm_memory_size, ctypes.c_size_t, _p)
-_sig(_lib.swvm_memory_grow, _p, _p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32))
+_sig(_lib.swvm_memory_grow, _p, _p, ctypes.c_uint64, ctypes.POINTER(ctypes.c_uint64))
 _sig(_lib.swvm_memory_free, None, _p)
 _sig(_lib.swvm_global_get, _p, _p, ctypes.POINTER(_Val))
 _sig(_lib.swvm_global_set, _p, _p, ctypes.POINTER(_Val))
@@ -380,7 +382,7 @@ class Memory(_Handle):
 
     def grow(self, pages: int) -> int:
         """Grows by `pages` 64 KiB pages; returns the old page count. Raises LimitError."""
-        old = ctypes.c_uint32()
+        old = ctypes.c_uint64()
         _check(_lib.swvm_memory_grow(self._handle, pages, ctypes.byref(old)))
         return old.value
 

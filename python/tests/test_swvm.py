@@ -120,3 +120,15 @@ def test_module_imports_and_exports_before_instantiation():
     assert exports["callbacks"].type == swvm.TableType("externref", 2, None)
     assert exports["kinds"].type == swvm.FuncType(["i64", "f32", "f64", "externref", "funcref"], ["f64", "i32"])
     assert load(os.path.join(EXAMPLES, "hello", "demo.wasm")).imports == []
+
+
+def test_several_memories_and_a_64_bit_one_are_listed_and_exported():
+    # (memory 1 2) (memory i64 3), exported as "a" and "b" (multi-memory, memory64).
+    wasm = bytes([0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 6, 2, 1, 1, 2, 4, 3,
+                  7, 9, 2, 1, ord("a"), 2, 0, 1, ord("b"), 2, 1])
+    module = swvm.Module(wasm)
+    assert [e.type for e in module.exports] == [swvm.MemoryType(1, 2), swvm.MemoryType(3, None, True)]
+    instance = swvm.Instance(module)
+    assert instance.exports["a"].size == 65536
+    assert instance.exports["b"].size == 3 * 65536
+    assert instance.exports["b"].grow(1) == 3

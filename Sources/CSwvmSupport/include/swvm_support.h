@@ -45,6 +45,12 @@ void swvm_tls_set_last_trap(char *message);
    errno set. Where openat2 is unavailable (or SWVM_NO_OPENAT2 is set) it resolves one
    component at a time with O_NOFOLLOW and refuses every ".." and symlink instead. */
 int swvm_open_beneath(int dirfd, const char *path, int flags, unsigned mode, int follow_last);
+/* Enlarges the inaccessible reservation [base, base + reserved), whose first `used` bytes are
+   accessible memory, to `target` bytes: in place if the address space after it is free,
+   else at a new address, moving the used pages there (mremap, which Swift cannot call: it is
+   variadic; a copy if that fails). Returns the reservation's address, or NULL with the old one
+   unchanged. A 64-bit memory reserves its address space lazily with it (Runtime/Memory.swift). */
+void *swvm_reserve_more(void *base, size_t used, size_t reserved, size_t target);
 /* Linux constants Swift's Glibc module does not expose (GNU extensions). */
 #define SWVM_O_PATH 2097152          /* O_PATH */
 #define SWVM_UTIME_NOW 1073741823    /* UTIME_NOW */

@@ -51,10 +51,10 @@ extension Extern {
         switch self {
         case .function(let f): return .function(f.type)
         case .table(let t):
-            return .table(TableType(elementType: t.type.elementType,
-                                    limits: Limits(min: UInt32(truncatingIfNeeded: t.size), max: t.type.limits.max)))
+            return .table(TableType(elementType: t.type.elementType, limits: Limits(min: t.size, max: t.type.limits.max),
+                                    is64: t.type.is64))
         case .memory(let m):
-            return .memory(MemoryType(limits: Limits(min: UInt32(truncatingIfNeeded: m.pageCount), max: m.type.limits.max)))
+            return .memory(MemoryType(limits: Limits(min: m.pageCount, max: m.type.limits.max), is64: m.type.is64))
         case .global(let g): return .global(g.type)
         }
     }

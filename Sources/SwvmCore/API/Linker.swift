@@ -93,12 +93,12 @@ public final class Linker {
             let want = module.types[Int(t)]
             if f.type != want { throw mismatch("func \(want)", "func \(f.type)") }
         case (.table(let want), .table(let t)):
-            if want.elementType != t.type.elementType || !Linker.limits(actual: UInt64(t.size), t.type.limits.max, match: want.limits) {
-                throw mismatch("table \(want.elementType) \(want.limits)", "table \(t.type.elementType) size \(t.size) max \(t.type.limits.max.map(String.init) ?? "none")")
+            if want.elementType != t.type.elementType || want.is64 != t.type.is64 || !Linker.limits(actual: UInt64(t.size), t.type.limits.max, match: want.limits) {
+                throw mismatch("table \(want.is64 ? "i64 " : "")\(want.elementType) \(want.limits)", "table \(t.type.is64 ? "i64 " : "")\(t.type.elementType) size \(t.size) max \(t.type.limits.max.map(String.init) ?? "none")")
             }
         case (.memory(let want), .memory(let m)):
-            if !Linker.limits(actual: m.pageCount, m.type.limits.max, match: want.limits) {
-                throw mismatch("memory \(want.limits)", "memory of \(m.pageCount) pages, max \(m.type.limits.max.map(String.init) ?? "none")")
+            if want.is64 != m.type.is64 || !Linker.limits(actual: m.pageCount, m.type.limits.max, match: want.limits) {
+                throw mismatch("memory \(want.is64 ? "i64 " : "")\(want.limits)", "\(m.type.is64 ? "i64 " : "")memory of \(m.pageCount) pages, max \(m.type.limits.max.map(String.init) ?? "none")")
             }
         case (.global(let want), .global(let g)):
             if want != g.type {
@@ -111,8 +111,8 @@ public final class Linker {
 
     /// Import matching of limits: the current size is at least the wanted minimum, and a
     /// wanted maximum is matched by a declared maximum no larger.
-    static func limits(actual: UInt64, _ actualMax: UInt32?, match want: Limits) -> Bool {
-        if actual < UInt64(want.min) { return false }
+    static func limits(actual: UInt64, _ actualMax: UInt64?, match want: Limits) -> Bool {
+        if actual < want.min { return false }
         guard let wmax = want.max else { return true }
         guard let amax = actualMax else { return false }
         return amax <= wmax

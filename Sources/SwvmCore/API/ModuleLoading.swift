@@ -1,7 +1,29 @@
+/// The WebAssembly proposals beyond 2.0 that decoding and validation accept. Everything swvm
+/// implements is on by default; `.wasm2` is Wasm 2.0 exactly (the 2.0 spec suite checks
+/// encodings and rules that 3.0 changed, such as `memory.size`'s zero byte, which 3.0 reads
+/// as a memory index).
+public struct Features: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Several memories; memory instructions name theirs (Wasm 3.0).
+    public static let multiMemory = Features(rawValue: 1 << 0)
+    /// 64-bit memories and tables (Wasm 3.0).
+    public static let memory64 = Features(rawValue: 1 << 1)
+    /// `i32/i64.add/sub/mul` and `global.get` of any earlier immutable global in constant
+    /// expressions (Wasm 3.0).
+    public static let extendedConst = Features(rawValue: 1 << 2)
+
+    /// Wasm 2.0, no later proposal.
+    public static let wasm2: Features = []
+    /// Everything swvm implements (the default).
+    public static let all: Features = [.multiMemory, .memory64, .extendedConst]
+}
+
 extension Module {
-    /// Decodes and validates a module binary.
-    public static func load(_ bytes: [UInt8]) throws(WasmError) -> Module {
-        let m = try decode(bytes)
+    /// Decodes and validates a module binary with the given features (all by default).
+    public static func load(_ bytes: [UInt8], features: Features = .all) throws(WasmError) -> Module {
+        let m = try decode(bytes, features: features)
         try m.validate()
         return m
     }

@@ -11,9 +11,11 @@ public struct Instruction {
     public var index: UInt32 = 0
     /// Second index immediate: call_indirect's table, table.copy's source, table.init's table.
     public var index2: UInt32 = 0
-    /// memarg alignment exponent and offset.
+    /// memarg alignment exponent and offset; the memory of a memarg or memory instruction
+    /// (memory.copy's destination; its source is `index2`).
     public var memAlign: UInt32 = 0
     public var memOffset: UInt64 = 0
+    public var memIndex: UInt32 = 0
     /// Constants: i32 (as its 32-bit pattern, zero-extended), i64, f32/f64 bits, v128 low half,
     /// shuffle lanes 0-7.
     public var value: UInt64 = 0
@@ -35,13 +37,18 @@ public struct Instruction {
 /// the compiler; malformed encodings are reported as `.malformed` with their offset.
 public struct InstructionReader {
     var reader: ByteReader
+    /// Encodings differ with multi-memory (memory indices where 2.0 has zero bytes, the
+    /// memarg's index bit) and memory64 (64-bit memarg offsets).
+    let features: Features
 
     public init(module: Module, body: FunctionBody) {
         reader = ByteReader(bytes: module.bytes, range: body.code)
+        features = module.features
     }
 
-    public init(bytes: [UInt8], range: Range<Int>) {
+    public init(bytes: [UInt8], range: Range<Int>, features: Features) {
         reader = ByteReader(bytes: bytes, range: range)
+        self.features = features
     }
 
     public var offset: Int { reader.offset }
@@ -77,14 +84,14 @@ public struct InstructionReader {
         case .memargLane:
             try memarg(&ins)
             ins.index = UInt32(try reader.byte())
-        case .zeroByte:
-            try zeroByte()
-        case .twoZeroBytes:
-            try zeroByte()
-            try zeroByte()
+        case .memoryIndex:
+            ins.memIndex = try memoryIndex()
+        case .memoryCopy:
+            ins.memIndex = try memoryIndex()  // destination
+            ins.index2 = try memoryIndex()  // source
         case .memoryInit:
             ins.index = try reader.u32()
-            try zeroByte()
+            ins.memIndex = try memoryIndex()
         case .tableInit:
             ins.index = try reader.u32()  // element segment
             ins.index2 = try reader.u32()  // table
@@ -126,17 +133,29 @@ public struct InstructionReader {
         return sub
     }
 
+    /// The memarg: alignment flags, the memory index when flag bit 6 is set (multi-memory),
+    /// and the offset (64 bits wide with memory64; the validator bounds it for 32-bit memories).
     mutating func memarg(_ ins: inout Instruction) throws(WasmError) {
         let at = reader.offset
-        ins.memAlign = try reader.u32()
-        // Wasm 2.0 has one memory: flags of 32 and above (3.0's memory-index bit) are malformed.
-        guard ins.memAlign < 32 else { throw WasmError(.malformed, "malformed memop flags", offset: at) }
-        ins.memOffset = UInt64(try reader.u32())
+        let flags = try reader.u32()
+        if features.contains(.multiMemory) {
+            guard flags < 128 else { throw WasmError(.malformed, "malformed memop flags", offset: at) }
+            if flags & 64 != 0 { ins.memIndex = try reader.u32() }
+            ins.memAlign = flags & 63
+        } else {
+            // Wasm 2.0 has one memory: flags of 32 and above are malformed.
+            guard flags < 32 else { throw WasmError(.malformed, "malformed memop flags", offset: at) }
+            ins.memAlign = flags
+        }
+        ins.memOffset = features.contains(.memory64) ? try reader.u64() : UInt64(try reader.u32())
     }
 
-    mutating func zeroByte() throws(WasmError) {
+    /// A memory index (multi-memory), or Wasm 2.0's zero byte in its place.
+    mutating func memoryIndex() throws(WasmError) -> UInt32 {
+        if features.contains(.multiMemory) { return try reader.u32() }
         let at = reader.offset
         if try reader.byte() != 0 { throw WasmError(.malformed, "zero byte expected", offset: at) }
+        return 0
     }
 
     mutating func blockType() throws(WasmError) -> BlockType {

@@ -4,6 +4,8 @@
 public final class Module: @unchecked Sendable {
     /// The module's binary, owned by the module. Never mutated after decoding.
     public let bytes: [UInt8]
+    /// The proposals it was decoded and validated with.
+    public let features: Features
 
     // The decoder fills these once; afterwards they are only read (validation reads them per
     // instruction). `@exclusivity(unchecked)` drops the dynamic exclusivity checks on those
@@ -35,7 +37,10 @@ public final class Module: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var importedMemoryCount = 0
     @exclusivity(unchecked) public internal(set) var importedGlobalCount = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], features: Features) {
+        self.bytes = bytes
+        self.features = features
+    }
 
     public var totalFunctionCount: Int { importedFunctionCount + functions.count }
     public var totalTableCount: Int { importedTableCount + tables.count }
@@ -116,8 +121,9 @@ public struct Export: Hashable, Sendable {
     public var index: UInt32
 }
 
-/// A Wasm 2.0 constant expression: exactly one instruction followed by `end`.
-public enum ConstExpr: Hashable, Sendable {
+/// A constant expression. Wasm 2.0 allows exactly one instruction followed by `end`;
+/// extended constant expressions (3.0) add `i32/i64.add/sub/mul`, kept as a tree.
+public indirect enum ConstExpr: Hashable, Sendable {
     case i32(UInt32)
     case i64(UInt64)
     case f32(UInt32)  // bit pattern
@@ -126,6 +132,8 @@ public enum ConstExpr: Hashable, Sendable {
     case refNull(ValueType)
     case refFunc(UInt32)
     case globalGet(UInt32)
+    /// `i32.add`, `i32.sub`, `i32.mul`, `i64.add`, `i64.sub` or `i64.mul` of two expressions.
+    case binary(Opcode, ConstExpr, ConstExpr)
 }
 
 public struct GlobalDef: Hashable, Sendable {

@@ -2,8 +2,8 @@ extension Module {
     /// Decodes a module binary. Every error is `.malformed`, with the offset where it was found
     /// (and the function index inside a code entry). Bodies are checked instruction by
     /// instruction for malformed encodings but kept as ranges of `bytes`, not copied.
-    public static func decode(_ bytes: [UInt8]) throws(WasmError) -> Module {
-        var decoder = ModuleDecoder(bytes: bytes)
+    public static func decode(_ bytes: [UInt8], features: Features = .all) throws(WasmError) -> Module {
+        var decoder = ModuleDecoder(bytes: bytes, features: features)
         return try decoder.decode()
     }
 }
@@ -18,8 +18,8 @@ struct ModuleDecoder {
     /// hostile count cannot make frames unallocatable.
     static let maxLocals = 50_000
 
-    init(bytes: [UInt8]) {
-        module = Module(bytes: bytes)
+    init(bytes: [UInt8], features: Features) {
+        module = Module(bytes: bytes, features: features)
         r = ByteReader(bytes: bytes, range: 0..<bytes.count)
     }
 
@@ -53,8 +53,12 @@ struct ModuleDecoder {
             case 1: try typeSection(&s)
             case 2: try importSection(&s)
             case 3: functionCount = try functionSection(&s)
-            case 4: module.tables = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tableType(&s) }
-            case 5: module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in MemoryType(limits: try ModuleDecoder.limits(&s)) }
+            case 4:
+                let features = module.features
+                module.tables = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tableType(&s, features) }
+            case 5:
+                let features = module.features
+                module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.memoryType(&s, features) }
             case 6: try globalSection(&s)
             case 7: try exportSection(&s)
             case 8: module.start = try s.u32()
@@ -104,22 +108,35 @@ struct ModuleDecoder {
         return text
     }
 
-    static func limits(_ s: inout ByteReader) throws(WasmError) -> Limits {
+    /// Limits, and whether they are 64-bit (flag bit 2, memory64 and table64): 0x00 / 0x01
+    /// without / with a maximum, 0x04 / 0x05 the same with u64 bounds.
+    static func limits(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> (Limits, is64: Bool) {
         let at = s.offset
         let flag = try s.byte()
         switch flag {
-        case 0: return Limits(min: try s.u32(), max: nil)
+        case 0: return (Limits(min: UInt64(try s.u32()), max: nil), false)
         case 1:
-            let min = try s.u32()
-            return Limits(min: min, max: try s.u32())
+            let min = UInt64(try s.u32())
+            return (Limits(min: min, max: UInt64(try s.u32())), false)
+        case 4 where features.contains(.memory64): return (Limits(min: try s.u64(), max: nil), true)
+        case 5 where features.contains(.memory64):
+            let min = try s.u64()
+            return (Limits(min: min, max: try s.u64()), true)
         default:
-            throw WasmError(.malformed, "integer too large", offset: at)
+            // Wasm 2.0 reads the flag as a u32 that must be 0 or 1; 3.0 names it.
+            throw WasmError(.malformed, features.contains(.memory64) ? "malformed limits flags" : "integer too large", offset: at)
         }
     }
 
-    static func tableType(_ s: inout ByteReader) throws(WasmError) -> TableType {
+    static func tableType(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> TableType {
         let t = try s.referenceType()
-        return TableType(elementType: t, limits: try limits(&s))
+        let (limits, is64) = try limits(&s, features)
+        return TableType(elementType: t, limits: limits, is64: is64)
+    }
+
+    static func memoryType(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> MemoryType {
+        let (limits, is64) = try limits(&s, features)
+        return MemoryType(limits: limits, is64: is64)
     }
 
     static func globalType(_ s: inout ByteReader) throws(WasmError) -> GlobalType {
@@ -157,6 +174,7 @@ struct ModuleDecoder {
     }
 
     mutating func importSection(_ s: inout ByteReader) throws(WasmError) {
+        let features = module.features
         module.imports = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let moduleName = try ModuleDecoder.name(&s)
             let name = try ModuleDecoder.name(&s)
@@ -165,8 +183,8 @@ struct ModuleDecoder {
             let descriptor: ImportDescriptor
             switch kind {
             case 0: descriptor = .function(typeIndex: try s.u32())
-            case 1: descriptor = .table(try ModuleDecoder.tableType(&s))
-            case 2: descriptor = .memory(MemoryType(limits: try ModuleDecoder.limits(&s)))
+            case 1: descriptor = .table(try ModuleDecoder.tableType(&s, features))
+            case 2: descriptor = .memory(try ModuleDecoder.memoryType(&s, features))
             case 3: descriptor = .global(try ModuleDecoder.globalType(&s))
             default: throw WasmError(.malformed, "malformed import kind", offset: at)
             }
@@ -188,9 +206,10 @@ struct ModuleDecoder {
     }
 
     mutating func globalSection(_ s: inout ByteReader) throws(WasmError) {
+        let features = module.features
         module.globals = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let type = try ModuleDecoder.globalType(&s)
-            return GlobalDef(type: type, initializer: try ModuleDecoder.constExpr(&s))
+            return GlobalDef(type: type, initializer: try ModuleDecoder.constExpr(&s, features))
         }
     }
 
@@ -205,32 +224,53 @@ struct ModuleDecoder {
         }
     }
 
-    /// A constant expression: one instruction, then `end`. Instructions that are well-formed
-    /// but not constant are reported as invalid, as the spec's validation does.
-    static func constExpr(_ s: inout ByteReader) throws(WasmError) -> ConstExpr {
-        var reader = InstructionReader(bytes: s.bytes, range: s.offset..<s.end)
-        let ins = try reader.next()
-        let expr: ConstExpr
-        switch ins.op {
-        case .i32Const: expr = .i32(UInt32(truncatingIfNeeded: ins.value))
-        case .i64Const: expr = .i64(ins.value)
-        case .f32Const: expr = .f32(UInt32(truncatingIfNeeded: ins.value))
-        case .f64Const: expr = .f64(ins.value)
-        case .v128Const: expr = .v128(ins.value, ins.valueHigh)
-        case .refNull: expr = .refNull(ins.valueType)
-        case .refFunc: expr = .refFunc(ins.index)
-        case .globalGet: expr = .globalGet(ins.index)
-        case .end: throw WasmError(.invalid, "type mismatch: constant expression is empty", offset: ins.offset)
-        default: throw WasmError(.invalid, "constant expression required", offset: ins.offset)
+    /// A constant expression, up to its `end`: one constant instruction in Wasm 2.0; with
+    /// extended constant expressions, a sequence whose `i32/i64.add/sub/mul` combine the two
+    /// values before them (the validator checks their types). Instructions that are
+    /// well-formed but not constant are reported as invalid, as the spec's validation does.
+    static func constExpr(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> ConstExpr {
+        var reader = InstructionReader(bytes: s.bytes, range: s.offset..<s.end, features: features)
+        var stack: [ConstExpr] = []
+        while true {
+            let ins = try reader.next()
+            switch ins.op {
+            case .i32Const: stack.append(.i32(UInt32(truncatingIfNeeded: ins.value)))
+            case .i64Const: stack.append(.i64(ins.value))
+            case .f32Const: stack.append(.f32(UInt32(truncatingIfNeeded: ins.value)))
+            case .f64Const: stack.append(.f64(ins.value))
+            case .v128Const: stack.append(.v128(ins.value, ins.valueHigh))
+            case .refNull: stack.append(.refNull(ins.valueType))
+            case .refFunc: stack.append(.refFunc(ins.index))
+            case .globalGet: stack.append(.globalGet(ins.index))
+            case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul where features.contains(.extendedConst):
+                guard stack.count >= 2 else {
+                    throw WasmError(.invalid, "type mismatch: \(ins.op.name) in a constant expression needs two operands", offset: ins.offset)
+                }
+                let b = stack.removeLast(), a = stack.removeLast()
+                stack.append(.binary(ins.op, a, b))
+            case .end:
+                guard let expr = stack.first else {
+                    throw WasmError(.invalid, "type mismatch: constant expression is empty", offset: ins.offset)
+                }
+                guard stack.count == 1 else {
+                    throw WasmError(.invalid, "type mismatch: constant expression leaves \(stack.count) values", offset: ins.offset)
+                }
+                _ = try s.bytes(reader.offset - s.offset)
+                return expr
+            default: throw WasmError(.invalid, "constant expression required", offset: ins.offset)
+            }
+            // Wasm 2.0: one instruction, then `end`.
+            if !features.contains(.extendedConst) && stack.count == 1 {
+                let endAt = reader.offset
+                guard try reader.next().op == .end else { throw WasmError(.invalid, "constant expression required", offset: endAt) }
+                _ = try s.bytes(reader.offset - s.offset)
+                return stack[0]
+            }
         }
-        let endAt = reader.offset
-        let end = try reader.next()
-        guard end.op == .end else { throw WasmError(.invalid, "constant expression required", offset: endAt) }
-        _ = try s.bytes(reader.offset - s.offset)
-        return expr
     }
 
     mutating func elementSection(_ s: inout ByteReader) throws(WasmError) {
+        let features = module.features
         module.elements = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
             let flags = try s.u32()
@@ -243,7 +283,7 @@ struct ModuleDecoder {
                 mode = explicitTable ? .declarative : .passive
             } else {
                 let table = explicitTable ? try s.u32() : 0
-                mode = .active(table: table, offset: try ModuleDecoder.constExpr(&s))
+                mode = .active(table: table, offset: try ModuleDecoder.constExpr(&s, features))
             }
             var type = ValueType.funcref
             if passiveOrDeclarative || explicitTable {
@@ -259,7 +299,7 @@ struct ModuleDecoder {
             var items: [ConstExpr] = []
             items.reserveCapacity(count)
             for _ in 0..<count {
-                items.append(usesExpressions ? try ModuleDecoder.constExpr(&s) : .refFunc(try s.u32()))
+                items.append(usesExpressions ? try ModuleDecoder.constExpr(&s, features) : .refFunc(try s.u32()))
             }
             return ElementSegment(type: type, mode: mode, items: items)
         }
@@ -304,7 +344,7 @@ struct ModuleDecoder {
     /// Reads every instruction once so malformed encodings are found at decode time, and
     /// checks the body ends with the `end` that closes the function.
     static func checkInstructions(_ module: Module, _ code: Range<Int>) throws(WasmError) {
-        var reader = InstructionReader(bytes: module.bytes, range: code)
+        var reader = InstructionReader(bytes: module.bytes, range: code, features: module.features)
         var depth = 1
         var last = Opcode.nop
         while !reader.isAtEnd {
@@ -326,16 +366,17 @@ struct ModuleDecoder {
     }
 
     mutating func dataSection(_ s: inout ByteReader) throws(WasmError) {
+        let features = module.features
         module.data = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
             let flags = try s.u32()
             let mode: DataMode
             switch flags {
-            case 0: mode = .active(memory: 0, offset: try ModuleDecoder.constExpr(&s))
+            case 0: mode = .active(memory: 0, offset: try ModuleDecoder.constExpr(&s, features))
             case 1: mode = .passive
             case 2:
                 let memory = try s.u32()
-                mode = .active(memory: memory, offset: try ModuleDecoder.constExpr(&s))
+                mode = .active(memory: memory, offset: try ModuleDecoder.constExpr(&s, features))
             default: throw WasmError(.malformed, "malformed data segment kind", offset: at)
             }
             let length = Int(try s.u32())

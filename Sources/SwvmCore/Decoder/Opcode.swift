@@ -444,7 +444,7 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
 
 /// What follows an opcode in the binary.
 public enum ImmediateKind: Sendable {
-    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, twoZeroBytes, v128Const, zeroByte
+    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryCopy, memoryIndex, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, v128Const
 }
 
 extension Opcode {
@@ -934,6 +934,10 @@ extension Opcode {
         case .v128Load8Lane, .v128Load16Lane, .v128Load32Lane, .v128Load64Lane, .v128Store8Lane, .v128Store16Lane,
              .v128Store32Lane, .v128Store64Lane:
             return .memargLane
+        case .memoryCopy:
+            return .memoryCopy
+        case .memorySize, .memoryGrow, .memoryFill:
+            return .memoryIndex
         case .memoryInit:
             return .memoryInit
         case .refNull:
@@ -948,12 +952,8 @@ extension Opcode {
             return .tableIndex
         case .tableInit:
             return .tableInit
-        case .memoryCopy:
-            return .twoZeroBytes
         case .v128Const:
             return .v128Const
-        case .memorySize, .memoryGrow, .memoryFill:
-            return .zeroByte
         default: return .none
         }
     }

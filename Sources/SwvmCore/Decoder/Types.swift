@@ -31,11 +31,12 @@ public struct FuncType: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Limits of a table or memory. `max == nil` means unbounded.
+/// Limits of a table or memory. `max == nil` means unbounded. 64 bits wide for memory64 and
+/// table64 (Wasm 3.0); a 32-bit memory or table has limits below 2^32.
 public struct Limits: Hashable, Sendable {
-    public var min: UInt32
-    public var max: UInt32?
-    public init(min: UInt32, max: UInt32?) {
+    public var min: UInt64
+    public var max: UInt64?
+    public init(min: UInt64, max: UInt64?) {
         self.min = min
         self.max = max
     }
@@ -44,15 +45,27 @@ public struct Limits: Hashable, Sendable {
 public struct TableType: Hashable, Sendable {
     public var elementType: ValueType  // funcref or externref
     public var limits: Limits
-    public init(elementType: ValueType, limits: Limits) {
+    /// table64: indices, sizes and limits are i64 (else i32).
+    public var is64: Bool
+    public init(elementType: ValueType, limits: Limits, is64: Bool = false) {
         self.elementType = elementType
         self.limits = limits
+        self.is64 = is64
     }
+    /// The type of the table's indices and sizes.
+    public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 
 public struct MemoryType: Hashable, Sendable {
     public var limits: Limits  // in 64 KiB pages
-    public init(limits: Limits) { self.limits = limits }
+    /// memory64: addresses, sizes and limits are i64 (else i32).
+    public var is64: Bool
+    public init(limits: Limits, is64: Bool = false) {
+        self.limits = limits
+        self.is64 = is64
+    }
+    /// The type of the memory's addresses and sizes.
+    public var addressType: ValueType { is64 ? .i64 : .i32 }
 }
 
 public struct GlobalType: Hashable, Sendable {

@@ -65,9 +65,10 @@ func call3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 
 /// call_indirect: a = table state, b = expected type id, c = element index expression,
-/// d = base slot; arguments already in place.
-func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let i = UInt64(UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)))
+/// d = base slot; arguments already in place. The 64 form is for a table64 (an i64 index).
+@inline(__always) func callIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64 {
+    let w = eval(n.pointee.c, fp, c)
+    let i = wide ? w : UInt64(UInt32(truncatingIfNeeded: w))
     if trapped(c) { return 0 }
     let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     guard i < table.pointee.size else { return raise(.undefinedElement, c) }
@@ -80,3 +81,5 @@ func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard rec.pointee.typeID == n.pointee.b.int else { return raise(.indirectCallTypeMismatch, c) }
     return invoke(rec, fp + n.pointee.d.int, c)
 }
+func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: false) }
+func callIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: true) }

@@ -115,6 +115,15 @@
     return mem.pointee.base + Int(truncatingIfNeeded: ea)
 }
 
+/// The address of an access of `size` bytes in a 64-bit memory: address and offset are both
+/// 64-bit, so their sum may wrap, which is out of bounds (not a wrap to a low address).
+@inline(__always) func effectiveAddress64(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
+    let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
+    let (ea, overflow) = address.addingReportingOverflow(n.pointee.d)
+    guard !overflow, inBounds(ea, size, mem.pointee.byteSize) else { return nil }
+    return mem.pointee.base + Int(truncatingIfNeeded: ea)
+}
+
 /// As `effectiveAddress`, for an address `slot + constant` (kind p): the constant is the high
 /// half of field d, the static offset its low half.
 @inline(__always) func effectiveAddressPlus(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
@@ -132,12 +141,13 @@ struct BinaryNodes {
 struct UnaryNodes {
     var s, e: NodeFn
 }
-/// Loads by address kind: a slot, an expression, or a slot plus a constant (p).
+/// Loads by address kind: a slot, an expression, or a slot plus a constant (p); w is a 64-bit
+/// memory's address (an expression).
 struct LoadNodes {
-    var s, e, p: NodeFn
+    var s, e, p, w: NodeFn
 }
 struct StoreNodes {
-    var ss, sc, se, es, ec, ee, ps, pc, pe: NodeFn
+    var ss, sc, se, es, ec, ee, ps, pc, pe, ws, wc, we: NodeFn
 }
 /// The statements a fused condition (a compare of slot/constant operands) can end: a branch,
 /// a branch back to a loop that charges the loop's cost, and `if (cond) return x` with x a

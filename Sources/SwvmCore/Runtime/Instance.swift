@@ -54,7 +54,23 @@ public final class Instance {
         case .refNull: return (0, 0)
         case .refFunc(let i): return (UInt64(pointer: functions[Int(i)].record), 0)
         case .globalGet(let i): return (globals[Int(i)].cell[0], globals[Int(i)].cell[1])
+        case .binary(let op, let a, let b):
+            let x = evaluate(a).0, y = evaluate(b).0
+            switch op {
+            case .i32Add: return (UInt64(UInt32(truncatingIfNeeded: x) &+ UInt32(truncatingIfNeeded: y)), 0)
+            case .i32Sub: return (UInt64(UInt32(truncatingIfNeeded: x) &- UInt32(truncatingIfNeeded: y)), 0)
+            case .i32Mul: return (UInt64(UInt32(truncatingIfNeeded: x) &* UInt32(truncatingIfNeeded: y)), 0)
+            case .i64Add: return (x &+ y, 0)
+            case .i64Sub: return (x &- y, 0)
+            default: return (x &* y, 0)  // i64.mul, the only other operator the decoder admits
+            }
         }
+    }
+
+    /// An address-typed value (an offset, index or size) from its slot word: an i32 is the
+    /// word's low half, an i64 the whole word.
+    @inline(__always) static func address(_ word: UInt64, is64: Bool) -> UInt64 {
+        is64 ? word : UInt64(UInt32(truncatingIfNeeded: word))
     }
 
     /// Creates every object of the instance from resolved imports, then runs the spec's
@@ -80,6 +96,7 @@ public final class Instance {
         }
         for t in module.tables { tables.append(try Table(type: t, store: store)) }
         for m in module.memories { memories.append(try Memory(type: m, limitPages: store.config.maxMemoryPages)) }
+        // In order: an initialiser may read the globals before it (extended constants).
         for g in module.globals {
             let (lo, hi) = evaluate(g.initializer)
             globals.append(Global(type: g.type, word: lo, high: hi))
@@ -103,7 +120,7 @@ public final class Instance {
             case .passive: break
             case .declarative: elementSegments[i] = nil
             case .active(let table, let offset):
-                let dst = UInt64(UInt32(truncatingIfNeeded: evaluate(offset).0))
+                let dst = Instance.address(evaluate(offset).0, is64: tables[Int(table)].type.is64)
                 do { try tableInit(table: Int(table), segment: i, dst: dst, src: 0, count: UInt64(seg.items.count)) }
                 catch { throw WasmError(.trap, error.description) }
                 elementSegments[i] = nil
@@ -111,7 +128,7 @@ public final class Instance {
         }
         for (i, seg) in module.data.enumerated() {
             guard case .active(let mem, let offset) = seg.mode else { continue }
-            let dst = UInt64(UInt32(truncatingIfNeeded: evaluate(offset).0))
+            let dst = Instance.address(evaluate(offset).0, is64: memories[Int(mem)].type.is64)
             do { try memoryInit(memory: Int(mem), segment: i, dst: dst, src: 0, count: UInt64(seg.range.count)) }
             catch { throw WasmError(.trap, error.description) }
             dataSegments[i] = 0..<0
@@ -126,14 +143,14 @@ public final class Instance {
     func tableInit(table: Int, segment: Int, dst: UInt64, src: UInt64, count: UInt64) throws(Trap) {
         let items = elementSegments[segment] ?? []
         let t = tables[table].state
-        guard src + count <= UInt64(items.count), dst + count <= t.pointee.size else { throw .outOfBoundsTableAccess }
+        guard inBounds(src, count, UInt64(items.count)), inBounds(dst, count, t.pointee.size) else { throw .outOfBoundsTableAccess }
         for k in 0..<Int(count) { t.pointee.elements[Int(dst) + k] = items[Int(src) + k] }
     }
 
     func memoryInit(memory: Int, segment: Int, dst: UInt64, src: UInt64, count: UInt64) throws(Trap) {
         let range = dataSegments[segment]
         let m = memories[memory].state
-        guard src + count <= UInt64(range.count), dst + count <= m.pointee.byteSize else { throw .outOfBoundsMemoryAccess }
+        guard inBounds(src, count, UInt64(range.count)), inBounds(dst, count, m.pointee.byteSize) else { throw .outOfBoundsMemoryAccess }
         if count == 0 { return }
         module.bytes.withUnsafeBytes { b in
             (m.pointee.base + Int(dst)).copyMemory(from: b.baseAddress! + range.lowerBound + Int(src), byteCount: Int(count))
@@ -157,4 +174,10 @@ let hostEntry: NodeFn = { n, fp, c in
     if trapped(c) { return refuseEntry(c) }
     let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     return record.pointee.owner.takeUnretainedValue().invokeHost(fp, c)
+}
+
+/// Whether `count` items from `start` lie within `size`, for any 64-bit operands: 64-bit
+/// memories and tables take start and count up to 2^64 - 1, where `start + count` would wrap.
+@inline(__always) func inBounds(_ start: UInt64, _ count: UInt64, _ size: UInt64) -> Bool {
+    count <= size && start <= size - count
 }

@@ -1,37 +1,53 @@
+import CSwvmSupport
 import Glibc
 
-/// The raw view of a linear memory that compiled code reads. The base never moves: the whole
-/// maximum size is reserved as inaccessible address space up front and pages are made
-/// accessible as the memory grows, so embedders may keep the pointer across `memory.grow`.
+/// The raw view of a linear memory that compiled code reads: every access reads `base` and
+/// `byteSize` from here, so the memory may move without compiled code noticing.
 struct MemoryState {
     var base: UnsafeMutableRawPointer
     var byteSize: UInt64
     var maxPages: UInt64
 }
 
+/// A linear memory. A 32-bit memory reserves its whole maximum (at most 4 GiB) as
+/// inaccessible address space up front and makes pages accessible as it grows, so its base
+/// never moves and embedders may keep the pointer across `memory.grow`. A 64-bit memory's
+/// maximum may be up to 2^64 bytes, far beyond any address space: it reserves the smaller of
+/// its maximum and the larger of its minimum and `Memory.initialReservation64`, and when it
+/// grows beyond that reserves more (at least double): after the reservation if that address
+/// space is free, else elsewhere, moving the pages (`swvm_reserve_more`). Its base is then
+/// stable only between growths.
 public final class Memory {
     public static let pageSize = 65536
+    /// The address space a 64-bit memory reserves at first, when its maximum is larger.
+    static let initialReservation64: UInt64 = 1 << 32
     public let type: MemoryType
     let state: UnsafeMutablePointer<MemoryState>
-    private let reservedBytes: Int
+    /// Bytes of address space reserved at `state.base` (a multiple of the page size).
+    private(set) var reservedBytes: Int
 
     /// - Parameter limitPages: a store-wide cap below the type's maximum, if any.
     init(type: MemoryType, limitPages: UInt64? = nil) throws(WasmError) {
         self.type = type
-        var maxPages = UInt64(type.limits.max ?? 65536)
+        // The largest page count addressable: 2^16 pages for 32-bit memories, 2^48 for 64-bit.
+        var maxPages = type.limits.max ?? (type.is64 ? 1 << 48 : 65536)
         if let cap = limitPages { maxPages = Swift.min(maxPages, cap) }
-        if UInt64(type.limits.min) > maxPages {
+        if type.limits.min > maxPages {
             throw WasmError(.limit, "memory minimum of \(type.limits.min) pages exceeds the limit of \(maxPages) pages")
         }
         // Reserve at least one page so the base is a real mapping even for empty memories.
-        let reserve = Int(Swift.max(maxPages, 1)) * Memory.pageSize
-        guard let p = mmap(nil, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+        var reservePages = Swift.max(maxPages, 1)
+        if type.is64 {
+            reservePages = Swift.min(reservePages, Swift.max(type.limits.min, Memory.initialReservation64 / UInt64(Memory.pageSize), 1))
+        }
+        guard reservePages <= UInt64(Int.max / Memory.pageSize),
+              let p = mmap(nil, Int(reservePages) * Memory.pageSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
               p != MAP_FAILED
-        else { throw WasmError(.limit, "cannot reserve \(reserve) bytes of address space for a memory") }
-        reservedBytes = reserve
+        else { throw WasmError(.limit, "cannot reserve \(reservePages) pages of address space for a memory") }
+        reservedBytes = Int(reservePages) * Memory.pageSize
         state = .allocate(capacity: 1)
         state.initialize(to: MemoryState(base: p, byteSize: 0, maxPages: maxPages))
-        if type.limits.min > 0, grow(by: UInt64(type.limits.min)) == nil {
+        if type.limits.min > 0, grow(by: type.limits.min) == nil {
             throw WasmError(.limit, "cannot allocate \(type.limits.min) pages of memory")
         }
     }
@@ -43,16 +59,31 @@ public final class Memory {
 
     public var pageCount: UInt64 { state.pointee.byteSize / UInt64(Memory.pageSize) }
     public var byteCount: Int { Int(state.pointee.byteSize) }
-    /// Stable for the memory's lifetime (see `MemoryState`).
+    /// The size in bytes: a 64-bit memory may exceed what `byteCount` (an Int) promises hosts
+    /// on 32-bit platforms; on 64-bit Linux the two agree.
+    public var byteSize: UInt64 { state.pointee.byteSize }
+    /// For a 32-bit memory, stable for the memory's lifetime; for a 64-bit one, until it grows
+    /// beyond its reservation (see `Memory`).
     public var baseAddress: UnsafeMutableRawPointer { state.pointee.base }
 
     /// Grows by `delta` pages; returns the previous page count, or nil if the memory cannot grow.
     public func grow(by delta: UInt64) -> UInt64? {
         let old = pageCount
         if delta == 0 { return old }
-        guard delta <= state.pointee.maxPages, old + delta <= state.pointee.maxPages else { return nil }
+        // Written so that no sum can overflow: delta may be any 64-bit value.
+        guard delta <= state.pointee.maxPages, old <= state.pointee.maxPages - delta,
+              old + delta <= UInt64(Int.max / Memory.pageSize) else { return nil }
         let oldBytes = Int(old) * Memory.pageSize
         let newBytes = Int(old + delta) * Memory.pageSize
+        if newBytes > reservedBytes {
+            // Only 64-bit memories reserve less than their maximum: reserve more, at least
+            // double, moving the mapping if the address space after it is taken.
+            let maxBytes = Int(Swift.min(state.pointee.maxPages, UInt64(Int.max / Memory.pageSize))) * Memory.pageSize
+            let target = Swift.min(Swift.max(newBytes, reservedBytes > maxBytes / 2 ? maxBytes : reservedBytes * 2), maxBytes)
+            guard let p = swvm_reserve_more(state.pointee.base, oldBytes, reservedBytes, target) else { return nil }
+            state.pointee.base = p
+            reservedBytes = target
+        }
         if mprotect(state.pointee.base + oldBytes, newBytes - oldBytes, PROT_READ | PROT_WRITE) != 0 {
             return nil
         }
@@ -62,14 +93,14 @@ public final class Memory {
 
     /// Bounds-checked copy out of linear memory.
     public func read(offset: Int, count: Int) -> [UInt8]? {
-        guard offset >= 0, count >= 0, offset + count <= byteCount else { return nil }
+        guard offset >= 0, count >= 0, count <= byteCount, offset <= byteCount - count else { return nil }
         return Array(UnsafeRawBufferPointer(start: baseAddress + offset, count: count))
     }
 
     /// Bounds-checked copy into linear memory.
     @discardableResult
     public func write(offset: Int, bytes: [UInt8]) -> Bool {
-        guard offset >= 0, offset + bytes.count <= byteCount else { return false }
+        guard offset >= 0, bytes.count <= byteCount, offset <= byteCount - bytes.count else { return false }
         bytes.withUnsafeBytes { (baseAddress + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return true
     }

@@ -19,12 +19,14 @@ public final class Table {
     init(type: TableType, store: Store, initial: UInt64 = 0) throws(WasmError) {
         self.type = type
         self.store = store
-        let maxSize = Swift.min(UInt64(type.limits.max ?? UInt32.max), store.config.maxTableElements)
-        if UInt64(type.limits.min) > maxSize {
+        let maxSize = Swift.min(type.limits.max ?? (type.is64 ? UInt64.max : UInt64(UInt32.max)), store.config.maxTableElements)
+        if type.limits.min > maxSize {
             throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
         }
-        let cap = Swift.max(UInt64(type.limits.min), 1)
-        guard let raw = malloc(Int(cap) * 8) else {
+        let cap = Swift.max(type.limits.min, 1)
+        // The store's cap bounds maxSize, but a host may raise it to anything: the byte count
+        // must not overflow.
+        guard cap <= UInt64(Int.max / 8), let raw = malloc(Int(cap) * 8) else {
             throw WasmError(.limit, "cannot allocate a table of \(type.limits.min) elements")
         }
         let elems = raw.bindMemory(to: UInt64.self, capacity: Int(cap))
@@ -43,12 +45,12 @@ public final class Table {
     /// Grows by `delta` elements filled with `word`; returns the old size or nil.
     func grow(by delta: UInt64, word: UInt64) -> UInt64? {
         let old = state.pointee.size
-        guard delta <= state.pointee.maxSize, old + delta <= state.pointee.maxSize else { return nil }
+        guard delta <= state.pointee.maxSize, old <= state.pointee.maxSize - delta else { return nil }
         let newSize = old + delta
         if newSize > state.pointee.capacity {
             let newCap = Swift.min(Swift.max(newSize, state.pointee.capacity * 2), state.pointee.maxSize)
             // Growth that cannot be allocated fails like growth past the maximum.
-            guard let raw = realloc(state.pointee.elements, Int(newCap) * 8) else { return nil }
+            guard newCap <= UInt64(Int.max / 8), let raw = realloc(state.pointee.elements, Int(newCap) * 8) else { return nil }
             state.pointee.elements = raw.bindMemory(to: UInt64.self, capacity: Int(newCap))
             state.pointee.capacity = newCap
         }

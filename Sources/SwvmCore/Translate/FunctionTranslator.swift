@@ -101,7 +101,7 @@ final class FunctionTranslator {
     @exclusivity(unchecked) var fixups: [(field: UnsafeMutablePointer<UInt64>, target: Target)] = []
     /// Control indices of the enclosing loops and the function: who pays for an instruction.
     @exclusivity(unchecked) var costOwners: [Int] = [0]
-    let memoryState: UInt64
+    let memory0State: UInt64
     let instanceWord: UInt64
 
     init(instance: Instance, functionIndex: Int) {
@@ -112,7 +112,7 @@ final class FunctionTranslator {
         type = module.functionType(functionIndex)
         let body = module.codes[functionIndex - module.importedFunctionCount]
         localCount = type.params.count + body.localCount
-        memoryState = instance.memories.first.map { UInt64(pointer: $0.state) } ?? 0
+        memory0State = instance.memories.first.map { UInt64(pointer: $0.state) } ?? 0
         instanceWord = UInt64(pointer: Unmanaged.passUnretained(instance).toOpaque())
     }
 
@@ -328,43 +328,51 @@ final class FunctionTranslator {
         case .i32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .f32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .i64Const, .f64Const: push(.const(ins.value))
-        case .memorySize: push(.expr(node(memorySizeNode, memoryState)))
+        case .memorySize: push(.expr(node(memorySizeNode, memoryState(ins.memIndex))))
         case .memoryGrow:
             let delta = pop()
-            push(.expr(node(memoryGrowNode, instanceWord, 0, word(expr(delta)))))
+            let fn = width(memoryIs64(ins.memIndex), memoryGrowNode, memoryGrow64Node)
+            push(.expr(node(fn, instanceWord, UInt64(ins.memIndex), word(expr(delta)))))
         case .memoryFill:
             let n = pop(), v = pop(), d = pop()
             flushExpressions()
-            emit(node(memoryFillNode, memoryState, word(expr(d)), word(expr(v)), word(expr(n))))
+            let fn = width(memoryIs64(ins.memIndex), memoryFillNode, memoryFill64Node)
+            emit(node(fn, memoryState(ins.memIndex), word(expr(d)), word(expr(v)), word(expr(n))))
         case .memoryCopy:
             let n = pop(), s = pop(), d = pop()
             flushExpressions()
-            emit(node(memoryCopyNode, memoryState, word(expr(d)), word(expr(s)), word(expr(n))))
+            let dst = ins.memIndex, src = ins.index2
+            if dst == src && !memoryIs64(dst) {
+                emit(node(memoryCopyNode, memoryState(dst), word(expr(d)), word(expr(s)), word(expr(n))))
+            } else {
+                let record = arena.words([memoryState(dst), memoryState(src), memoryIs64(dst) ? 1 : 0, memoryIs64(src) ? 1 : 0])
+                emit(node(memoryCopyAnyNode, UInt64(pointer: record), word(expr(d)), word(expr(s)), word(expr(n))))
+            }
         case .memoryInit:
-            bulk(memoryInitNode, UInt64(ins.index), 0)
+            bulk(width(memoryIs64(ins.memIndex), memoryInitNode, memoryInit64Node), UInt64(ins.index), UInt64(ins.memIndex))
         case .dataDrop:
             flushExpressions()
             emit(node(dataDropNode, instanceWord, UInt64(ins.index)))
         case .tableInit:
-            bulk(tableInitNode, UInt64(ins.index), UInt64(ins.index2))
+            bulk(width(tableIs64(ins.index2), tableInitNode, tableInit64Node), UInt64(ins.index), UInt64(ins.index2))
         case .elemDrop:
             flushExpressions()
             emit(node(elemDropNode, instanceWord, UInt64(ins.index)))
         case .tableCopy:
             bulk(tableCopyNode, UInt64(ins.index), UInt64(ins.index2))
         case .tableFill:
-            bulk(tableFillNode, UInt64(ins.index), 0)
+            bulk(width(tableIs64(ins.index), tableFillNode, tableFill64Node), UInt64(ins.index), 0)
         case .tableGet:
             let i = pop()
-            push(.expr(node(tableGetNode, tableState(ins.index), word(expr(i)))))
+            push(.expr(node(width(tableIs64(ins.index), tableGetNode, tableGet64Node), tableState(ins.index), word(expr(i)))))
         case .tableSet:
             let v = pop(), i = pop()
             flushExpressions()
-            emit(node(tableSetNode, tableState(ins.index), word(expr(i)), word(expr(v))))
+            emit(node(width(tableIs64(ins.index), tableSetNode, tableSet64Node), tableState(ins.index), word(expr(i)), word(expr(v))))
         case .tableSize: push(.expr(node(tableSizeNode, tableState(ins.index))))
         case .tableGrow:
             let delta = pop(), initial = pop()
-            push(.expr(node(tableGrowNode, instanceWord, UInt64(ins.index), word(expr(initial)), word(expr(delta)))))
+            push(.expr(node(width(tableIs64(ins.index), tableGrowNode, tableGrow64Node), instanceWord, UInt64(ins.index), word(expr(initial)), word(expr(delta)))))
         case .refNull: push(.const(0))
         case .refIsNull:
             let v = pop()
@@ -374,14 +382,23 @@ final class FunctionTranslator {
             if let nodes = binaryNodes(ins.op) { binary(nodes) }
             else if let nodes = unaryNodes(ins.op) { unary(nodes) }
             else if isReinterpret(ins.op) { break }  // same bits, other type
-            else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset) }
-            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset) }
+            else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset, memory: ins.memIndex) }
+            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex) }
             else { throw .unsupported }  // SIMD is decoded and validated, not executed yet
         }
         return nil
     }
 
     func tableState(_ index: UInt32) -> UInt64 { UInt64(pointer: instance.tables[Int(index)].state) }
+    /// The node for a 32-bit or a 64-bit memory or table.
+    func width(_ is64: Bool, _ narrow: NodeFn, _ wide: NodeFn) -> NodeFn { is64 ? wide : narrow }
+    func tableIs64(_ index: UInt32) -> Bool { instance.tables[Int(index)].type.is64 }
+    /// Memory 0's state is kept in `memory0State`; every memory's nodes are the same code,
+    /// given the memory's state pointer.
+    func memoryState(_ index: UInt32) -> UInt64 {
+        index == 0 ? memory0State : UInt64(pointer: instance.memories[Int(index)].state)
+    }
+    func memoryIs64(_ index: UInt32) -> Bool { instance.memories[Int(index)].type.is64 }
 
     /// A three-operand bulk statement whose node needs [instance, immediate, immediate].
     func bulk(_ fn: NodeFn, _ imm1: UInt64, _ imm2: UInt64) {
@@ -417,15 +434,20 @@ final class FunctionTranslator {
         }
     }
 
-    func load(_ nodes: LoadNodes, _ offset: UInt64) {
+    func load(_ nodes: LoadNodes, _ offset: UInt64, memory: UInt32) {
         let a = pop()
+        let state = memoryState(memory)
+        if memoryIs64(memory) {
+            push(.expr(node(nodes.w, word(expr(a)), 0, state, offset)))
+            return
+        }
         if let (x, k) = slotPlusConstant(a) {
-            push(.expr(node(nodes.p, x, 0, memoryState, offset | k << 32)))
+            push(.expr(node(nodes.p, x, 0, state, offset | k << 32)))
             return
         }
         switch a {
-        case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, memoryState, offset)))
-        case let o: push(.expr(node(nodes.e, word(expr(o)), 0, memoryState, offset)))
+        case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, state, offset)))
+        case let o: push(.expr(node(nodes.e, word(expr(o)), 0, state, offset)))
         }
     }
 
@@ -436,7 +458,7 @@ final class FunctionTranslator {
         return (n.pointee.a, UInt64(UInt32(truncatingIfNeeded: n.pointee.b)))
     }
 
-    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64) {
+    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32) {
         let v = pop()
         var a = pop()
         flushExpressions()
@@ -444,6 +466,16 @@ final class FunctionTranslator {
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
         var offset = offset
+        let state = memoryState(memory)
+        if memoryIs64(memory) {
+            aw = word(expr(a))
+            switch v {
+            case .slot(let y): fn = nodes.ws; vw = UInt64(y)
+            case .const(let y): fn = nodes.wc; vw = y
+            case .expr(let y): fn = nodes.we; vw = word(y)
+            }
+            return emit(node(fn, aw, vw, state, offset))
+        }
         if let (x, k) = slotPlusConstant(a) {
             aw = x
             offset |= k << 32
@@ -452,7 +484,7 @@ final class FunctionTranslator {
             case .const(let y): fn = nodes.pc; vw = y
             case .expr(let y): fn = nodes.pe; vw = word(y)
             }
-            return emit(node(fn, aw, vw, memoryState, offset))
+            return emit(node(fn, aw, vw, state, offset))
         }
         switch a {
         case .slot(let x):
@@ -470,7 +502,7 @@ final class FunctionTranslator {
             case .expr(let y): fn = nodes.ee; vw = word(y)
             }
         }
-        emit(node(fn, aw, vw, memoryState, offset))
+        emit(node(fn, aw, vw, state, offset))
     }
 
     // MARK: - Calls
@@ -527,7 +559,7 @@ final class FunctionTranslator {
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
         truncate(to: height)
-        let n = node(callIndirectNode, tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
+        let n = node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
                      word(expr(index)), UInt64(slot(ofHeight: height)))
         maxHeight = max(maxHeight, height + t.results.count)
         finishCall(n, results: t.results.count, height: height)

@@ -125,9 +125,13 @@ struct FunctionValidator {
         return module.tableType(Int(i))
     }
 
-    func requireMemory() throws(WasmError) {
-        guard module.totalMemoryCount > 0 else { throw error("unknown memory 0") }
+    func memory(_ i: UInt32) throws(WasmError) -> MemoryType {
+        guard Int(i) < module.totalMemoryCount else { throw error("unknown memory \(i)") }
+        return module.memoryType(Int(i))
     }
+
+    /// The length operand of a copy between two address types: i64 only if both are.
+    func copyLength(_ a: ValueType, _ b: ValueType) -> ValueType { a == .i64 && b == .i64 ? .i64 : .i32 }
 
     func function(_ i: UInt32) throws(WasmError) -> FuncType {
         guard Int(i) < module.totalFunctionCount else { throw error("unknown function \(i)") }
@@ -226,7 +230,7 @@ struct FunctionValidator {
             guard table.elementType == .funcref else { throw error("type mismatch: call_indirect through a table of \(table.elementType)") }
             guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
             let t = module.types[Int(ins.index)]
-            try pop(.i32)
+            try pop(table.addressType)
             try pop(t.params)
             push(t.results)
         case .drop: _ = try pop()
@@ -258,49 +262,50 @@ struct FunctionValidator {
             try pop(g.valueType)
         case .tableGet:
             let t = try table(ins.index)
-            try pop(.i32)
+            try pop(t.addressType)
             push(t.elementType)
         case .tableSet:
             let t = try table(ins.index)
             try pop(t.elementType)
-            try pop(.i32)
+            try pop(t.addressType)
         case .tableSize:
-            _ = try table(ins.index)
-            push(.i32)
+            push(try table(ins.index).addressType)
         case .tableGrow:
             let t = try table(ins.index)
-            try pop(.i32)
+            try pop(t.addressType)
             try pop(t.elementType)
-            push(.i32)
+            push(t.addressType)
         case .tableFill:
             let t = try table(ins.index)
-            try pop(.i32)
+            try pop(t.addressType)
             try pop(t.elementType)
-            try pop(.i32)
+            try pop(t.addressType)
         case .tableCopy:
             let dst = try table(ins.index), src = try table(ins.index2)
             guard dst.elementType == src.elementType else { throw error("type mismatch: table.copy between \(src.elementType) and \(dst.elementType)") }
-            try pop([.i32, .i32, .i32])
+            try pop([dst.addressType, src.addressType, copyLength(dst.addressType, src.addressType)])
         case .tableInit:
             let seg = try elementSegment(ins.index)
             let t = try table(ins.index2)
             guard seg.type == t.elementType else { throw error("type mismatch: table.init of \(seg.type) into \(t.elementType)") }
-            try pop([.i32, .i32, .i32])
+            try pop([t.addressType, .i32, .i32])
         case .elemDrop: _ = try elementSegment(ins.index)
         case .memorySize:
-            try requireMemory()
-            push(.i32)
+            push(try memory(ins.memIndex).addressType)
         case .memoryGrow:
-            try requireMemory()
-            try pop(.i32)
-            push(.i32)
-        case .memoryFill, .memoryCopy:
-            try requireMemory()
-            try pop([.i32, .i32, .i32])
+            let at = try memory(ins.memIndex).addressType
+            try pop(at)
+            push(at)
+        case .memoryFill:
+            let at = try memory(ins.memIndex).addressType
+            try pop([at, .i32, at])
+        case .memoryCopy:
+            let dst = try memory(ins.memIndex).addressType, src = try memory(ins.index2).addressType
+            try pop([dst, src, copyLength(dst, src)])
         case .memoryInit:
-            try requireMemory()
+            let at = try memory(ins.memIndex).addressType
             try dataSegment(ins.index)
-            try pop([.i32, .i32, .i32])
+            try pop([at, .i32, .i32])
         case .dataDrop: try dataSegment(ins.index)
         case .i32Const: push(.i32)
         case .i64Const: push(.i64)
@@ -373,12 +378,16 @@ struct FunctionValidator {
         default:
             throw error("unsupported instruction \(ins.op.name)")
         }
-        try requireMemory()
+        let m = try memory(ins.memIndex)
         guard ins.memAlign <= access.align else { throw error("alignment must not be larger than natural") }
+        // A 32-bit memory's offsets are u32 (the memarg reads u64 when memory64 is enabled).
+        guard m.is64 || ins.memOffset <= UInt64(UInt32.max) else { throw error("offset out of range") }
         if ins.op.immediate == .memargLane {
             guard ins.index < 16 >> access.align else { throw error("invalid lane index") }
         }
-        try pop(access.params)
+        var params = access.params
+        params[0] = m.addressType
+        try pop(params)
         if let r = access.result { push(r) }
     }
 }

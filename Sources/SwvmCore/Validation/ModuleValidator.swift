@@ -15,12 +15,11 @@ extension Module {
         func checkType(_ index: UInt32) throws(WasmError) {
             guard Int(index) < types.count else { throw invalid("unknown type \(index)") }
         }
-        func checkLimits(_ l: Limits, maxAllowed: UInt64?) throws(WasmError) {
-            try l.validate(maxAllowed: maxAllowed)
-        }
-        /// The type of a constant expression. In Wasm 2.0, `global.get` may only name an
-        /// imported, immutable global.
-        func constType(_ e: ConstExpr) throws(WasmError) -> ValueType {
+        /// The type of a constant expression. `global.get` may name an immutable global: in
+        /// Wasm 2.0 an imported one; with extended constant expressions (3.0) any of the first
+        /// `visibleGlobals` (those defined before the global being initialised; all of them
+        /// for segment offsets).
+        func constType(_ e: ConstExpr, visibleGlobals: Int = totalGlobalCount) throws(WasmError) -> ValueType {
             switch e {
             case .i32: return .i32
             case .i64: return .i64
@@ -32,32 +31,40 @@ extension Module {
                 guard Int(f) < totalFunctionCount else { throw invalid("unknown function \(f)") }
                 return .funcref
             case .globalGet(let g):
-                guard Int(g) < importedGlobalCount else { throw invalid("unknown global \(g)") }
-                let t = importedGlobals[Int(g)]
+                let limit = features.contains(.extendedConst) ? visibleGlobals : importedGlobalCount
+                guard Int(g) < limit else { throw invalid("unknown global \(g)") }
+                let t = globalType(Int(g))
                 guard !t.mutable else { throw invalid("constant expression required") }
                 return t.valueType
+            case .binary(let op, let a, let b):
+                let t: ValueType = op == .i32Add || op == .i32Sub || op == .i32Mul ? .i32 : .i64
+                for operand in [a, b] {
+                    let ot = try constType(operand, visibleGlobals: visibleGlobals)
+                    guard ot == t else { throw invalid("type mismatch: \(op.name) of \(ot)") }
+                }
+                return t
             }
         }
-        func checkConst(_ e: ConstExpr, _ expected: ValueType) throws(WasmError) {
-            let t = try constType(e)
+        func checkConst(_ e: ConstExpr, _ expected: ValueType, visibleGlobals: Int? = nil) throws(WasmError) {
+            let t = try constType(e, visibleGlobals: visibleGlobals ?? totalGlobalCount)
             guard t == expected else { throw invalid("type mismatch: constant expression of \(t), expected \(expected)") }
         }
 
         for imp in imports {
             switch imp.descriptor {
             case .function(let t): try checkType(t)
-            case .table(let t): try checkLimits(t.limits, maxAllowed: nil)
-            case .memory(let m): try checkLimits(m.limits, maxAllowed: 65536)
+            case .table(let t): try t.validate()
+            case .memory(let m): try m.validate()
             case .global: break
             }
         }
         for t in functions { try checkType(t) }
-        for t in tables { try checkLimits(t.limits, maxAllowed: nil) }
-        for m in memories { try checkLimits(m.limits, maxAllowed: 65536) }
-        if totalMemoryCount > 1 { throw invalid("multiple memories") }
+        for t in tables { try t.validate() }
+        for m in memories { try m.validate() }
+        if totalMemoryCount > 1 && !features.contains(.multiMemory) { throw invalid("multiple memories") }
 
-        for g in globals {
-            try checkConst(g.initializer, g.type.valueType)
+        for (i, g) in globals.enumerated() {
+            try checkConst(g.initializer, g.type.valueType, visibleGlobals: importedGlobalCount + i)
             if case .refFunc(let f) = g.initializer { context.declaredFunctions.insert(f) }
         }
         var names = Set<[UInt8]>()
@@ -86,13 +93,13 @@ extension Module {
                 guard Int(table) < totalTableCount else { throw invalid("unknown table \(table)") }
                 let t = tableType(Int(table))
                 guard t.elementType == seg.type else { throw invalid("type mismatch: \(seg.type) segment for a \(t.elementType) table") }
-                try checkConst(offset, .i32)
+                try checkConst(offset, t.addressType)
             }
         }
         for seg in data {
             if case .active(let memory, let offset) = seg.mode {
                 guard Int(memory) < totalMemoryCount else { throw invalid("unknown memory \(memory)") }
-                try checkConst(offset, .i32)
+                try checkConst(offset, memoryType(Int(memory)).addressType)
             }
         }
         for i in 0..<codes.count {
@@ -103,25 +110,31 @@ extension Module {
 }
 
 extension Limits {
-    /// The validation rule of limits: minimum at most maximum, both within `maxAllowed` (65536
-    /// pages for memories). Also applied to types a host builds (`Store.makeMemory`...).
-    func validate(maxAllowed: UInt64?) throws(WasmError) {
+    /// The validation rule of limits: minimum at most maximum, both within `maxAllowed`.
+    /// Also applied to types a host builds (`Store.makeMemory`...).
+    func validate(maxAllowed: UInt64, what: String) throws(WasmError) {
         if let max, min > max { throw WasmError(.invalid, "size minimum must not be greater than maximum") }
-        if let cap = maxAllowed, UInt64(min) > cap || UInt64(max ?? 0) > cap {
-            throw WasmError(.invalid, "memory size must be at most 65536 pages (4GiB)")
-        }
+        if min > maxAllowed || (max ?? 0) > maxAllowed { throw WasmError(.invalid, what) }
     }
 }
 
 extension MemoryType {
-    /// Validates a memory type as the validator does a module's.
-    public func validate() throws(WasmError) { try limits.validate(maxAllowed: 65536) }
+    /// Validates a memory type as the validator does a module's: at most 2^16 pages (4 GiB)
+    /// for a 32-bit memory, 2^48 pages (2^64 bytes) for a 64-bit one.
+    public func validate() throws(WasmError) {
+        if is64 {
+            try limits.validate(maxAllowed: 1 << 48, what: "memory size must be at most 2^48 pages (16 EiB)")
+        } else {
+            try limits.validate(maxAllowed: 65536, what: "memory size must be at most 65536 pages (4GiB)")
+        }
+    }
 }
 
 extension TableType {
-    /// Validates a table type as the validator does a module's.
+    /// Validates a table type as the validator does a module's: a 32-bit table's limits fit
+    /// in 32 bits.
     public func validate() throws(WasmError) {
         guard elementType.isRef else { throw WasmError(.invalid, "a table holds references, not \(elementType)") }
-        try limits.validate(maxAllowed: nil)
+        try limits.validate(maxAllowed: is64 ? UInt64.max : UInt64(UInt32.max), what: "table size must be at most 2^32-1 elements")
     }
 }
