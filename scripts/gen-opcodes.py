@@ -20,6 +20,8 @@ op(0x00, "unreachable"); op(0x01, "nop"); op(0x02, "block", "block"); op(0x03, "
 op(0x04, "if", "block"); op(0x05, "else"); op(0x0B, "end"); op(0x0C, "br", "labelIndex")
 op(0x0D, "br_if", "labelIndex"); op(0x0E, "br_table", "brTable"); op(0x0F, "return")
 op(0x10, "call", "functionIndex"); op(0x11, "call_indirect", "callIndirect")
+# Wasm 3.0 tail calls
+op(0x12, "return_call", "functionIndex"); op(0x13, "return_call_indirect", "callIndirect")
 op(0x1A, "drop"); op(0x1B, "select"); op(0x1C, "select_t", "selectT")
 op(0x20, "local.get", "localIndex"); op(0x21, "local.set", "localIndex"); op(0x22, "local.tee", "localIndex")
 op(0x23, "global.get", "globalIndex"); op(0x24, "global.set", "globalIndex")

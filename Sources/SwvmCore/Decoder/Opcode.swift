@@ -16,6 +16,8 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case `return` = 0xF
     case call = 0x10
     case callIndirect = 0x11
+    case returnCall = 0x12
+    case returnCallIndirect = 0x13
     case drop = 0x1A
     case select = 0x1B
     case selectT = 0x1C
@@ -464,6 +466,8 @@ extension Opcode {
         case .return: return "return"
         case .call: return "call"
         case .callIndirect: return "call_indirect"
+        case .returnCall: return "return_call"
+        case .returnCallIndirect: return "return_call_indirect"
         case .drop: return "drop"
         case .select: return "select"
         case .selectT: return "select"
@@ -897,7 +901,7 @@ extension Opcode {
             return .block
         case .brTable:
             return .brTable
-        case .callIndirect:
+        case .callIndirect, .returnCallIndirect:
             return .callIndirect
         case .dataDrop:
             return .dataIndex
@@ -907,7 +911,7 @@ extension Opcode {
             return .f32Const
         case .f64Const:
             return .f64Const
-        case .call, .refFunc:
+        case .call, .returnCall, .refFunc:
             return .functionIndex
         case .globalGet, .globalSet:
             return .globalIndex

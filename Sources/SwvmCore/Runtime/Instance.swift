@@ -146,10 +146,22 @@ public final class Instance {
 let lazyCompileEntry: NodeFn = { n, fp, c in
     if trapped(c) { return refuseEntry(c) }
     let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-    let function = record.pointee.owner.takeUnretainedValue()
-    guard let instance = function.instance else { return raise(.unsupported, c) }
-    do throws(Trap) { record.pointee.entry = try instance.compileFunction(function.functionIndex) } catch { return raise(error, c) }
+    if !compile(record, c) { return 0 }
     return eval(UInt64(pointer: record.pointee.entry), fp, c)
+}
+
+/// Compiles the function of `record` and patches its entry; false after raising a trap.
+func compile(_ record: UnsafeMutablePointer<FuncRecord>, _ c: Ctx) -> Bool {
+    let function = record.pointee.owner.takeUnretainedValue()
+    guard let instance = function.instance else {
+        _ = raise(.unsupported, c)
+        return false
+    }
+    do throws(Trap) { record.pointee.entry = try instance.compileFunction(function.functionIndex) } catch {
+        _ = raise(error, c)
+        return false
+    }
+    return true
 }
 
 /// The entry of a host function.

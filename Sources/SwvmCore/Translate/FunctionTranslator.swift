@@ -300,6 +300,8 @@ final class FunctionTranslator {
         case .brTable: branchTable(reader.targets(of: ins))
         case .call: call(Int(ins.index))
         case .callIndirect: callIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
+        case .returnCall: returnCall(Int(ins.index))
+        case .returnCallIndirect: returnCallIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
         case .drop:
             let v = pop()
             if case .expr(let n) = v {
@@ -529,6 +531,29 @@ final class FunctionTranslator {
                      word(expr(index)), UInt64(slot(ofHeight: height)))
         maxHeight = max(maxHeight, height + t.results.count)
         finishCall(n, results: t.results.count, height: height)
+    }
+
+    /// return_call: the arguments go to their slots, the node moves them to the frame's base
+    /// and continues into the callee (Execute/TailCallNodes.swift). Nothing follows it.
+    func returnCall(_ index: Int) {
+        let params = instance.functions[index].type.params.count
+        argumentsToSlots(params)
+        let height = stack.count - params
+        truncate(to: height)
+        emitTerminal(node(returnCallNode, UInt64(pointer: instance.functions[index].record),
+                          UInt64(slot(ofHeight: height)), UInt64(params)))
+        markUnreachable()
+    }
+
+    func returnCallIndirect(typeIndex: Int, table: Int) {
+        let t = module.types[typeIndex]
+        let index = pop()
+        argumentsToSlots(t.params.count)
+        let height = stack.count - t.params.count
+        truncate(to: height)
+        emitTerminal(node(returnCallIndirectNode, tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
+                          word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.count) << 32))
+        markUnreachable()
     }
 
     // MARK: - Labels and branches

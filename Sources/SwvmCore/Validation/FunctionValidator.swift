@@ -144,6 +144,15 @@ struct FunctionValidator {
         guard i < count else { throw error("unknown data segment \(i)") }
     }
 
+    /// A tail call returns the callee's results as the caller's own: they must match.
+    mutating func checkTailCall(_ t: FuncType) throws(WasmError) {
+        guard t.results == results else {
+            throw error("type mismatch: tail call to \(t) in a function returning \(results)")
+        }
+        try pop(t.params)
+        markUnreachable()
+    }
+
     // MARK: - Driver
 
     mutating func validate() throws(WasmError) {
@@ -229,6 +238,15 @@ struct FunctionValidator {
             try pop(.i32)
             try pop(t.params)
             push(t.results)
+        case .returnCall:
+            let t = try function(ins.index)
+            try checkTailCall(t)
+        case .returnCallIndirect:
+            let table = try table(ins.index2)
+            guard table.elementType == .funcref else { throw error("type mismatch: return_call_indirect through a table of \(table.elementType)") }
+            guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
+            try pop(.i32)
+            try checkTailCall(module.types[Int(ins.index)])
         case .drop: _ = try pop()
         case .select:
             try pop(.i32)
