@@ -175,6 +175,16 @@ final class FileRunner {
             } else {
                 try expectInstantiationFailure(cmd, kind: .trap)
             }
+        case "assert_exception":
+            // An exception that no try_table catches reaches the host as its own kind of error.
+            let r: [Value]
+            do {
+                r = try perform(cmd["action"] as! [String: Any])
+            } catch {
+                guard let e = error as? WasmError, e.kind == .exception else { throw error }
+                return
+            }
+            throw Failure(message: "expected an exception, got \(r)")
         case "assert_malformed", "assert_invalid":
             if cmd["module_type"] as? String == "text" { throw Skip(reason: "text module (no text parser)") }
             let wanted: WasmError.Kind = type == "assert_malformed" ? .malformed : .invalid
@@ -276,6 +286,8 @@ final class FileRunner {
             return text == "null" ? .refNull(.externref) : .refExtern(UInt64(text!)!)
         case "funcref":
             return text == "null" ? .refNull(.funcref) : .refFunc
+        case "exnref" where text == "null":
+            return .refNull(.exnref)
         default: throw Skip(reason: "\(type) result")
         }
     }
@@ -293,6 +305,7 @@ final class FileRunner {
         case (.arithmeticNaN(.f64), .f64(let v)): return v & 0x7FF8_0000_0000_0000 == 0x7FF8_0000_0000_0000
         case (.refNull(.funcref), .funcref(let f)): return f == nil
         case (.refNull(.externref), .externref(let x)): return x == nil
+        case (.refNull(.exnref), .exnref(let x)): return x == nil
         case (.refExtern(let n), .externref(let x)): return x == n
         case (.refFunc, .funcref(let f)): return f != nil
         case (.v128(let lanes, let values), .v128(let lo, let hi)): return v128Matches(lo, hi, lanes, values)

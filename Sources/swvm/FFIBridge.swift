@@ -68,6 +68,8 @@ struct CallerState {
     var store: Store
     var userData: UnsafeMutableRawPointer?
     var trapMessage: String?
+    /// Set by swvm_caller_throw: thrown once the C function has returned.
+    var exception: Exception?
 }
 
 /// A C function defined as a Wasm import.
@@ -102,6 +104,7 @@ extension HostFunctionFFI {
         let n = interface.count
         let resultCount = type.results.count
         var trap: String?
+        var thrown: Exception?
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
             withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
                 let args = buffer.baseAddress!
@@ -129,9 +132,11 @@ extension HostFunctionFFI {
                     if resultCount == 1 { slots[0] = args[n] }
                 }
                 trap = state.trapMessage
+                thrown = state.exception
             }
         }
         if let trap { throw WasmError(.trap, trap) }
+        if let thrown { throw thrown }
         // Normalise: 32-bit results occupy the low half; externrefs return to payload + 1.
         for (j, t) in type.results.enumerated() {
             switch t {

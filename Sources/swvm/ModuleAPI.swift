@@ -25,6 +25,8 @@ final class CExternEntry {
             (type.min, type.max) = (tt.limits.min, tt.limits.max ?? UInt32.max)
         case .memory(let mt):
             (type.min, type.max) = (mt.limits.min, mt.limits.max ?? UInt32.max)
+        case .tag(let f):
+            (type.params, type.nparams) = array(f.params)
         case .global(let g):
             type.valkind = cKind(g.valueType)
             type.mutable_ = g.mutable ? 1 : 0

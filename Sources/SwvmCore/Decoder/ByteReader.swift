@@ -104,7 +104,7 @@ public struct ByteReader {
     public mutating func referenceType() throws(WasmError) -> ValueType {
         let at = offset
         let b = try byte()
-        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue else {
+        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue || b == ValueType.exnref.rawValue else {
             throw malformed("malformed reference type", at: at)
         }
         return ValueType(rawValue: b)!

@@ -11,6 +11,9 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case `else` = 0x5
     case end = 0xB
     case br = 0xC
+    case `throw` = 0x8
+    case throwRef = 0xA
+    case tryTable = 0x1F
     case brIf = 0xD
     case brTable = 0xE
     case `return` = 0xF
@@ -446,7 +449,7 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
 
 /// What follows an opcode in the binary.
 public enum ImmediateKind: Sendable {
-    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, twoZeroBytes, v128Const, zeroByte
+    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, tagIndex, tryTable, twoZeroBytes, v128Const, zeroByte
 }
 
 extension Opcode {
@@ -461,6 +464,9 @@ extension Opcode {
         case .else: return "else"
         case .end: return "end"
         case .br: return "br"
+        case .throw: return "throw"
+        case .throwRef: return "throw_ref"
+        case .tryTable: return "try_table"
         case .brIf: return "br_if"
         case .brTable: return "br_table"
         case .return: return "return"
@@ -952,6 +958,10 @@ extension Opcode {
             return .tableIndex
         case .tableInit:
             return .tableInit
+        case .throw:
+            return .tagIndex
+        case .tryTable:
+            return .tryTable
         case .memoryCopy:
             return .twoZeroBytes
         case .v128Const:

@@ -8,6 +8,7 @@ public final class Instance {
     var tables: [Table] = []
     var memories: [Memory] = []
     var globals: [Global] = []
+    var tags: [Tag] = []
     /// Element segments as engine words; `nil` once dropped (an empty segment from then on).
     var elementSegments: [[UInt64]?] = []
     /// Data segment byte ranges of `module.bytes`; empty once dropped.
@@ -36,6 +37,10 @@ public final class Instance {
     }
     public func global(_ name: String) -> Global? {
         if case .global(let g)? = export(name) { return g }
+        return nil
+    }
+    public func tag(_ name: String) -> Tag? {
+        if case .tag(let t)? = export(name) { return t }
         return nil
     }
     public func table(_ name: String) -> Table? {
@@ -67,8 +72,10 @@ public final class Instance {
             case .table(let t): tables.append(t)
             case .memory(let m): memories.append(m)
             case .global(let g): globals.append(g)
+            case .tag(let t): tags.append(t)
             }
         }
+        for t in module.tags { tags.append(Tag(checkedType: module.types[Int(t)])) }
         // Globals may refer to functions (ref.func), so functions come first.
         for (i, typeIndex) in module.functions.enumerated() {
             let index = module.importedFunctionCount + i
@@ -91,6 +98,7 @@ public final class Instance {
             case .table: ext = .table(tables[Int(e.index)])
             case .memory: ext = .memory(memories[Int(e.index)])
             case .global: ext = .global(globals[Int(e.index)])
+            case .tag: ext = .tag(tags[Int(e.index)])
             }
             exportsByName[Array(e.name.utf8)] = ext
             exports.append((e.name, ext))

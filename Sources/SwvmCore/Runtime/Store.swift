@@ -49,6 +49,8 @@ public final class Store {
     private var collectPending = false
     /// Message of the last `.host` trap.
     var hostTrapMessage: String?
+    /// Exceptions Wasm code may still refer to, by address (see `keep`).
+    var exceptions: [UInt64: Exception] = [:]
     /// Stops running calls from other threads.
     public let interruptHandle = InterruptHandle()
 

@@ -125,6 +125,12 @@ struct FunctionValidator {
         return module.tableType(Int(i))
     }
 
+    /// The payload type of tag `i`.
+    func tag(_ i: UInt32) throws(WasmError) -> FuncType {
+        guard Int(i) < module.totalTagCount else { throw error("unknown tag \(i)") }
+        return module.types[Int(module.tagTypeIndex(Int(i)))]
+    }
+
     func requireMemory() throws(WasmError) {
         guard module.totalMemoryCount > 0 else { throw error("unknown memory 0") }
     }
@@ -238,6 +244,26 @@ struct FunctionValidator {
             try pop(.i32)
             try pop(t.params)
             push(t.results)
+        case .throw:
+            try pop(try tag(ins.index).params)
+            markUnreachable()
+        case .throwRef:
+            try pop(.exnref)
+            markUnreachable()
+        case .tryTable:
+            let (params, results) = try blockType(ins.blockType)
+            // Catch labels are resolved outside the try_table: depth 0 is its enclosing label.
+            for clause in reader.catches(of: ins) {
+                var carried: [ValueType] = []
+                if let x = clause.tag { carried = try tag(x).params }
+                if clause.ref { carried.append(.exnref) }
+                let types = try label(clause.label).labelTypes
+                guard types == carried else {
+                    throw error("type mismatch: catch carries \(carried) to a label of \(types)")
+                }
+            }
+            try pop(params)
+            pushControl(op, params, results)
         case .returnCall:
             let t = try function(ins.index)
             try checkTailCall(t)

@@ -15,6 +15,11 @@ extension Module {
         func checkType(_ index: UInt32) throws(WasmError) {
             guard Int(index) < types.count else { throw invalid("unknown type \(index)") }
         }
+        /// An exception tag's type is a function type without results.
+        func checkTagType(_ index: UInt32) throws(WasmError) {
+            try checkType(index)
+            guard types[Int(index)].results.isEmpty else { throw invalid("non-empty tag result type") }
+        }
         func checkLimits(_ l: Limits, maxAllowed: UInt64?) throws(WasmError) {
             try l.validate(maxAllowed: maxAllowed)
         }
@@ -49,8 +54,10 @@ extension Module {
             case .table(let t): try checkLimits(t.limits, maxAllowed: nil)
             case .memory(let m): try checkLimits(m.limits, maxAllowed: 65536)
             case .global: break
+            case .tag(let t): try checkTagType(t)
             }
         }
+        for t in tags { try checkTagType(t) }
         for t in functions { try checkType(t) }
         for t in tables { try checkLimits(t.limits, maxAllowed: nil) }
         for m in memories { try checkLimits(m.limits, maxAllowed: 65536) }
@@ -70,6 +77,7 @@ extension Module {
             case .table: guard Int(e.index) < totalTableCount else { throw invalid("unknown table \(e.index)") }
             case .memory: guard Int(e.index) < totalMemoryCount else { throw invalid("unknown memory \(e.index)") }
             case .global: guard Int(e.index) < totalGlobalCount else { throw invalid("unknown global \(e.index)") }
+            case .tag: guard Int(e.index) < totalTagCount else { throw invalid("unknown tag \(e.index)") }
             }
         }
         if let s = start {
