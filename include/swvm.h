@@ -279,7 +279,8 @@ int swvm_func_result_kind(const swvm_func_t *func, size_t index);
    have room for `nresults` values, where nresults must equal swvm_func_result_count() (results
    may be NULL when it is 0). Arguments must match the parameter count and kinds exactly.
    Errors: SWVM_ERROR_TRAP when the call traps (e.g. "integer divide by zero",
-   "call stack exhausted"; the engine stays usable), SWVM_ERROR_USAGE for a wrong count or
+   "call stack exhausted"; the engine stays usable), SWVM_ERROR_EXCEPTION when a Wasm
+   exception leaves it uncaught (see "Exceptions"), SWVM_ERROR_USAGE for a wrong count or
    kind of arguments or results. */
 swvm_error_t *swvm_func_call(const swvm_func_t *func, const swvm_val_t *args, size_t nargs,
                              swvm_val_t *results, size_t nresults);
