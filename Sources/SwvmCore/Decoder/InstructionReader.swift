@@ -57,6 +57,11 @@ public struct InstructionReader {
         default: raw = UInt16(first)
         }
         guard let op = Opcode(rawValue: raw) else {
+            // try, catch, rethrow, delegate, catch_all: the pre-standard exception encoding,
+            // which Wasm 3.0 replaced with try_table (supported) and does not include.
+            if [0x06, 0x07, 0x09, 0x18, 0x19].contains(raw) {
+                throw WasmError(.malformed, "illegal opcode 0x\(String(first, radix: 16)) (legacy exception handling is not supported; use try_table)", offset: at)
+            }
             throw WasmError(.malformed, "illegal opcode 0x\(String(first, radix: 16))\(raw > 0xFF ? " \(raw & 0xFFF)" : "")", offset: at)
         }
         var ins = Instruction(op: op, offset: at)
