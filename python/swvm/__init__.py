@@ -73,7 +73,7 @@ class _Val(ctypes.Structure):
 
 I32, I64, F32, F64, FUNCREF, EXTERNREF, V128, EXNREF = range(8)
 _KIND_NAME = ["i32", "i64", "f32", "f64", "funcref", "externref", "v128", "exnref"]
-_EXTERN_NAME = ["func", "table", "memory", "global"]
+_EXTERN_NAME = ["func", "table", "memory", "global", "tag"]
 
 
 class _ExternType(ctypes.Structure):
@@ -86,7 +86,7 @@ class _ExternType(ctypes.Structure):
 
     def to_python(self):
         kind = _EXTERN_NAME[self.kind]
-        if kind == "func":
+        if kind in ("func", "tag"):  # a tag's type: its payload as parameters, no results
             return FuncType([_KIND_NAME[self.params[i]] for i in range(self.nparams)],
                             [_KIND_NAME[self.results[i]] for i in range(self.nresults)])
         if kind == "global":
