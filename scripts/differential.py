@@ -53,6 +53,8 @@ def trap_kind(message):
                       ("out of bounds table", "table"),
                       ("uninitialized element", "uninitialized"), ("undefined element", "table"), ("indirect call type mismatch", "signature"),
                       ("call stack exhausted", "stack"), ("stack overflow", "stack"),
+                      # throw_ref of a null exnref
+                      ("null exception reference", "null"), ("null reference", "null"),
                       # an exception nothing caught: wasmtime traps with "thrown Wasm exception"
                       ("thrown wasm exception", "exception"), ("uncaught exception", "exception")):
         if key in m:
@@ -95,6 +97,11 @@ def run_wasmtime(wasm, callable_names):
         instance = wasmtime.Instance(store, module, [])
     except wasmtime.Trap as t:
         return [("instantiate", "trap", trap_kind(str(t)))], None
+    except wasmtime.WasmtimeError as e:
+        # an exception out of the start function comes as an error, not a trap
+        if trap_kind(str(e)) != "exception":
+            raise
+        return [("instantiate", "trap", "exception")], None
 
     out = []
     exports = instance.exports(store)

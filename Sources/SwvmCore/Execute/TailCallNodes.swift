@@ -1,5 +1,3 @@
-import CSwvmSupport
-
 // Tail calls (return_call, return_call_indirect). A tail call is a jump: the callee's frame
 // replaces the caller's at the same base. The arguments move down to the frame's first slots,
 // then the statement continues into the callee's body the way a branch continues into its
@@ -23,11 +21,11 @@ func tailEnter(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) -
 
 /// `functionEntryNode`'s work for a tail call (its record: a = first statement, b = frame
 /// size, c = parameter count | declared local count << 32, d = cost), continuing in the
-/// current statement chain.
+/// current statement chain. The native stack needs no check (a tail call does not grow it),
+/// nor does a pending trap (the tail call nodes test the flag before coming here): only the
+/// value stack, which must hold the callee's frame.
 func tailEntry(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    if swvm_frame_address() < c.pointee.nativeLimit || fp + n.pointee.b.int > c.pointee.stackEnd {
-        return refuseEntry(c)
-    }
+    if fp + n.pointee.b.int > c.pointee.stackEnd { return raise(.callStackExhausted, c) }
     let locals = n.pointee.c
     let declared = Int(truncatingIfNeeded: locals >> 32)
     if declared != 0 {
@@ -62,6 +60,32 @@ func tailEnterSlow(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ct
 /// arguments are already in their slots.
 func returnCallNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     moveSlots(fp, 0, n.pointee.b.int, n.pointee.c.int)
+    return tailEnter(record(n.pointee.a), fp, c)
+}
+
+// The same for one, two and three arguments: fixed copies (the general loop costs a few
+// times more for a single slot).
+
+func returnCall1Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let src = fp + n.pointee.b.int
+    fp[0] = src[0]
+    return tailEnter(record(n.pointee.a), fp, c)
+}
+
+func returnCall2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let src = fp + n.pointee.b.int
+    let x = src[0], y = src[1]
+    fp[0] = x
+    fp[1] = y
+    return tailEnter(record(n.pointee.a), fp, c)
+}
+
+func returnCall3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let src = fp + n.pointee.b.int
+    let x = src[0], y = src[1], z = src[2]
+    fp[0] = x
+    fp[1] = y
+    fp[2] = z
     return tailEnter(record(n.pointee.a), fp, c)
 }
 

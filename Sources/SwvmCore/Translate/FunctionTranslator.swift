@@ -553,8 +553,14 @@ final class FunctionTranslator {
         argumentsToSlots(params)
         let height = stack.count - params
         truncate(to: height)
-        emitTailCall(node(returnCallNode, UInt64(pointer: instance.functions[index].record),
-                          UInt64(slot(ofHeight: height)), UInt64(params)))
+        let fn: NodeFn
+        switch params {
+        case 1: fn = returnCall1Node
+        case 2: fn = returnCall2Node
+        case 3: fn = returnCall3Node
+        default: fn = returnCallNode
+        }
+        emitTailCall(node(fn, UInt64(pointer: instance.functions[index].record), UInt64(slot(ofHeight: height)), UInt64(params)))
     }
 
     /// Inside a try_table a tail call leaves the try_tables first (its frame replaces this
