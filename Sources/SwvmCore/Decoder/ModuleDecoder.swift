@@ -143,7 +143,15 @@ struct ModuleDecoder {
     mutating func typeSection(_ s: inout ByteReader) throws(WasmError) {
         module.types = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
-            guard try s.byte() == 0x60 else { throw WasmError(.malformed, "integer representation too long", offset: at) }
+            let form = try s.byte()
+            guard form == 0x60 else {
+                switch form {
+                case 0x4E, 0x50, 0x4F:
+                    throw WasmError(.malformed, "unsupported: recursive and subtype definitions (rec, sub) are not implemented yet", offset: at)
+                case 0x5F, 0x5E: throw WasmError(.malformed, "unsupported: GC (struct and array types) is not implemented", offset: at)
+                default: throw WasmError(.malformed, "integer representation too long", offset: at)
+                }
+            }
             let params = try ModuleDecoder.valueTypes(&s)
             let results = try ModuleDecoder.valueTypes(&s)
             return FuncType(params: params, results: results)
