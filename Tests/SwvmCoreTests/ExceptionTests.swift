@@ -178,3 +178,39 @@ private func baseModule() -> ModuleBuilder {
     d.tagImports = [(module: "env", name: "ht", params: [.i32])]
     #expect(failure { _ = try linker.instantiate(try Module.load(d.build())) }?.kind == .link)
 }
+
+@Test func nestedTryTablesBranchTablesAndALoopOfCatches() throws {
+    var b = baseModule()
+    // nested(x): br_table from inside two try_tables, to the inner one's end (no exit), to a
+    // block outside both (two exits), or further out past another block.
+    //   block $out (result i32)
+    //     block $mid (result i32)
+    //       try_table (result i32)                    ;; outer
+    //         try_table (result i32)                  ;; inner
+    //           i32.const 7  local.get 0  br_table 0 2 3
+    //         end  i32.const 1  i32.add
+    //       end  i32.const 100  i32.add  br $out
+    //     end  i32.const 200  i32.add
+    //   end
+    b.function("nested", [.i32], [.i32],
+               W.block(.i32) + W.block(.i32) + tryTable(.i32, []) + tryTable(.i32, [])
+               + W.i32(7) + W.get(0) + [0x0E, 0x02, 0x00, 0x02, 0x03]
+               + W.end + W.i32(1) + [0x6A] + W.end + W.i32(100) + [0x6A] + W.br(1)
+               + W.end + W.i32(200) + [0x6A] + W.end)
+    // retry(n): a loop whose body throws t0(k + 1) while k < n; the catch hands the payload to
+    // a block, which sets k and goes round again: n exceptions, then a branch out of the
+    // try_table past the loop.
+    b.function("retry", [.i32], [.i32], locals: [.i32],
+               W.block() + W.loop()
+               + W.block(.i32) + tryTable(nil, [.tag(0, 0)])
+               + W.get(1) + W.get(0) + [0x48] + W.if() + W.get(1) + W.i32(1) + [0x6A] + throwTag(0) + W.end
+               + W.br(3) + W.end + W.unreachable + W.end
+               + W.set(1) + W.br(0) + W.end + W.end + W.get(1))
+    let inst = try instantiate(b)
+    let nested = inst.function("nested")!
+    #expect(try i32(nested.call([.i32(0)])) == 108)
+    #expect(try i32(nested.call([.i32(1)])) == 207)
+    #expect(try i32(nested.call([.i32(2)])) == 7)
+    #expect(try i32(nested.call([.i32(9)])) == 7)
+    #expect(try i32(inst.function("retry")!.call([.i32(1000)])) == 1000)
+}
