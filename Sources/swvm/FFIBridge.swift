@@ -81,7 +81,7 @@ final class HostFunctionFFI {
     let interface: CallInterface
 
     init(type: FuncType, function: @escaping @convention(c) () -> Void, userData: UnsafeMutableRawPointer?, withCaller: Bool) throws(WasmError) {
-        for t in type.params + type.results where t == .v128 || t == .funcref {
+        for t in type.params + type.results where t == .v128 || t == .funcref || t == .exnref {
             throw WasmError(.usage, "host functions take i32, i64, f32, f64 and externref values, not \(t)")
         }
         self.type = type
@@ -161,7 +161,7 @@ final class NativeExport {
         guard t.results.count <= 1 else {
             throw WasmError(.usage, "functions with \(t.results.count) results cannot be native function pointers")
         }
-        for v in t.params + t.results where v == .v128 || v == .funcref {
+        for v in t.params + t.results where v == .v128 || v == .funcref || v == .exnref {
             throw WasmError(.usage, "native function pointers take i32, i64, f32, f64 and externref values, not \(v)")
         }
         self.function = function
