@@ -214,3 +214,42 @@ private func baseModule() -> ModuleBuilder {
     #expect(try i32(nested.call([.i32(9)])) == 7)
     #expect(try i32(inst.function("retry")!.call([.i32(1000)])) == 1000)
 }
+
+@Test func capturedExceptionsAreDroppedAfterTheOutermostCallUnlessStorageCanHoldThem() throws {
+    // capture(x): the exnref of t0(x), returned to the host; rethrow(e): throw_ref;
+    // churn(n): n exceptions captured as exnref and dropped inside Wasm.
+    let capture = W.block(.exnref) + tryTable(nil, [.allRef(0)]) + W.get(0) + throwTag(0) + W.end + W.unreachable + W.end
+    var b = baseModule()
+    let captureIndex = b.function("capture", [.i32], [.exnref], capture)
+    b.function("rethrow", [.exnref], [], W.get(0) + throwRef)
+    b.function("churn", [.i32], [], W.loop() + W.get(0) + W.call(captureIndex) + W.drop
+               + W.get(0) + W.i32(1) + [0x6B] + W.tee(0) + W.brIf(0) + W.end)
+    let store = keptStore()
+    let inst = try instantiate(b, store: store)
+    try _ = inst.function("churn")!.call([.i32(1000)])
+    #expect(store.exceptions.isEmpty)
+    // One handed to the host stays with the store (a C host holds it as a pointer).
+    let r = try inst.function("capture")!.call([.i32(9)])
+    #expect(store.exceptions.count == 1)
+    try _ = inst.function("churn")!.call([.i32(10)])
+    #expect(store.exceptions.count == 1)
+    guard case .exnref(let e?)? = r.first else {
+        Issue.record("capture returned \(r)")
+        return
+    }
+    // The host's value keeps the exception alive and usable.
+    #expect(e.payload == [.i32(9)])
+    #expect(e.tag === inst.tag("t0"))
+    let err = failure { _ = try inst.function("rethrow")!.call([.exnref(e)]) }
+    #expect(err?.exception === e)
+    #expect(store.exceptions.count == 1)
+
+    // A module with an exnref global: exceptions may be stored there, so they stay.
+    var g = baseModule()
+    g.globals = [(type: .exnref, mutable: true, initial: [0xD0, 0x69])]
+    g.function("capture", [.i32], [.exnref], capture)
+    let store2 = keptStore()
+    let inst2 = try instantiate(g, store: store2)
+    _ = try inst2.function("capture")!.call([.i32(1)])
+    #expect(store2.exceptions.count == 1)
+}

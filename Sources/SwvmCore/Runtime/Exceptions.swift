@@ -36,6 +36,9 @@ public final class Exception: Error, Hashable, CustomStringConvertible, @uncheck
     /// Set once an exnref to it exists (catch_ref, catch_all_ref, or passed to the host): a
     /// plain catch of an exception nothing else refers to frees it at once.
     var captured = false
+    /// Set once it reached the host as an `exnref` value: kept while the store lives, since a
+    /// C host holds it as a raw pointer (swvm.h, SWVM_EXNREF).
+    var handedToHost = false
 
     init(tag: Tag, copying from: UnsafePointer<UInt64>) {
         self.tag = tag
@@ -80,6 +83,13 @@ extension Store {
     /// Keeps `e` alive while Wasm code may hold its address (an exnref is a raw word).
     func keep(_ e: Exception) {
         exceptions[e.word] = e
+    }
+
+    /// After the outermost call from the host: no frame holds an exnref any more, so unless a
+    /// global or table could hold one, the store lets go of its exceptions, but for those the
+    /// host was given as exnref values.
+    func dropExceptions() {
+        if !exceptions.isEmpty && !exnrefStorage { exceptions = exceptions.filter { $0.value.handedToHost } }
     }
 
     /// Puts `e` in flight: the running call unwinds to the nearest matching handler.

@@ -108,15 +108,19 @@ public final class Function {
                 e.exception?.captured = true
                 e.trap = .exception
                 e.backtrace = store.backtrace()
+                if savedDepth == 0 { store.dropExceptions() }
                 throw e
             }
             var e = store.wasmError(for: trap)
             e.backtrace = store.backtrace()
+            if savedDepth == 0 { store.dropExceptions() }
             throw e
         }
         // One result comes back in a register; several are left in the frame's first slots.
-        if type.results.count == 1 { return [Value.fromSlots(first, type: type.results[0])] }
-        return type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        let results = type.results.count == 1 ? [Value.fromSlots(first, type: type.results[0])]
+            : type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        if savedDepth == 0 { store.dropExceptions() }
+        return results
     }
 
     var isHost: Bool { host != nil || rawHost != nil }

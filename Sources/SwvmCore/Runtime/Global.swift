@@ -52,6 +52,7 @@ extension Value {
         case .exnref:
             let e = Exception.from(word: w)
             e?.captured = true
+            e?.handedToHost = true
             return .exnref(e)
         }
     }

@@ -87,6 +87,7 @@ public final class Instance {
         }
         for t in module.tables { tables.append(try Table(type: t, store: store)) }
         for m in module.memories { memories.append(try Memory(type: m, limitPages: store.config.maxMemoryPages)) }
+        if module.globals.contains(where: { $0.type.valueType == .exnref }) { store.exnrefStorage = true }
         for g in module.globals {
             let (lo, hi) = evaluate(g.initializer)
             globals.append(Global(type: g.type, word: lo, high: hi))

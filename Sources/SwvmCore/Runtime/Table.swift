@@ -19,6 +19,7 @@ public final class Table {
     init(type: TableType, store: Store, initial: UInt64 = 0) throws(WasmError) {
         self.type = type
         self.store = store
+        if type.elementType == .exnref { store.exnrefStorage = true }
         let maxSize = Swift.min(UInt64(type.limits.max ?? UInt32.max), store.config.maxTableElements)
         if UInt64(type.limits.min) > maxSize {
             throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
