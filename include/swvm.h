@@ -61,6 +61,8 @@ typedef enum swvm_valkind {
     SWVM_FUNCREF = 4,
     SWVM_EXTERNREF = 5,
     SWVM_V128 = 6, /* appears in types (module introspection); values of it cannot cross the API */
+    SWVM_EXNREF = 7, /* an exception reference (Wasm 3.0 exception handling): an opaque `ref`,
+                        valid while the engine lives; NULL is ref.null exn */
 } swvm_valkind_t;
 
 /* A tagged Wasm value. `kind` is a swvm_valkind_t. An externref travels as `ref` (NULL is
@@ -85,6 +87,8 @@ typedef enum swvm_error_kind {
     SWVM_ERROR_TRAP = 3,      /* execution trapped (also during instantiation) */
     SWVM_ERROR_LIMIT = 4,     /* a resource limit was hit */
     SWVM_ERROR_USAGE = 5,     /* the API was called wrongly (NULL, wrong count or type, unknown name) */
+    SWVM_ERROR_EXCEPTION = 6, /* a Wasm exception left the call uncaught: its tag and payload are
+                                 available (swvm_error_exception_tag, swvm_error_exception_payload) */
 } swvm_error_kind_t;
 
 /* The error's kind. */
@@ -106,6 +110,8 @@ typedef enum swvm_trap_code {
     SWVM_TRAP_HOST = 11,        /* raised by a host function */
     SWVM_TRAP_FUEL_EXHAUSTED = 12,
     SWVM_TRAP_INTERRUPTED = 13,
+    SWVM_TRAP_UNCAUGHT_EXCEPTION = 14,       /* only for errors of kind SWVM_ERROR_EXCEPTION */
+    SWVM_TRAP_NULL_EXCEPTION_REFERENCE = 15, /* throw_ref of a null exnref */
 } swvm_trap_code_t;
 
 /* The trap code (a swvm_trap_code_t) of an error raised by a call that trapped, or -1 for
@@ -277,7 +283,8 @@ int swvm_func_result_kind(const swvm_func_t *func, size_t index);
    have room for `nresults` values, where nresults must equal swvm_func_result_count() (results
    may be NULL when it is 0). Arguments must match the parameter count and kinds exactly.
    Errors: SWVM_ERROR_TRAP when the call traps (e.g. "integer divide by zero",
-   "call stack exhausted"; the engine stays usable), SWVM_ERROR_USAGE for a wrong count or
+   "call stack exhausted"; the engine stays usable), SWVM_ERROR_EXCEPTION when a Wasm
+   exception leaves it uncaught (see "Exceptions"), SWVM_ERROR_USAGE for a wrong count or
    kind of arguments or results. */
 swvm_error_t *swvm_func_call(const swvm_func_t *func, const swvm_val_t *args, size_t nargs,
                              swvm_val_t *results, size_t nresults);
@@ -292,6 +299,7 @@ typedef enum swvm_extern_kind {
     SWVM_EXTERN_TABLE = 1,
     SWVM_EXTERN_MEMORY = 2,
     SWVM_EXTERN_GLOBAL = 3,
+    SWVM_EXTERN_TAG = 4, /* an exception tag; its type is a function type with no results */
 } swvm_extern_kind_t;
 
 /* Number of exports of the instance, in declaration order (0 for NULL). */
@@ -446,6 +454,48 @@ swvm_error_t *swvm_linker_define_instance(swvm_linker_t *linker, const char *nam
    SWVM_ERROR_TRAP if initialisation or the start function traps. */
 swvm_error_t *swvm_linker_instantiate(swvm_linker_t *linker, const swvm_module_t *module, swvm_instance_t **out);
 
+/* ---- Exceptions (Wasm 3.0 exception handling) --------------------------------------------- */
+
+/* An exception tag: what a `catch` matches, by identity, with the types of its payload. */
+typedef struct swvm_tag swvm_tag_t;
+
+/* Creates a tag whose payload has the kinds `params` (no v128), to define in a linker for
+   modules to import, and to throw from host functions (swvm_caller_throw). Free with
+   swvm_tag_free(). Errors: SWVM_ERROR_USAGE. */
+swvm_error_t *swvm_tag_new(swvm_engine_t *engine, const swvm_valkind_t *params, size_t nparams, swvm_tag_t **out);
+
+/* Looks up the exported tag `name`; free the handle with swvm_tag_free(). */
+swvm_error_t *swvm_instance_tag(const swvm_instance_t *instance, const char *name, swvm_tag_t **out);
+
+/* The kinds of the tag's payload: writes up to `capacity` of them to `out` (which may be NULL
+   when capacity is 0) and returns their number (0 for NULL). */
+size_t swvm_tag_params(const swvm_tag_t *tag, swvm_valkind_t *out, size_t capacity);
+
+/* Non-zero if the two handles are the same tag (handles are separate objects; the tags they
+   stand for have identity). 0 if either is NULL. */
+int swvm_tag_same(const swvm_tag_t *a, const swvm_tag_t *b);
+
+/* Frees a tag handle. NULL is ignored. */
+void swvm_tag_free(swvm_tag_t *tag);
+
+/* Defines `module`.`name` as a tag (the linker keeps its own reference). */
+swvm_error_t *swvm_linker_define_tag(swvm_linker_t *linker, const char *module, const char *name, const swvm_tag_t *tag);
+
+/* For an error of kind SWVM_ERROR_EXCEPTION: a new handle to the exception's tag (free it with
+   swvm_tag_free), or NULL for other errors. */
+swvm_tag_t *swvm_error_exception_tag(const swvm_error_t *error);
+
+/* For an error of kind SWVM_ERROR_EXCEPTION: writes up to `capacity` payload values to `out`
+   and returns the payload's length (0 for other errors). */
+size_t swvm_error_exception_payload(const swvm_error_t *error, swvm_val_t *out, size_t capacity);
+
+/* Inside a host function: throws a Wasm exception with tag `tag` and the `npayload` values of
+   `payload` (their kinds must be the tag's) once the host function returns (its return value
+   is then ignored). A try_table in the calling Wasm code may catch it; uncaught, the host's
+   call returns an error of kind SWVM_ERROR_EXCEPTION. A wrong payload makes the call trap
+   with a message saying why. */
+void swvm_caller_throw(swvm_caller_t *caller, const swvm_tag_t *tag, const swvm_val_t *payload, size_t npayload);
+
 /* Inside a host function: the `user_data` given at definition. */
 void *swvm_caller_user_data(const swvm_caller_t *caller);
 
@@ -463,6 +513,7 @@ typedef struct swvm_extern {
         swvm_table_t *table;
         swvm_memory_t *memory;
         swvm_global_t *global;
+        swvm_tag_t *tag;
     } of;
 } swvm_extern_t;
 

@@ -18,8 +18,11 @@ def op(code, name, imm="none", sig=None):
 # Control and parametric
 op(0x00, "unreachable"); op(0x01, "nop"); op(0x02, "block", "block"); op(0x03, "loop", "block")
 op(0x04, "if", "block"); op(0x05, "else"); op(0x0B, "end"); op(0x0C, "br", "labelIndex")
+op(0x08, "throw", "tagIndex"); op(0x0A, "throw_ref"); op(0x1F, "try_table", "tryTable")  # exceptions (3.0)
 op(0x0D, "br_if", "labelIndex"); op(0x0E, "br_table", "brTable"); op(0x0F, "return")
 op(0x10, "call", "functionIndex"); op(0x11, "call_indirect", "callIndirect")
+# Wasm 3.0 tail calls
+op(0x12, "return_call", "functionIndex"); op(0x13, "return_call_indirect", "callIndirect")
 op(0x1A, "drop"); op(0x1B, "select"); op(0x1C, "select_t", "selectT")
 op(0x20, "local.get", "localIndex"); op(0x21, "local.set", "localIndex"); op(0x22, "local.tee", "localIndex")
 op(0x23, "global.get", "globalIndex"); op(0x24, "global.set", "globalIndex")
@@ -174,7 +177,7 @@ for code, name, sig in [
     (0xFE, "f64x2.convert_low_i32x4_s", UN), (0xFF, "f64x2.convert_low_i32x4_u", UN)]:
     simd(code, name, "none", sig)
 
-SWIFT_KEYWORDS = {"if", "else", "return"}
+SWIFT_KEYWORDS = {"if", "else", "return", "throw"}
 
 def case_name(text):
     if text == "select_t":

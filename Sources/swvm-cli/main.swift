@@ -30,7 +30,8 @@ usage: swvm [run] [OPTIONS] FILE.wasm [ARGS...]
   validate            Decode and validate FILE.wasm; print `ok` or the error.
 
 exit status: the program's exit code (proc_exit, or 0 when `_start` returns); 134 when it
-traps (the trap and a Wasm backtrace are printed); 1 when loading, linking or the call fails;
+traps or an exception escapes (the trap or the exception's tag and payload, and a Wasm backtrace,
+are printed); 1 when loading, linking or the call fails;
 2 for a usage error.
 """
 
@@ -213,8 +214,14 @@ func run(_ function: Function, _ values: [Value]) -> [Value] {
     case .success(let results): return results
     case .failure(let e):
         if let code = wasi.exitCode { exit(code) }
-        if e.kind != .trap { fail("\(function.displayName): \(e.message)") }
+        if e.kind != .trap && e.kind != .exception { fail("\(function.displayName): \(e.message)") }
         var report = "swvm: trap: \(e.message)\n"
+        if e.kind == .exception, let exn = e.exception {
+            // Named by the module's export of its tag, if it has one.
+            let tagName = instance.exports.first { if case .tag(let t) = $0.extern { return t === exn.tag } else { return false } }?.name
+            report = "swvm: uncaught exception: tag \(tagName.map { "\"\($0)\"" } ?? "(not exported)")"
+            report += " payload (\(exn.payload.map(show).joined(separator: ", ")))\n"
+        }
         report += "wasm backtrace:\n"
         for (i, name) in e.backtrace.enumerated() { report += "  \(i): \(name)\n" }
         fputs(report, stderr)

@@ -343,7 +343,7 @@ final class FileRunner {
     /// An exception that left the called function. swvm does not implement exceptions yet;
     /// when it does, an uncaught one is a trap-kind error that says so.
     func isUncaughtException(_ e: WasmError) -> Bool {
-        e.kind == .trap && e.trap == nil && e.message.contains("exception")
+        e.kind == .exception
     }
 
     func loadModule(_ cmd: [String: Any]) throws -> Module {
@@ -491,6 +491,7 @@ final class FileRunner {
             return text == "null" ? .refNull(.externref) : .refExtern(try parseBits(text, bits: 64, what: "externref result"))
         case "funcref", "ref.func":
             return text == "null" ? .refNull(.funcref) : .refFunc
+        case "exnref" where text == "null", "nullexnref": return .refNull(.exnref)
         case "refnull": return .refNull(nil)  // wasm-tools: `(ref.null)`, a null of any type
         case "nullfuncref": return .refNull(.funcref)
         case "nullexternref": return .refNull(.externref)
@@ -499,6 +500,7 @@ final class FileRunner {
             case "", "any": return .refNull(nil)
             case "func", "funcref", "nofunc": return .refNull(.funcref)
             case "extern", "externref", "noextern": return .refNull(.externref)
+            case "exn", "exnref", "noexn": return .refNull(.exnref)
             case let h where ["none", "eq", "i31", "struct", "array"].contains(h):
                 throw Skip(reason: .gc, detail: "ref.null \(h) result")
             case let h: throw Failure(message: "ref.null result of heap type \"\(h)\" not supported")
@@ -522,6 +524,8 @@ final class FileRunner {
         case (.refNull(nil), .externref(let x)): return x == nil
         case (.refNull(.funcref), .funcref(let f)): return f == nil
         case (.refNull(.externref), .externref(let x)): return x == nil
+        case (.refNull(.exnref), .exnref(let x)): return x == nil
+        case (.refNull(nil), .exnref(let x)): return x == nil
         case (.refExtern(let n), .externref(let x)): return x != nil && (n == nil || x == n)
         case (.refFunc, .funcref(let f)): return f != nil
         case (.v128(let lanes, let values), .v128(let lo, let hi)): return v128Matches(lo, hi, lanes, values)

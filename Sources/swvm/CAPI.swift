@@ -21,6 +21,7 @@ public func swvm_error_kind(_ error: OpaquePointer?) -> swvm_error_kind_t {
     case .trap: return SWVM_ERROR_TRAP
     case .limit: return SWVM_ERROR_LIMIT
     case .usage: return SWVM_ERROR_USAGE
+    case .exception: return SWVM_ERROR_EXCEPTION
     }
 }
 

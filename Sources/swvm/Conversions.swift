@@ -20,6 +20,7 @@ func cKind(_ t: ValueType) -> swvm_valkind_t {
     case .funcref: return SWVM_FUNCREF
     case .externref: return SWVM_EXTERNREF
     case .v128: return SWVM_V128
+    case .exnref: return SWVM_EXNREF
     }
 }
 
@@ -35,6 +36,7 @@ func valueType(kind: UInt32) -> ValueType? {
     case SWVM_FUNCREF.rawValue: return .funcref
     case SWVM_EXTERNREF.rawValue: return .externref
     case SWVM_V128.rawValue: return .v128
+    case SWVM_EXNREF.rawValue: return .exnref
     default: return nil
     }
 }
@@ -56,6 +58,9 @@ func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int? = nil) throw
         // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
         return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
     case .v128: throw WasmError(.usage, "\(what): v128 values cannot cross the C API")
+    case .exnref:
+        // An opaque exnref handed out by swvm (see cValue); NULL is ref.null.
+        return .exnref(v.of.ref.map { Unmanaged<Exception>.fromOpaque($0).takeUnretainedValue() })
     }
 }
 
@@ -74,6 +79,9 @@ func cValue(_ v: Value) -> swvm_val_t {
     case .funcref(let f):
         out.kind = SWVM_FUNCREF.rawValue
         out.of.ref = f.map { Unmanaged.passUnretained($0).toOpaque() }
+    case .exnref(let e):
+        out.kind = SWVM_EXNREF.rawValue
+        out.of.ref = e.map { Unmanaged.passUnretained($0).toOpaque() }
     case .v128:
         // Never produced: no API hands out a v128 value (wasmValue refuses v128 arguments, so
         // a function with v128 in its type cannot be called through the C API).
@@ -91,6 +99,7 @@ func cExtern(_ ext: Extern, store: Store) -> swvm_extern_t {
     case .table(let t): out.of.table = retained(TableHandle(store: store, t))
     case .memory(let m): out.of.memory = retained(MemoryHandle(store: store, m))
     case .global(let g): out.of.global = retained(GlobalHandle(store: store, g))
+    case .tag(let t): out.of.tag = retained(TagHandle(t))
     }
     return out
 }
@@ -104,6 +113,7 @@ extension Value {
         case .f32(let v): return UInt64(v)
         case .f64(let v): return v
         case .externref(let e): return e ?? 0
+        case .exnref(let e): return e.map { UInt64(UInt(bitPattern: Unmanaged.passUnretained($0).toOpaque())) } ?? 0
         case .funcref, .v128: return 0
         }
     }

@@ -21,7 +21,7 @@ public func swvm_instance_export_kind(_ instance: OpaquePointer?, _ index: Int) 
 }
 
 /// Shared shape of the export lookups: check arguments, find the export, hand out a handle.
-private func lookup<T>(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+func lookup<T>(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?,
                        _ what: String, _ find: (Instance, String) -> T?, _ wrap: (InstanceHandle, T) -> AnyObject,
                        function: String = #function) -> OpaquePointer? {
     guard let i = object(instance, as: InstanceHandle.self) else { return usage("instance is NULL or not an instance", function: function) }

@@ -68,6 +68,8 @@ struct CallerState {
     var store: Store
     var userData: UnsafeMutableRawPointer?
     var trapMessage: String?
+    /// Set by swvm_caller_throw: thrown once the C function has returned.
+    var exception: Exception?
 }
 
 /// A C function defined as a Wasm import.
@@ -79,7 +81,7 @@ final class HostFunctionFFI {
     let interface: CallInterface
 
     init(type: FuncType, function: @escaping @convention(c) () -> Void, userData: UnsafeMutableRawPointer?, withCaller: Bool) throws(WasmError) {
-        for t in type.params + type.results where t == .v128 || t == .funcref {
+        for t in type.params + type.results where t == .v128 || t == .funcref || t == .exnref {
             throw WasmError(.usage, "host functions take i32, i64, f32, f64 and externref values, not \(t)")
         }
         self.type = type
@@ -102,6 +104,7 @@ extension HostFunctionFFI {
         let n = interface.count
         let resultCount = type.results.count
         var trap: String?
+        var thrown: Exception?
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
             withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
                 let args = buffer.baseAddress!
@@ -129,9 +132,11 @@ extension HostFunctionFFI {
                     if resultCount == 1 { slots[0] = args[n] }
                 }
                 trap = state.trapMessage
+                thrown = state.exception
             }
         }
         if let trap { throw WasmError(.trap, trap) }
+        if let thrown { throw thrown }
         // Normalise: 32-bit results occupy the low half; externrefs return to payload + 1.
         for (j, t) in type.results.enumerated() {
             switch t {
@@ -156,7 +161,7 @@ final class NativeExport {
         guard t.results.count <= 1 else {
             throw WasmError(.usage, "functions with \(t.results.count) results cannot be native function pointers")
         }
-        for v in t.params + t.results where v == .v128 || v == .funcref {
+        for v in t.params + t.results where v == .v128 || v == .funcref || v == .exnref {
             throw WasmError(.usage, "native function pointers take i32, i64, f32, f64 and externref values, not \(v)")
         }
         self.function = function

@@ -97,6 +97,12 @@ final class StoreObjectHandle<Object: AnyObject> {
 typealias MemoryHandle = StoreObjectHandle<Memory>
 typealias GlobalHandle = StoreObjectHandle<Global>
 typealias TableHandle = StoreObjectHandle<Table>
+/// A tag lives as long as anything refers to it; it needs no store (a host may make one to
+/// import into several engines' modules).
+final class TagHandle {
+    let tag: Tag
+    init(_ tag: Tag) { self.tag = tag }
+}
 
 final class LinkerHandle {
     let store: Store
@@ -122,10 +128,13 @@ final class ErrorHandle {
     let trap: Trap?
     /// NUL-terminated copy of the message, owned by the handle.
     let message: UnsafeMutablePointer<CChar>
+    /// For kind .exception: the exception with its tag and payload.
+    let exception: Exception?
 
     init(_ error: WasmError) {
         kind = error.kind
         trap = error.trap
+        exception = error.exception
         message = strdup(error.description)!
     }
 

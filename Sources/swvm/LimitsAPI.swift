@@ -137,6 +137,8 @@ public func swvm_error_trap_code(_ error: OpaquePointer?) -> Int32 {
     case .host: code = SWVM_TRAP_HOST
     case .fuelExhausted: code = SWVM_TRAP_FUEL_EXHAUSTED
     case .interrupted: code = SWVM_TRAP_INTERRUPTED
+    case .exception: code = SWVM_TRAP_UNCAUGHT_EXCEPTION
+    case .nullExceptionReference: code = SWVM_TRAP_NULL_EXCEPTION_REFERENCE
     }
     return Int32(bitPattern: code.rawValue)
 }

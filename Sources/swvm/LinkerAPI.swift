@@ -169,3 +169,93 @@ public func swvm_func_native(_ function: OpaquePointer?, _ out: UnsafeMutablePoi
 
 @_cdecl("swvm_last_trap")
 public func swvm_last_trap() -> UnsafePointer<CChar>? { swvm_tls_last_trap() }
+
+// MARK: - Exceptions
+
+@_cdecl("swvm_tag_new")
+public func swvm_tag_new(_ engine: OpaquePointer?, _ params: UnsafePointer<swvm_valkind_t>?, _ nparams: Int,
+                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    guard object(engine, as: EngineHandle.self) != nil else { return usage("engine is NULL or not an engine") }
+    guard let out else { return usage("out is NULL") }
+    guard nparams == 0 || params != nil else { return usage("params is NULL") }
+    var types: [ValueType] = []
+    for i in 0..<nparams {
+        guard let t = valueType(kind: params![i].rawValue), t != .v128 else { return usage("parameter \(i) has no valid kind") }
+        types.append(t)
+    }
+    switch Result(catching: { () throws(WasmError) -> Tag in try Tag(type: FuncType(params: types, results: [])) }) {
+    case .success(let t):
+        out.pointee = retained(TagHandle(t))
+        return nil
+    case .failure(let err): return errorHandle(err)
+    }
+}
+
+@_cdecl("swvm_instance_tag")
+public func swvm_instance_tag(_ instance: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                              _ out: UnsafeMutablePointer<OpaquePointer?>?) -> OpaquePointer? {
+    lookup(instance, name, out, "tag", { $0.tag($1) }) { TagHandle($1) }
+}
+
+@_cdecl("swvm_tag_params")
+public func swvm_tag_params(_ tag: OpaquePointer?, _ out: UnsafeMutablePointer<swvm_valkind_t>?, _ capacity: Int) -> Int {
+    guard let t = object(tag, as: TagHandle.self) else { return 0 }
+    let params = t.tag.type.params
+    if let out { for (i, p) in params.prefix(capacity).enumerated() { out[i] = cKind(p) } }
+    return params.count
+}
+
+@_cdecl("swvm_tag_same")
+public func swvm_tag_same(_ a: OpaquePointer?, _ b: OpaquePointer?) -> Int32 {
+    guard let x = object(a, as: TagHandle.self), let y = object(b, as: TagHandle.self) else { return 0 }
+    return x.tag === y.tag ? 1 : 0
+}
+
+@_cdecl("swvm_tag_free")
+public func swvm_tag_free(_ tag: OpaquePointer?) { release(tag) }
+
+@_cdecl("swvm_linker_define_tag")
+public func swvm_linker_define_tag(_ linker: OpaquePointer?, _ module: UnsafePointer<CChar>?, _ name: UnsafePointer<CChar>?,
+                                   _ tag: OpaquePointer?) -> OpaquePointer? {
+    guard let l = object(linker, as: LinkerHandle.self) else { return usage("linker is NULL or not a linker") }
+    guard let t = object(tag, as: TagHandle.self) else { return usage("tag is NULL or not a tag") }
+    guard let module, let name else { return usage("module and name must not be NULL") }
+    l.linker.define(module: string(module), name: string(name), .tag(t.tag))
+    l.pin(t.tag)
+    return nil
+}
+
+@_cdecl("swvm_error_exception_tag")
+public func swvm_error_exception_tag(_ error: OpaquePointer?) -> OpaquePointer? {
+    guard let e = object(error, as: ErrorHandle.self), let exn = e.exception else { return nil }
+    return retained(TagHandle(exn.tag))
+}
+
+@_cdecl("swvm_error_exception_payload")
+public func swvm_error_exception_payload(_ error: OpaquePointer?, _ out: UnsafeMutablePointer<swvm_val_t>?, _ capacity: Int) -> Int {
+    guard let e = object(error, as: ErrorHandle.self), let exn = e.exception else { return 0 }
+    let payload = exn.payload
+    if let out { for (i, v) in payload.prefix(capacity).enumerated() { out[i] = cValue(v) } }
+    return payload.count
+}
+
+@_cdecl("swvm_caller_throw")
+public func swvm_caller_throw(_ caller: OpaquePointer?, _ tag: OpaquePointer?, _ payload: UnsafePointer<swvm_val_t>?, _ npayload: Int) {
+    guard let state = callerState(caller) else { return }
+    guard let t = object(tag, as: TagHandle.self) else {
+        state.pointee.trapMessage = "swvm_caller_throw: tag is NULL or not a tag"
+        return
+    }
+    let params = t.tag.type.params
+    guard npayload == params.count, npayload == 0 || payload != nil else {
+        state.pointee.trapMessage = "swvm_caller_throw: the tag's payload has \(params.count) value(s), \(npayload) given"
+        return
+    }
+    do {
+        var values: [Value] = []
+        for (i, p) in params.enumerated() { values.append(try wasmValue(payload![i], expected: p, position: i)) }
+        state.pointee.exception = try Exception(tag: t.tag, payload: values)
+    } catch {
+        state.pointee.trapMessage = "swvm_caller_throw: \(error.message)"
+    }
+}

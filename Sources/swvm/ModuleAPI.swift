@@ -27,6 +27,8 @@ final class CExternEntry {
         case .memory(let mt):
             (type.min, type.max) = (mt.limits.min, mt.limits.max ?? UInt64.max)
             type.is64 = mt.is64 ? 1 : 0
+        case .tag(let f):
+            (type.params, type.nparams) = array(f.params)
         case .global(let g):
             type.valkind = cKind(g.valueType)
             type.mutable_ = g.mutable ? 1 : 0

@@ -144,6 +144,10 @@ final class WType {
             limits.pointee = wasmLimits(t.limits)
         case .memory(let m):
             limits.pointee = wasmLimits(m.limits)
+        case .tag(let f):
+            // wasm.h has no tags: the payload's types show as a function type's parameters.
+            params = valtypeVec(f.params)
+            results = valtypeVec([])
         }
     }
 
@@ -345,7 +349,7 @@ func wasmKind(_ t: ValueType) -> UInt8 {
     case .f64: return UInt8(WASM_F64.rawValue)
     case .externref: return UInt8(WASM_EXTERNREF.rawValue)
     case .funcref: return UInt8(WASM_FUNCREF.rawValue)
-    case .v128: return 0xFF
+    case .v128, .exnref: return 0xFF  // not in wasm.h
     }
 }
 
@@ -384,7 +388,7 @@ func wasmValue(_ v: wasm_val_t, _ t: ValueType, _ wstore: WStore) -> Value? {
     case .f32: return .f32(v.of.f32.bitPattern)
     case .f64: return .f64(v.of.f64.bitPattern)
     case .funcref, .externref: return refValue(v.of.ref, t, wstore)
-    case .v128: return nil
+    case .v128, .exnref: return nil
     }
 }
 
@@ -409,7 +413,7 @@ func cVal(_ v: Value, _ wstore: WStore) -> wasm_val_t {
     case .f32(let x): out.of.f32 = Float(bitPattern: x)
     case .f64(let x): out.of.f64 = Double(bitPattern: x)
     case .funcref, .externref: out.of.ref = cRef(v, wstore)
-    case .v128: break
+    case .v128, .exnref: break
     }
     return out
 }
@@ -634,6 +638,7 @@ func wasmExternKind(_ k: ExternalKind) -> UInt8 {
     case .global: return UInt8(WASM_EXTERN_GLOBAL.rawValue)
     case .table: return UInt8(WASM_EXTERN_TABLE.rawValue)
     case .memory: return UInt8(WASM_EXTERN_MEMORY.rawValue)
+    case .tag: return 0xFF  // not in wasm.h (exception handling); the swvm.h API has tags
     }
 }
 
@@ -1070,6 +1075,7 @@ public func wasm_instance_exports(_ i: OpaquePointer?, _ out: UnsafeMutableRawPo
         case .global(let g): return retained(WRef(.global(g), s))
         case .table(let t): return retained(WRef(.table(t), s))
         case .memory(let m): return retained(WRef(.memory(m), s))
+        case .tag: return retained(WRef(.foreign, s))  // no tags in wasm.h
         }
     })
 }

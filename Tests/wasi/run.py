@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Compiles the WASI test programs with clang-14 (--target=wasm32-wasi, Debian's wasi-libc) and
-runs them with `swvm run`, comparing their output and exit codes.
+"""Compiles the WASI test programs with clang-14 (--target=wasm32-wasi, Debian's wasi-libc; the
+tail-call program with clang-19 -mtail-call, when installed) and runs them with `swvm run`,
+comparing their output and exit codes.
 
 usage: run.py --swvm PATH/TO/swvm --out BUILD_DIR [--wasi-host PATH/TO/wasi_host]
 With --wasi-host (c-examples/wasi_host), the preview1 program runs again through the C API's
@@ -87,12 +88,18 @@ rmdir p1: ok
 """
 
 
+# Programs that need a newer compiler than clang-14: (compiler, extra flags). Run only when
+# the compiler is installed (Debian's clang-19 emits Wasm 3.0 tail calls with -mtail-call).
+COMPILERS = {"tail_calls": ("clang-19", ["-mtail-call"])}
+
+
 def compile_program(name, out):
     wasm = os.path.join(out, name + ".wasm")
     src = os.path.join(HERE, name + ".c")
+    cc, flags = COMPILERS.get(name, ("clang-14", []))
     if not os.path.exists(wasm) or os.path.getmtime(wasm) < os.path.getmtime(src):
-        subprocess.run(["clang-14", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-g",
-                        "-D_WASI_EMULATED_PROCESS_CLOCKS", src, "-o", wasm], check=True)
+        subprocess.run([cc, "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-g",
+                        "-D_WASI_EMULATED_PROCESS_CLOCKS"] + flags + [src, "-o", wasm], check=True)
     return wasm
 
 
@@ -208,6 +215,11 @@ def main():
          "parent directory: refused\nabsolute path: refused\nrelative escape: refused\nsymlink to outside: refused\n"
          "nested dotdot: refused\nstat through symlink: refused\nmkdir outside: refused\ninside file: refused\n", 0, None),
     ]
+    if shutil.which("clang-19"):
+        cases.append(("tail_calls", [], None,
+                      "even(10000000) = 1\nsteps: 11000000\nacc: 11523601907564312449\n", 0, None))
+    else:
+        print("note: clang-19 not installed: the C tail-call program (tail_calls.c) is not run")
     # The file and sandbox programs again with path resolution by components (the fallback for
     # kernels without openat2), which must refuse the same escapes.
     fallback = dict(os.environ, SWVM_NO_OPENAT2="1")

@@ -29,7 +29,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple, 
 __all__ = ["Engine", "Module", "Instance", "Func", "Function", "Memory", "Global", "Caller", "Wasi",
            "FuncType", "GlobalType", "TableType", "MemoryType", "ImportType", "ExportType",
            "Error", "Malformed", "Invalid", "LinkError", "Trap", "LimitError", "UsageError",
-           "run_wasi", "version", "library_path", "I32", "I64", "F32", "F64", "FUNCREF", "EXTERNREF"]
+           "UncaughtException", "run_wasi", "version", "library_path", "I32", "I64", "F32", "F64", "FUNCREF",
+           "EXTERNREF", "EXNREF"]
 
 __version__ = "0.1.0"
 
@@ -70,9 +71,9 @@ class _Val(ctypes.Structure):
     _fields_ = [("kind", ctypes.c_uint32), ("of", _Of)]
 
 
-I32, I64, F32, F64, FUNCREF, EXTERNREF, V128 = range(7)
-_KIND_NAME = ["i32", "i64", "f32", "f64", "funcref", "externref", "v128"]
-_EXTERN_NAME = ["func", "table", "memory", "global"]
+I32, I64, F32, F64, FUNCREF, EXTERNREF, V128, EXNREF = range(8)
+_KIND_NAME = ["i32", "i64", "f32", "f64", "funcref", "externref", "v128", "exnref"]
+_EXTERN_NAME = ["func", "table", "memory", "global", "tag"]
 
 
 class _ExternType(ctypes.Structure):
@@ -85,7 +86,7 @@ class _ExternType(ctypes.Structure):
 
     def to_python(self):
         kind = _EXTERN_NAME[self.kind]
-        if kind == "func":
+        if kind in ("func", "tag"):  # a tag's type: its payload as parameters, no results
             return FuncType([_KIND_NAME[self.params[i]] for i in range(self.nparams)],
                             [_KIND_NAME[self.results[i]] for i in range(self.nresults)])
         if kind == "global":
@@ -93,7 +94,7 @@ class _ExternType(ctypes.Structure):
         limits = (self.min, None if self.max == 0xFFFFFFFFFFFFFFFF else self.max)
         is64 = bool(self.is64)
         return TableType(_KIND_NAME[self.valkind], *limits, is64) if kind == "table" else MemoryType(*limits, is64)
-_KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref"}
+_KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref", EXNREF: "ref"}
 _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ctypes.c_float),
            "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p)}
 
@@ -171,7 +172,7 @@ _WITH_CALLER = 1
 
 
 class Error(Exception):
-    """A swvm error; `kind` is one of the swvm_error_kind_t values (0 MALFORMED ... 5 USAGE)."""
+    """A swvm error; `kind` is one of the swvm_error_kind_t values (0 MALFORMED ... 6 EXCEPTION)."""
 
     def __init__(self, message: str, kind: int) -> None:
         super().__init__(message)
@@ -202,7 +203,11 @@ class UsageError(Error):
     """The API was called wrongly (wrong argument count or type, ...)."""
 
 
-_ERRORS = [Malformed, Invalid, LinkError, Trap, LimitError, UsageError]
+class UncaughtException(Error):
+    """A Wasm exception (exception handling, Wasm 3.0) left the call uncaught."""
+
+
+_ERRORS = [Malformed, Invalid, LinkError, Trap, LimitError, UsageError, UncaughtException]
 
 
 def _check(err: Optional[int]) -> None:

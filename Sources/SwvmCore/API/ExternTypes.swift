@@ -5,6 +5,8 @@ public enum ExternType: Hashable, Sendable {
     case table(TableType)
     case memory(MemoryType)
     case global(GlobalType)
+    /// An exception tag, by its payload's function type.
+    case tag(FuncType)
 
     public var kind: ExternalKind {
         switch self {
@@ -12,6 +14,7 @@ public enum ExternType: Hashable, Sendable {
         case .table: return .table
         case .memory: return .memory
         case .global: return .global
+        case .tag: return .tag
         }
     }
 }
@@ -26,6 +29,7 @@ extension Module {
             case .table(let tt): t = .table(tt)
             case .memory(let mt): t = .memory(mt)
             case .global(let gt): t = .global(gt)
+            case .tag(let index): t = .tag(types[Int(index)])
             }
             return (imp.module, imp.name, t)
         }
@@ -40,6 +44,7 @@ extension Module {
             case .table: return (e.name, .table(tableType(i)))
             case .memory: return (e.name, .memory(memoryType(i)))
             case .global: return (e.name, .global(globalType(i)))
+            case .tag: return (e.name, .tag(types[Int(tagTypeIndex(i))]))
             }
         }
     }
@@ -56,6 +61,7 @@ extension Extern {
         case .memory(let m):
             return .memory(MemoryType(limits: Limits(min: m.pageCount, max: m.type.limits.max), is64: m.type.is64))
         case .global(let g): return .global(g.type)
+        case .tag(let t): return .tag(t.type)
         }
     }
 }

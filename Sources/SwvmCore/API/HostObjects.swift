@@ -38,6 +38,13 @@ extension Store {
         guard value.type == type.valueType else {
             throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)")
         }
+        if type.valueType == .exnref {
+            exnrefStorage = true
+            if case .exnref(let e?) = value {
+                e.captured = true
+                keep(e)
+            }
+        }
         let (lo, hi) = value.slots
         let g = Global(type: type, word: lo, high: hi)
         if !collectsInstances { retain(g) }

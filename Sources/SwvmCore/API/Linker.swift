@@ -104,6 +104,9 @@ public final class Linker {
             if want != g.type {
                 throw mismatch("global \(want.mutable ? "mut " : "")\(want.valueType)", "global \(g.type.mutable ? "mut " : "")\(g.type.valueType)")
             }
+        case (.tag(let t), .tag(let tag)):
+            let want = module.types[Int(t)]
+            if tag.type != want { throw mismatch("tag \(want)", "tag \(tag.type)") }
         default:
             throw mismatch("\(imp.descriptor.kind)", "\(ext.kind)")
         }

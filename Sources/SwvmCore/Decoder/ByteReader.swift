@@ -97,14 +97,29 @@ public struct ByteReader {
     public mutating func valueType() throws(WasmError) -> ValueType {
         let at = offset
         let b = try byte()
-        guard let t = ValueType(rawValue: b) else { throw malformed("malformed value type", at: at) }
+        guard let t = ValueType(rawValue: b) else {
+            if let feature = ByteReader.unsupportedReferenceType(b) { throw malformed("unsupported: \(feature)", at: at) }
+            throw malformed("malformed value type", at: at)
+        }
         return t
+    }
+
+    /// The Wasm 3.0 feature a reference-type encoding belongs to, for the ones not implemented
+    /// (a clear error rather than "malformed value type").
+    static func unsupportedReferenceType(_ b: UInt8) -> String? {
+        switch b {
+        case 0x63, 0x64: return "typed function references ((ref $t), (ref null $t)) are not implemented yet"
+        case 0x73, 0x72, 0x74: return "typed function references (nullfuncref, nullexternref, nullexnref) are not implemented yet"
+        case 0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71: return "GC (anyref, eqref, i31ref, structref, arrayref, nullref) is not implemented"
+        default: return nil
+        }
     }
 
     public mutating func referenceType() throws(WasmError) -> ValueType {
         let at = offset
         let b = try byte()
-        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue else {
+        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue || b == ValueType.exnref.rawValue else {
+            if let feature = ByteReader.unsupportedReferenceType(b) { throw malformed("unsupported: \(feature)", at: at) }
             throw malformed("malformed reference type", at: at)
         }
         return ValueType(rawValue: b)!

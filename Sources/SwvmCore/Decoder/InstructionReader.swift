@@ -64,18 +64,34 @@ public struct InstructionReader {
         default: raw = UInt16(first)
         }
         guard let op = Opcode(rawValue: raw) else {
+            // try, catch, rethrow, delegate, catch_all: the pre-standard exception encoding,
+            // which Wasm 3.0 replaced with try_table (supported) and does not include.
+            if [0x06, 0x07, 0x09, 0x18, 0x19].contains(raw) {
+                throw WasmError(.malformed, "illegal opcode 0x\(String(first, radix: 16)) (legacy exception handling is not supported; use try_table)", offset: at)
+            }
             throw WasmError(.malformed, "illegal opcode 0x\(String(first, radix: 16))\(raw > 0xFF ? " \(raw & 0xFFF)" : "")", offset: at)
         }
         var ins = Instruction(op: op, offset: at)
         switch op.immediate {
         case .none: break
         case .block: ins.blockType = try blockType()
-        case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex:
+        case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex, .tagIndex:
             ins.index = try reader.u32()
         case .brTable:
             ins.index = try reader.u32()
             ins.vectorOffset = reader.offset
             for _ in 0...ins.index { _ = try reader.u32() }
+        case .tryTable:
+            ins.blockType = try blockType()
+            ins.index = try reader.u32()
+            ins.vectorOffset = reader.offset
+            for _ in 0..<ins.index {
+                let kindAt = reader.offset
+                let kind = try reader.byte()
+                guard kind <= 3 else { throw WasmError(.malformed, "malformed catch clause", offset: kindAt) }
+                if kind < 2 { _ = try reader.u32() }
+                _ = try reader.u32()
+            }
         case .callIndirect:
             ins.index = try reader.u32()
             ins.index2 = try reader.u32()
@@ -124,6 +140,27 @@ public struct InstructionReader {
         out.reserveCapacity(Int(ins.index) + 1)
         // Read once already by next(), so these reads cannot fail.
         for _ in 0...ins.index { out.append((try? r.u32()) ?? 0) }
+        return out
+    }
+
+    /// A try_table catch clause: catch (tag, label), catch_ref, catch_all (label),
+    /// catch_all_ref. `tag` is nil for the catch_all forms.
+    public struct Catch {
+        public var tag: UInt32?
+        public var ref: Bool
+        public var label: UInt32
+    }
+
+    /// try_table's catch clauses, in order.
+    public func catches(of ins: Instruction) -> [Catch] {
+        var r = ByteReader(bytes: reader.bytes, range: ins.vectorOffset..<reader.end)
+        var out: [Catch] = []
+        // Read once already by next(), so these reads cannot fail.
+        for _ in 0..<ins.index {
+            let kind = (try? r.byte()) ?? 0
+            let tag: UInt32? = kind < 2 ? ((try? r.u32()) ?? 0) : nil
+            out.append(Catch(tag: tag, ref: kind == 1 || kind == 3, label: (try? r.u32()) ?? 0))
+        }
         return out
     }
 

@@ -18,6 +18,8 @@ public final class Module: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var tables: [TableType] = []
     @exclusivity(unchecked) public internal(set) var memories: [MemoryType] = []
     @exclusivity(unchecked) public internal(set) var globals: [GlobalDef] = []
+    /// Defined exception tags, as type indices (the tag's payload is the type's parameters).
+    @exclusivity(unchecked) public internal(set) var tags: [UInt32] = []
     @exclusivity(unchecked) public internal(set) var exports: [Export] = []
     @exclusivity(unchecked) public internal(set) var start: UInt32?
     @exclusivity(unchecked) public internal(set) var elements: [ElementSegment] = []
@@ -36,6 +38,7 @@ public final class Module: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var importedTableCount = 0
     @exclusivity(unchecked) public internal(set) var importedMemoryCount = 0
     @exclusivity(unchecked) public internal(set) var importedGlobalCount = 0
+    @exclusivity(unchecked) public internal(set) var importedTagCount = 0
 
     init(bytes: [UInt8], features: Features) {
         self.bytes = bytes
@@ -46,6 +49,20 @@ public final class Module: @unchecked Sendable {
     public var totalTableCount: Int { importedTableCount + tables.count }
     public var totalMemoryCount: Int { importedMemoryCount + memories.count }
     public var totalGlobalCount: Int { importedGlobalCount + globals.count }
+    public var totalTagCount: Int { importedTagCount + tags.count }
+
+    /// The type index of tag `index` in the tag index space (imports first).
+    public func tagTypeIndex(_ index: Int) -> UInt32 {
+        if index >= importedTagCount { return tags[index - importedTagCount] }
+        var seen = 0
+        for imp in imports {
+            if case .tag(let t) = imp.descriptor {
+                if seen == index { return t }
+                seen += 1
+            }
+        }
+        preconditionFailure("tag index out of range")
+    }
 
     /// Type index of function `index` in the function index space (imports first).
     public func functionTypeIndex(_ index: Int) -> UInt32 {
@@ -98,6 +115,8 @@ public enum ImportDescriptor: Hashable, Sendable {
     case table(TableType)
     case memory(MemoryType)
     case global(GlobalType)
+    /// An exception tag, by type index.
+    case tag(typeIndex: UInt32)
 
     public var kind: ExternalKind {
         switch self {
@@ -105,6 +124,7 @@ public enum ImportDescriptor: Hashable, Sendable {
         case .table: return .table
         case .memory: return .memory
         case .global: return .global
+        case .tag: return .tag
         }
     }
 }

@@ -9,7 +9,8 @@ extension Module {
 }
 
 /// Section ids in the order the binary format requires (custom sections may appear anywhere).
-private let sectionOrder: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12]
+/// The tag section (13, exception handling) comes between memory and global.
+private let sectionOrder: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13]
 
 struct ModuleDecoder {
     let module: Module
@@ -59,6 +60,7 @@ struct ModuleDecoder {
             case 5:
                 let features = module.features
                 module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.memoryType(&s, features) }
+            case 13: module.tags = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tagType(&s) }
             case 6: try globalSection(&s)
             case 7: try exportSection(&s)
             case 8: module.start = try s.u32()
@@ -158,7 +160,15 @@ struct ModuleDecoder {
     mutating func typeSection(_ s: inout ByteReader) throws(WasmError) {
         module.types = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
-            guard try s.byte() == 0x60 else { throw WasmError(.malformed, "integer representation too long", offset: at) }
+            let form = try s.byte()
+            guard form == 0x60 else {
+                switch form {
+                case 0x4E, 0x50, 0x4F:
+                    throw WasmError(.malformed, "unsupported: recursive and subtype definitions (rec, sub) are not implemented yet", offset: at)
+                case 0x5F, 0x5E: throw WasmError(.malformed, "unsupported: GC (struct and array types) is not implemented", offset: at)
+                default: throw WasmError(.malformed, "integer representation too long", offset: at)
+                }
+            }
             let params = try ModuleDecoder.valueTypes(&s)
             let results = try ModuleDecoder.valueTypes(&s)
             return FuncType(params: params, results: results)
@@ -186,6 +196,7 @@ struct ModuleDecoder {
             case 1: descriptor = .table(try ModuleDecoder.tableType(&s, features))
             case 2: descriptor = .memory(try ModuleDecoder.memoryType(&s, features))
             case 3: descriptor = .global(try ModuleDecoder.globalType(&s))
+            case 4: descriptor = .tag(typeIndex: try ModuleDecoder.tagType(&s))
             default: throw WasmError(.malformed, "malformed import kind", offset: at)
             }
             return Import(module: moduleName, name: name, descriptor: descriptor)
@@ -196,8 +207,16 @@ struct ModuleDecoder {
             case .table: module.importedTableCount += 1
             case .memory: module.importedMemoryCount += 1
             case .global: module.importedGlobalCount += 1
+            case .tag: module.importedTagCount += 1
             }
         }
+    }
+
+    /// A tag type: attribute 0 (exception), then the type index of its payload.
+    static func tagType(_ s: inout ByteReader) throws(WasmError) -> UInt32 {
+        let at = s.offset
+        guard try s.byte() == 0 else { throw WasmError(.malformed, "malformed tag attribute", offset: at) }
+        return try s.u32()
     }
 
     mutating func functionSection(_ s: inout ByteReader) throws(WasmError) -> Int {
@@ -351,7 +370,7 @@ struct ModuleDecoder {
             let ins = try reader.next()
             last = ins.op
             switch ins.op {
-            case .block, .loop, .if: depth += 1
+            case .block, .loop, .if, .tryTable: depth += 1
             case .memoryInit, .dataDrop:
                 if module.firstDataIndexUse == nil { module.firstDataIndexUse = ins.offset }
             case .end:

@@ -11,11 +11,16 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case `else` = 0x5
     case end = 0xB
     case br = 0xC
+    case `throw` = 0x8
+    case throwRef = 0xA
+    case tryTable = 0x1F
     case brIf = 0xD
     case brTable = 0xE
     case `return` = 0xF
     case call = 0x10
     case callIndirect = 0x11
+    case returnCall = 0x12
+    case returnCallIndirect = 0x13
     case drop = 0x1A
     case select = 0x1B
     case selectT = 0x1C
@@ -444,7 +449,7 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
 
 /// What follows an opcode in the binary.
 public enum ImmediateKind: Sendable {
-    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryCopy, memoryIndex, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, v128Const
+    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryCopy, memoryIndex, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, tagIndex, tryTable, v128Const
 }
 
 extension Opcode {
@@ -459,11 +464,16 @@ extension Opcode {
         case .else: return "else"
         case .end: return "end"
         case .br: return "br"
+        case .throw: return "throw"
+        case .throwRef: return "throw_ref"
+        case .tryTable: return "try_table"
         case .brIf: return "br_if"
         case .brTable: return "br_table"
         case .return: return "return"
         case .call: return "call"
         case .callIndirect: return "call_indirect"
+        case .returnCall: return "return_call"
+        case .returnCallIndirect: return "return_call_indirect"
         case .drop: return "drop"
         case .select: return "select"
         case .selectT: return "select"
@@ -897,7 +907,7 @@ extension Opcode {
             return .block
         case .brTable:
             return .brTable
-        case .callIndirect:
+        case .callIndirect, .returnCallIndirect:
             return .callIndirect
         case .dataDrop:
             return .dataIndex
@@ -907,7 +917,7 @@ extension Opcode {
             return .f32Const
         case .f64Const:
             return .f64Const
-        case .call, .refFunc:
+        case .call, .returnCall, .refFunc:
             return .functionIndex
         case .globalGet, .globalSet:
             return .globalIndex
@@ -952,6 +962,10 @@ extension Opcode {
             return .tableIndex
         case .tableInit:
             return .tableInit
+        case .throw:
+            return .tagIndex
+        case .tryTable:
+            return .tryTable
         case .v128Const:
             return .v128Const
         default: return .none

@@ -2,8 +2,10 @@
 public enum ValueType: UInt8, Sendable, CustomStringConvertible {
     case i32 = 0x7F, i64 = 0x7E, f32 = 0x7D, f64 = 0x7C, v128 = 0x7B
     case funcref = 0x70, externref = 0x6F
+    /// A caught exception (Wasm 3.0 exception handling), `(ref null exn)`.
+    case exnref = 0x69
 
-    public var isRef: Bool { self == .funcref || self == .externref }
+    public var isRef: Bool { self == .funcref || self == .externref || self == .exnref }
     public var isNum: Bool { self == .i32 || self == .i64 || self == .f32 || self == .f64 }
 
     public var description: String {
@@ -15,6 +17,7 @@ public enum ValueType: UInt8, Sendable, CustomStringConvertible {
         case .v128: return "v128"
         case .funcref: return "funcref"
         case .externref: return "externref"
+        case .exnref: return "exnref"
         }
     }
 }
@@ -85,9 +88,10 @@ public enum BlockType: Hashable, Sendable {
 }
 
 public enum ExternalKind: UInt8, Sendable, CustomStringConvertible {
-    case function = 0, table = 1, memory = 2, global = 3
+    case function = 0, table = 1, memory = 2, global = 3, tag = 4
     public var description: String {
         switch self {
+        case .tag: return "tag"
         case .function: return "func"
         case .table: return "table"
         case .memory: return "memory"

@@ -15,6 +15,10 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
     case host  // raised by a host function; the message is kept by the store
     case fuelExhausted  // the store's fuel ran out (StoreConfig.consumeFuel)
     case interrupted  // InterruptHandle.interrupt() from another thread
+    /// An exception in flight (Runtime/Exceptions.swift); the host sees it as a `WasmError`
+    /// of kind `.exception` unless a try_table catches it.
+    case exception
+    case nullExceptionReference  // throw_ref of a null exnref
 
     /// The spec's wording, which the spec suite's `assert_trap` commands match.
     public var description: String {
@@ -33,6 +37,8 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
         case .host: return "host trap"
         case .fuelExhausted: return "fuel exhausted"
         case .interrupted: return "interrupted"
+        case .exception: return "uncaught exception"
+        case .nullExceptionReference: return "null exception reference"
         }
     }
 }

@@ -7,6 +7,7 @@ public struct WasmError: Error, CustomStringConvertible, Sendable {
         case trap  // execution trapped (also at instantiation)
         case limit  // a configured resource limit was hit
         case usage  // the embedder called the API wrongly (bad argument, wrong count or type)
+        case exception  // a Wasm exception left the outermost call (see `exception`)
     }
 
     public var kind: Kind
@@ -21,6 +22,8 @@ public struct WasmError: Error, CustomStringConvertible, Sendable {
     /// For a trap: which one, so embedders can tell fuel exhaustion or an interrupt from a
     /// program error without reading the message.
     public var trap: Trap?
+    /// For kind `.exception`: the exception, with its tag and payload.
+    public var exception: Exception?
 
     public init(_ kind: Kind, _ message: String, offset: Int? = nil, functionIndex: Int? = nil) {
         self.kind = kind

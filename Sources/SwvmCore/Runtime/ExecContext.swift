@@ -36,6 +36,10 @@ struct ExecContext {
     var refusedCall = false
     /// The next statement, in unoptimised builds only (`next` in Node.swift).
     var pending: UInt64 = 0
+    /// The exception in flight while `trap` is `.exception` (an `Exception` address).
+    var exception: UInt64 = 0
+    /// Where a try_table continues after its body left through a `tryExitNode`.
+    var tryExit: UInt64 = 0
 
     static let traceCapacity = 64
 

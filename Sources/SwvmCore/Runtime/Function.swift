@@ -82,6 +82,10 @@ public final class Function {
         guard fp + need <= ctx.pointee.stackEnd else { throw WasmError(.trap, Trap.callStackExhausted.description) }
         for (i, a) in args.enumerated() {
             if case .v128 = a { throw WasmError(.usage, "v128 arguments are not supported yet") }
+            if case .exnref(let e?) = a {
+                e.captured = true
+                store.keep(e)
+            }
             fp[i] = a.slots.0
         }
         let savedDepth = ctx.pointee.depth
@@ -95,13 +99,28 @@ public final class Function {
             ctx.pointee.pending = 0
             ctx.pointee.depth = savedDepth
             ctx.pointee.entryTop = fp
+            ctx.pointee.tryExit = 0
+            if trap == .exception {
+                let w = ctx.pointee.exception
+                ctx.pointee.exception = 0
+                var e = WasmError(.exception, "uncaught exception")
+                e.exception = Exception.from(word: w)
+                e.exception?.captured = true
+                e.trap = .exception
+                e.backtrace = store.backtrace()
+                if savedDepth == 0 { store.dropExceptions() }
+                throw e
+            }
             var e = store.wasmError(for: trap)
             e.backtrace = store.backtrace()
+            if savedDepth == 0 { store.dropExceptions() }
             throw e
         }
         // One result comes back in a register; several are left in the frame's first slots.
-        if type.results.count == 1 { return [Value.fromSlots(first, type: type.results[0])] }
-        return type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        let results = type.results.count == 1 ? [Value.fromSlots(first, type: type.results[0])]
+            : type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        if savedDepth == 0 { store.dropExceptions() }
+        return results
     }
 
     var isHost: Bool { host != nil || rawHost != nil }
@@ -124,9 +143,19 @@ public final class Function {
                     store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
                     return raise(.host, c)
                 }
-                for (i, r) in results.enumerated() { fp[i] = r.slots.0 }
+                for (i, r) in results.enumerated() {
+                    if case .exnref(let e?) = r {
+                        e.captured = true
+                        store.keep(e)
+                    }
+                    fp[i] = r.slots.0
+                }
             }
+        } catch let e as Exception {
+            return store.raiseException(e, c)
         } catch let e as WasmError {
+            // An exception that left a Wasm call made by this host function travels on.
+            if e.kind == .exception, let exn = e.exception { return store.raiseException(exn, c) }
             store.hostTrapMessage = e.message
             return raise(.host, c)
         } catch {

@@ -36,6 +36,7 @@ extension Value {
         case .v128(let lo, let hi): return (lo, hi)
         case .funcref(let f): return (f.map { UInt64(pointer: $0.record) } ?? 0, 0)
         case .externref(let e): return (e.map { $0 &+ 1 } ?? 0, 0)
+        case .exnref(let e): return (e?.word ?? 0, 0)
         }
     }
 
@@ -48,6 +49,11 @@ extension Value {
         case .v128: return .v128(w, hi)
         case .funcref: return .funcref(Function.from(word: w))
         case .externref: return .externref(w == 0 ? nil : w - 1)
+        case .exnref:
+            let e = Exception.from(word: w)
+            e?.captured = true
+            e?.handedToHost = true
+            return .exnref(e)
         }
     }
 }

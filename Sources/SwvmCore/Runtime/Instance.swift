@@ -8,6 +8,7 @@ public final class Instance {
     var tables: [Table] = []
     var memories: [Memory] = []
     var globals: [Global] = []
+    var tags: [Tag] = []
     /// Element segments as engine words; `nil` once dropped (an empty segment from then on).
     var elementSegments: [[UInt64]?] = []
     /// Data segment byte ranges of `module.bytes`; empty once dropped.
@@ -36,6 +37,10 @@ public final class Instance {
     }
     public func global(_ name: String) -> Global? {
         if case .global(let g)? = export(name) { return g }
+        return nil
+    }
+    public func tag(_ name: String) -> Tag? {
+        if case .tag(let t)? = export(name) { return t }
         return nil
     }
     public func table(_ name: String) -> Table? {
@@ -83,8 +88,10 @@ public final class Instance {
             case .table(let t): tables.append(t)
             case .memory(let m): memories.append(m)
             case .global(let g): globals.append(g)
+            case .tag(let t): tags.append(t)
             }
         }
+        for t in module.tags { tags.append(Tag(checkedType: module.types[Int(t)])) }
         // Globals may refer to functions (ref.func), so functions come first.
         for (i, typeIndex) in module.functions.enumerated() {
             let index = module.importedFunctionCount + i
@@ -96,6 +103,7 @@ public final class Instance {
         }
         for t in module.tables { tables.append(try Table(type: t, store: store)) }
         for m in module.memories { memories.append(try Memory(type: m, limitPages: store.config.maxMemoryPages)) }
+        if module.globals.contains(where: { $0.type.valueType == .exnref }) { store.exnrefStorage = true }
         // In order: an initialiser may read the globals before it (extended constants).
         for g in module.globals {
             let (lo, hi) = evaluate(g.initializer)
@@ -108,6 +116,7 @@ public final class Instance {
             case .table: ext = .table(tables[Int(e.index)])
             case .memory: ext = .memory(memories[Int(e.index)])
             case .global: ext = .global(globals[Int(e.index)])
+            case .tag: ext = .tag(tags[Int(e.index)])
             }
             exportsByName[Array(e.name.utf8)] = ext
             exports.append((e.name, ext))
@@ -163,10 +172,22 @@ public final class Instance {
 let lazyCompileEntry: NodeFn = { n, fp, c in
     if trapped(c) { return refuseEntry(c) }
     let record = UnsafeMutablePointer<FuncRecord>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-    let function = record.pointee.owner.takeUnretainedValue()
-    guard let instance = function.instance else { return raise(.unsupported, c) }
-    do throws(Trap) { record.pointee.entry = try instance.compileFunction(function.functionIndex) } catch { return raise(error, c) }
+    if !compile(record, c) { return 0 }
     return eval(UInt64(pointer: record.pointee.entry), fp, c)
+}
+
+/// Compiles the function of `record` and patches its entry; false after raising a trap.
+func compile(_ record: UnsafeMutablePointer<FuncRecord>, _ c: Ctx) -> Bool {
+    let function = record.pointee.owner.takeUnretainedValue()
+    guard let instance = function.instance else {
+        _ = raise(.unsupported, c)
+        return false
+    }
+    do throws(Trap) { record.pointee.entry = try instance.compileFunction(function.functionIndex) } catch {
+        _ = raise(error, c)
+        return false
+    }
+    return true
 }
 
 /// The entry of a host function.

@@ -49,6 +49,11 @@ public final class Store {
     private var collectPending = false
     /// Message of the last `.host` trap.
     var hostTrapMessage: String?
+    /// Exceptions Wasm code may still refer to, by address (see `keep`).
+    var exceptions: [UInt64: Exception] = [:]
+    /// Set once a global or table that can hold an exnref exists in the store: exceptions then
+    /// stay until the store goes (see `dropExceptions`).
+    var exnrefStorage = false
     /// Stops running calls from other threads.
     public let interruptHandle = InterruptHandle()
 

@@ -19,6 +19,7 @@ public final class Table {
     init(type: TableType, store: Store, initial: UInt64 = 0) throws(WasmError) {
         self.type = type
         self.store = store
+        if type.elementType == .exnref { store.exnrefStorage = true }
         let maxSize = Swift.min(type.limits.max ?? (type.is64 ? UInt64.max : UInt64(UInt32.max)), store.config.maxTableElements)
         if type.limits.min > maxSize {
             throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
@@ -88,13 +89,24 @@ public final class Table {
     }
 
     func value(of word: UInt64) -> Value {
-        type.elementType == .funcref ? .funcref(Function.from(word: word)) : .externref(word == 0 ? nil : word - 1)
+        switch type.elementType {
+        case .funcref: return .funcref(Function.from(word: word))
+        case .exnref: return Value.fromSlots(word, type: .exnref)
+        default: return .externref(word == 0 ? nil : word - 1)
+        }
     }
 
     func word(for value: Value) throws(WasmError) -> UInt64 {
         switch (type.elementType, value) {
         case (.funcref, .funcref(let f)): return f.map { UInt64(pointer: $0.record) } ?? 0
         case (.externref, .externref(let e)): return e.map { $0 &+ 1 } ?? 0
+        case (.exnref, .exnref(let e)):
+            // The host's exception must outlive its use by Wasm code.
+            if let e {
+                e.captured = true
+                store.keep(e)
+            }
+            return e.map(\.word) ?? 0
         default: throw WasmError(.usage, "a \(value.type) value cannot be stored in a \(type.elementType) table")
         }
     }

@@ -10,6 +10,8 @@ public enum Value: Hashable, CustomStringConvertible {
     case funcref(Function?)
     /// A host reference; `nil` is `ref.null extern`. The payload is opaque to swvm.
     case externref(UInt64?)
+    /// An exception reference; `nil` is `ref.null exn`.
+    case exnref(Exception?)
 
     public var type: ValueType {
         switch self {
@@ -20,6 +22,7 @@ public enum Value: Hashable, CustomStringConvertible {
         case .v128: return .v128
         case .funcref: return .funcref
         case .externref: return .externref
+        case .exnref: return .exnref
         }
     }
 
@@ -35,6 +38,7 @@ public enum Value: Hashable, CustomStringConvertible {
         case .v128(let lo, let hi): return "v128:0x\(String(hi, radix: 16))\(String(lo, radix: 16))"
         case .funcref(let f): return f == nil ? "funcref:null" : "funcref"
         case .externref(let e): return e.map { "externref:\($0)" } ?? "externref:null"
+        case .exnref(let e): return e == nil ? "exnref:null" : "exnref"
         }
     }
 }
@@ -45,6 +49,7 @@ public enum Extern {
     case table(Table)
     case memory(Memory)
     case global(Global)
+    case tag(Tag)
 
     public var kind: ExternalKind {
         switch self {
@@ -52,6 +57,7 @@ public enum Extern {
         case .table: return .table
         case .memory: return .memory
         case .global: return .global
+        case .tag: return .tag
         }
     }
 }

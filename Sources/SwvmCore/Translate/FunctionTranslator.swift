@@ -25,7 +25,7 @@ enum SequenceEntry {
 
 /// A label being translated: a block, loop, if, or the function body itself.
 struct ControlFrame {
-    enum Kind { case function, block, loop, ifThen, ifElse }
+    enum Kind { case function, block, loop, ifThen, ifElse, tryTable }
     var kind: Kind
     /// Where a branch to this label goes: the statement after a block or if, a loop's first.
     var label: Int
@@ -275,7 +275,7 @@ final class FunctionTranslator {
     func translate(_ ins: Instruction, _ reader: InstructionReader) throws(Trap) -> NodeP? {
         if control[control.count - 1].unreachable {
             switch ins.op {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .tryTable:
                 deadDepth += 1
                 return nil
             case .else where deadDepth == 0: break
@@ -302,6 +302,21 @@ final class FunctionTranslator {
         case .brTable: branchTable(reader.targets(of: ins))
         case .call: call(Int(ins.index))
         case .callIndirect: callIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
+        case .tryTable: enterTryTable(ins, reader.catches(of: ins))
+        case .throw:
+            let count = module.types[Int(module.tagTypeIndex(Int(ins.index)))].params.count
+            argumentsToSlots(count)
+            let height = stack.count - count
+            truncate(to: height)
+            emitTerminal(node(throwNode, instanceWord, UInt64(ins.index), UInt64(slot(ofHeight: height)), UInt64(count)))
+            markUnreachable()
+        case .throwRef:
+            let v = pop()
+            flushExpressions()
+            emitTerminal(node(throwRefNode, instanceWord, word(expr(v))))
+            markUnreachable()
+        case .returnCall: returnCall(Int(ins.index))
+        case .returnCallIndirect: returnCallIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
         case .drop:
             let v = pop()
             if case .expr(let n) = v {
@@ -565,6 +580,43 @@ final class FunctionTranslator {
         finishCall(n, results: t.results.count, height: height)
     }
 
+    /// return_call: the arguments go to their slots, the node moves them to the frame's base
+    /// and continues into the callee (Execute/TailCallNodes.swift). Nothing follows it.
+    func returnCall(_ index: Int) {
+        let params = instance.functions[index].type.params.count
+        argumentsToSlots(params)
+        let height = stack.count - params
+        truncate(to: height)
+        let fn: NodeFn
+        switch params {
+        case 1: fn = returnCall1Node
+        case 2: fn = returnCall2Node
+        case 3: fn = returnCall3Node
+        default: fn = returnCallNode
+        }
+        emitTailCall(node(fn, UInt64(pointer: instance.functions[index].record), UInt64(slot(ofHeight: height)), UInt64(params)))
+    }
+
+    /// Inside a try_table a tail call leaves the try_tables first (its frame replaces this
+    /// one, handlers included): the node runs at the end of a chain of exits.
+    func emitTailCall(_ n: NodeP) {
+        let target = leaving(from: 1, to: .node(n))
+        if target == .node(n) { emitTerminal(n) } else { emitJump(target) }
+        markUnreachable()
+    }
+
+    func returnCallIndirect(typeIndex: Int, table: Int) {
+        let t = module.types[typeIndex]
+        // In a try_table the node runs after leaving it: its index must be computed inside.
+        if control.contains(where: { $0.kind == .tryTable }) { argumentsToSlots(1) }
+        let index = pop()
+        argumentsToSlots(t.params.count)
+        let height = stack.count - t.params.count
+        truncate(to: height)
+        emitTailCall(node(returnCallIndirectNode, tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
+                          word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.count) << 32))
+    }
+
     // MARK: - Labels and branches
 
     func markUnreachable() {
@@ -648,6 +700,14 @@ final class FunctionTranslator {
             bind(frame.label)
         case .block, .ifElse:
             bind(frame.label)
+        case .tryTable:
+            // Falling off the body's end leaves the try_table.
+            if !frame.unreachable {
+                let exit = node(tryExitNode)
+                fix(exit, \.a, .label(frame.label))
+                emitJump(.node(exit))
+            }
+            bind(frame.label)
         case .function:
             preconditionFailure()
         }
@@ -672,7 +732,61 @@ final class FunctionTranslator {
     func branchTarget(_ index: Int) -> (target: Target, dst: Int, arity: Int) {
         let frame = control[index]
         let target = frame.kind == .loop ? backEdge(index) : .label(frame.label)
-        return (target, slot(ofHeight: frame.base), frame.branchArity)
+        return (leaving(from: index, to: target), slot(ofHeight: frame.base), frame.branchArity)
+    }
+
+    /// A jump to `target` from the current position, which lies inside every label from
+    /// control index `index` on: for each try_table among them (whose body runs as a nested
+    /// chain, Execute/Exceptions.swift), one exit node that hands the rest of the way to it.
+    func leaving(from index: Int, to target: Target) -> Target {
+        var t = target
+        for i in index..<control.count where control[i].kind == .tryTable {
+            let exit = node(tryExitNode)
+            fix(exit, \.a, t)
+            t = .node(exit)
+        }
+        return t
+    }
+
+    /// True when a branch to control index `index` leaves a try_table.
+    func crossesTry(_ index: Int) -> Bool {
+        control[index...].contains { $0.kind == .tryTable }
+    }
+
+    /// try_table: a statement that runs the body as a nested chain, then continues where the
+    /// body left to, or at the first catch clause matching an exception that came out of it.
+    func enterTryTable(_ ins: Instruction, _ catches: [InstructionReader.Catch]) {
+        let (params, results) = blockSignature(ins.blockType)
+        spillAll()
+        for h in (stack.count - params)..<stack.count { materialize(h) }
+        let base = stack.count - params
+        // Catch labels are outside the try_table: resolved before its frame is pushed.
+        var words: [UInt64] = []
+        var targets: [Target] = []
+        for clause in catches {
+            let index = control.count - 1 - Int(clause.label)
+            let tagWord = clause.tag.map { instance.tags[Int($0)].word } ?? 0
+            if index == 0 {
+                // To the function's label: the values go above the stack and are returned.
+                let arity = type.results.count
+                let dst = slot(ofHeight: stack.count)
+                maxHeight = max(maxHeight, stack.count + arity)
+                targets.append(.node(returnNode(from: dst)))
+                words += [tagWord, clause.ref ? 1 : 0, 0, UInt64(dst)]
+            } else {
+                let (target, dst, _) = branchTarget(index)
+                targets.append(target)
+                words += [tagWord, clause.ref ? 1 : 0, 0, UInt64(dst)]
+            }
+        }
+        let table = arena.words(words)
+        for (k, t) in targets.enumerated() { fixups.append((table + 4 * k + 2, t)) }
+        let n = node(tryTableNode, 0, UInt64(pointer: table), UInt64(catches.count), instanceWord)
+        let body = newLabel()
+        fix(n, \.a, .label(body))
+        emitTerminal(n)
+        bind(body)
+        control.append(ControlFrame(kind: .tryTable, label: newLabel(), base: base, params: params, results: results))
     }
 
     /// A return node for values already in the slots from `src` on.
@@ -870,7 +984,7 @@ final class FunctionTranslator {
         for h in first..<stack.count { materialize(h) }
         let src = slot(ofHeight: first)
         if arity == 0 || src == dst {
-            if control[index].kind == .loop, let (fused, a, b) = fusedBranch(condition) {
+            if control[index].kind == .loop, !crossesTry(index), let (fused, a, b) = fusedBranch(condition) {
                 // A back edge on a fused condition charges the loop's cost itself; with the
                 // counter update before it, it is one node (see `counterUpdate`).
                 let n: NodeP

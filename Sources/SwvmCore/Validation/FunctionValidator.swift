@@ -130,6 +130,12 @@ struct FunctionValidator {
         return module.memoryType(Int(i))
     }
 
+    /// The payload type of tag `i`.
+    func tag(_ i: UInt32) throws(WasmError) -> FuncType {
+        guard Int(i) < module.totalTagCount else { throw error("unknown tag \(i)") }
+        return module.types[Int(module.tagTypeIndex(Int(i)))]
+    }
+
     /// The length operand of a copy between two address types: i64 only if both are.
     func copyLength(_ a: ValueType, _ b: ValueType) -> ValueType { a == .i64 && b == .i64 ? .i64 : .i32 }
 
@@ -146,6 +152,15 @@ struct FunctionValidator {
     func dataSegment(_ i: UInt32) throws(WasmError) {
         let count = module.dataCount ?? UInt32(module.data.count)
         guard i < count else { throw error("unknown data segment \(i)") }
+    }
+
+    /// A tail call returns the callee's results as the caller's own: they must match.
+    mutating func checkTailCall(_ t: FuncType) throws(WasmError) {
+        guard t.results == results else {
+            throw error("type mismatch: tail call to \(t) in a function returning \(results)")
+        }
+        try pop(t.params)
+        markUnreachable()
     }
 
     // MARK: - Driver
@@ -233,6 +248,35 @@ struct FunctionValidator {
             try pop(table.addressType)
             try pop(t.params)
             push(t.results)
+        case .throw:
+            try pop(try tag(ins.index).params)
+            markUnreachable()
+        case .throwRef:
+            try pop(.exnref)
+            markUnreachable()
+        case .tryTable:
+            let (params, results) = try blockType(ins.blockType)
+            // Catch labels are resolved outside the try_table: depth 0 is its enclosing label.
+            for clause in reader.catches(of: ins) {
+                var carried: [ValueType] = []
+                if let x = clause.tag { carried = try tag(x).params }
+                if clause.ref { carried.append(.exnref) }
+                let types = try label(clause.label).labelTypes
+                guard types == carried else {
+                    throw error("type mismatch: catch carries \(carried) to a label of \(types)")
+                }
+            }
+            try pop(params)
+            pushControl(op, params, results)
+        case .returnCall:
+            let t = try function(ins.index)
+            try checkTailCall(t)
+        case .returnCallIndirect:
+            let table = try table(ins.index2)
+            guard table.elementType == .funcref else { throw error("type mismatch: return_call_indirect through a table of \(table.elementType)") }
+            guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
+            try pop(.i32)
+            try checkTailCall(module.types[Int(ins.index)])
         case .drop: _ = try pop()
         case .select:
             try pop(.i32)

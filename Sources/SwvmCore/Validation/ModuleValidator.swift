@@ -15,6 +15,11 @@ extension Module {
         func checkType(_ index: UInt32) throws(WasmError) {
             guard Int(index) < types.count else { throw invalid("unknown type \(index)") }
         }
+        /// An exception tag's type is a function type without results.
+        func checkTagType(_ index: UInt32) throws(WasmError) {
+            try checkType(index)
+            guard types[Int(index)].results.isEmpty else { throw invalid("non-empty tag result type") }
+        }
         /// The type of a constant expression. `global.get` may name an immutable global: in
         /// Wasm 2.0 an imported one; with extended constant expressions (3.0) any of the first
         /// `visibleGlobals` (those defined before the global being initialised; all of them
@@ -56,8 +61,10 @@ extension Module {
             case .table(let t): try t.validate()
             case .memory(let m): try m.validate()
             case .global: break
+            case .tag(let t): try checkTagType(t)
             }
         }
+        for t in tags { try checkTagType(t) }
         for t in functions { try checkType(t) }
         for t in tables { try t.validate() }
         for m in memories { try m.validate() }
@@ -77,6 +84,7 @@ extension Module {
             case .table: guard Int(e.index) < totalTableCount else { throw invalid("unknown table \(e.index)") }
             case .memory: guard Int(e.index) < totalMemoryCount else { throw invalid("unknown memory \(e.index)") }
             case .global: guard Int(e.index) < totalGlobalCount else { throw invalid("unknown global \(e.index)") }
+            case .tag: guard Int(e.index) < totalTagCount else { throw invalid("unknown tag \(e.index)") }
             }
         }
         if let s = start {

@@ -52,6 +52,7 @@ enum FuzzHarness {
         case .v128: return .v128(0, 0)
         case .funcref: return .funcref(nil)
         case .externref: return .externref(nil)
+        case .exnref: return .exnref(nil)
         }
     }
 
@@ -74,6 +75,9 @@ enum FuzzHarness {
         case .global(let t):
             guard let g = try? store.makeGlobal(t, value: zero(t.valueType)) else { return false }
             ext = .global(g)
+        case .tag(let typeIndex):
+            guard let t = try? Tag(type: module.types[Int(typeIndex)]) else { return false }
+            ext = .tag(t)
         }
         linker.define(module: imp.module, name: imp.name, ext)
         return true

@@ -15,6 +15,10 @@ struct ModuleBuilder {
     var globals: [(type: ValueType, mutable: Bool, initial: [UInt8])] = []
     var data: [(offset: UInt32, bytes: [UInt8])] = []
     var table: (min: UInt32, elements: [UInt32])?
+    /// Exception tags: imported ones (after the function imports) come first in the tag index
+    /// space, then defined ones, optionally exported.
+    var tagImports: [(module: String, name: String, params: [ValueType])] = []
+    var tags: [(params: [ValueType], export: String?)] = []
 
     @discardableResult
     mutating func function(_ name: String?, _ params: [ValueType], _ results: [ValueType],
@@ -32,6 +36,8 @@ struct ModuleBuilder {
         }
         let importTypes = imports.map { typeIndex($0.type) }
         let funcTypes = functions.map { typeIndex($0.type) }
+        let tagImportTypes = tagImports.map { typeIndex(FuncType(params: $0.params, results: [])) }
+        let tagTypes = tags.map { typeIndex(FuncType(params: $0.params, results: [])) }
         var out: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
         func section(_ id: UInt8, _ items: [[UInt8]]) {
             guard !items.isEmpty else { return }
@@ -39,18 +45,23 @@ struct ModuleBuilder {
             out += [id] + W.u(UInt64(payload.count)) + payload
         }
         section(1, types.map { t in [0x60] + W.vec(t.params.map(\.rawValue)) + W.vec(t.results.map(\.rawValue)) })
-        section(2, zip(imports, importTypes).map { imp, t in W.name(imp.module) + W.name(imp.name) + [0x00] + W.u(UInt64(t)) })
+        section(2, zip(imports, importTypes).map { imp, t in W.name(imp.module) + W.name(imp.name) + [0x00] + W.u(UInt64(t)) }
+                   + zip(tagImports, tagImportTypes).map { imp, t in W.name(imp.module) + W.name(imp.name) + [0x04, 0x00] + W.u(UInt64(t)) })
         section(3, funcTypes.map { W.u(UInt64($0)) })
         if let t = table { section(4, [[0x70, 0x00] + W.u(UInt64(t.min))]) }
         if let m = memoryPages {
             section(5, [m.max.map { [0x01] + W.u(UInt64(m.min)) + W.u(UInt64($0)) } ?? ([0x00] + W.u(UInt64(m.min)))])
         }
+        section(13, tagTypes.map { [0x00] + W.u(UInt64($0)) })
         section(6, globals.map { [$0.type.rawValue, $0.mutable ? 1 : 0] + $0.initial + [0x0B] })
         var exports: [[UInt8]] = []
         for (i, f) in functions.enumerated() {
             if let name = f.export { exports.append(W.name(name) + [0x00] + W.u(UInt64(imports.count + i))) }
         }
         if memoryPages != nil { exports.append(W.name("memory") + [0x02, 0x00]) }
+        for (i, t) in tags.enumerated() {
+            if let name = t.export { exports.append(W.name(name) + [0x04] + W.u(UInt64(tagImports.count + i))) }
+        }
         section(7, exports)
         if let t = table, !t.elements.isEmpty {
             section(9, [[0x00, 0x41, 0x00, 0x0B] + W.u(UInt64(t.elements.count)) + t.elements.flatMap { W.u(UInt64($0)) }])

@@ -1,0 +1,48 @@
+;; Tail-call workloads (Wasm 3.0 return_call / return_call_indirect), hand-written: clang-14
+;; emits no tail calls. bench/kernels/tailcall.c holds the native twins.
+(module
+  ;; Mutual recursion: even(n) / odd(n), one direct tail call per step.
+  (func $even (export "tail_mutual") (param $n i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n)) (then (i64.const 1))
+      (else (return_call $odd (i64.sub (local.get $n) (i64.const 1))))))
+  (func $odd (param $n i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n)) (then (i64.const 0))
+      (else (return_call $even (i64.sub (local.get $n) (i64.const 1))))))
+
+  ;; A state machine of four states over a pseudo-random input (an LCG): each state updates
+  ;; the accumulator its own way and dispatches to the next state, chosen by the input, with
+  ;; an indirect tail call through the table.
+  (type $state (func (param i64 i32 i64) (result i64)))
+  (table 4 funcref)
+  (elem (i32.const 0) $s0 $s1 $s2 $s3)
+  (func (export "tail_state") (param $n i64) (result i64)
+    (return_call $s0 (local.get $n) (i32.const 1) (i64.const 0)))
+  (func $s0 (param $n i64) (param $x i32) (param $acc i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+    (return_call_indirect (type $state)
+      (i64.sub (local.get $n) (i64.const 1)) (local.get $x)
+      (i64.add (local.get $acc) (i64.const 1))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 3))))
+  (func $s1 (param $n i64) (param $x i32) (param $acc i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+    (return_call_indirect (type $state)
+      (i64.sub (local.get $n) (i64.const 1)) (local.get $x)
+      (i64.xor (local.get $acc) (i64.extend_i32_u (local.get $x)))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 3))))
+  (func $s2 (param $n i64) (param $x i32) (param $acc i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+    (return_call_indirect (type $state)
+      (i64.sub (local.get $n) (i64.const 1)) (local.get $x)
+      (i64.mul (local.get $acc) (i64.const 3))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 3))))
+  (func $s3 (param $n i64) (param $x i32) (param $acc i64) (result i64)
+    (if (i64.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+    (return_call_indirect (type $state)
+      (i64.sub (local.get $n) (i64.const 1)) (local.get $x)
+      (i64.sub (local.get $acc) (i64.const 7))
+      (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 3))))
+)
