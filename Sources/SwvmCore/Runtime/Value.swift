@@ -55,3 +55,47 @@ public enum Extern {
         }
     }
 }
+
+// Frame layout: every value takes one 64-bit slot, except a v128, which takes two consecutive
+// slots (low half first). A function's parameters, locals and results are laid out in order
+// with these widths, so a layout depends only on the types (docs/engine.md, "v128 values").
+extension ValueType {
+    /// Frame slots a value of this type occupies.
+    var slotWidth: Int { self == .v128 ? 2 : 1 }
+}
+
+extension Array where Element == ValueType {
+    /// Frame slots the values take, laid out in order.
+    var slotCount: Int { reduce(0) { $0 + $1.slotWidth } }
+    /// The first slot of each value.
+    var slotOffsets: [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(count)
+        var s = 0
+        for t in self {
+            offsets.append(s)
+            s += t.slotWidth
+        }
+        return offsets
+    }
+}
+
+extension FuncType {
+    /// A single scalar or reference result comes back in the call's return register; none, a
+    /// v128 or several are left in the callee frame's first slots.
+    var resultInRegister: Bool { results.count == 1 && results[0] != .v128 }
+}
+
+extension Value {
+    /// Writes the value into the frame slot(s) at `p` (two for a v128).
+    func store(to p: UnsafeMutablePointer<UInt64>) {
+        let (lo, hi) = slots
+        p[0] = lo
+        if case .v128 = self { p[1] = hi }
+    }
+
+    /// Reads a value of type `type` from the frame slot(s) at `p`.
+    static func load(from p: UnsafeMutablePointer<UInt64>, type: ValueType) -> Value {
+        fromSlots(p[0], type == .v128 ? p[1] : 0, type: type)
+    }
+}
