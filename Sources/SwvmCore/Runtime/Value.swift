@@ -61,14 +61,14 @@ public enum Extern {
 // with these widths, so a layout depends only on the types (docs/engine.md, "v128 values").
 extension ValueType {
     /// Frame slots a value of this type occupies.
-    var slotWidth: Int { self == .v128 ? 2 : 1 }
+    public var slotWidth: Int { self == .v128 ? 2 : 1 }
 }
 
 extension Array where Element == ValueType {
     /// Frame slots the values take, laid out in order.
-    var slotCount: Int { reduce(0) { $0 + $1.slotWidth } }
+    public var slotCount: Int { reduce(0) { $0 + $1.slotWidth } }
     /// The first slot of each value.
-    var slotOffsets: [Int] {
+    public var slotOffsets: [Int] {
         var offsets: [Int] = []
         offsets.reserveCapacity(count)
         var s = 0
