@@ -103,8 +103,16 @@ typealias F64x2 = SIMD2<Double>
 }
 
 @inline(__always) func swizzle(_ x: U8x16, _ s: U8x16) -> U8x16 {
+    // A 32-byte table: x, then zeros, so any index up to 31 reads without a branch; indices
+    // of 32 and above give 0 too.
+    var table = (x, U8x16())
     var r = U8x16()
-    for i in 0..<16 { r[i] = s[i] < 16 ? x[Int(s[i])] : 0 }
+    withUnsafeBytes(of: &table) { src in
+        for i in 0..<16 {
+            let k = s[i]
+            r[i] = k < 32 ? src[Int(k)] : 0
+        }
+    }
     return r
 }
 
@@ -512,16 +520,23 @@ func v128ConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 
 /// i8x16.shuffle: a, b = operands, c = destination, d and e = the 16 lane indices (a wide node).
+/// Baseline x86-64 (SSE2) has no byte shuffle (pshufb is SSSE3), so this gathers bytes from
+/// the two operands copied side by side into a 32-byte table; the optimiser unrolls it into 16
+/// branch-free byte loads (docs/engine.md, "v128 values").
 func shuffleNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let x: U8x16 = vload(fp, n.pointee.a), y: U8x16 = vload(fp, n.pointee.b)
-    let s = U8x16(lowHalf: unsafeBitCast(n.pointee.d, to: SIMD8<UInt8>.self), highHalf: unsafeBitCast(n.e, to: SIMD8<UInt8>.self))
-    // Indices are below 32 (validated): the first operand's lanes, then the second's.
-    var r = U8x16()
-    for i in 0..<16 {
-        let k = Int(s[i])
-        r[i] = k < 16 ? x[k] : y[k &- 16]
+    var table = (vload(fp, n.pointee.a, U64x2.self), vload(fp, n.pointee.b, U64x2.self))
+    var lo = n.pointee.d, hi = n.e
+    var r = (UInt64(0), UInt64(0))
+    withUnsafeBytes(of: &table) { src in
+        // Indices are below 32 (validated); the mask keeps the read inside the table anyway.
+        for i in 0..<8 {
+            r.0 |= UInt64(src[Int(lo & 31)]) << UInt64(8 * i)
+            r.1 |= UInt64(src[Int(hi & 31)]) << UInt64(8 * i)
+            lo >>= 8
+            hi >>= 8
+        }
     }
-    vstore(fp, n.pointee.c, r)
+    vstore(fp, n.pointee.c, U64x2(r.0, r.1))
     return next(n.pointee.next, fp, c)
 }
 
