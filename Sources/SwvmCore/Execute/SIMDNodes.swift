@@ -102,20 +102,6 @@ typealias F64x2 = SIMD2<Double>
     return m
 }
 
-@inline(__always) func swizzle(_ x: U8x16, _ s: U8x16) -> U8x16 {
-    // A 32-byte table: x, then zeros, so any index up to 31 reads without a branch; indices
-    // of 32 and above give 0 too.
-    var table = (x, U8x16())
-    var r = U8x16()
-    withUnsafeBytes(of: &table) { src in
-        for i in 0..<16 {
-            let k = s[i]
-            r[i] = k < 32 ? src[Int(k)] : 0
-        }
-    }
-    return r
-}
-
 /// Wasm's f32x4/f64x2 min and max: NaN if either lane is NaN, -0 below +0.
 @inline(__always) func vmin<T: SIMD>(_ x: T, _ y: T) -> T where T.Scalar: BinaryFloatingPoint { map2(x, y, wasmMin) }
 @inline(__always) func vmax<T: SIMD>(_ x: T, _ y: T) -> T where T.Scalar: BinaryFloatingPoint { map2(x, y, wasmMax) }
@@ -214,11 +200,11 @@ func simdUnaryNode(_ op: Opcode) -> NodeFn? {
 /// v, v → v operations.
 func simdBinaryNode(_ op: Opcode) -> NodeFn? {
     switch op {
+    case .i8x16Swizzle, .i8x16RelaxedSwizzle: return swizzleNode
     case .v128And: return { n, fp, c in binaryV(n, fp, c) { (x: U64x2, y) in x & y } }
     case .v128Andnot: return { n, fp, c in binaryV(n, fp, c) { (x: U64x2, y) in x & ~y } }
     case .v128Or: return { n, fp, c in binaryV(n, fp, c) { (x: U64x2, y) in x | y } }
     case .v128Xor: return { n, fp, c in binaryV(n, fp, c) { (x: U64x2, y) in x ^ y } }
-    case .i8x16Swizzle, .i8x16RelaxedSwizzle: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in swizzle(x, y) } }
 
     case .i8x16Add: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in x &+ y } }
     case .i16x8Add: return { n, fp, c in binaryV(n, fp, c) { (x: U16x8, y) in x &+ y } }
@@ -519,24 +505,44 @@ func v128ConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return next(n.pointee.next, fp, c)
 }
 
+// Byte permutations. Baseline x86-64 (SSE2) has no byte shuffle (pshufb is SSSE3), so these
+// gather bytes: each result byte is one load from the operands' slots in the frame, merged
+// into two words in registers and stored at the end (the destination may be an operand's
+// slots). Nothing here takes the address of a local: a stack buffer would bring a stack
+// protector check after the call to `next`, which then is no longer a tail call.
+
 /// i8x16.shuffle: a, b = operands, c = destination, d and e = the 16 lane indices (a wide node).
-/// Baseline x86-64 (SSE2) has no byte shuffle (pshufb is SSSE3), so this gathers bytes from
-/// the two operands copied side by side into a 32-byte table; the optimiser unrolls it into 16
-/// branch-free byte loads (docs/engine.md, "v128 values").
 func shuffleNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    var table = (vload(fp, n.pointee.a, U64x2.self), vload(fp, n.pointee.b, U64x2.self))
+    let x = UnsafeRawPointer(fp + n.pointee.a.int), y = UnsafeRawPointer(fp + n.pointee.b.int) - 16
     var lo = n.pointee.d, hi = n.e
-    var r = (UInt64(0), UInt64(0))
-    withUnsafeBytes(of: &table) { src in
-        // Indices are below 32 (validated); the mask keeps the read inside the table anyway.
-        for i in 0..<8 {
-            r.0 |= UInt64(src[Int(lo & 31)]) << UInt64(8 * i)
-            r.1 |= UInt64(src[Int(hi & 31)]) << UInt64(8 * i)
-            lo >>= 8
-            hi >>= 8
-        }
+    var r0: UInt64 = 0, r1: UInt64 = 0
+    // Indices are below 32 (validated): 0-15 the first operand's bytes, 16-31 the second's.
+    for i in 0..<8 {
+        let j = Int(lo & 31), k = Int(hi & 31)
+        r0 |= UInt64((j < 16 ? x : y).load(fromByteOffset: j, as: UInt8.self)) << UInt64(8 * i)
+        r1 |= UInt64((k < 16 ? x : y).load(fromByteOffset: k, as: UInt8.self)) << UInt64(8 * i)
+        lo >>= 8
+        hi >>= 8
     }
-    vstore(fp, n.pointee.c, U64x2(r.0, r.1))
+    vstore(fp, n.pointee.c, U64x2(r0, r1))
+    return next(n.pointee.next, fp, c)
+}
+
+/// i8x16.swizzle (and relaxed_swizzle, the same here): a = operand, b = indices,
+/// c = destination. Indices of 16 and above select 0.
+func swizzleNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeRawPointer(fp + n.pointee.a.int)
+    let s: U64x2 = vload(fp, n.pointee.b)
+    var lo = s[0], hi = s[1]
+    var r0: UInt64 = 0, r1: UInt64 = 0
+    for i in 0..<8 {
+        let j = Int(lo & 0xFF), k = Int(hi & 0xFF)
+        if j < 16 { r0 |= UInt64(x.load(fromByteOffset: j, as: UInt8.self)) << UInt64(8 * i) }
+        if k < 16 { r1 |= UInt64(x.load(fromByteOffset: k, as: UInt8.self)) << UInt64(8 * i) }
+        lo >>= 8
+        hi >>= 8
+    }
+    vstore(fp, n.pointee.c, U64x2(r0, r1))
     return next(n.pointee.next, fp, c)
 }
 
