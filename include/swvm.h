@@ -110,7 +110,7 @@ typedef enum swvm_trap_code {
     SWVM_TRAP_UNINITIALIZED_ELEMENT = 7,
     SWVM_TRAP_INDIRECT_CALL_TYPE_MISMATCH = 8,
     SWVM_TRAP_CALL_STACK_EXHAUSTED = 9,
-    SWVM_TRAP_UNSUPPORTED = 10, /* an operation this engine does not execute (SIMD) */
+    SWVM_TRAP_UNSUPPORTED = 10, /* an operation the engine cannot execute (valid modules never raise it) */
     SWVM_TRAP_HOST = 11,        /* raised by a host function */
     SWVM_TRAP_FUEL_EXHAUSTED = 12,
     SWVM_TRAP_INTERRUPTED = 13,

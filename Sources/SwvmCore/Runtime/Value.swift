@@ -32,7 +32,13 @@ public enum Value: Hashable, CustomStringConvertible {
         case .i64(let v): return "i64:\(Int64(bitPattern: v))"
         case .f32(let v): return "f32:\(Float(bitPattern: v))"
         case .f64(let v): return "f64:\(Double(bitPattern: v))"
-        case .v128(let lo, let hi): return "v128:0x\(String(hi, radix: 16))\(String(lo, radix: 16))"
+        case .v128(let lo, let hi):
+            // The 128-bit integer whose bytes, little-endian, are the vector's.
+            func hex(_ w: UInt64) -> String {
+                let digits = String(w, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            return "v128:0x\(hex(hi))\(hex(lo))"
         case .funcref(let f): return f == nil ? "funcref:null" : "funcref"
         case .externref(let e): return e.map { "externref:\($0)" } ?? "externref:null"
         }
