@@ -170,3 +170,57 @@ private func lanes(_ x: Value?) -> [UInt32] {
     let inst = try instantiate(b)
     #expect(try inst.function("f")!.call([]) == [.i32(42)])
 }
+
+/// The reference shuffle: lane i of the result is byte idx[i] of the 32 bytes x, y.
+private func referenceShuffle(_ idx: [UInt8], _ x: [UInt8], _ y: [UInt8]) -> [UInt8] {
+    idx.map { $0 < 16 ? x[Int($0)] : y[Int($0) - 16] }
+}
+
+private func bytes(_ v: Value?) -> [UInt8] {
+    guard case .v128(let lo, let hi)? = v else { return [] }
+    return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? lo : hi) >> UInt64(8 * ($0 % 8))) }
+}
+
+private func v128(_ b: [UInt8]) -> Value {
+    var lo: UInt64 = 0, hi: UInt64 = 0
+    for i in 0..<8 { lo |= UInt64(b[i]) << UInt64(8 * i); hi |= UInt64(b[8 + i]) << UInt64(8 * i) }
+    return .v128(lo, hi)
+}
+
+@Test func shufflesOfEveryShapeMatchTheReference() throws {
+    // The byte-widening shapes the translator gives nodes of their own, with either operand
+    // as the widened one and as the kept one, near misses of each (one index off: the
+    // general node), and patterns of no shape at all.
+    var patterns: [[UInt8]] = []
+    for from in [0, 16] as [UInt8] {
+        for keep in [0, 16] as [UInt8] {
+            patterns.append((0..<16).map { i in i % 2 == 0 ? from + UInt8(i / 2) : keep + UInt8(i) })
+            patterns.append((0..<16).map { i in i % 2 == 0 ? from + 8 + UInt8(i / 2) : keep + UInt8(i) })
+            patterns.append((0..<16).map { i in i % 4 == 0 ? from + UInt8(i / 4) : keep + UInt8(i) })
+        }
+    }
+    for p in patterns {
+        var miss = p
+        miss[5] ^= 16  // the other operand's byte at one kept position
+        patterns.append(miss)
+        var moved = p
+        moved[4] = (moved[4] + 1) % 32  // one moved byte from the wrong place
+        patterns.append(moved)
+    }
+    var seed: UInt32 = 12345
+    func random() -> UInt8 {
+        seed ^= seed << 13; seed ^= seed >> 17; seed ^= seed << 5
+        return UInt8(truncatingIfNeeded: seed)
+    }
+    for _ in 0..<8 { patterns.append((0..<16).map { _ in random() % 32 }) }
+    var b = ModuleBuilder()
+    for (k, p) in patterns.enumerated() {
+        b.function("s\(k)", [.v128, .v128], [.v128], W.get(0) + W.get(1) + W.simd(0x0D, p))
+    }
+    let inst = try instantiate(b)
+    for (k, p) in patterns.enumerated() {
+        let x = (0..<16).map { _ in random() }, y = (0..<16).map { _ in random() }
+        let got = bytes(try inst.function("s\(k)")!.call([v128(x), v128(y)]).first)
+        #expect(got == referenceShuffle(p, x, y), "pattern \(p)")
+    }
+}

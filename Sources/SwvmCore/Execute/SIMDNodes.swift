@@ -528,6 +528,33 @@ func shuffleNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return next(n.pointee.next, fp, c)
 }
 
+// Shuffles of three shapes compilers emit to widen bytes (clang's loop vectoriser with a zero
+// vector as the other operand) have SSE2 forms; the translator recognises them
+// (`FunctionTranslator.shuffle`) and passes the operand each part comes from: a = X, the
+// operand whose bytes are widened, b = Y, the operand whose bytes stay in place; c =
+// destination.
+
+/// out[2k] = X[k], out[2k+1] = Y[2k+1] (k < 8).
+func shuffleWidenLow8Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x: U8x16 = vload(fp, n.pointee.a), y: U16x8 = vload(fp, n.pointee.b)
+    vstore(fp, n.pointee.c, U16x8(truncatingIfNeeded: x.lowHalf) | (y & 0xFF00))
+    return next(n.pointee.next, fp, c)
+}
+
+/// out[2k] = X[8+k], out[2k+1] = Y[2k+1] (k < 8).
+func shuffleWidenHigh8Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x: U8x16 = vload(fp, n.pointee.a), y: U16x8 = vload(fp, n.pointee.b)
+    vstore(fp, n.pointee.c, U16x8(truncatingIfNeeded: x.highHalf) | (y & 0xFF00))
+    return next(n.pointee.next, fp, c)
+}
+
+/// out[4k] = X[k], out[4k+j] = Y[4k+j] (k < 4, 0 < j < 4).
+func shuffleWidenLow8To32Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x: U8x16 = vload(fp, n.pointee.a), y: U32x4 = vload(fp, n.pointee.b)
+    vstore(fp, n.pointee.c, U32x4(truncatingIfNeeded: x.lowHalf.lowHalf) | (y & 0xFFFF_FF00))
+    return next(n.pointee.next, fp, c)
+}
+
 /// i8x16.swizzle (and relaxed_swizzle, the same here): a = operand, b = indices,
 /// c = destination. Indices of 16 and above select 0.
 func swizzleNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {

@@ -1020,7 +1020,14 @@ extension FunctionTranslator {
         } else if op == .i8x16Shuffle {
             let y = popSlot(), x = popSlot()
             let dst = v128Destination()
-            emitV128(arena.node(fnWord(shuffleNode), UInt64(x), UInt64(y), UInt64(dst), ins.value, extra: [ins.valueHigh]), dst: dst)
+            if let (fn, from, keep) = widening(ins.value, ins.valueHigh) {
+                // Lane indices 0-15 are the first operand's bytes, 16-31 the second's.
+                let slotOf = { (operand: Int) in UInt64(operand == 0 ? x : y) }
+                emitV128(node(fn, slotOf(from), slotOf(keep), UInt64(dst)), dst: dst)
+            } else {
+                emitV128(arena.node(fnWord(shuffleNode), UInt64(x), UInt64(y), UInt64(dst), ins.value, extra: [ins.valueHigh]),
+                         dst: dst)
+            }
         } else if let fn = simdLoadNode(op) {
             let a = pop()
             let dst = v128Destination()
@@ -1042,6 +1049,36 @@ extension FunctionTranslator {
             return false
         }
         return true
+    }
+
+    /// A shuffle of one of the byte-widening shapes that have SSE2 forms (see the nodes in
+    /// SIMDNodes.swift): its node, the operand (0 or 1) whose bytes are widened and the one
+    /// whose bytes stay in place. nil for any other shuffle.
+    func widening(_ lo: UInt64, _ hi: UInt64) -> (NodeFn, Int, Int)? {
+        let idx = (0..<16).map { i in Int(((i < 8 ? lo : hi) >> UInt64(8 * (i % 8))) & 0xFF) }
+        // Every byte at a position not in `moved` must be byte i of one operand.
+        func match(_ moved: [Int: Int]) -> (Int, Int)? {
+            guard let first = moved.keys.min() else { return nil }
+            let from = idx[first] / 16
+            var keep: Int?
+            for i in 0..<16 {
+                if let k = moved[i] {
+                    if idx[i] != from * 16 + k { return nil }
+                } else {
+                    let operand = idx[i] / 16
+                    if idx[i] % 16 != i || (keep != nil && keep != operand) { return nil }
+                    keep = operand
+                }
+            }
+            return keep.map { (from, $0) }
+        }
+        let low8 = Dictionary(uniqueKeysWithValues: (0..<8).map { (2 * $0, $0) })
+        let high8 = Dictionary(uniqueKeysWithValues: (0..<8).map { (2 * $0, 8 + $0) })
+        let low8To32 = Dictionary(uniqueKeysWithValues: (0..<4).map { (4 * $0, $0) })
+        if let (f, k) = match(low8) { return (shuffleWidenLow8Node, f, k) }
+        if let (f, k) = match(high8) { return (shuffleWidenHigh8Node, f, k) }
+        if let (f, k) = match(low8To32) { return (shuffleWidenLow8To32Node, f, k) }
+        return nil
     }
 
     /// select of two v128 operands (the condition is already popped).
