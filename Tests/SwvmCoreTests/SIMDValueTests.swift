@@ -191,12 +191,23 @@ private func v128(_ b: [UInt8]) -> Value {
     // The byte-widening shapes the translator gives nodes of their own, with either operand
     // as the widened one and as the kept one, near misses of each (one index off: the
     // general node), and patterns of no shape at all.
+    /// Lane i takes byte moved(i) of operand `from`, or else byte i of operand `keep`.
+    func shape(_ moved: (Int) -> Int?, _ from: UInt8, _ keep: UInt8) -> [UInt8] {
+        var p: [UInt8] = []
+        for i in 0..<16 {
+            if let k = moved(i) { p.append(from + UInt8(k)) } else { p.append(keep + UInt8(i)) }
+        }
+        return p
+    }
+    let low8: (Int) -> Int? = { i in i % 2 == 0 ? i / 2 : nil }
+    let high8: (Int) -> Int? = { i in i % 2 == 0 ? 8 + i / 2 : nil }
+    let low8To32: (Int) -> Int? = { i in i % 4 == 0 ? i / 4 : nil }
     var patterns: [[UInt8]] = []
-    for from in [0, 16] as [UInt8] {
-        for keep in [0, 16] as [UInt8] {
-            patterns.append((0..<16).map { i in i % 2 == 0 ? from + UInt8(i / 2) : keep + UInt8(i) })
-            patterns.append((0..<16).map { i in i % 2 == 0 ? from + 8 + UInt8(i / 2) : keep + UInt8(i) })
-            patterns.append((0..<16).map { i in i % 4 == 0 ? from + UInt8(i / 4) : keep + UInt8(i) })
+    for from: UInt8 in [0, 16] {
+        for keep: UInt8 in [0, 16] {
+            patterns.append(shape(low8, from, keep))
+            patterns.append(shape(high8, from, keep))
+            patterns.append(shape(low8To32, from, keep))
         }
     }
     for p in patterns {
