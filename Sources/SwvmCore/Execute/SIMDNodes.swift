@@ -90,6 +90,29 @@ typealias F64x2 = SIMD2<Double>
 
 // MARK: - Lane helpers
 
+// Lanes of a wider integer vector, saturated to a narrower lane type: a max and a min, then a
+// truncation, which the optimiser turns into vector instructions (the standard library's
+// `init(clamping:)` stays a generic, lane-by-lane call). The wider lanes are signed, so the
+// narrow type's minimum (negative, or 0 for unsigned lanes) converts exactly.
+extension SIMD16 where Scalar: FixedWidthInteger {
+    @inline(__always) init<W: FixedWidthInteger & SIMDScalar>(clamp x: SIMD16<W>) {
+        let lo = SIMD16<W>(repeating: W(truncatingIfNeeded: Scalar.min)), hi = SIMD16<W>(repeating: W(truncatingIfNeeded: Scalar.max))
+        self.init(truncatingIfNeeded: pointwiseMin(pointwiseMax(x, lo), hi))
+    }
+}
+extension SIMD8 where Scalar: FixedWidthInteger {
+    @inline(__always) init<W: FixedWidthInteger & SIMDScalar>(clamp x: SIMD8<W>) {
+        let lo = SIMD8<W>(repeating: W(truncatingIfNeeded: Scalar.min)), hi = SIMD8<W>(repeating: W(truncatingIfNeeded: Scalar.max))
+        self.init(truncatingIfNeeded: pointwiseMin(pointwiseMax(x, lo), hi))
+    }
+}
+extension SIMD4 where Scalar: FixedWidthInteger {
+    @inline(__always) init<W: FixedWidthInteger & SIMDScalar>(clamp x: SIMD4<W>) {
+        let lo = SIMD4<W>(repeating: W(truncatingIfNeeded: Scalar.min)), hi = SIMD4<W>(repeating: W(truncatingIfNeeded: Scalar.max))
+        self.init(truncatingIfNeeded: pointwiseMin(pointwiseMax(x, lo), hi))
+    }
+}
+
 @inline(__always) func popcount(_ x: U8x16) -> U8x16 {
     var v = x &- ((x &>> 1) & 0x55)
     v = (v & 0x33) &+ ((v &>> 2) & 0x33)
@@ -108,7 +131,7 @@ typealias F64x2 = SIMD2<Double>
 
 @inline(__always) func q15mulr(_ x: I16x8, _ y: I16x8) -> I16x8 {
     let p = (SIMD8<Int32>(truncatingIfNeeded: x) &* SIMD8<Int32>(truncatingIfNeeded: y) &+ 0x4000) &>> 15
-    return I16x8(clamping: p)
+    return I16x8(clamp: p)
 }
 
 /// relaxed i16x8.dot_i8x16_i7x16_s: both operands taken as signed (this engine's choice).
@@ -218,10 +241,10 @@ func simdBinaryNode(_ op: Opcode) -> NodeFn? {
     case .i32x4Mul: return { n, fp, c in binaryV(n, fp, c) { (x: U32x4, y) in x &* y } }
     case .i64x2Mul: return { n, fp, c in binaryV(n, fp, c) { (x: U64x2, y) in x &* y } }
 
-    case .i8x16AddSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I8x16, y) in I8x16(clamping: SIMD16<Int16>(truncatingIfNeeded: x) &+ SIMD16<Int16>(truncatingIfNeeded: y)) } }
-    case .i16x8AddSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I16x8(clamping: SIMD8<Int32>(truncatingIfNeeded: x) &+ SIMD8<Int32>(truncatingIfNeeded: y)) } }
-    case .i8x16SubSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I8x16, y) in I8x16(clamping: SIMD16<Int16>(truncatingIfNeeded: x) &- SIMD16<Int16>(truncatingIfNeeded: y)) } }
-    case .i16x8SubSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I16x8(clamping: SIMD8<Int32>(truncatingIfNeeded: x) &- SIMD8<Int32>(truncatingIfNeeded: y)) } }
+    case .i8x16AddSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I8x16, y) in I8x16(clamp: SIMD16<Int16>(truncatingIfNeeded: x) &+ SIMD16<Int16>(truncatingIfNeeded: y)) } }
+    case .i16x8AddSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I16x8(clamp: SIMD8<Int32>(truncatingIfNeeded: x) &+ SIMD8<Int32>(truncatingIfNeeded: y)) } }
+    case .i8x16SubSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I8x16, y) in I8x16(clamp: SIMD16<Int16>(truncatingIfNeeded: x) &- SIMD16<Int16>(truncatingIfNeeded: y)) } }
+    case .i16x8SubSatS: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I16x8(clamp: SIMD8<Int32>(truncatingIfNeeded: x) &- SIMD8<Int32>(truncatingIfNeeded: y)) } }
     case .i8x16AddSatU: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in let s = x &+ y; return s.replacing(with: .max, where: s .< x) } }
     case .i16x8AddSatU: return { n, fp, c in binaryV(n, fp, c) { (x: U16x8, y) in let s = x &+ y; return s.replacing(with: .max, where: s .< x) } }
     case .i8x16SubSatU: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in (x &- y).replacing(with: 0, where: x .< y) } }
@@ -262,10 +285,10 @@ func simdBinaryNode(_ op: Opcode) -> NodeFn? {
     case .i64x2ExtmulLowI32x4U: return { n, fp, c in binaryV(n, fp, c) { (x: U32x4, y) in U64x2(truncatingIfNeeded: x.lowHalf) &* U64x2(truncatingIfNeeded: y.lowHalf) } }
     case .i64x2ExtmulHighI32x4U: return { n, fp, c in binaryV(n, fp, c) { (x: U32x4, y) in U64x2(truncatingIfNeeded: x.highHalf) &* U64x2(truncatingIfNeeded: y.highHalf) } }
 
-    case .i8x16NarrowI16x8S: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I8x16(lowHalf: SIMD8<Int8>(clamping: x), highHalf: SIMD8<Int8>(clamping: y)) } }
-    case .i8x16NarrowI16x8U: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in U8x16(lowHalf: SIMD8<UInt8>(clamping: x), highHalf: SIMD8<UInt8>(clamping: y)) } }
-    case .i16x8NarrowI32x4S: return { n, fp, c in binaryV(n, fp, c) { (x: I32x4, y) in I16x8(lowHalf: SIMD4<Int16>(clamping: x), highHalf: SIMD4<Int16>(clamping: y)) } }
-    case .i16x8NarrowI32x4U: return { n, fp, c in binaryV(n, fp, c) { (x: I32x4, y) in U16x8(lowHalf: SIMD4<UInt16>(clamping: x), highHalf: SIMD4<UInt16>(clamping: y)) } }
+    case .i8x16NarrowI16x8S: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in I8x16(lowHalf: SIMD8<Int8>(clamp: x), highHalf: SIMD8<Int8>(clamp: y)) } }
+    case .i8x16NarrowI16x8U: return { n, fp, c in binaryV(n, fp, c) { (x: I16x8, y) in U8x16(lowHalf: SIMD8<UInt8>(clamp: x), highHalf: SIMD8<UInt8>(clamp: y)) } }
+    case .i16x8NarrowI32x4S: return { n, fp, c in binaryV(n, fp, c) { (x: I32x4, y) in I16x8(lowHalf: SIMD4<Int16>(clamp: x), highHalf: SIMD4<Int16>(clamp: y)) } }
+    case .i16x8NarrowI32x4U: return { n, fp, c in binaryV(n, fp, c) { (x: I32x4, y) in U16x8(lowHalf: SIMD4<UInt16>(clamp: x), highHalf: SIMD4<UInt16>(clamp: y)) } }
 
     case .i8x16Eq: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in ones(x .== y) } }
     case .i8x16Ne: return { n, fp, c in binaryV(n, fp, c) { (x: U8x16, y) in ones(x .!= y) } }
