@@ -52,7 +52,6 @@ struct ControlFrame {
     var costFields: [UnsafeMutablePointer<UInt64>] = []
     /// Values a branch to this label carries: a loop's parameters, otherwise its results.
     var branchArity: Int { kind == .loop ? params : results }
-    var branchTypes: [ValueType] { kind == .loop ? paramTypes : resultTypes }
 }
 
 /// Translates one validated function body into a node graph, in one pass over its
@@ -61,8 +60,9 @@ struct ControlFrame {
 /// Values stay virtual (`Operand`) until something forces them into their frame slot: the
 /// stack's slots follow the locals', one per value and two per v128 (`slotAt`). A v128 is never
 /// a constant or a pending expression: SIMD operations are statements that write their
-/// result's slot pair (docs/engine.md, "v128 values"). The translator relies on a few invariants, which is
-/// where register-IR engines have shipped miscompilations (docs/engine.md, "the folding trap"):
+/// result's slot pair (docs/engine.md, "v128 values"). The translator relies on a few
+/// invariants, which is where register-IR engines have shipped miscompilations (docs/engine.md,
+/// "the folding trap"):
 /// - Before any statement runs, every pending `.expr` is evaluated into its slot, bottom to
 ///   top (`flushExpressions`): expressions may read memory, globals or locals, or trap, so
 ///   they must not move past a statement's side effect. Expressions that only feed further
