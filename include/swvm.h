@@ -60,13 +60,20 @@ typedef enum swvm_valkind {
     SWVM_F64 = 3,
     SWVM_FUNCREF = 4,
     SWVM_EXTERNREF = 5,
-    SWVM_V128 = 6, /* appears in types (module introspection); values of it cannot cross the API */
+    SWVM_V128 = 6,
     SWVM_EXNREF = 7, /* an exception reference (Wasm 3.0 exception handling): an opaque `ref`,
                         valid while the engine lives; NULL is ref.null exn */
 } swvm_valkind_t;
 
+/* A 128-bit SIMD value: 16 bytes in memory order, so its lanes are little-endian (lane k of
+   an i32x4 is bytes 4k..4k+3, its least significant byte first). Passed to and returned from
+   C functions by value, like any 16-byte struct. */
+typedef struct swvm_v128 {
+    uint8_t bytes[16];
+} swvm_v128_t;
+
 /* A tagged Wasm value. `kind` is a swvm_valkind_t. An externref travels as `ref` (NULL is
-   ref.null); a funcref is an opaque pointer. */
+   ref.null); a funcref is an opaque pointer; a v128 is `v128`. */
 typedef struct swvm_val {
     uint32_t kind;
     union {
@@ -75,6 +82,7 @@ typedef struct swvm_val {
         float f32;
         double f64;
         void *ref;
+        swvm_v128_t v128;
     } of;
 } swvm_val_t;
 
@@ -106,7 +114,7 @@ typedef enum swvm_trap_code {
     SWVM_TRAP_UNINITIALIZED_ELEMENT = 7,
     SWVM_TRAP_INDIRECT_CALL_TYPE_MISMATCH = 8,
     SWVM_TRAP_CALL_STACK_EXHAUSTED = 9,
-    SWVM_TRAP_UNSUPPORTED = 10, /* an operation this engine does not execute (SIMD) */
+    SWVM_TRAP_UNSUPPORTED = 10, /* an operation the engine cannot execute (valid modules never raise it) */
     SWVM_TRAP_HOST = 11,        /* raised by a host function */
     SWVM_TRAP_FUEL_EXHAUSTED = 12,
     SWVM_TRAP_INTERRUPTED = 13,
@@ -425,10 +433,13 @@ enum {
 
 /* Defines the import `module`.`name` as the plain C function `fn`, with the Wasm signature
    `signature`: result letters, then the parameter letters in parentheses. Letters: i = i32
-   (int32_t), I = i64 (int64_t), f = f32 (float), F = f64 (double), r = externref (void *).
+   (int32_t), I = i64 (int64_t), f = f32 (float), F = f64 (double), r = externref (void *),
+   V = v128 (swvm_v128_t, by value).
    Examples: "i(ii)" for int32_t add(int32_t, int32_t); "(I)" for void log(int64_t);
-   "F()" for double now(void). With several results the C function returns void and receives
-   one pointer per result after its parameters: "ii(i)" is void f(int32_t, int32_t *, int32_t *).
+   "F()" for double now(void); "V(VV)" for swvm_v128_t add4(swvm_v128_t, swvm_v128_t).
+   With several results the C function returns void and receives one pointer per result after
+   its parameters: "ii(i)" is void f(int32_t, int32_t *, int32_t *) (a v128 result's pointer is
+   a swvm_v128_t *, 8-byte aligned).
    With SWVM_FUNC_WITH_CALLER the function gets a swvm_caller_t * first, through which it
    reaches `user_data`, the calling instance's memory, and can trap.
    swvm prepares the call interface (libffi ffi_prep_cif) here, once; each call is an ffi_call.
@@ -561,7 +572,8 @@ int swvm_linker_wasi_exit_code(const swvm_linker_t *linker, int *code);
 /* ---- Exports as native function pointers ------------------------------------------------- */
 
 /* Returns, in *out, a real C function pointer that calls the Wasm function: cast it to the C
-   type matching its signature (i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double)
+   type matching its signature (i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double,
+   v128 -> swvm_v128_t)
    and call it like any C function, e.g. int64_t (*fib)(int64_t). Functions with more than one
    result are not supported (SWVM_ERROR_USAGE). The pointer is valid while `func` lives.
    A trap cannot unwind through C frames: the pointer returns 0 and the trap's message is

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates Sources/SwvmCore/Decoder/Opcode.swift: the one description of every Wasm 2.0
-instruction (encoding, text name, immediates, and the operand/result types of the ones whose
+instruction, and Wasm 3.0's relaxed SIMD (encoding, text name, immediates, and the operand/result types of the ones whose
 types are fixed). The decoder, validator and compiler all read the generated table.
 
 Run from the repository root:  python3 scripts/gen-opcodes.py
@@ -175,6 +175,20 @@ for code, name, sig in [
     (0xFA, "f32x4.convert_i32x4_s", UN), (0xFB, "f32x4.convert_i32x4_u", UN),
     (0xFC, "i32x4.trunc_sat_f64x2_s_zero", UN), (0xFD, "i32x4.trunc_sat_f64x2_u_zero", UN),
     (0xFE, "f64x2.convert_low_i32x4_s", UN), (0xFF, "f64x2.convert_low_i32x4_u", UN)]:
+    simd(code, name, "none", sig)
+
+# Relaxed SIMD (Wasm 3.0): executed with one fixed choice each (Execute/SIMDNodes.swift).
+TERN = "v128 v128 v128->v128"
+for code, name, sig in [
+    (0x100, "i8x16.relaxed_swizzle", BIN), (0x101, "i32x4.relaxed_trunc_f32x4_s", UN),
+    (0x102, "i32x4.relaxed_trunc_f32x4_u", UN), (0x103, "i32x4.relaxed_trunc_f64x2_s_zero", UN),
+    (0x104, "i32x4.relaxed_trunc_f64x2_u_zero", UN), (0x105, "f32x4.relaxed_madd", TERN),
+    (0x106, "f32x4.relaxed_nmadd", TERN), (0x107, "f64x2.relaxed_madd", TERN), (0x108, "f64x2.relaxed_nmadd", TERN),
+    (0x109, "i8x16.relaxed_laneselect", TERN), (0x10A, "i16x8.relaxed_laneselect", TERN),
+    (0x10B, "i32x4.relaxed_laneselect", TERN), (0x10C, "i64x2.relaxed_laneselect", TERN),
+    (0x10D, "f32x4.relaxed_min", BIN), (0x10E, "f32x4.relaxed_max", BIN), (0x10F, "f64x2.relaxed_min", BIN),
+    (0x110, "f64x2.relaxed_max", BIN), (0x111, "i16x8.relaxed_q15mulr_s", BIN),
+    (0x112, "i16x8.relaxed_dot_i8x16_i7x16_s", BIN), (0x113, "i32x4.relaxed_dot_i8x16_i7x16_add_s", TERN)]:
     simd(code, name, "none", sig)
 
 SWIFT_KEYWORDS = {"if", "else", "return", "throw"}

@@ -82,6 +82,18 @@ func parse(_ text: String, as type: ValueType, position: Int) -> Value {
     case .i64: if let v = integer(bits: 64) { return .i64(v) }
     case .f32: if let v = float() { return .float(Float(v)) }
     case .f64: if let v = float() { return .double(v) }
+    case .v128:
+        // 0x and up to 32 hex digits: a 128-bit integer whose bytes, little-endian, are the
+        // vector's (as swvm prints a v128 result).
+        let lower = text.lowercased()
+        if lower.hasPrefix("0x"), lower.count > 2, lower.count <= 34 {
+            let digits = String(lower.dropFirst(2))
+            let split = max(0, digits.count - 16)
+            if let lo = UInt64(String(digits.dropFirst(split)), radix: 16),
+               let hi = split == 0 ? 0 : UInt64(String(digits.prefix(split)), radix: 16) {
+                return .v128(lo, hi)
+            }
+        }
     default: fail("argument \(position + 1): \(type) parameters cannot be given on the command line", status: 2)
     }
     fail("argument \(position + 1): \"\(text)\" is not a valid \(type)", status: 2)

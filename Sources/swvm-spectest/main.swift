@@ -4,9 +4,8 @@
 //
 // It must never crash on input it does not expect: a command it cannot read, or that needs
 // something swvm does not implement, is counted as failed, with the file, line and reason.
-// Only three things are skipped, each counted on its own: text-format modules (swvm has no
-// text parser), values of GC heap types (GC is not implemented), and commands that execute
-// SIMD (validated, not executed yet).
+// Only two things are skipped, each counted on its own: text-format modules (swvm has no
+// text parser) and values of GC heap types (GC is not implemented).
 import Foundation
 import SwvmCore
 
@@ -54,7 +53,7 @@ func parseOptions() -> Options {
             line (the first N per file, default 5; all with --verbose). Exits non-zero when a
             command failed, or when fewer than --min-passed passed / more than --max-failed
             failed. Skipped, and counted by reason: text-format modules, values of GC heap
-            types, SIMD execution. Everything else that cannot run counts as failed.
+            types. Everything else that cannot run counts as failed.
             --wasm2 loads modules as Wasm 2.0 (no later proposals), for the 2.0 suite, which
             checks encodings that Wasm 3.0 gives a meaning (memory indices, 64-bit limits).
             """)
@@ -65,11 +64,10 @@ func parseOptions() -> Options {
     return o
 }
 
-/// Why a command was skipped: the only three reasons there are.
+/// Why a command was skipped: the only two reasons there are.
 enum SkipReason: String, CaseIterable {
     case text = "text-format module"
     case gc = "GC heap type"
-    case simd = "SIMD execution"
 }
 
 struct Counts {
@@ -245,7 +243,6 @@ final class FileRunner {
         switch Result(catching: { () throws(WasmError) -> Instance in try linker.instantiate(module) }) {
         case .success(let i): return i
         case .failure(let e):
-            if e.trap == .unsupported { throw Skip(reason: .simd, detail: "instantiation executes SIMD") }
             throw Failure(message: "module failed to instantiate: \(e)")
         }
     }
@@ -360,7 +357,6 @@ final class FileRunner {
         case .success:
             throw Failure(message: "instantiation succeeded; expected \(kind) \"\(cmd["text"] as? String ?? "")\"")
         case .failure(let e):
-            if e.trap == .unsupported { throw Skip(reason: .simd, detail: "instantiation executes SIMD") }
             guard e.kind == kind else { throw Failure(message: "expected \(kind), got \(e.kind): \(e)") }
         }
     }
@@ -381,14 +377,9 @@ final class FileRunner {
         case "invoke":
             let args = try (action["args"] as? [[String: Any]] ?? []).map(parseValue)
             guard let f = instance.function(field) else { throw Failure(message: "no exported function \(field)") }
-            // swvm's calls do not take or return v128 yet (SIMD is validated, not executed).
-            if f.type.params.contains(.v128) || f.type.results.contains(.v128) {
-                throw Skip(reason: .simd, detail: "v128 in the signature of \(field)")
-            }
             switch Result(catching: { () throws(WasmError) -> [Value] in try f.call(args) }) {
             case .success(let r): return r
             case .failure(let e):
-                if e.trap == .unsupported { throw Skip(reason: .simd, detail: "\(field) executes SIMD") }
                 throw e
             }
         case "get":

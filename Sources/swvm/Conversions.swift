@@ -57,11 +57,27 @@ func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int? = nil) throw
     case .funcref:
         // An opaque funcref handed out by swvm (see cValue); NULL is ref.null.
         return .funcref(v.of.ref.map { Unmanaged<Function>.fromOpaque($0).takeUnretainedValue() })
-    case .v128: throw WasmError(.usage, "\(what): v128 values cannot cross the C API")
+    case .v128:
+        let (lo, hi) = v128Words(v.of.v128)
+        return .v128(lo, hi)
     case .exnref:
         // An opaque exnref handed out by swvm (see cValue); NULL is ref.null.
         return .exnref(v.of.ref.map { Unmanaged<Exception>.fromOpaque($0).takeUnretainedValue() })
     }
+}
+
+/// A swvm_v128_t's bytes as the engine's two little-endian words (low half first).
+func v128Words(_ v: swvm_v128_t) -> (UInt64, UInt64) {
+    withUnsafeBytes(of: v) { ($0.loadUnaligned(as: UInt64.self).littleEndian, $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian) }
+}
+
+func cV128(_ lo: UInt64, _ hi: UInt64) -> swvm_v128_t {
+    var out = swvm_v128_t()
+    withUnsafeMutableBytes(of: &out) {
+        $0.storeBytes(of: lo.littleEndian, as: UInt64.self)
+        $0.storeBytes(of: hi.littleEndian, toByteOffset: 8, as: UInt64.self)
+    }
+    return out
 }
 
 /// The engine's value as C sees it. A funcref is the function's address, valid while its
@@ -82,10 +98,9 @@ func cValue(_ v: Value) -> swvm_val_t {
     case .exnref(let e):
         out.kind = SWVM_EXNREF.rawValue
         out.of.ref = e.map { Unmanaged.passUnretained($0).toOpaque() }
-    case .v128:
-        // Never produced: no API hands out a v128 value (wasmValue refuses v128 arguments, so
-        // a function with v128 in its type cannot be called through the C API).
+    case .v128(let lo, let hi):
         out.kind = SWVM_V128.rawValue
+        out.of.v128 = cV128(lo, hi)
     }
     return out
 }
@@ -133,14 +148,22 @@ extension Value {
     /// Loads an ffi closure argument of type `t` (i32 and f32 are 4 bytes, the rest 8).
     static func fromCArgument(_ p: UnsafeMutableRawPointer, _ t: ValueType) -> Value {
         switch t {
+        case .v128: return .v128(p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         case .i32, .f32: return fromCSlot(UInt64(p.load(as: UInt32.self)), t)
         default: return fromCSlot(p.load(as: UInt64.self), t)
         }
     }
 
     /// Stores `v` as an ffi closure's return value of type `t`: integral results narrower
-    /// than a word are returned as a full ffi_arg.
+    /// than a word are returned as a full ffi_arg; a v128 is 16 bytes.
     static func storeCResult(_ v: Value?, _ t: ValueType, to ret: UnsafeMutableRawPointer) {
+        if t == .v128 {
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            if case .v128(let l, let h)? = v { (lo, hi) = (l, h) }
+            ret.storeBytes(of: lo, as: UInt64.self)
+            ret.storeBytes(of: hi, toByteOffset: 8, as: UInt64.self)
+            return
+        }
         let w = v?.cSlot ?? 0
         switch t {
         case .i32: ret.storeBytes(of: Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: w))), as: Int64.self)

@@ -9,7 +9,7 @@ import SwvmCore
 // which is where libffi reads and writes it on this little-endian target.
 
 /// Parses a compact signature: result letters, then parameter letters in parentheses
-/// ("i(ii)"). Letters: i i32, I i64, f f32, F f64, r externref.
+/// ("i(ii)"). Letters: i i32, I i64, f f32, F f64, r externref, V v128.
 func parseSignature(_ text: String) throws(WasmError) -> FuncType {
     func kind(_ c: Character) throws(WasmError) -> ValueType {
         switch c {
@@ -18,7 +18,8 @@ func parseSignature(_ text: String) throws(WasmError) -> FuncType {
         case "f": return .f32
         case "F": return .f64
         case "r": return .externref
-        default: throw WasmError(.usage, "signature \"\(text)\": unknown type letter '\(c)' (use i, I, f, F, r)")
+        case "V": return .v128
+        default: throw WasmError(.usage, "signature \"\(text)\": unknown type letter '\(c)' (use i, I, f, F, r, V)")
         }
     }
     guard let open = text.firstIndex(of: "("), text.last == ")",
@@ -37,9 +38,23 @@ func ffiType(_ t: ValueType) -> UnsafeMutablePointer<ffi_type> {
     case .i64: return swvm_ffi_type_sint64()!
     case .f32: return swvm_ffi_type_float()!
     case .f64: return swvm_ffi_type_double()!
+    case .v128: return v128FFIType
     default: return swvm_ffi_type_pointer()!
     }
 }
+
+/// libffi's description of swvm_v128_t (16 bytes by value): a struct of two 64-bit integers,
+/// which the SysV x86-64 ABI classifies exactly as it does 16 uint8_t (two INTEGER eightbytes,
+/// in two registers or 16 bytes of stack).
+nonisolated(unsafe) let v128FFIType: UnsafeMutablePointer<ffi_type> = {
+    let elements = UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>.allocate(capacity: 3)
+    elements[0] = swvm_ffi_type_uint64()
+    elements[1] = swvm_ffi_type_uint64()
+    elements[2] = nil
+    let t = UnsafeMutablePointer<ffi_type>.allocate(capacity: 1)
+    t.initialize(to: ffi_type(size: 0, alignment: 0, type: UInt16(FFI_TYPE_STRUCT), elements: elements))
+    return t
+}()
 
 /// A prepared call interface and the type array it points into.
 final class CallInterface {
@@ -81,8 +96,8 @@ final class HostFunctionFFI {
     let interface: CallInterface
 
     init(type: FuncType, function: @escaping @convention(c) () -> Void, userData: UnsafeMutableRawPointer?, withCaller: Bool) throws(WasmError) {
-        for t in type.params + type.results where t == .v128 || t == .funcref || t == .exnref {
-            throw WasmError(.usage, "host functions take i32, i64, f32, f64 and externref values, not \(t)")
+        for t in type.params + type.results where t == .funcref || t == .exnref {
+            throw WasmError(.usage, "host functions take i32, i64, f32, f64, v128 and externref values, not \(t)")
         }
         self.type = type
         self.function = function
@@ -103,33 +118,44 @@ extension HostFunctionFFI {
     func callRaw(_ slots: UnsafeMutablePointer<UInt64>, _ caller: Caller) throws {
         let n = interface.count
         let resultCount = type.results.count
+        let paramOffsets = type.params.slotOffsets, resultOffsets = type.results.slotOffsets
+        // Argument words (a v128 takes two), then two words for the return value.
+        let words = (withCaller ? 1 : 0) + type.params.slotCount + (resultCount > 1 ? resultCount : 0)
         var trap: String?
         var thrown: Exception?
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, n + 1)) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words + 2) { buffer in
             withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: max(1, n)) { values in
                 let args = buffer.baseAddress!
                 var state = CallerState(instance: caller.instance, store: caller.store, userData: userData, trapMessage: nil)
                 withUnsafeMutablePointer(to: &state) { statePointer in
-                    var k = 0
-                    if withCaller {
-                        args[k] = UInt64(UInt(bitPattern: statePointer))
+                    var k = 0, a = 0
+                    func next(_ word: UInt64) {
+                        values[a] = UnsafeMutableRawPointer(args + k)
+                        args[k] = word
                         k += 1
+                        a += 1
                     }
+                    if withCaller { next(UInt64(UInt(bitPattern: statePointer))) }
                     for (i, t) in type.params.enumerated() {
+                        let s = slots + paramOffsets[i]
                         // The engine keeps an externref as payload + 1; C sees the payload.
-                        args[k] = t == .externref && slots[i] != 0 ? slots[i] &- 1 : slots[i]
-                        k += 1
-                    }
-                    if resultCount > 1 {
-                        for j in 0..<resultCount {
-                            args[k] = UInt64(UInt(bitPattern: slots + j))
+                        next(t == .externref && s[0] != 0 ? s[0] &- 1 : s[0])
+                        if t == .v128 {
+                            args[k] = s[1]
                             k += 1
                         }
                     }
-                    for i in 0..<n { values[i] = UnsafeMutableRawPointer(args + i) }
-                    args[n] = 0
-                    ffi_call(interface.cif, function, UnsafeMutableRawPointer(args + n), values.baseAddress)
-                    if resultCount == 1 { slots[0] = args[n] }
+                    if resultCount > 1 {
+                        for j in 0..<resultCount { next(UInt64(UInt(bitPattern: slots + resultOffsets[j]))) }
+                    }
+                    let ret = args + k
+                    ret[0] = 0
+                    ret[1] = 0
+                    ffi_call(interface.cif, function, UnsafeMutableRawPointer(ret), values.baseAddress)
+                    if resultCount == 1 {
+                        slots[0] = ret[0]
+                        if type.results[0] == .v128 { slots[1] = ret[1] }
+                    }
                 }
                 trap = state.trapMessage
                 thrown = state.exception
@@ -139,9 +165,10 @@ extension HostFunctionFFI {
         if let thrown { throw thrown }
         // Normalise: 32-bit results occupy the low half; externrefs return to payload + 1.
         for (j, t) in type.results.enumerated() {
+            let o = resultOffsets[j]
             switch t {
-            case .i32, .f32: slots[j] = UInt64(UInt32(truncatingIfNeeded: slots[j]))
-            case .externref: slots[j] = slots[j] == 0 ? 0 : slots[j] &+ 1
+            case .i32, .f32: slots[o] = UInt64(UInt32(truncatingIfNeeded: slots[o]))
+            case .externref: slots[o] = slots[o] == 0 ? 0 : slots[o] &+ 1
             default: break
             }
         }
@@ -161,8 +188,8 @@ final class NativeExport {
         guard t.results.count <= 1 else {
             throw WasmError(.usage, "functions with \(t.results.count) results cannot be native function pointers")
         }
-        for v in t.params + t.results where v == .v128 || v == .funcref || v == .exnref {
-            throw WasmError(.usage, "native function pointers take i32, i64, f32, f64 and externref values, not \(v)")
+        for v in t.params + t.results where v == .funcref || v == .exnref {
+            throw WasmError(.usage, "native function pointers take i32, i64, f32, f64, v128 and externref values, not \(v)")
         }
         self.function = function
         interface = try CallInterface(arguments: t.params.map(ffiType),

@@ -15,7 +15,8 @@ p = ctypes.c_void_p
 class Val(ctypes.Structure):
     class Of(ctypes.Union):
         _fields_ = [("i32", ctypes.c_int32), ("i64", ctypes.c_int64), ("f32", ctypes.c_float),
-                    ("f64", ctypes.c_double), ("ref", ctypes.c_void_p)]
+                    ("f64", ctypes.c_double), ("ref", ctypes.c_void_p),
+                    ("v128", ctypes.c_uint8 * 16)]  # swvm_v128_t: the union is 16 bytes
     _fields_ = [("kind", ctypes.c_uint32), ("of", Of)]
 
 

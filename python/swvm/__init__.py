@@ -64,10 +64,15 @@ def library_path() -> str:
     return _library_path()
 
 
+class _V128(ctypes.Structure):
+    """swvm_v128_t: 16 bytes, lanes little-endian."""
+    _fields_ = [("bytes", ctypes.c_uint8 * 16)]
+
+
 class _Val(ctypes.Structure):
     class _Of(ctypes.Union):
         _fields_ = [("i32", ctypes.c_int32), ("i64", ctypes.c_int64), ("f32", ctypes.c_float),
-                    ("f64", ctypes.c_double), ("ref", ctypes.c_void_p)]
+                    ("f64", ctypes.c_double), ("ref", ctypes.c_void_p), ("v128", _V128)]
     _fields_ = [("kind", ctypes.c_uint32), ("of", _Of)]
 
 
@@ -96,7 +101,38 @@ class _ExternType(ctypes.Structure):
         return TableType(_KIND_NAME[self.valkind], *limits, is64) if kind == "table" else MemoryType(*limits, is64)
 _KIND_FIELD = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", FUNCREF: "ref", EXTERNREF: "ref", EXNREF: "ref"}
 _LETTER = {"i": (I32, ctypes.c_int32), "I": (I64, ctypes.c_int64), "f": (F32, ctypes.c_float),
-           "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p)}
+           "F": (F64, ctypes.c_double), "r": (EXTERNREF, ctypes.c_void_p), "V": (V128, _V128)}
+
+
+def _v128_bytes(x: Any) -> bytes:
+    """A v128 given as 16 bytes (memory order) or as an int (bytes little-endian; negative
+    values in two's complement)."""
+    if isinstance(x, (bytes, bytearray, memoryview)):
+        b = bytes(x)
+        if len(b) != 16:
+            raise UsageError(f"a v128 is 16 bytes, got {len(b)}", 5)
+        return b
+    if isinstance(x, int) and not isinstance(x, bool):
+        if not -(1 << 127) <= x < (1 << 128):
+            raise UsageError("a v128 int must fit in 128 bits", 5)
+        return (x & ((1 << 128) - 1)).to_bytes(16, "little")
+    raise UsageError(f"a v128 is bytes or an int, got {type(x).__name__}", 5)
+
+
+def _set(v: "_Val", kind: int, x: Any) -> None:
+    """Stores the Python value `x` of Wasm kind `kind` in `v`."""
+    v.kind = kind
+    if kind == V128:
+        ctypes.memmove(ctypes.addressof(v.of.v128), _v128_bytes(x), 16)
+    else:
+        setattr(v.of, _KIND_FIELD[kind], x)
+
+
+def _get(v: "_Val") -> Any:
+    """The Python value in `v`: an int, float or reference; a v128 as 16 bytes."""
+    if v.kind == V128:
+        return bytes(v.of.v128.bytes)
+    return getattr(v.of, _KIND_FIELD[v.kind])
 
 
 # Types of imports and exports (Module.imports / Module.exports). Value types are their text
@@ -319,6 +355,9 @@ class Func:
         self.params = list(signature[open_ + 1:-1])
         if len(self.results) > 1:
             raise UsageError("Python host functions return at most one value", 5)
+        if "V" in self.results:
+            # ctypes callbacks cannot return a structure by value.
+            raise UsageError("Python host functions take v128 parameters (as bytes) but cannot return one", 5)
         self.signature, self.fn, self.with_caller = signature, fn, with_caller
 
     def _callback(self):
@@ -327,6 +366,7 @@ class Func:
         fn, with_caller, has_result = self.fn, self.with_caller, bool(self.results)
 
         def trampoline(caller, *args):
+            args = tuple(bytes(a.bytes) if isinstance(a, _V128) else a for a in args)
             try:
                 r = fn(Caller(caller), *args) if with_caller else fn(*args)
                 return r if has_result else None
@@ -347,16 +387,15 @@ class Function(_Handle):
         self.params = [_lib.swvm_func_param_kind(handle, i) for i in range(_lib.swvm_func_param_count(handle))]
         self.results = [_lib.swvm_func_result_kind(handle, i) for i in range(_lib.swvm_func_result_count(handle))]
 
-    def __call__(self, *args: Union[int, float]) -> Any:
+    def __call__(self, *args: Any) -> Any:
         if len(args) != len(self.params):
             raise UsageError(f"expected {len(self.params)} argument(s), got {len(args)}", 5)
         argv = (_Val * max(1, len(args)))()
         for i, (a, kind) in enumerate(zip(args, self.params)):
-            argv[i].kind = kind
-            setattr(argv[i].of, _KIND_FIELD[kind], a)
+            _set(argv[i], kind, a)
         resv = (_Val * max(1, len(self.results)))()
         _check(_lib.swvm_func_call(self._handle, argv, len(args), resv, len(self.results)))
-        out = [getattr(resv[i].of, _KIND_FIELD[k]) for i, k in enumerate(self.results)]
+        out = [_get(resv[i]) for i in range(len(self.results))]
         return None if not out else out[0] if len(out) == 1 else tuple(out)
 
 
@@ -401,16 +440,16 @@ class Global(_Handle):
         self._owner = owner
 
     @property
-    def value(self) -> Union[int, float]:
+    def value(self) -> Any:
         v = _Val()
         _check(_lib.swvm_global_get(self._handle, ctypes.byref(v)))
-        return getattr(v.of, _KIND_FIELD[v.kind])
+        return _get(v)
 
     @value.setter
-    def value(self, x: Union[int, float]) -> None:
+    def value(self, x: Any) -> None:
         v = _Val()
         _check(_lib.swvm_global_get(self._handle, ctypes.byref(v)))
-        setattr(v.of, _KIND_FIELD[v.kind], x)
+        _set(v, v.kind, x)
         _check(_lib.swvm_global_set(self._handle, ctypes.byref(v)))
 
 

@@ -132,3 +132,29 @@ def test_several_memories_and_a_64_bit_one_are_listed_and_exported():
     assert instance.exports["a"].size == 65536
     assert instance.exports["b"].size == 3 * 65536
     assert instance.exports["b"].grow(1) == 3
+
+
+def test_v128_values():
+    seen = []
+
+    def lanes(v):
+        seen.append(v)
+        return sum(v)
+
+    inst = swvm.Instance(load(os.path.join(HERE, "simd.wasm")), {"env": {"lanes": swvm.Func("i(V)", lanes)}})
+    one = (1).to_bytes(4, "little") * 4
+    # bytes in, bytes out; an int is the same 128 bits, little-endian.
+    assert inst.exports.add4(one, one) == (2).to_bytes(4, "little") * 4
+    assert inst.exports.add4((1 << 96) | 5, -1) == (4).to_bytes(4, "little") + b"\xff" * 8 + b"\x00" * 4
+    assert inst.exports.g.value == bytes(range(1, 17))
+    inst.exports.g.value = 1 << 120
+    assert inst.exports.g.value == b"\x00" * 15 + b"\x01"
+    k, v = inst.exports.host(bytes(range(16)))
+    assert seen == [bytes(range(16))] and k == sum(range(16))
+    assert v == bytes(range(15)) + b"\x10"
+    with pytest.raises(swvm.UsageError):
+        inst.exports.add4(b"short", one)
+    with pytest.raises(swvm.UsageError):
+        inst.exports.add4(1 << 128, one)
+    with pytest.raises(swvm.UsageError):
+        swvm.Func("V(V)", lambda v: v)

@@ -445,6 +445,26 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case i32x4TruncSatF64x2UZero = 0x10FD
     case f64x2ConvertLowI32x4S = 0x10FE
     case f64x2ConvertLowI32x4U = 0x10FF
+    case i8x16RelaxedSwizzle = 0x1100
+    case i32x4RelaxedTruncF32x4S = 0x1101
+    case i32x4RelaxedTruncF32x4U = 0x1102
+    case i32x4RelaxedTruncF64x2SZero = 0x1103
+    case i32x4RelaxedTruncF64x2UZero = 0x1104
+    case f32x4RelaxedMadd = 0x1105
+    case f32x4RelaxedNmadd = 0x1106
+    case f64x2RelaxedMadd = 0x1107
+    case f64x2RelaxedNmadd = 0x1108
+    case i8x16RelaxedLaneselect = 0x1109
+    case i16x8RelaxedLaneselect = 0x110A
+    case i32x4RelaxedLaneselect = 0x110B
+    case i64x2RelaxedLaneselect = 0x110C
+    case f32x4RelaxedMin = 0x110D
+    case f32x4RelaxedMax = 0x110E
+    case f64x2RelaxedMin = 0x110F
+    case f64x2RelaxedMax = 0x1110
+    case i16x8RelaxedQ15mulrS = 0x1111
+    case i16x8RelaxedDotI8x16I7x16S = 0x1112
+    case i32x4RelaxedDotI8x16I7x16AddS = 0x1113
 }
 
 /// What follows an opcode in the binary.
@@ -898,6 +918,26 @@ extension Opcode {
         case .i32x4TruncSatF64x2UZero: return "i32x4.trunc_sat_f64x2_u_zero"
         case .f64x2ConvertLowI32x4S: return "f64x2.convert_low_i32x4_s"
         case .f64x2ConvertLowI32x4U: return "f64x2.convert_low_i32x4_u"
+        case .i8x16RelaxedSwizzle: return "i8x16.relaxed_swizzle"
+        case .i32x4RelaxedTruncF32x4S: return "i32x4.relaxed_trunc_f32x4_s"
+        case .i32x4RelaxedTruncF32x4U: return "i32x4.relaxed_trunc_f32x4_u"
+        case .i32x4RelaxedTruncF64x2SZero: return "i32x4.relaxed_trunc_f64x2_s_zero"
+        case .i32x4RelaxedTruncF64x2UZero: return "i32x4.relaxed_trunc_f64x2_u_zero"
+        case .f32x4RelaxedMadd: return "f32x4.relaxed_madd"
+        case .f32x4RelaxedNmadd: return "f32x4.relaxed_nmadd"
+        case .f64x2RelaxedMadd: return "f64x2.relaxed_madd"
+        case .f64x2RelaxedNmadd: return "f64x2.relaxed_nmadd"
+        case .i8x16RelaxedLaneselect: return "i8x16.relaxed_laneselect"
+        case .i16x8RelaxedLaneselect: return "i16x8.relaxed_laneselect"
+        case .i32x4RelaxedLaneselect: return "i32x4.relaxed_laneselect"
+        case .i64x2RelaxedLaneselect: return "i64x2.relaxed_laneselect"
+        case .f32x4RelaxedMin: return "f32x4.relaxed_min"
+        case .f32x4RelaxedMax: return "f32x4.relaxed_max"
+        case .f64x2RelaxedMin: return "f64x2.relaxed_min"
+        case .f64x2RelaxedMax: return "f64x2.relaxed_max"
+        case .i16x8RelaxedQ15mulrS: return "i16x8.relaxed_q15mulr_s"
+        case .i16x8RelaxedDotI8x16I7x16S: return "i16x8.relaxed_dot_i8x16_i7x16_s"
+        case .i32x4RelaxedDotI8x16I7x16AddS: return "i32x4.relaxed_dot_i8x16_i7x16_add_s"
         }
     }
 
@@ -1054,7 +1094,8 @@ extension Opcode {
              .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Add, .f32x4Sub, .f32x4Mul,
              .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Add,
              .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin,
-             .f64x2Pmax:
+             .f64x2Pmax, .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax,
+             .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S:
             return ([.v128, .v128], .v128)
         case .i8x16Splat, .i16x8Splat, .i32x4Splat:
             return ([.i32], .v128)
@@ -1092,9 +1133,10 @@ extension Opcode {
              .i64x2Abs, .i64x2Neg, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U,
              .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt,
              .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero,
-             .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U:
+             .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero:
             return ([.v128], .v128)
-        case .v128Bitselect:
+        case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect,
+             .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS:
             return ([.v128, .v128, .v128], .v128)
         default: return nil
         }

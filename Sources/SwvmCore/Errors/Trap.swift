@@ -11,7 +11,7 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
     case uninitializedElement
     case indirectCallTypeMismatch
     case callStackExhausted
-    case unsupported  // a feature this engine does not execute yet (SIMD)
+    case unsupported  // an operation the engine cannot execute (a valid module never raises it)
     case host  // raised by a host function; the message is kept by the store
     case fuelExhausted  // the store's fuel ran out (StoreConfig.consumeFuel)
     case interrupted  // InterruptHandle.interrupt() from another thread

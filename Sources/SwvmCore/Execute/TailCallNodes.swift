@@ -90,9 +90,15 @@ func returnCall3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 
 /// return_call_indirect: a = table state, b = expected type id, c = element index
-/// expression, d = first argument slot | argument count << 32.
-func returnCallIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let i = UInt64(UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)))
+/// expression, d = first argument slot | argument slot count << 32. The 64 form is for a
+/// table64, whose index is an i64 (an i32 index's upper half is not part of its value).
+func returnCallIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { returnCallIndirect(n, fp, c, wide: false) }
+func returnCallIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { returnCallIndirect(n, fp, c, wide: true) }
+
+@inline(__always)
+func returnCallIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64 {
+    let v = eval(n.pointee.c, fp, c)
+    let i = wide ? v : UInt64(UInt32(truncatingIfNeeded: v))
     if trapped(c) { return 0 }
     let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
     guard i < table.pointee.size else { return raise(.undefinedElement, c) }

@@ -26,8 +26,9 @@ public struct Caller {
 public typealias HostFunction = (Caller, [Value]) throws -> [Value]
 
 /// A host function working on the engine's slots, with no arrays: the arguments are in
-/// `slots[0..<params]` (i32/f32 in the low bits, externref as payload + 1, 0 for null) and the
-/// results go to `slots[0..<results]` in the same encoding. Throwing traps, as above.
+/// `slots[0..<params]` (i32/f32 in the low bits, externref as payload + 1, 0 for null, a v128
+/// in two slots, low half first) and the results go to the first slots in the same encoding.
+/// Throwing traps, as above.
 public typealias RawHostFunction = (_ slots: UnsafeMutablePointer<UInt64>, Caller) throws -> Void
 
 public final class Function {
@@ -78,15 +79,14 @@ public final class Function {
         }
         let ctx = store.ctx
         let fp = ctx.pointee.entryTop
-        let need = Swift.max(type.params.count, type.results.count, 1)
+        let need = Swift.max(type.params.slotCount, type.results.slotCount, 1)
         guard fp + need <= ctx.pointee.stackEnd else { throw WasmError(.trap, Trap.callStackExhausted.description) }
-        for (i, a) in args.enumerated() {
-            if case .v128 = a { throw WasmError(.usage, "v128 arguments are not supported yet") }
+        for (a, offset) in zip(args, type.params.slotOffsets) {
             if case .exnref(let e?) = a {
                 e.captured = true
                 store.keep(e)
             }
-            fp[i] = a.slots.0
+            a.store(to: fp + offset)
         }
         let savedDepth = ctx.pointee.depth
         let record = self.record
@@ -116,9 +116,10 @@ public final class Function {
             if savedDepth == 0 { store.dropExceptions() }
             throw e
         }
-        // One result comes back in a register; several are left in the frame's first slots.
-        let results = type.results.count == 1 ? [Value.fromSlots(first, type: type.results[0])]
-            : type.results.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+        // One scalar result comes back in a register; a v128 or several are left in the
+        // frame's first slots.
+        let results = type.resultInRegister ? [Value.fromSlots(first, type: type.results[0])]
+            : zip(type.results, type.results.slotOffsets).map { Value.load(from: fp + $1, type: $0) }
         if savedDepth == 0 { store.dropExceptions() }
         return results
     }
@@ -129,13 +130,13 @@ public final class Function {
     /// error becomes a `.host` trap carrying the error's message.
     func invokeHost(_ fp: Frame, _ c: Ctx) -> UInt64 {
         let savedTop = c.pointee.entryTop
-        c.pointee.entryTop = fp + Swift.max(type.params.count, type.results.count, 1)
+        c.pointee.entryTop = fp + Swift.max(type.params.slotCount, type.results.slotCount, 1)
         defer { c.pointee.entryTop = savedTop }
         do {
             if let rawHost {
                 try rawHost(fp, Caller(instance: instance, store: store))
             } else {
-                let args = type.params.enumerated().map { Value.fromSlots(fp[$0.offset], type: $0.element) }
+                let args = zip(type.params, type.params.slotOffsets).map { Value.load(from: fp + $1, type: $0) }
                 let results = try host!(Caller(instance: instance, store: store), args)
                 guard results.count == type.results.count,
                       zip(results, type.results).allSatisfy({ $0.type == $1 })
@@ -143,12 +144,12 @@ public final class Function {
                     store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
                     return raise(.host, c)
                 }
-                for (i, r) in results.enumerated() {
+                for (r, offset) in zip(results, type.results.slotOffsets) {
                     if case .exnref(let e?) = r {
                         e.captured = true
                         store.keep(e)
                     }
-                    fp[i] = r.slots.0
+                    r.store(to: fp + offset)
                 }
             }
         } catch let e as Exception {

@@ -35,7 +35,13 @@ public enum Value: Hashable, CustomStringConvertible {
         case .i64(let v): return "i64:\(Int64(bitPattern: v))"
         case .f32(let v): return "f32:\(Float(bitPattern: v))"
         case .f64(let v): return "f64:\(Double(bitPattern: v))"
-        case .v128(let lo, let hi): return "v128:0x\(String(hi, radix: 16))\(String(lo, radix: 16))"
+        case .v128(let lo, let hi):
+            // The 128-bit integer whose bytes, little-endian, are the vector's.
+            func hex(_ w: UInt64) -> String {
+                let digits = String(w, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            return "v128:0x\(hex(hi))\(hex(lo))"
         case .funcref(let f): return f == nil ? "funcref:null" : "funcref"
         case .externref(let e): return e.map { "externref:\($0)" } ?? "externref:null"
         case .exnref(let e): return e == nil ? "exnref:null" : "exnref"
@@ -59,5 +65,49 @@ public enum Extern {
         case .global: return .global
         case .tag: return .tag
         }
+    }
+}
+
+// Frame layout: every value takes one 64-bit slot, except a v128, which takes two consecutive
+// slots (low half first). A function's parameters, locals and results are laid out in order
+// with these widths, so a layout depends only on the types (docs/engine.md, "v128 values").
+extension ValueType {
+    /// Frame slots a value of this type occupies.
+    public var slotWidth: Int { self == .v128 ? 2 : 1 }
+}
+
+extension Array where Element == ValueType {
+    /// Frame slots the values take, laid out in order.
+    public var slotCount: Int { reduce(0) { $0 + $1.slotWidth } }
+    /// The first slot of each value.
+    public var slotOffsets: [Int] {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(count)
+        var s = 0
+        for t in self {
+            offsets.append(s)
+            s += t.slotWidth
+        }
+        return offsets
+    }
+}
+
+extension FuncType {
+    /// A single scalar or reference result comes back in the call's return register; none, a
+    /// v128 or several are left in the callee frame's first slots.
+    var resultInRegister: Bool { results.count == 1 && results[0] != .v128 }
+}
+
+extension Value {
+    /// Writes the value into the frame slot(s) at `p` (two for a v128).
+    func store(to p: UnsafeMutablePointer<UInt64>) {
+        let (lo, hi) = slots
+        p[0] = lo
+        if case .v128 = self { p[1] = hi }
+    }
+
+    /// Reads a value of type `type` from the frame slot(s) at `p`.
+    static func load(from p: UnsafeMutablePointer<UInt64>, type: ValueType) -> Value {
+        fromSlots(p[0], type == .v128 ? p[1] : 0, type: type)
     }
 }

@@ -38,6 +38,8 @@ struct ControlFrame {
     var base: Int
     var params: Int
     var results: Int
+    var paramTypes: [ValueType] = []
+    var resultTypes: [ValueType] = []
     /// The rest of the body cannot be reached (after br, return, unreachable...).
     var unreachable = false
     /// Fuel units of one run of a loop body or function body: its instructions, less those
@@ -55,9 +57,12 @@ struct ControlFrame {
 /// Translates one validated function body into a node graph, in one pass over its
 /// instructions (docs/engine.md).
 ///
-/// Values stay virtual (`Operand`) until something forces them into their frame slot: the slot
-/// of stack height h is `localCount + h`. The translator relies on a few invariants, which is
-/// where register-IR engines have shipped miscompilations (docs/engine.md, "the folding trap"):
+/// Values stay virtual (`Operand`) until something forces them into their frame slot: the
+/// stack's slots follow the locals', one per value and two per v128 (`slotAt`). A v128 is never
+/// a constant or a pending expression: SIMD operations are statements that write their
+/// result's slot pair (docs/engine.md, "v128 values"). The translator relies on a few
+/// invariants, which is where register-IR engines have shipped miscompilations (docs/engine.md,
+/// "the folding trap"):
 /// - Before any statement runs, every pending `.expr` is evaluated into its slot, bottom to
 ///   top (`flushExpressions`): expressions may read memory, globals or locals, or trap, so
 ///   they must not move past a statement's side effect. Expressions that only feed further
@@ -78,13 +83,21 @@ final class FunctionTranslator {
     let functionIndex: Int
     let type: FuncType
     let localCount: Int
+    /// Frame slots of the parameters and locals, and where each local starts.
+    let localSlots: Int
+    let localSlot: [Int]
+    let localWide: [Bool]
     @exclusivity(unchecked) var stack: [Operand] = []
+    /// For each stack entry: whether it is a v128, and its first frame slot.
+    @exclusivity(unchecked) var wide: [Bool] = []
+    @exclusivity(unchecked) var slotAt: [Int] = []
     /// Expression-tree depth of each stack entry (0 for slots and constants).
     @exclusivity(unchecked) var depths: [Int] = []
     /// Deepest operand popped since the last push: the children of the next expression.
     @exclusivity(unchecked) var childDepth = 0
     @exclusivity(unchecked) var control: [ControlFrame] = []
-    @exclusivity(unchecked) var maxHeight = 0
+    /// Most operand-stack slots in use at once (above the locals).
+    @exclusivity(unchecked) var maxSlots = 0
     /// Nesting of blocks inside unreachable code being skipped.
     @exclusivity(unchecked) var deadDepth = 0
     /// The statement sequence, and the position or node each label is bound to.
@@ -112,37 +125,72 @@ final class FunctionTranslator {
         type = module.functionType(functionIndex)
         let body = module.codes[functionIndex - module.importedFunctionCount]
         localCount = type.params.count + body.localCount
+        var types = type.params
+        types.reserveCapacity(localCount)
+        for d in body.locals { types.append(contentsOf: repeatElement(d.type, count: Int(d.count))) }
+        localSlot = types.slotOffsets
+        localWide = types.map { $0 == .v128 }
+        localSlots = types.slotCount
         memory0State = instance.memories.first.map { UInt64(pointer: $0.state) } ?? 0
         instanceWord = UInt64(pointer: Unmanaged.passUnretained(instance).toOpaque())
     }
 
     // MARK: - Operand stack
 
-    func slot(ofHeight h: Int) -> Int { localCount + h }
+    /// The first slot of the value at stack height h; for h equal to the height, where the next
+    /// pushed value goes.
+    func slot(ofHeight h: Int) -> Int {
+        if h < stack.count { return slotAt[h] }
+        guard let last = slotAt.last else { return localSlots }
+        return last + (wide[wide.count - 1] ? 2 : 1)
+    }
 
     /// Evaluating an expression recurses natively once per tree level with no stack check in
     /// between; deeper trees are cut by evaluating them into slots.
     static let maxExpressionDepth = 100
 
-    func push(_ o: Operand) {
+    func push(_ o: Operand, wide isWide: Bool = false) {
         var depth = 0
         if case .expr = o { depth = childDepth + 1 }
         childDepth = 0
+        let at = slot(ofHeight: stack.count)
         stack.append(o)
         depths.append(depth)
-        if stack.count > maxHeight { maxHeight = stack.count }
+        wide.append(isWide)
+        slotAt.append(at)
+        reserve(slotsTo: at + (isWide ? 2 : 1))
         if depth > FunctionTranslator.maxExpressionDepth { flushExpressions() }
+    }
+
+    /// The frame must have room up to slot `end` (exclusive).
+    func reserve(slotsTo end: Int) {
+        if end - localSlots > maxSlots { maxSlots = end - localSlots }
     }
 
     func pop() -> Operand {
         childDepth = max(childDepth, depths.removeLast())
+        wide.removeLast()
+        slotAt.removeLast()
         return stack.removeLast()
+    }
+
+    /// Pops a v128 operand: always a slot pair (never a constant or an expression).
+    func popSlot() -> Int {
+        guard case .slot(let s) = pop() else { preconditionFailure("v128 operands live in slots") }
+        return s
     }
 
     func truncate(to height: Int) {
         stack.removeLast(stack.count - height)
         depths.removeLast(depths.count - height)
+        wide.removeLast(wide.count - height)
+        slotAt.removeLast(slotAt.count - height)
         childDepth = 0
+    }
+
+    /// Pushes values of the given types that are in their slots from the current height on.
+    func pushSlots(_ types: [ValueType]) {
+        for t in types { push(.slot(slot(ofHeight: stack.count)), wide: t == .v128) }
     }
 
     func node(_ fn: NodeFn, _ a: UInt64 = 0, _ b: UInt64 = 0, _ c: UInt64 = 0, _ d: UInt64 = 0) -> NodeP {
@@ -197,8 +245,21 @@ final class FunctionTranslator {
         lastBound = sequence.count
     }
 
-    /// A statement storing `o` in frame slot `target`.
-    func store(_ o: Operand, to target: Int) {
+    /// A statement storing `o` in frame slot `target` (and the next one for a v128, which is
+    /// always a slot pair; the copy order is safe for overlapping pairs).
+    func store(_ o: Operand, to target: Int, wide isWide: Bool = false) {
+        if isWide {
+            guard case .slot(let s) = o else { preconditionFailure("v128 operands live in slots") }
+            if s == target { return }
+            if target < s {
+                emit(node(setSlotSlotNode, UInt64(target), UInt64(s)))
+                emit(node(setSlotSlotNode, UInt64(target + 1), UInt64(s + 1)))
+            } else {
+                emit(node(setSlotSlotNode, UInt64(target + 1), UInt64(s + 1)))
+                emit(node(setSlotSlotNode, UInt64(target), UInt64(s)))
+            }
+            return
+        }
         switch o {
         case .slot(let s): if s != target { emit(node(setSlotSlotNode, UInt64(target), UInt64(s))) }
         case .const(let v): emit(node(setSlotConstNode, UInt64(target), v))
@@ -223,7 +284,7 @@ final class FunctionTranslator {
     func materialize(_ h: Int) {
         let target = slot(ofHeight: h)
         if stack[h] == .slot(target) { return }
-        store(stack[h], to: target)
+        store(stack[h], to: target, wide: wide[h])
         stack[h] = .slot(target)
         depths[h] = 0
     }
@@ -241,7 +302,7 @@ final class FunctionTranslator {
         for h in stack.indices {
             switch stack[h] {
             case .const: break
-            case .slot(let s) where s >= localCount: break
+            case .slot(let s) where s >= localSlots: break
             default: materialize(h)
             }
         }
@@ -261,13 +322,13 @@ final class FunctionTranslator {
         throw .unsupported
     }
 
-    func blockSignature(_ bt: BlockType) -> (Int, Int) {
+    func blockSignature(_ bt: BlockType) -> ([ValueType], [ValueType]) {
         switch bt {
-        case .empty: return (0, 0)
-        case .value: return (0, 1)
+        case .empty: return ([], [])
+        case .value(let t): return ([], [t])
         case .typeIndex(let i):
             let t = module.types[Int(i)]
-            return (t.params.count, t.results.count)
+            return (t.params, t.results)
         }
     }
 
@@ -324,22 +385,28 @@ final class FunctionTranslator {
                 emit(node(evalNode, word(n)))
             }
         case .select, .selectT:
-            let cond = pop(), b = pop(), a = pop()
+            let cond = pop()
+            if wide[wide.count - 1] { selectV128(cond); break }
+            let b = pop(), a = pop()
             push(.expr(node(selectNode, word(expr(a)), word(expr(b)), word(expr(cond)))))
-        case .localGet: push(.slot(Int(ins.index)))
+        case .localGet: push(.slot(localSlot[Int(ins.index)]), wide: localWide[Int(ins.index)])
         case .localSet, .localTee:
             let i = Int(ins.index)
             let v = pop()
             flushExpressions()
-            flushReads(ofLocal: i)
-            store(v, to: i)
-            if ins.op == .localTee { push(.slot(i)) }
+            flushReads(ofLocal: localSlot[i])
+            store(v, to: localSlot[i], wide: localWide[i])
+            if ins.op == .localTee { push(.slot(localSlot[i]), wide: localWide[i]) }
         case .globalGet:
-            push(.expr(node(globalGetNode, UInt64(pointer: instance.globals[Int(ins.index)].cell))))
+            let g = instance.globals[Int(ins.index)]
+            if g.type.valueType == .v128 { globalGetV128(g); break }
+            push(.expr(node(globalGetNode, UInt64(pointer: g.cell))))
         case .globalSet:
+            let g = instance.globals[Int(ins.index)]
+            if g.type.valueType == .v128 { globalSetV128(g); break }
             let v = pop()
             flushExpressions()
-            emit(node(globalSetNode, UInt64(pointer: instance.globals[Int(ins.index)].cell), word(expr(v))))
+            emit(node(globalSetNode, UInt64(pointer: g.cell), word(expr(v))))
         case .i32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .f32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .i64Const, .f64Const: push(.const(ins.value))
@@ -399,7 +466,8 @@ final class FunctionTranslator {
             else if isReinterpret(ins.op) { break }  // same bits, other type
             else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset, memory: ins.memIndex) }
             else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex) }
-            else { throw .unsupported }  // SIMD is decoded and validated, not executed yet
+            else if try simd(ins) {}
+            else { throw .unsupported }  // validated: cannot happen
         }
         return nil
     }
@@ -524,14 +592,13 @@ final class FunctionTranslator {
 
     /// Pushes a call's result(s): one result stays a deferred expression; none or several
     /// make the call a statement, with several results left in the slots from `base` on.
-    func finishCall(_ call: NodeP, results: Int, height: Int) {
-        switch results {
-        case 1: push(.expr(call))
-        default:
+    func finishCall(_ call: NodeP, results: [ValueType]) {
+        if results.count == 1 && results[0] != .v128 {
+            push(.expr(call))
+        } else {
             flushExpressions()
             emit(node(evalNode, word(call)))
-            for i in 0..<results { push(.slot(slot(ofHeight: height + i))) }
-            if results > 0 { maxHeight = max(maxHeight, stack.count) }
+            pushSlots(results)
         }
     }
 
@@ -548,7 +615,8 @@ final class FunctionTranslator {
         let base = UInt64(slot(ofHeight: height))
         let rec = UInt64(pointer: callee.record)
         let n: NodeP
-        switch params {
+        // The fast paths evaluate each argument into one slot; v128 arguments are in slots.
+        switch callee.type.params.contains(.v128) ? -1 : params {
         case 1:
             let a0 = pop()
             n = node(call1Node, rec, base, word(expr(a0)))
@@ -564,8 +632,8 @@ final class FunctionTranslator {
             n = node(callNode, rec, base)
         }
         // The callee's frame overlaps ours from `base`: reserve room for its results.
-        maxHeight = max(maxHeight, height + callee.type.results.count)
-        finishCall(n, results: callee.type.results.count, height: height)
+        reserve(slotsTo: Int(base) + callee.type.results.slotCount)
+        finishCall(n, results: callee.type.results)
     }
 
     func callIndirect(typeIndex: Int, table: Int) {
@@ -574,27 +642,32 @@ final class FunctionTranslator {
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
         truncate(to: height)
-        let n = node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
-                     word(expr(index)), UInt64(slot(ofHeight: height)))
-        maxHeight = max(maxHeight, height + t.results.count)
-        finishCall(n, results: t.results.count, height: height)
+        let base = slot(ofHeight: height)
+        let n = node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)),
+                     UInt64(TypeRegistry.id(t)), word(expr(index)), UInt64(base))
+        reserve(slotsTo: base + t.results.slotCount)
+        finishCall(n, results: t.results)
     }
 
     /// return_call: the arguments go to their slots, the node moves them to the frame's base
     /// and continues into the callee (Execute/TailCallNodes.swift). Nothing follows it.
     func returnCall(_ index: Int) {
-        let params = instance.functions[index].type.params.count
+        let types = instance.functions[index].type.params
+        let params = types.count
+        // The arguments move down as slots (a v128 takes two): the fixed-count nodes are for
+        // one to three scalar arguments.
+        let slots = types.slotCount
         argumentsToSlots(params)
         let height = stack.count - params
         truncate(to: height)
         let fn: NodeFn
-        switch params {
+        switch slots == params ? params : 0 {
         case 1: fn = returnCall1Node
         case 2: fn = returnCall2Node
         case 3: fn = returnCall3Node
         default: fn = returnCallNode
         }
-        emitTailCall(node(fn, UInt64(pointer: instance.functions[index].record), UInt64(slot(ofHeight: height)), UInt64(params)))
+        emitTailCall(node(fn, UInt64(pointer: instance.functions[index].record), UInt64(slot(ofHeight: height)), UInt64(slots)))
     }
 
     /// Inside a try_table a tail call leaves the try_tables first (its frame replaces this
@@ -613,8 +686,9 @@ final class FunctionTranslator {
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
         truncate(to: height)
-        emitTailCall(node(returnCallIndirectNode, tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
-                          word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.count) << 32))
+        emitTailCall(node(width(tableIs64(UInt32(table)), returnCallIndirectNode, returnCallIndirect64Node),
+                          tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
+                          word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
     }
 
     // MARK: - Labels and branches
@@ -635,7 +709,8 @@ final class FunctionTranslator {
     }
 
     func enterLabel(_ ins: Instruction) {
-        let (params, results) = blockSignature(ins.blockType)
+        let (paramTypes, resultTypes) = blockSignature(ins.blockType)
+        let params = paramTypes.count, results = resultTypes.count
         var condition: Operand?
         if ins.op == .if { condition = pop() }
         spillAll()
@@ -643,16 +718,19 @@ final class FunctionTranslator {
         let base = stack.count - params
         switch ins.op {
         case .block:
-            control.append(ControlFrame(kind: .block, label: newLabel(), base: base, params: params, results: results))
+            control.append(ControlFrame(kind: .block, label: newLabel(), base: base, params: params, results: results,
+                                        paramTypes: paramTypes, resultTypes: resultTypes))
         case .loop:
             let head = newLabel()
             bind(head)
-            control.append(ControlFrame(kind: .loop, label: head, base: base, params: params, results: results))
+            control.append(ControlFrame(kind: .loop, label: head, base: base, params: params, results: results,
+                                        paramTypes: paramTypes, resultTypes: resultTypes))
             costOwners.append(control.count - 1)
         default:
             // if: a branch to the else label when the condition is zero; the then-arm is laid
             // out right after it.
-            var frame = ControlFrame(kind: .ifThen, label: newLabel(), base: base, params: params, results: results)
+            var frame = ControlFrame(kind: .ifThen, label: newLabel(), base: base, params: params, results: results,
+                                     paramTypes: paramTypes, resultTypes: resultTypes)
             frame.elseLabel = newLabel()
             let n: NodeP
             let fused = fusedBranch(condition!)
@@ -680,7 +758,7 @@ final class FunctionTranslator {
         frame.unreachable = false
         frame.ifBranch = nil
         truncate(to: frame.base)
-        for i in 0..<frame.params { push(.slot(slot(ofHeight: frame.base + i))) }
+        pushSlots(frame.paramTypes)
         control.append(frame)
     }
 
@@ -712,7 +790,7 @@ final class FunctionTranslator {
             preconditionFailure()
         }
         truncate(to: frame.base)
-        for i in 0..<frame.results { push(.slot(slot(ofHeight: frame.base + i))) }
+        pushSlots(frame.resultTypes)
         return nil
     }
 
@@ -756,7 +834,8 @@ final class FunctionTranslator {
     /// try_table: a statement that runs the body as a nested chain, then continues where the
     /// body left to, or at the first catch clause matching an exception that came out of it.
     func enterTryTable(_ ins: Instruction, _ catches: [InstructionReader.Catch]) {
-        let (params, results) = blockSignature(ins.blockType)
+        let (paramTypes, resultTypes) = blockSignature(ins.blockType)
+        let params = paramTypes.count, results = resultTypes.count
         spillAll()
         for h in (stack.count - params)..<stack.count { materialize(h) }
         let base = stack.count - params
@@ -768,9 +847,8 @@ final class FunctionTranslator {
             let tagWord = clause.tag.map { instance.tags[Int($0)].word } ?? 0
             if index == 0 {
                 // To the function's label: the values go above the stack and are returned.
-                let arity = type.results.count
                 let dst = slot(ofHeight: stack.count)
-                maxHeight = max(maxHeight, stack.count + arity)
+                reserve(slotsTo: dst + type.results.slotCount)
                 targets.append(.node(returnNode(from: dst)))
                 words += [tagWord, clause.ref ? 1 : 0, 0, UInt64(dst)]
             } else {
@@ -786,17 +864,26 @@ final class FunctionTranslator {
         fix(n, \.a, .label(body))
         emitTerminal(n)
         bind(body)
-        control.append(ControlFrame(kind: .tryTable, label: newLabel(), base: base, params: params, results: results))
+        control.append(ControlFrame(kind: .tryTable, label: newLabel(), base: base, params: params, results: results,
+                                    paramTypes: paramTypes, resultTypes: resultTypes))
     }
 
     /// A return node for values already in the slots from `src` on.
     func returnNode(from src: Int) -> NodeP {
-        switch type.results.count {
-        case 0: return node(returnVoidNode)
-        case 1: return node(returnSlotNode, UInt64(src))
-        case let k: return node(returnMultiNode, UInt64(src), UInt64(k))
-        }
+        if type.results.isEmpty { return node(returnVoidNode) }
+        if type.resultInRegister { return node(returnSlotNode, UInt64(src)) }
+        return node(returnMultiNode, UInt64(src), UInt64(type.results.slotCount))
     }
+
+    /// Stores the top `count` operands to the slots from `dst` on, laid out as on the stack.
+    func storeTop(_ count: Int, to dst: Int) {
+        let first = stack.count - count
+        let from = slot(ofHeight: first)
+        for h in first..<stack.count { store(stack[h], to: dst + slotAt[h] - from, wide: wide[h]) }
+    }
+
+    /// Slots taken by the top `count` operands.
+    func slotsOfTop(_ count: Int) -> Int { slot(ofHeight: stack.count) - slot(ofHeight: stack.count - count) }
 
     /// A statement that continues at `taken` when `condition` holds, otherwise with the next
     /// entry. The condition runs inside the node when it is a compare of slots and constants.
@@ -812,7 +899,7 @@ final class FunctionTranslator {
         let results = type.results.count
         if tryFusingIfReturn() { return }
         let first = stack.count - results
-        if results == 1 {
+        if type.resultInRegister {
             flushExpressions(below: first)
             switch stack[first] {
             case .slot(let s): emitTerminal(node(returnSlotNode, UInt64(s)))
@@ -822,8 +909,8 @@ final class FunctionTranslator {
         } else {
             flushExpressions()
             let dst = slot(ofHeight: 0)
-            for i in 0..<results { store(stack[first + i], to: dst + i) }
-            emitTerminal(results == 0 ? node(returnVoidNode) : node(returnMultiNode, UInt64(dst), UInt64(results)))
+            storeTop(results, to: dst)
+            emitTerminal(results == 0 ? node(returnVoidNode) : node(returnMultiNode, UInt64(dst), UInt64(type.results.slotCount)))
         }
         markUnreachable()
     }
@@ -832,7 +919,7 @@ final class FunctionTranslator {
     /// node becomes one statement that returns x when the condition holds.
     func tryFusingIfReturn() -> Bool {
         let top = control.count - 1
-        guard type.results.count == 1, control[top].kind == .ifThen, let (n, fused) = control[top].ifBranch,
+        guard type.resultInRegister, control[top].kind == .ifThen, let (n, fused) = control[top].ifBranch,
               let value = stack.last,
               !stack.contains(where: { if case .expr = $0 { return true } else { return false } })
         else { return false }
@@ -856,10 +943,11 @@ final class FunctionTranslator {
         // position resolvable anyway.
         if lastBound == sequence.count { emitTerminal(node(unreachableNode)) }
         let first = layOut()
-        let frameSize = UInt64(localCount + maxHeight + 1)
-        let declared = UInt64(localCount - type.params.count)
+        let frameSize = UInt64(localSlots + maxSlots + 1)
+        let paramSlots = type.params.slotCount
+        let declared = UInt64(localSlots - paramSlots)
         return node(functionEntryNode, UInt64(pointer: first), frameSize,
-                    UInt64(type.params.count) | declared << 32, UInt64(Swift.max(control[0].cost, 1)))
+                    UInt64(paramSlots) | declared << 32, UInt64(Swift.max(control[0].cost, 1)))
     }
 
     /// Lays the statements out in one block, in sequence order, so that each falls through to
@@ -962,13 +1050,13 @@ final class FunctionTranslator {
         if index == 0 { return returnValues() }
         let (target, dst, arity) = branchTarget(index)
         let first = stack.count - arity
-        if arity == 1 {
+        if arity == 1 && !wide[first] {
             // One value: the move is one statement (an expression writes the slot itself).
             flushExpressions(below: first)
             store(stack[first], to: dst)
         } else {
             flushExpressions()
-            for i in 0..<arity { store(stack[first + i], to: dst + i) }
+            storeTop(arity, to: dst)
         }
         emitJump(target)
         markUnreachable()
@@ -1007,7 +1095,7 @@ final class FunctionTranslator {
                 conditionalBranch(condition, taken: target)
             }
         } else {
-            let n = node(brIfMoveNode, word(expr(condition)), UInt64(src) | UInt64(arity) << 32, 0, UInt64(dst))
+            let n = node(brIfMoveNode, word(expr(condition)), UInt64(src) | UInt64(slotsOfTop(arity)) << 32, 0, UInt64(dst))
             fix(n, \.c, target)
             emit(n)
         }
@@ -1036,7 +1124,7 @@ final class FunctionTranslator {
     /// condition holds (expressions below were evaluated by the caller).
     func conditionalReturn(_ condition: Operand) {
         let results = type.results.count
-        if results == 1, let (fused, a, b) = fusedBranch(condition) {
+        if type.resultInRegister, let (fused, a, b) = fusedBranch(condition) {
             let n: NodeP
             switch stack[stack.count - 1] {
             case .slot(let s): n = node(fused.returnIfSlot, a, b, UInt64(s))
@@ -1088,7 +1176,7 @@ final class FunctionTranslator {
         let table = arena.words(words)
         for (k, t) in resolved.enumerated() { fixups.append((table + 2 * k, t)) }
         emitTerminal(node(brTableNode, word(index), UInt64(pointer: table), UInt64(targets.count - 1),
-                          UInt64(src) | UInt64(arity) << 32))
+                          UInt64(src) | UInt64(slotsOfTop(arity)) << 32))
         markUnreachable()
     }
 }
@@ -1097,5 +1185,136 @@ extension Instance {
     /// Compiles function `index` of the function index space to its entry node.
     func compileFunction(_ index: Int) throws(Trap) -> NodeP {
         try FunctionTranslator(instance: self, functionIndex: index).compile()
+    }
+}
+
+// MARK: - SIMD
+
+extension FunctionTranslator {
+    /// Emits `n` as a statement producing a v128 in slot pair `dst` and pushes that pair. The
+    /// operands were popped; pending expressions below them are evaluated first, as before any
+    /// statement (a v128 operation writes a stack slot, which a pending expression may read).
+    func emitV128(_ n: NodeP, dst: Int) {
+        emit(n)
+        push(.slot(dst), wide: true)
+    }
+
+    /// Pops the operands of a v128 statement and evaluates what is pending below them; returns
+    /// where the result goes (the first operand's slot pair).
+    func v128Destination() -> Int {
+        flushExpressions()
+        return slot(ofHeight: stack.count)
+    }
+
+    /// Translates a SIMD instruction; false if `ins` is not one.
+    func simd(_ ins: Instruction) throws(Trap) -> Bool {
+        let op = ins.op
+        if op == .v128Const {
+            let dst = v128Destination()
+            emitV128(node(v128ConstNode, UInt64(dst), ins.value, ins.valueHigh), dst: dst)
+        } else if let fn = simdBinaryNode(op) {
+            let y = popSlot(), x = popSlot()
+            let dst = v128Destination()
+            emitV128(node(fn, UInt64(x), UInt64(y), UInt64(dst)), dst: dst)
+        } else if let fn = simdUnaryNode(op) {
+            let x = popSlot()
+            let dst = v128Destination()
+            emitV128(node(fn, UInt64(x), UInt64(dst)), dst: dst)
+        } else if let fn = simdTernaryNode(op) {
+            let z = popSlot(), y = popSlot(), x = popSlot()
+            let dst = v128Destination()
+            emitV128(node(fn, UInt64(x), UInt64(y), UInt64(z), UInt64(dst)), dst: dst)
+        } else if let fn = simdToScalarNode(op) {
+            // An expression reading the pair; its value is an ordinary scalar operand.
+            let x = popSlot()
+            push(.expr(node(fn, UInt64(x), UInt64(ins.index))))
+        } else if let fn = simdSplatNode(op) {
+            let s = pop()
+            let dst = v128Destination()
+            emitV128(node(fn, word(expr(s)), UInt64(dst)), dst: dst)
+        } else if let fn = simdWithScalarNode(op) {
+            let s = pop(), x = popSlot()
+            let dst = v128Destination()
+            emitV128(node(fn, UInt64(x), word(expr(s)), UInt64(dst), UInt64(ins.index)), dst: dst)
+        } else if op == .i8x16Shuffle {
+            let y = popSlot(), x = popSlot()
+            let dst = v128Destination()
+            if let (fn, from, keep) = widening(ins.value, ins.valueHigh) {
+                // Lane indices 0-15 are the first operand's bytes, 16-31 the second's.
+                let slotOf = { (operand: Int) in UInt64(operand == 0 ? x : y) }
+                emitV128(node(fn, slotOf(from), slotOf(keep), UInt64(dst)), dst: dst)
+            } else {
+                emitV128(arena.node(fnWord(shuffleNode), UInt64(x), UInt64(y), UInt64(dst), ins.value, extra: [ins.valueHigh]),
+                         dst: dst)
+            }
+        } else if let fn = simdLoadNode(op) {
+            let a = pop()
+            let dst = v128Destination()
+            emitV128(node(fn, word(expr(a)), UInt64(dst), memoryState(ins.memIndex), ins.memOffset), dst: dst)
+        } else if let fn = simdLoadLaneNode(op) {
+            let v = popSlot(), a = pop()
+            let dst = v128Destination()
+            emitV128(arena.node(fnWord(fn), word(expr(a)), UInt64(dst), memoryState(ins.memIndex), ins.memOffset,
+                                extra: [UInt64(v) | UInt64(ins.index) << 32]), dst: dst)
+        } else if op == .v128Store {
+            let v = popSlot(), a = pop()
+            flushExpressions()
+            emit(node(v128StoreNode, word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset))
+        } else if let fn = simdStoreLaneNode(op) {
+            let v = popSlot(), a = pop()
+            flushExpressions()
+            emit(arena.node(fnWord(fn), word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset, extra: [UInt64(ins.index)]))
+        } else {
+            return false
+        }
+        return true
+    }
+
+    /// A shuffle of one of the byte-widening shapes that have SSE2 forms (see the nodes in
+    /// SIMDNodes.swift): its node, the operand (0 or 1) whose bytes are widened and the one
+    /// whose bytes stay in place. nil for any other shuffle.
+    func widening(_ lo: UInt64, _ hi: UInt64) -> (NodeFn, Int, Int)? {
+        let idx = (0..<16).map { i in Int(((i < 8 ? lo : hi) >> UInt64(8 * (i % 8))) & 0xFF) }
+        // Every byte at a position not in `moved` must be byte i of one operand.
+        func match(_ moved: [Int: Int]) -> (Int, Int)? {
+            guard let first = moved.keys.min() else { return nil }
+            let from = idx[first] / 16
+            var keep: Int?
+            for i in 0..<16 {
+                if let k = moved[i] {
+                    if idx[i] != from * 16 + k { return nil }
+                } else {
+                    let operand = idx[i] / 16
+                    if idx[i] % 16 != i || (keep != nil && keep != operand) { return nil }
+                    keep = operand
+                }
+            }
+            return keep.map { (from, $0) }
+        }
+        let low8 = Dictionary(uniqueKeysWithValues: (0..<8).map { (2 * $0, $0) })
+        let high8 = Dictionary(uniqueKeysWithValues: (0..<8).map { (2 * $0, 8 + $0) })
+        let low8To32 = Dictionary(uniqueKeysWithValues: (0..<4).map { (4 * $0, $0) })
+        if let (f, k) = match(low8) { return (shuffleWidenLow8Node, f, k) }
+        if let (f, k) = match(high8) { return (shuffleWidenHigh8Node, f, k) }
+        if let (f, k) = match(low8To32) { return (shuffleWidenLow8To32Node, f, k) }
+        return nil
+    }
+
+    /// select of two v128 operands (the condition is already popped).
+    func selectV128(_ cond: Operand) {
+        let y = popSlot(), x = popSlot()
+        let dst = v128Destination()
+        emitV128(node(selectV128Node, UInt64(x), UInt64(y), word(expr(cond)), UInt64(dst)), dst: dst)
+    }
+
+    func globalGetV128(_ g: Global) {
+        let dst = v128Destination()
+        emitV128(node(globalGetV128Node, UInt64(pointer: g.cell), UInt64(dst)), dst: dst)
+    }
+
+    func globalSetV128(_ g: Global) {
+        let x = popSlot()
+        flushExpressions()
+        emit(node(globalSetV128Node, UInt64(pointer: g.cell), UInt64(x)))
     }
 }

@@ -19,6 +19,8 @@ struct ModuleBuilder {
     /// space, then defined ones, optionally exported.
     var tagImports: [(module: String, name: String, params: [ValueType])] = []
     var tags: [(params: [ValueType], export: String?)] = []
+    /// Types for blocks with parameters or several results: block type i is type index i.
+    var blockTypes: [FuncType] = []
 
     @discardableResult
     mutating func function(_ name: String?, _ params: [ValueType], _ results: [ValueType],
@@ -34,6 +36,7 @@ struct ModuleBuilder {
             types.append(t)
             return UInt32(types.count - 1)
         }
+        for t in blockTypes { _ = typeIndex(t) }
         let importTypes = imports.map { typeIndex($0.type) }
         let funcTypes = functions.map { typeIndex($0.type) }
         let tagImportTypes = tagImports.map { typeIndex(FuncType(params: $0.params, results: [])) }
@@ -124,6 +127,17 @@ enum W {
     static func block(_ result: ValueType? = nil) -> [UInt8] { [0x02, result?.rawValue ?? 0x40] }
     static func loop(_ result: ValueType? = nil) -> [UInt8] { [0x03, result?.rawValue ?? 0x40] }
     static func `if`(_ result: ValueType? = nil) -> [UInt8] { [0x04, result?.rawValue ?? 0x40] }
+    /// A block, loop or if (opcode `op`) of type index `type`.
+    static func typed(_ op: UInt8, _ type: UInt32) -> [UInt8] { [op] + s(Int64(type)) }
+    static func brTable(_ targets: [UInt32], _ otherwise: UInt32) -> [UInt8] {
+        [0x0E] + u(UInt64(targets.count)) + targets.flatMap { u(UInt64($0)) } + u(UInt64(otherwise))
+    }
+    /// A SIMD (0xFD-prefixed) instruction and its immediate bytes.
+    static func simd(_ op: UInt32, _ immediates: [UInt8] = []) -> [UInt8] { [0xFD] + u(UInt64(op)) + immediates }
+    /// v128.const of four i32 lanes.
+    static func v128(_ lanes: [UInt32]) -> [UInt8] {
+        simd(0x0C, lanes.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+    }
     static let `else`: [UInt8] = [0x05]
     static let end: [UInt8] = [0x0B]
     static let ret: [UInt8] = [0x0F]
