@@ -3,8 +3,10 @@
 # (apt) and the pinned WABT (PyPI, into a venv; see tools.sh). Idempotent; used by setup.sh and test.sh.
 set -euo pipefail
 
+# clang-19 builds the WASI test program with tail calls (-mtail-call); clang-14, everything else.
 packages=(cmake ninja-build pkg-config libffi-dev python3-venv python3-pip valgrind
-          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+          clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
+          clang-19 lld-19 libclang-rt-19-dev-wasm32)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
