@@ -253,3 +253,24 @@ private func baseModule() -> ModuleBuilder {
     _ = try inst2.function("capture")!.call([.i32(1)])
     #expect(store2.exceptions.count == 1)
 }
+
+@Test func aV128PayloadTakesTwoSlotsInTheExceptionAndAtTheCatch() throws {
+    // Tag 0 carries (v128, i32). f catches it into a block of type [v128 i32] and returns lane 2
+    // of the vector plus the i32: 3 + 7. g lets it reach the host, and a host-made exception
+    // with the same payload round-trips through Exception.payload.
+    var b = ModuleBuilder()
+    b.blockTypes = [FuncType(params: [], results: [.v128, .i32])]
+    b.tags = [([.v128, .i32], "t")]
+    let vector: [UInt8] = [0xFD, 0x0C] + (1...4).flatMap { (lane: UInt32) in withUnsafeBytes(of: lane.littleEndian, Array.init) }
+    let raise = vector + W.i32(7) + throwTag(0)
+    b.function("f", [], [.i32], locals: [.i32],
+               [0x02, 0x00] + tryTable(nil, [.tag(0, 0)]) + raise + W.end + [0x00] + W.end
+               + W.set(0) + [0xFD, 0x1B, 2] + W.get(0) + [0x6A])
+    b.function("g", [], [], raise)
+    let inst = try instantiate(b)
+    #expect(try i32(inst.function("f")!.call([])) == 10)
+    let e = failure { _ = try inst.function("g")!.call([]) }
+    #expect(e?.exception?.payload == [.v128(0x0000_0002_0000_0001, 0x0000_0004_0000_0003), .i32(7)])
+    let made = try Exception(tag: inst.tag("t")!, payload: [.v128(5, 6), .i32(8)])
+    #expect(made.payload == [.v128(5, 6), .i32(8)])
+}

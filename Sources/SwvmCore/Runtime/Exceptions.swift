@@ -30,7 +30,8 @@ public final class Tag: Hashable, @unchecked Sendable {
 /// the outermost Wasm call comes back as a `WasmError` of kind `.exception` carrying it.
 public final class Exception: Error, Hashable, CustomStringConvertible, @unchecked Sendable {
     public let tag: Tag
-    /// The payload in the engine's slot encoding, one slot per value of `tag.type.params`.
+    /// The payload in the engine's slot encoding, laid out as a frame lays out
+    /// `tag.type.params` (a v128 takes two slots); `count` is the number of slots.
     let slots: UnsafeMutablePointer<UInt64>
     let count: Int
     /// Set once an exnref to it exists (catch_ref, catch_all_ref, or passed to the host): a
@@ -42,7 +43,7 @@ public final class Exception: Error, Hashable, CustomStringConvertible, @uncheck
 
     init(tag: Tag, copying from: UnsafePointer<UInt64>) {
         self.tag = tag
-        count = tag.type.params.count
+        count = tag.type.params.slotCount
         slots = .allocate(capacity: Swift.max(count, 1))
         slots.update(from: from, count: count)
     }
@@ -53,17 +54,16 @@ public final class Exception: Error, Hashable, CustomStringConvertible, @uncheck
               zip(payload, tag.type.params).allSatisfy({ $0.type == $1 }) else {
             throw WasmError(.usage, "exception payload \(payload.map(\.type)) does not match the tag's \(tag.type.params)")
         }
-        for v in payload { if case .v128 = v { throw WasmError(.usage, "v128 payloads are not supported yet") } }
         self.tag = tag
-        count = payload.count
+        count = tag.type.params.slotCount
         slots = .allocate(capacity: Swift.max(count, 1))
-        for (i, v) in payload.enumerated() { slots[i] = v.slots.0 }
+        for (v, offset) in zip(payload, tag.type.params.slotOffsets) { v.store(to: slots + offset) }
     }
 
     deinit { slots.deallocate() }
 
     public var payload: [Value] {
-        tag.type.params.enumerated().map { Value.fromSlots(slots[$0.offset], type: $0.element) }
+        zip(tag.type.params, tag.type.params.slotOffsets).map { Value.load(from: slots + $1, type: $0) }
     }
 
     var word: UInt64 { UInt64(pointer: Unmanaged.passUnretained(self).toOpaque()) }
@@ -100,8 +100,8 @@ extension Store {
     }
 }
 
-/// `throw`: a = instance, b = tag index, c = first payload slot, d = payload count (the
-/// payload's values are in their slots).
+/// `throw`: a = instance, b = tag index, c = first payload slot (the payload's values are in
+/// their slots, laid out by type).
 func throwNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let instance = Unmanaged<Instance>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: n.pointee.a))!).takeUnretainedValue()
     let e = Exception(tag: instance.tags[n.pointee.b.int], copying: fp + n.pointee.c.int)
