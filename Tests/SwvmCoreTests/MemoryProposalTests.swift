@@ -221,3 +221,32 @@ private func twoMemories() -> [UInt8] {
     #expect(loadError(globals([W.i32(1) + W.i32(2)]))?.kind == .invalid)
     #expect(loadError(globals([W.i32(6) + W.i32(2) + [0x6D]]))?.message == "constant expression required")  // i32.div_s
 }
+
+@Test func simdAccessesAndTailCallsUseTheWholeSixtyFourBitAddress() throws {
+    // Found by differential fuzzing after SIMD, memory64 and tail calls met: a SIMD access to a
+    // 64-bit memory, and return_call_indirect through a 64-bit table, took only the index's low
+    // 32 bits (2^32 read address 0), and the validator wanted an i32 index for the latter.
+    let bytes = module([
+        (1, vector([[0x60, 0x01, 0x7E, 0x01, 0x7F], [0x60, 0x00, 0x01, 0x7F], [0x60, 0x01, 0x7E, 0x00]])),
+        (3, vector([[0x00], [0x00], [0x02]])),
+        (4, vector([[0x70, 0x04, 0x01]])),  // funcref table, i64, 1 element
+        (5, vector([[0x04, 0x01]])),  // i64 memory, 1 page
+        (7, vector([exportFunc("tail", 0), exportFunc("vload", 1), exportFunc("vstore", 2)])),
+        (10, vector([
+            body(W.get(0) + [0x13, 0x01, 0x00]),
+            body(W.get(0) + [0xFD, 0x00, 0x00, 0x00] + [0xFD, 0x1B, 0x00]),
+            body(W.get(0) + [0xFD, 0x0C] + [UInt8](repeating: 0x11, count: 16) + [0xFD, 0x0B, 0x00, 0x00]),
+        ])),
+    ])
+    let inst = try instantiate(bytes)
+    let oob = Trap.outOfBoundsMemoryAccess.description
+    let vload = inst.function("vload")!, vstore = inst.function("vstore")!
+    #expect(trapMessage(vload, [.i64(1 << 32)]) == oob)
+    #expect(trapMessage(vstore, [.i64(1 << 32)]) == oob)
+    #expect(trapMessage(vstore, [.i64(65536 - 15)]) == oob)
+    #expect(try vstore.call([.i64(65536 - 16)]) == [])
+    #expect(try vload.call([.i64(65536 - 16)]) == [.i32(0x1111_1111)])
+    #expect(try vload.call([.i64(0)]) == [.i32(0)])  // address 2^32 wrote nothing at 0
+    #expect(trapMessage(inst.function("tail")!, [.i64(1 << 32)]) == Trap.undefinedElement.description)
+    #expect(trapMessage(inst.function("tail")!, [.i64(0)])?.hasPrefix(Trap.uninitializedElement.description) == true)
+}

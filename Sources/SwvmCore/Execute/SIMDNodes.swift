@@ -440,12 +440,19 @@ func simdWithScalarNode(_ op: Opcode) -> NodeFn? {
 
 // MARK: - Memory
 
+/// The host address of a SIMD access, or nil when out of bounds. Bit 63 of the wide field e
+/// tells a 64-bit memory's access (the whole i64 address) from a 32-bit one's.
+@inline(__always) func simdAddress(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
+    n.e >> 63 != 0 ? effectiveAddress64(address, n, size) : effectiveAddress(address, n, size)
+}
+
 /// Loads of a whole v128 or of part of one: a = address expression, b = destination,
-/// c = memory state, d = static offset (the layout `effectiveAddress` reads).
+/// c = memory state, d = static offset (the layout `effectiveAddress` reads), e = bit 63 for
+/// a 64-bit memory.
 @inline(__always) func loadV<R: SIMD>(_ n: NodeP, _ fp: Frame, _ c: Ctx, _ size: UInt64, _ f: (UnsafeMutableRawPointer) -> R) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
-    guard let p = effectiveAddress(address, n, size) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = simdAddress(address, n, size) else { return raise(.outOfBoundsMemoryAccess, c) }
     vstore(fp, n.pointee.b, f(p))
     return proceed(n, fp, c)
 }
@@ -469,14 +476,14 @@ func simdLoadNode(_ op: Opcode) -> NodeFn? {
     }
 }
 
-/// load_lane: as the loads, with e = source v128 slot | lane << 32 (a wide node).
+/// load_lane: as the loads, with e = source v128 slot | lane << 32 (and bit 63).
 @inline(__always) func loadLaneV<T: SIMD>(_ n: NodeP, _ fp: Frame, _ c: Ctx, _: T.Type) -> UInt64 where T.Scalar: FixedWidthInteger {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
-    guard let p = effectiveAddress(address, n, UInt64(T.Scalar.bitWidth / 8)) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = simdAddress(address, n, UInt64(T.Scalar.bitWidth / 8)) else { return raise(.outOfBoundsMemoryAccess, c) }
     let e = n.e
     var v: T = vload(fp, e & 0xFFFF_FFFF)
-    v[Int(e >> 32)] = p.loadUnaligned(as: T.Scalar.self)
+    v[Int((e >> 32) & 0xFF)] = p.loadUnaligned(as: T.Scalar.self)
     vstore(fp, n.pointee.b, v)
     return proceed(n, fp, c)
 }
@@ -492,20 +499,20 @@ func simdLoadLaneNode(_ op: Opcode) -> NodeFn? {
 }
 
 /// v128.store and store_lane: a = address expression, b = value slot, c = memory state,
-/// d = static offset, e = lane (store_lane, a wide node).
+/// d = static offset, e = lane (store_lane) | bit 63 for a 64-bit memory.
 @inline(__always) func storeLaneV<T: SIMD>(_ n: NodeP, _ fp: Frame, _ c: Ctx, _: T.Type) -> UInt64 where T.Scalar: FixedWidthInteger {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
-    guard let p = effectiveAddress(address, n, UInt64(T.Scalar.bitWidth / 8)) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = simdAddress(address, n, UInt64(T.Scalar.bitWidth / 8)) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v: T = vload(fp, n.pointee.b)
-    p.storeBytes(of: v[n.e.int], as: T.Scalar.self)
+    p.storeBytes(of: v[Int(n.e & 0xFF)], as: T.Scalar.self)
     return proceed(n, fp, c)
 }
 
 func v128StoreNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
-    guard let p = effectiveAddress(address, n, 16) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = simdAddress(address, n, 16) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: vload(fp, n.pointee.b, U8x16.self), as: U8x16.self)
     return proceed(n, fp, c)
 }

@@ -482,6 +482,8 @@ final class FunctionTranslator {
         index == 0 ? memory0State : UInt64(pointer: instance.memories[Int(index)].state)
     }
     func memoryIs64(_ index: UInt32) -> Bool { instance.memories[Int(index)].type.is64 }
+    /// Bit 63 of a SIMD access node's wide field: set for a 64-bit memory (`simdAddress`).
+    func simdWide(_ index: UInt32) -> UInt64 { memoryIs64(index) ? 1 << 63 : 0 }
 
     /// A three-operand bulk statement whose node needs [instance, immediate, immediate].
     func bulk(_ fn: NodeFn, _ imm1: UInt64, _ imm2: UInt64) {
@@ -1250,20 +1252,23 @@ extension FunctionTranslator {
         } else if let fn = simdLoadNode(op) {
             let a = pop()
             let dst = v128Destination()
-            emitV128(node(fn, word(expr(a)), UInt64(dst), memoryState(ins.memIndex), ins.memOffset), dst: dst)
+            emitV128(arena.node(fnWord(fn), word(expr(a)), UInt64(dst), memoryState(ins.memIndex), ins.memOffset,
+                                extra: [simdWide(ins.memIndex)]), dst: dst)
         } else if let fn = simdLoadLaneNode(op) {
             let v = popSlot(), a = pop()
             let dst = v128Destination()
             emitV128(arena.node(fnWord(fn), word(expr(a)), UInt64(dst), memoryState(ins.memIndex), ins.memOffset,
-                                extra: [UInt64(v) | UInt64(ins.index) << 32]), dst: dst)
+                                extra: [UInt64(v) | UInt64(ins.index) << 32 | simdWide(ins.memIndex)]), dst: dst)
         } else if op == .v128Store {
             let v = popSlot(), a = pop()
             flushExpressions()
-            emit(node(v128StoreNode, word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset))
+            emit(arena.node(fnWord(v128StoreNode), word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset,
+                            extra: [simdWide(ins.memIndex)]))
         } else if let fn = simdStoreLaneNode(op) {
             let v = popSlot(), a = pop()
             flushExpressions()
-            emit(arena.node(fnWord(fn), word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset, extra: [UInt64(ins.index)]))
+            emit(arena.node(fnWord(fn), word(expr(a)), UInt64(v), memoryState(ins.memIndex), ins.memOffset,
+                            extra: [UInt64(ins.index) | simdWide(ins.memIndex)]))
         } else {
             return false
         }

@@ -275,7 +275,7 @@ struct FunctionValidator {
             let table = try table(ins.index2)
             guard table.elementType == .funcref else { throw error("type mismatch: return_call_indirect through a table of \(table.elementType)") }
             guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
-            try pop(.i32)
+            try pop(table.addressType)
             try checkTailCall(module.types[Int(ins.index)])
         case .drop: _ = try pop()
         case .select:
