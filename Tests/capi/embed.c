@@ -8,38 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <swvm.h>
+#include "capi_test.h"
 
-static int failures;
-
-static void ok(swvm_error_t *err, const char *what) {
-    if (err) {
-        printf("FAIL %s: %s\n", what, swvm_error_message(err));
-        swvm_error_free(err);
-        exit(1);
-    }
-}
-
-static void check(int condition, const char *what) {
-    if (!condition) { printf("FAIL %s\n", what); failures++; }
-}
 
 /* Expects a SWVM_ERROR_USAGE error whose message contains `needle`. */
 static void usage_error(swvm_error_t *err, const char *needle, const char *what) {
     check(err && swvm_error_kind(err) == SWVM_ERROR_USAGE && strstr(swvm_error_message(err), needle), what);
     if (err) printf("  %s: %s\n", what, swvm_error_message(err));
     swvm_error_free(err);
-}
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "cannot read %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n);
-    *size = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    return buf;
 }
 
 static const char *kind_name(int kind) {

@@ -10,32 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <swvm.h>
+#include "capi_test.h"
 
-static int failures;
-
-static void ok(swvm_error_t *err, const char *what) {
-    if (err) {
-        printf("FAIL %s: %s\n", what, swvm_error_message(err));
-        swvm_error_free(err);
-        exit(1);
-    }
-}
-
-static void check(int condition, const char *what) {
-    if (!condition) { printf("FAIL %s\n", what); failures++; }
-}
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "cannot read %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n);
-    *size = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    return buf;
-}
 
 /* Resident set size in KiB, from /proc/self/statm. */
 static long rss_kib(void) {

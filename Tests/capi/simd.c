@@ -9,32 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <swvm.h>
+#include "capi_test.h"
 
-static int failures;
-
-static void ok(swvm_error_t *err, const char *what) {
-    if (err) {
-        printf("FAIL %s: %s\n", what, swvm_error_message(err));
-        swvm_error_free(err);
-        exit(1);
-    }
-}
-
-static void check(int condition, const char *what) {
-    if (!condition) { printf("FAIL %s\n", what); failures++; }
-}
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "cannot read %s\n", path); exit(1); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n);
-    *size = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    return buf;
-}
 
 static swvm_v128_t i32x4(int32_t a, int32_t b, int32_t c, int32_t d) {
     swvm_v128_t v;
