@@ -261,7 +261,11 @@ struct ModuleDecoder {
             case .refNull: stack.append(.refNull(ins.valueType))
             case .refFunc: stack.append(.refFunc(ins.index))
             case .globalGet: stack.append(.globalGet(ins.index))
-            case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul where features.contains(.extendedConst):
+            case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul:
+                // Extended constant expressions (3.0); in Wasm 2.0 these are not constant.
+                guard features.contains(.extendedConst) else {
+                    throw WasmError(.invalid, "constant expression required", offset: ins.offset)
+                }
                 guard stack.count >= 2 else {
                     throw WasmError(.invalid, "type mismatch: \(ins.op.name) in a constant expression needs two operands", offset: ins.offset)
                 }
