@@ -957,29 +957,25 @@ final class FunctionTranslator {
     /// after it. Branch fields and tables receive the laid-out addresses; nodes made out of
     /// line (back edges, returns of branches) stay where they are. Returns the first statement.
     func layOut() -> NodeP {
+        // Each node's place, in statements from the block's start; one more after a node that
+        // needs its own successor.
+        var index = [Int](repeating: -1, count: sequence.count)
         var count = 0
         for (i, entry) in sequence.enumerated() {
-            guard case .node(_, let fallsThrough) = entry else { continue }
-            count += 1
-            if fallsThrough, fallsIntoJump(i) { count += 1 }
+            guard case .node = entry else { continue }
+            index[i] = count
+            count += fallsIntoJump(i) ? 2 : 1
         }
         let block = arena.allocate(bytes: count * statementStride)
-        placed = Array(repeating: nil, count: sequence.count)
-        var k = 0
-        for (i, entry) in sequence.enumerated() {
-            guard case .node(_, let fallsThrough) = entry else { continue }
-            placed[i] = NodeP((block + k * statementStride).assumingMemoryBound(to: Node.self))
-            k += 1
-            if fallsThrough, fallsIntoJump(i) { k += 1 }
-        }
+        placed = index.map { $0 < 0 ? nil : NodeP((block + $0 * statementStride).assumingMemoryBound(to: Node.self)) }
         resolved = Array(repeating: nil, count: sequence.count)
         // Fields are patched in the nodes as built, which are then copied to their places.
         for (f, target) in fixups { f.pointee = UInt64(pointer: resolve(target)) }
         for (i, entry) in sequence.enumerated() {
-            guard case .node(let n, let fallsThrough) = entry else { continue }
+            guard case .node(let n, _) = entry else { continue }
             let to = UnsafeMutableRawPointer(mutating: placed[i]!)
             to.copyMemory(from: n, byteCount: statementStride)
-            if fallsThrough, fallsIntoJump(i) {
+            if fallsIntoJump(i) {
                 // A jump to a statement that does not fall through (a return, a back edge, a
                 // br_table) runs a copy of it there instead of a goto to it.
                 if let t = terminalTarget(ofJumpAt: i + 1) {
@@ -1007,9 +1003,10 @@ final class FunctionTranslator {
         return nil
     }
 
-    /// True when the entry after position `i` is a jump (a node falling through needs a goto).
+    /// True when the entry at position `i` is a node that falls through into a jump: the
+    /// statement laid out after it is not its successor, so it needs one of its own.
     func fallsIntoJump(_ i: Int) -> Bool {
-        guard i + 1 < sequence.count, case .jump = sequence[i + 1] else { return false }
+        guard case .node(_, true) = sequence[i], i + 1 < sequence.count, case .jump = sequence[i + 1] else { return false }
         return true
     }
 
