@@ -80,8 +80,10 @@ public final class Exception: Error, Hashable, CustomStringConvertible, @uncheck
 }
 
 extension Store {
-    /// Keeps `e` alive while Wasm code may hold its address (an exnref is a raw word).
+    /// Keeps `e` alive while Wasm code may hold its address (an exnref is a raw word): it is
+    /// captured, so a plain catch no longer frees it.
     func keep(_ e: Exception) {
+        e.captured = true
         exceptions[e.word] = e
     }
 

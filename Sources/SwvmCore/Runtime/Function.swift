@@ -83,7 +83,6 @@ public final class Function {
         guard fp + need <= ctx.pointee.stackEnd else { throw WasmError(.trap, Trap.callStackExhausted.description) }
         for (a, offset) in zip(args, type.params.slotOffsets) {
             if case .exnref(let e?) = a {
-                e.captured = true
                 store.keep(e)
             }
             a.store(to: fp + offset)
@@ -146,7 +145,6 @@ public final class Function {
                 }
                 for (r, offset) in zip(results, type.results.slotOffsets) {
                     if case .exnref(let e?) = r {
-                        e.captured = true
                         store.keep(e)
                     }
                     r.store(to: fp + offset)

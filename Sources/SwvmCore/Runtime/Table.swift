@@ -103,7 +103,6 @@ public final class Table {
         case (.exnref, .exnref(let e)):
             // The host's exception must outlive its use by Wasm code.
             if let e {
-                e.captured = true
                 store.keep(e)
             }
             return e.map(\.word) ?? 0
