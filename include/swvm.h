@@ -120,6 +120,8 @@ typedef enum swvm_trap_code {
     SWVM_TRAP_INTERRUPTED = 13,
     SWVM_TRAP_UNCAUGHT_EXCEPTION = 14,       /* only for errors of kind SWVM_ERROR_EXCEPTION */
     SWVM_TRAP_NULL_EXCEPTION_REFERENCE = 15, /* throw_ref of a null exnref */
+    SWVM_TRAP_NULL_FUNCTION_REFERENCE = 16,  /* call_ref or return_call_ref of a null reference */
+    SWVM_TRAP_NULL_REFERENCE = 17,           /* ref.as_non_null of a null reference */
 } swvm_trap_code_t;
 
 /* The trap code (a swvm_trap_code_t) of an error raised by a call that trapped, or -1 for

@@ -23,6 +23,8 @@ op(0x0D, "br_if", "labelIndex"); op(0x0E, "br_table", "brTable"); op(0x0F, "retu
 op(0x10, "call", "functionIndex"); op(0x11, "call_indirect", "callIndirect")
 # Wasm 3.0 tail calls
 op(0x12, "return_call", "functionIndex"); op(0x13, "return_call_indirect", "callIndirect")
+# Wasm 3.0 typed function references
+op(0x14, "call_ref", "typeIndex"); op(0x15, "return_call_ref", "typeIndex")
 op(0x1A, "drop"); op(0x1B, "select"); op(0x1C, "select_t", "selectT")
 op(0x20, "local.get", "localIndex"); op(0x21, "local.set", "localIndex"); op(0x22, "local.tee", "localIndex")
 op(0x23, "global.get", "globalIndex"); op(0x24, "global.set", "globalIndex")
@@ -70,6 +72,7 @@ for code, name, sig in [
     (0xC2, "i64.extend8_s", "i64->i64"), (0xC3, "i64.extend16_s", "i64->i64"), (0xC4, "i64.extend32_s", "i64->i64")]:
     op(code, name, "none", sig)
 op(0xD0, "ref.null", "refType"); op(0xD1, "ref.is_null"); op(0xD2, "ref.func", "functionIndex")
+op(0xD4, "ref.as_non_null"); op(0xD5, "br_on_null", "labelIndex"); op(0xD6, "br_on_non_null", "labelIndex")
 # 0xFC prefix
 FC = 0x100
 for i, (name, sig) in enumerate([("i32.trunc_sat_f32_s", "f32->i32"), ("i32.trunc_sat_f32_u", "f32->i32"),

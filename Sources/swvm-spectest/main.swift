@@ -5,7 +5,8 @@
 // It must never crash on input it does not expect: a command it cannot read, or that needs
 // something swvm does not implement, is counted as failed, with the file, line and reason.
 // Only two things are skipped, each counted on its own: text-format modules (swvm has no
-// text parser) and values of GC heap types (GC is not implemented).
+// text parser) and modules or values of GC heap types (GC is not implemented); commands that
+// need a skipped module (its instance, its registered exports) are skipped with it.
 import Foundation
 import SwvmCore
 
@@ -164,6 +165,11 @@ final class FileRunner {
     var current: Instance?
     /// The line of the last module command, while it has not instantiated.
     var failedModuleLine: Int?
+    /// Why the last module command was skipped, while no module followed it; skipped named
+    /// modules and definitions, and the names skipped modules were registered under.
+    var skippedModule: (line: Int, skip: Skip)?
+    var skippedNames: [String: Skip] = [:]
+    var skippedRegistrations: [String: Skip] = [:]
     var counts = Counts()
     var hiddenFailures = 0
     let fileName: String
@@ -240,6 +246,7 @@ final class FileRunner {
     }
 
     func instantiate(_ module: Module) throws -> Instance {
+        try checkImportsNotSkipped(module)
         switch Result(catching: { () throws(WasmError) -> Instance in try linker.instantiate(module) }) {
         case .success(let i): return i
         case .failure(let e):
@@ -253,22 +260,48 @@ final class FileRunner {
             // Until this one instantiates, later commands must not run against the one before.
             current = nil
             failedModuleLine = cmd["line"] as? Int
-            let instance = try instantiate(try loadModule(cmd))
+            skippedModule = nil
+            let name = cmd["name"] as? String
+            let instance: Instance
+            do {
+                instance = try instantiate(try loadModule(cmd))
+            } catch let s as Skip {
+                skippedModule = (failedModuleLine ?? 0, s)
+                if let name { skippedNames[name] = s }
+                throw s
+            }
             current = instance
             failedModuleLine = nil
-            if let name = cmd["name"] as? String { instances[name] = instance }
+            if let name { instances[name] = instance; skippedNames[name] = nil }
         case "module_definition":
             // wasm-tools: `(module definition $M ...)`, instantiated later by module_instance.
-            let module = try loadModule(cmd)
+            let name = cmd["name"] as? String
+            let module: Module
+            do {
+                module = try loadModule(cmd)
+            } catch let s as Skip {
+                lastDefinition = nil
+                skippedModule = (cmd["line"] as? Int ?? 0, s)
+                if let name { skippedNames["definition " + name] = s }
+                throw s
+            }
             lastDefinition = module
-            if let name = cmd["name"] as? String { definitions[name] = module }
+            skippedModule = nil
+            if let name { definitions[name] = module }
         case "module_instance":
             let module: Module
             if let name = cmd["module"] as? String {
+                if let s = skippedNames["definition " + name] {
+                    if let i = cmd["instance"] as? String { skippedNames[i] = s }
+                    throw Skip(reason: s.reason, detail: "instance of definition \(name), skipped")
+                }
                 guard let m = definitions[name] else { throw Failure(message: "unknown module definition \(name)") }
                 module = m
             } else {
-                guard let m = lastDefinition else { throw Failure(message: "no module definition to instantiate") }
+                guard let m = lastDefinition else {
+                    if let (line, s) = skippedModule { throw Skip(reason: s.reason, detail: "instance of the definition at line \(line), skipped") }
+                    throw Failure(message: "no module definition to instantiate")
+                }
                 module = m
             }
             current = nil
@@ -278,7 +311,14 @@ final class FileRunner {
             failedModuleLine = nil
             if let name = cmd["instance"] as? String { instances[name] = instance }
         case "register":
-            guard let instance = try instance(named: cmd["name"] as? String) else { throw Failure(message: "no module to register") }
+            let instance: Instance?
+            do {
+                instance = try self.instance(named: cmd["name"] as? String)
+            } catch let s as Skip {
+                if let name = cmd["as"] as? String { skippedRegistrations[name] = s }
+                throw s
+            }
+            guard let instance else { throw Failure(message: "no module to register") }
             linker.register(try cmd.string("as"), instance: instance)
         case "action":
             _ = try perform(try cmd.object("action"))
@@ -347,7 +387,9 @@ final class FileRunner {
         let bytes = try moduleBytes(cmd)
         switch Result(catching: { () throws(WasmError) -> Module in try Module.load(bytes, features: features) }) {
         case .success(let m): return m
-        case .failure(let e): throw Failure(message: "module failed to load: \(e)")
+        case .failure(let e):
+            if e.message.contains("unsupported: GC") { throw Skip(reason: .gc, detail: "module uses GC: \(e.message)") }
+            throw Failure(message: "module failed to load: \(e)")
         }
     }
 
@@ -362,9 +404,24 @@ final class FileRunner {
     }
 
     func instance(named name: String?) throws -> Instance? {
-        guard let name else { return current }
+        guard let name else {
+            if current == nil, let (line, s) = skippedModule {
+                throw Skip(reason: s.reason, detail: "needs the module at line \(line), skipped")
+            }
+            return current
+        }
+        if let s = skippedNames[name] { throw Skip(reason: s.reason, detail: "needs module \(name), skipped") }
         guard let i = instances[name] else { throw Failure(message: "unknown module \(name)") }
         return i
+    }
+
+    /// A module that imports from a skipped module's registered exports is skipped too.
+    func checkImportsNotSkipped(_ module: Module) throws {
+        for imp in module.imports {
+            if let s = skippedRegistrations[imp.module] {
+                throw Skip(reason: s.reason, detail: "imports from \(imp.module), a skipped module")
+            }
+        }
     }
 
     func perform(_ action: [String: Any]) throws -> [Value] {

@@ -11,8 +11,9 @@ func string(_ p: UnsafePointer<CChar>) -> String {
     String(decoding: UnsafeRawBufferPointer(start: p, count: strlen(p)), as: UTF8.self)
 }
 
+/// A value type's kind: every reference type is the kind of its hierarchy.
 func cKind(_ t: ValueType) -> swvm_valkind_t {
-    switch t {
+    switch t.kind {
     case .i32: return SWVM_I32
     case .i64: return SWVM_I64
     case .f32: return SWVM_F32
@@ -48,7 +49,7 @@ func wasmValue(_ v: swvm_val_t, expected: ValueType, position: Int? = nil) throw
     guard Int32(bitPattern: v.kind) == kindCode(expected) else {
         throw WasmError(.usage, "\(what) must be \(expected), got kind \(v.kind)")
     }
-    switch expected {
+    switch expected.kind {
     case .i32: return .i32(UInt32(bitPattern: v.of.i32))
     case .i64: return .i64(UInt64(bitPattern: v.of.i64))
     case .f32: return .f32(v.of.f32.bitPattern)
@@ -135,7 +136,7 @@ extension Value {
 
     /// A value of type `t` from a slot libffi wrote.
     static func fromCSlot(_ w: UInt64, _ t: ValueType) -> Value {
-        switch t {
+        switch t.kind {
         case .i32: return .i32(UInt32(truncatingIfNeeded: w))
         case .i64: return .i64(w)
         case .f32: return .f32(UInt32(truncatingIfNeeded: w))

@@ -207,7 +207,7 @@ public func swvm_table_grow(_ table: OpaquePointer?, _ delta: UInt32, _ initial:
     let type = t.object.type.elementType
     let result = Result { () throws(WasmError) -> UInt64 in
         let v = try initial.map { p throws(WasmError) in try wasmValue(p.pointee, expected: type) }
-        return try t.object.grow(by: UInt64(delta), initial: v ?? (type == .funcref ? .funcref(nil) : .externref(nil)))
+        return try t.object.grow(by: UInt64(delta), initial: v ?? (type.kind == .funcref ? .funcref(nil) : .externref(nil)))
     }
     switch result {
     case .success(let old):

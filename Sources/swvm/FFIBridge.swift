@@ -96,7 +96,7 @@ final class HostFunctionFFI {
     let interface: CallInterface
 
     init(type: FuncType, function: @escaping @convention(c) () -> Void, userData: UnsafeMutableRawPointer?, withCaller: Bool) throws(WasmError) {
-        for t in type.params + type.results where t == .funcref || t == .exnref {
+        for t in type.params + type.results where t.kind == .funcref || t.kind == .exnref {
             throw WasmError(.usage, "host functions take i32, i64, f32, f64, v128 and externref values, not \(t)")
         }
         self.type = type
@@ -139,7 +139,7 @@ extension HostFunctionFFI {
                     for (i, t) in type.params.enumerated() {
                         let s = slots + paramOffsets[i]
                         // The engine keeps an externref as payload + 1; C sees the payload.
-                        next(t == .externref && s[0] != 0 ? s[0] &- 1 : s[0])
+                        next(t.kind == .externref && s[0] != 0 ? s[0] &- 1 : s[0])
                         if t == .v128 {
                             args[k] = s[1]
                             k += 1
@@ -166,7 +166,7 @@ extension HostFunctionFFI {
         // Normalise: 32-bit results occupy the low half; externrefs return to payload + 1.
         for (j, t) in type.results.enumerated() {
             let o = resultOffsets[j]
-            switch t {
+            switch t.kind {
             case .i32, .f32: slots[o] = UInt64(UInt32(truncatingIfNeeded: slots[o]))
             case .externref: slots[o] = slots[o] == 0 ? 0 : slots[o] &+ 1
             default: break
@@ -188,7 +188,7 @@ final class NativeExport {
         guard t.results.count <= 1 else {
             throw WasmError(.usage, "functions with \(t.results.count) results cannot be native function pointers")
         }
-        for v in t.params + t.results where v == .funcref || v == .exnref {
+        for v in t.params + t.results where v.kind == .funcref || v.kind == .exnref {
             throw WasmError(.usage, "native function pointers take i32, i64, f32, f64, v128 and externref values, not \(v)")
         }
         self.function = function

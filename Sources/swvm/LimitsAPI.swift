@@ -139,6 +139,8 @@ public func swvm_error_trap_code(_ error: OpaquePointer?) -> Int32 {
     case .interrupted: code = SWVM_TRAP_INTERRUPTED
     case .exception: code = SWVM_TRAP_UNCAUGHT_EXCEPTION
     case .nullExceptionReference: code = SWVM_TRAP_NULL_EXCEPTION_REFERENCE
+    case .nullFunctionReference: code = SWVM_TRAP_NULL_FUNCTION_REFERENCE
+    case .nullReference: code = SWVM_TRAP_NULL_REFERENCE
     }
     return Int32(bitPattern: code.rawValue)
 }

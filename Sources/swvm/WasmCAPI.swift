@@ -342,7 +342,7 @@ enum PointerVec {
 
 /// wasm.h's kinds (numbers 0-3, references 128 and 129).
 func wasmKind(_ t: ValueType) -> UInt8 {
-    switch t {
+    switch t.kind {
     case .i32: return UInt8(WASM_I32.rawValue)
     case .i64: return UInt8(WASM_I64.rawValue)
     case .f32: return UInt8(WASM_F32.rawValue)
@@ -368,9 +368,9 @@ func valueType(wasmKind k: UInt8) -> ValueType? {
 /// A reference as a Wasm value of reference type `t`: a funcref must be a function; any
 /// object goes as an externref (its entity, kept by the store). nil if it does not fit.
 func refValue(_ p: OpaquePointer?, _ t: ValueType, _ wstore: WStore) -> Value? {
-    guard let p else { return t == .funcref ? .funcref(nil) : .externref(nil) }
+    guard let p else { return t.kind == .funcref ? .funcref(nil) : .externref(nil) }
     guard let r = object(p, as: WRef.self) else { return nil }
-    switch t {
+    switch t.kind {
     case .funcref:
         if case .function(let f) = r.entity.payload { return .funcref(f) }
         return nil
@@ -381,8 +381,8 @@ func refValue(_ p: OpaquePointer?, _ t: ValueType, _ wstore: WStore) -> Value? {
 
 /// A C value as a Wasm value of type `t`, or nil if its kind is not `t`'s.
 func wasmValue(_ v: wasm_val_t, _ t: ValueType, _ wstore: WStore) -> Value? {
-    guard valueType(wasmKind: v.kind) == t else { return nil }
-    switch t {
+    guard valueType(wasmKind: v.kind)?.kind == t.kind else { return nil }
+    switch t.kind {
     case .i32: return .i32(UInt32(bitPattern: v.of.i32))
     case .i64: return .i64(UInt64(bitPattern: v.of.i64))
     case .f32: return .f32(v.of.f32.bitPattern)

@@ -21,7 +21,7 @@ private enum Clause {
     }
 }
 private func tryTable(_ result: ValueType? = nil, _ clauses: [Clause]) -> [UInt8] {
-    [0x1F, result?.rawValue ?? 0x40] + W.u(UInt64(clauses.count)) + clauses.flatMap(\.bytes)
+    [0x1F] + (result?.encoding ?? [0x40]) + W.u(UInt64(clauses.count)) + clauses.flatMap(\.bytes)
 }
 
 private func i32(_ values: [Value]) -> Int32? {

@@ -2,5 +2,5 @@ import Testing
 @testable import SwvmCore
 
 @Test func valueTypesRoundTrip() {
-    #expect(ValueType(rawValue: 0x7F) == .i32)
+    #expect(ValueType.i32.encoding == [0x7F])
 }

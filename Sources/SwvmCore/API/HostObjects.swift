@@ -35,10 +35,10 @@ extension Store {
     }
 
     public func makeGlobal(_ type: GlobalType, value: Value) throws(WasmError) -> Global {
-        guard value.type == type.valueType else {
-            throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)")
+        guard value.matches(type.valueType) else {
+            throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)\(value.isNull ? " null" : "")")
         }
-        if type.valueType == .exnref {
+        if type.valueType.kind == .exnref {
             exnrefStorage = true
             if case .exnref(let e?) = value {
                 e.captured = true

@@ -90,9 +90,11 @@ public final class Linker {
         }
         switch (imp.descriptor, ext) {
         case (.function(let t), .function(let f)):
+            // A function of the wanted type or a declared subtype of it.
             let want = module.types[Int(t)]
-            if f.type != want { throw mismatch("func \(want)", "func \(f.type)") }
+            if !TypeRegistry.isSubtype(f.typeID, of: module.typeIDs[Int(t)]) { throw mismatch("func \(want)", "func \(f.type)") }
         case (.table(let want), .table(let t)):
+            // Tables are read and written: their element types must be the same.
             if want.elementType != t.type.elementType || want.is64 != t.type.is64 || !Linker.limits(actual: UInt64(t.size), t.type.limits.max, match: want.limits) {
                 throw mismatch("table \(want.is64 ? "i64 " : "")\(want.elementType) \(want.limits)", "table \(t.type.is64 ? "i64 " : "")\(t.type.elementType) size \(t.size) max \(t.type.limits.max.map(String.init) ?? "none")")
             }
@@ -101,12 +103,13 @@ public final class Linker {
                 throw mismatch("memory \(want.is64 ? "i64 " : "")\(want.limits)", "\(m.type.is64 ? "i64 " : "")memory of \(m.pageCount) pages, max \(m.type.limits.max.map(String.init) ?? "none")")
             }
         case (.global(let want), .global(let g)):
-            if want != g.type {
+            // An immutable global may be of a subtype; a mutable one is read and written.
+            if want.mutable != g.type.mutable || !(want.mutable ? g.type.valueType == want.valueType : g.type.valueType.isSubtype(of: want.valueType)) {
                 throw mismatch("global \(want.mutable ? "mut " : "")\(want.valueType)", "global \(g.type.mutable ? "mut " : "")\(g.type.valueType)")
             }
         case (.tag(let t), .tag(let tag)):
             let want = module.types[Int(t)]
-            if tag.type != want { throw mismatch("tag \(want)", "tag \(tag.type)") }
+            if tag.typeID != module.typeIDs[Int(t)] { throw mismatch("tag \(want)", "tag \(tag.type)") }
         default:
             throw mismatch("\(imp.descriptor.kind)", "\(ext.kind)")
         }

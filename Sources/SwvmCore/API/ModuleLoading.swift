@@ -13,11 +13,14 @@ public struct Features: OptionSet, Hashable, Sendable {
     /// `i32/i64.add/sub/mul` and `global.get` of any earlier immutable global in constant
     /// expressions (Wasm 3.0).
     public static let extendedConst = Features(rawValue: 1 << 2)
+    /// Typed function references (Wasm 3.0): `(ref null? $t)`, the bottom types, recursion
+    /// groups and `sub` declarations of function types, table initialisers.
+    public static let functionReferences = Features(rawValue: 1 << 3)
 
     /// Wasm 2.0, no later proposal.
     public static let wasm2: Features = []
     /// Everything swvm implements (the default).
-    public static let all: Features = [.multiMemory, .memory64, .extendedConst]
+    public static let all: Features = [.multiMemory, .memory64, .extendedConst, .functionReferences]
 }
 
 extension Module {

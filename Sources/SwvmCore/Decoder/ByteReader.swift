@@ -94,34 +94,93 @@ public struct ByteReader {
         return lo | hi << 32
     }
 
-    public mutating func valueType() throws(WasmError) -> ValueType {
+    /// A value type. Type indices in it are resolved in `types`.
+    public mutating func valueType(_ types: TypeSpace) throws(WasmError) -> ValueType {
         let at = offset
         let b = try byte()
-        guard let t = ValueType(rawValue: b) else {
-            if let feature = ByteReader.unsupportedReferenceType(b) { throw malformed("unsupported: \(feature)", at: at) }
-            throw malformed("malformed value type", at: at)
+        switch b {
+        case 0x7F: return .i32
+        case 0x7E: return .i64
+        case 0x7D: return .f32
+        case 0x7C: return .f64
+        case 0x7B: return .v128
+        default:
+            offset = at
+            return try referenceType(types, malformedMessage: "malformed value type")
         }
-        return t
     }
 
-    /// The Wasm 3.0 feature a reference-type encoding belongs to, for the ones not implemented
-    /// (a clear error rather than "malformed value type").
+    /// A reference type: a shorthand byte, or 0x63 / 0x64 (`ref null` / `ref`) and a heap
+    /// type. Without typed function references only Wasm 2.0's shorthands (and exnref) exist.
+    public mutating func referenceType(_ types: TypeSpace, malformedMessage: String = "malformed reference type") throws(WasmError) -> ValueType {
+        let at = offset
+        let b = try byte()
+        switch b {
+        case 0x70: return .funcref
+        case 0x6F: return .externref
+        case 0x69: return .exnref
+        case 0x73 where types.typedReferences: return ValueType(ref: .noFunc, nullable: true)
+        case 0x72 where types.typedReferences: return ValueType(ref: .noExtern, nullable: true)
+        case 0x74 where types.typedReferences: return ValueType(ref: .noExn, nullable: true)
+        case 0x63 where types.typedReferences, 0x64 where types.typedReferences:
+            return ValueType(ref: try heapType(types), nullable: b == 0x63)
+        default:
+            if types.typedReferences, let feature = ByteReader.unsupportedReferenceType(b) {
+                throw malformed("unsupported: \(feature)", at: at)
+            }
+            throw malformed(malformedMessage, at: at)
+        }
+    }
+
+    /// A heap type: an abstract one (a negative s33, one byte) or a type index.
+    public mutating func heapType(_ types: TypeSpace) throws(WasmError) -> HeapType {
+        let at = offset
+        let b = try byte()
+        switch b {
+        case 0x70: return .func
+        case 0x6F: return .extern
+        case 0x69: return .exn
+        case _ where !types.typedReferences: throw malformed("malformed reference type", at: at)
+        case 0x73: return .noFunc
+        case 0x72: return .noExtern
+        case 0x74: return .noExn
+        default:
+            if let feature = ByteReader.unsupportedReferenceType(b) { throw malformed("unsupported: \(feature)", at: at) }
+            offset = at
+            let index = try s33()
+            guard index >= 0 else { throw malformed("malformed heap type", at: at) }
+            return .defined(try types.id(UInt32(truncatingIfNeeded: index), at: at))
+        }
+    }
+
+    /// The GC heap types' encodings (Wasm 3.0 GC, not implemented), for a clear error rather
+    /// than "malformed value type".
     static func unsupportedReferenceType(_ b: UInt8) -> String? {
         switch b {
-        case 0x63, 0x64: return "typed function references ((ref $t), (ref null $t)) are not implemented yet"
-        case 0x73, 0x72, 0x74: return "typed function references (nullfuncref, nullexternref, nullexnref) are not implemented yet"
         case 0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71: return "GC (anyref, eqref, i31ref, structref, arrayref, nullref) is not implemented"
         default: return nil
         }
     }
+}
 
-    public mutating func referenceType() throws(WasmError) -> ValueType {
-        let at = offset
-        let b = try byte()
-        guard b == ValueType.funcref.rawValue || b == ValueType.externref.rawValue || b == ValueType.exnref.rawValue else {
-            if let feature = ByteReader.unsupportedReferenceType(b) { throw malformed("unsupported: \(feature)", at: at) }
-            throw malformed("malformed reference type", at: at)
-        }
-        return ValueType(rawValue: b)!
+/// What type indices mean where a value type is read: the module's canonical type ids, and,
+/// while the type section reads a recursion group, the positions of the group's own types
+/// (`TypeRegistry.recursive`).
+public struct TypeSpace {
+    var ids: [TypeID]
+    var group: Range<Int> = 0..<0
+    /// Typed function references (Wasm 3.0): `(ref null? ht)` and the bottom shorthands.
+    var typedReferences: Bool
+
+    init(ids: [TypeID], features: Features) {
+        self.ids = ids
+        typedReferences = features.contains(.functionReferences)
+    }
+
+    func id(_ index: UInt32, at offset: Int) throws(WasmError) -> TypeID {
+        let i = Int(index)
+        if group.contains(i) { return TypeRegistry.recursive(i - group.lowerBound) }
+        guard i < ids.count else { throw WasmError(.invalid, "unknown type \(index)", offset: offset) }
+        return ids[i]
     }
 }

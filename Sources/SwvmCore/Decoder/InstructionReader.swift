@@ -22,7 +22,8 @@ public struct Instruction {
     /// v128 high half, shuffle lanes 8-15.
     public var valueHigh: UInt64 = 0
     public var blockType: BlockType = .empty
-    /// ref.null's type; select's type when its vector has one entry (the only valid length).
+    /// ref.null's type (a nullable reference); select's type when its vector has one entry
+    /// (the only valid length).
     public var valueType: ValueType = .i32
     /// br_table: offset in `Module.bytes` of its target vector.
     public var vectorOffset: Int = 0
@@ -40,15 +41,19 @@ public struct InstructionReader {
     /// Encodings differ with multi-memory (memory indices where 2.0 has zero bytes, the
     /// memarg's index bit) and memory64 (64-bit memarg offsets).
     let features: Features
+    /// Type indices in value types (block types, select, ref.null) resolve to these ids.
+    let types: TypeSpace
 
     public init(module: Module, body: FunctionBody) {
         reader = ByteReader(bytes: module.bytes, range: body.code)
         features = module.features
+        types = TypeSpace(ids: module.typeIDs, features: module.features)
     }
 
-    public init(bytes: [UInt8], range: Range<Int>, features: Features) {
+    public init(bytes: [UInt8], range: Range<Int>, features: Features, types: [TypeID]) {
         reader = ByteReader(bytes: bytes, range: range)
         self.features = features
+        self.types = TypeSpace(ids: types, features: features)
     }
 
     public var offset: Int { reader.offset }
@@ -75,7 +80,7 @@ public struct InstructionReader {
         switch op.immediate {
         case .none: break
         case .block: ins.blockType = try blockType()
-        case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex, .tagIndex:
+        case .labelIndex, .functionIndex, .localIndex, .globalIndex, .tableIndex, .dataIndex, .elemIndex, .tagIndex, .typeIndex:
             ins.index = try reader.u32()
         case .brTable:
             ins.index = try reader.u32()
@@ -125,10 +130,10 @@ public struct InstructionReader {
         case .selectT:
             ins.index = try reader.u32()
             for i in 0..<ins.index {
-                let t = try reader.valueType()
+                let t = try reader.valueType(types)
                 if i == 0 { ins.valueType = t }
             }
-        case .refType: ins.valueType = try reader.referenceType()
+        case .refType: ins.valueType = ValueType(ref: try reader.heapType(types), nullable: true)
         }
         return ins
     }
@@ -199,8 +204,9 @@ public struct InstructionReader {
         let at = reader.offset
         let b = try reader.byte()
         if b == 0x40 { return .empty }
-        if let t = ValueType(rawValue: b) { return .value(t) }
         reader = ByteReader(bytes: reader.bytes, range: at..<reader.end)
+        // A value type is a negative s33 (one byte, or 0x63/0x64 and a heap type).
+        if b & 0xC0 == 0x40 { return .value(try reader.valueType(types)) }
         let index = try reader.s33()
         guard index >= 0 else { throw WasmError(.malformed, "malformed block type", offset: at) }
         return .typeIndex(UInt32(truncatingIfNeeded: index))

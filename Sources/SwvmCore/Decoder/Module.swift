@@ -11,11 +11,16 @@ public final class Module: @unchecked Sendable {
     // instruction). `@exclusivity(unchecked)` drops the dynamic exclusivity checks on those
     // reads, which cost 4.6 % of validating a large module (docs/design.md, "Exclusivity").
 
+    /// The function type of each type index: its references carry canonical ids.
     @exclusivity(unchecked) public internal(set) var types: [FuncType] = []
+    /// The canonical id of each type index (`TypeRegistry`): equal ids, equivalent types.
+    @exclusivity(unchecked) public internal(set) var typeIDs: [TypeID] = []
     @exclusivity(unchecked) public internal(set) var imports: [Import] = []
     /// Type index of each function defined in the module (imports not included).
     @exclusivity(unchecked) public internal(set) var functions: [UInt32] = []
     @exclusivity(unchecked) public internal(set) var tables: [TableType] = []
+    /// Each defined table's initial element (Wasm 3.0 `(table ... expr)`); nil: null.
+    @exclusivity(unchecked) public internal(set) var tableInitializers: [ConstExpr?] = []
     @exclusivity(unchecked) public internal(set) var memories: [MemoryType] = []
     @exclusivity(unchecked) public internal(set) var globals: [GlobalDef] = []
     /// Defined exception tags, as type indices (the tag's payload is the type's parameters).
@@ -80,6 +85,11 @@ public final class Module: @unchecked Sendable {
     }
 
     public func functionType(_ index: Int) -> FuncType { types[Int(functionTypeIndex(index))] }
+
+    /// The type of `ref.func` of function `index`: a non-null reference to its type.
+    public func functionRefType(_ index: Int) -> ValueType {
+        ValueType(ref: .defined(typeIDs[Int(functionTypeIndex(index))]), nullable: false)
+    }
 
     /// All imports of one kind, in index-space order.
     public var importedFunctionTypeIndices: [UInt32] {
@@ -168,7 +178,8 @@ public enum ElementMode: Hashable, Sendable {
 }
 
 public struct ElementSegment: Hashable, Sendable {
-    public var type: ValueType  // funcref or externref
+    /// A reference type: `(ref func)` for a vector of function indices.
+    public var type: ValueType
     public var mode: ElementMode
     /// Each item as a constant expression (`funcidx` vectors are decoded as `.refFunc`).
     public var items: [ConstExpr]

@@ -15,6 +15,8 @@ private let sectionOrder: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6
 struct ModuleDecoder {
     let module: Module
     var r: ByteReader
+    /// The module's type ids once the type section is read (before it: none).
+    var space: TypeSpace
     /// Upper bound on declared locals per function: far above real code, low enough that a
     /// hostile count cannot make frames unallocatable.
     static let maxLocals = 50_000
@@ -22,6 +24,7 @@ struct ModuleDecoder {
     init(bytes: [UInt8], features: Features) {
         module = Module(bytes: bytes, features: features)
         r = ByteReader(bytes: bytes, range: 0..<bytes.count)
+        space = TypeSpace(ids: [], features: features)
     }
 
     func malformed(_ message: String, at offset: Int? = nil) -> WasmError {
@@ -54,9 +57,7 @@ struct ModuleDecoder {
             case 1: try typeSection(&s)
             case 2: try importSection(&s)
             case 3: functionCount = try functionSection(&s)
-            case 4:
-                let features = module.features
-                module.tables = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.tableType(&s, features) }
+            case 4: try tableSection(&s)
             case 5:
                 let features = module.features
                 module.memories = try vector(&s) { (s: inout ByteReader) throws(WasmError) in try ModuleDecoder.memoryType(&s, features) }
@@ -130,10 +131,28 @@ struct ModuleDecoder {
         }
     }
 
-    static func tableType(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> TableType {
-        let t = try s.referenceType()
+    static func tableType(_ s: inout ByteReader, _ space: TypeSpace, _ features: Features) throws(WasmError) -> TableType {
+        let t = try s.referenceType(space)
         let (limits, is64) = try limits(&s, features)
         return TableType(elementType: t, limits: limits, is64: is64)
+    }
+
+    /// Tables: a table type, or (typed function references) 0x40 0x00, a table type and the
+    /// expression that initialises its elements.
+    mutating func tableSection(_ s: inout ByteReader) throws(WasmError) {
+        let features = module.features, space = space
+        let defs = try vector(&s) { (s: inout ByteReader) throws(WasmError) -> (TableType, ConstExpr?) in
+            let at = s.offset
+            if space.typedReferences, try s.byte() == 0x40 {
+                guard try s.byte() == 0x00 else { throw WasmError(.malformed, "malformed table", offset: at + 1) }
+                let type = try ModuleDecoder.tableType(&s, space, features)
+                return (type, try ModuleDecoder.constExpr(&s, space, features))
+            }
+            s = ByteReader(bytes: s.bytes, range: at..<s.end)
+            return (try ModuleDecoder.tableType(&s, space, features), nil)
+        }
+        module.tables = defs.map(\.0)
+        module.tableInitializers = defs.map(\.1)
     }
 
     static func memoryType(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> MemoryType {
@@ -141,8 +160,8 @@ struct ModuleDecoder {
         return MemoryType(limits: limits, is64: is64)
     }
 
-    static func globalType(_ s: inout ByteReader) throws(WasmError) -> GlobalType {
-        let t = try s.valueType()
+    static func globalType(_ s: inout ByteReader, _ space: TypeSpace) throws(WasmError) -> GlobalType {
+        let t = try s.valueType(space)
         let at = s.offset
         let m = try s.byte()
         guard m <= 1 else { throw WasmError(.malformed, "malformed mutability", offset: at) }
@@ -157,34 +176,85 @@ struct ModuleDecoder {
         if name == "name" { NameSection.parse(module, payload) }
     }
 
+    /// Types: each entry a recursion group (0x4E and its types) or one type; a type is a
+    /// function type, possibly declared `sub` (0x50, open to subtypes) or `sub final` (0x4F)
+    /// with its supertypes. Each group is canonicalised as it is read (`TypeRegistry`), so
+    /// later groups refer to it by id.
     mutating func typeSection(_ s: inout ByteReader) throws(WasmError) {
-        module.types = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
+        let count = Int(try s.u32())
+        guard count <= s.remaining else { throw malformed("unexpected end", at: s.offset) }
+        var types: [FuncType] = [], ids: [TypeID] = []
+        var supertypes: [(index: Int, super: Int, at: Int)] = []
+        for _ in 0..<count {
             let at = s.offset
-            let form = try s.byte()
-            guard form == 0x60 else {
-                switch form {
-                case 0x4E, 0x50, 0x4F:
-                    throw WasmError(.malformed, "unsupported: recursive and subtype definitions (rec, sub) are not implemented yet", offset: at)
-                case 0x5F, 0x5E: throw WasmError(.malformed, "unsupported: GC (struct and array types) is not implemented", offset: at)
-                default: throw WasmError(.malformed, "integer representation too long", offset: at)
-                }
+            var size = 1
+            if try s.byte() == 0x4E, space.typedReferences {
+                size = Int(try s.u32())
+                guard size <= s.remaining else { throw malformed("unexpected end", at: s.offset) }
+            } else {
+                s = ByteReader(bytes: s.bytes, range: at..<s.end)
             }
-            let params = try ModuleDecoder.valueTypes(&s)
-            let results = try ModuleDecoder.valueTypes(&s)
-            return FuncType(params: params, results: results)
+            let start = ids.count
+            var group = space
+            group.ids = ids
+            group.group = start..<(start + size)
+            var subs: [TypeRegistry.SubType] = []
+            for i in 0..<size {
+                let subAt = s.offset
+                let form = try s.byte()
+                var final = true
+                var supertype: TypeID?
+                if (form == 0x50 || form == 0x4F) && space.typedReferences {
+                    final = form == 0x4F
+                    let n = try s.u32()
+                    guard n <= 1 else { throw WasmError(.invalid, "multiple supertypes", offset: subAt) }
+                    if n == 1 {
+                        let superAt = s.offset
+                        let x = Int(try s.u32())
+                        guard x < start + i else { throw WasmError(.invalid, "unknown type \(x)", offset: superAt) }
+                        supertype = try group.id(UInt32(x), at: superAt)
+                        supertypes.append((start + i, x, subAt))
+                    }
+                } else {
+                    s = ByteReader(bytes: s.bytes, range: subAt..<s.end)
+                }
+                let formAt = s.offset
+                switch try s.byte() {
+                case 0x60: break
+                case 0x5F, 0x5E: throw WasmError(.malformed, "unsupported: GC (struct and array types) is not implemented", offset: formAt)
+                case 0x4E, 0x50, 0x4F: throw WasmError(.malformed, "malformed function type", offset: formAt)
+                default: throw WasmError(.malformed, "integer representation too long", offset: formAt)
+                }
+                let params = try ModuleDecoder.valueTypes(&s, group)
+                let results = try ModuleDecoder.valueTypes(&s, group)
+                subs.append(TypeRegistry.SubType(type: FuncType(params: params, results: results), final: final, supertype: supertype))
+            }
+            let groupIDs = TypeRegistry.intern(group: subs)
+            ids += groupIDs
+            for id in groupIDs { types.append(TypeRegistry.funcType(id)) }
         }
+        // A declared supertype is open (not final) and the subtype's function type matches it.
+        for (index, x, at) in supertypes {
+            guard !TypeRegistry.entry(ids[x]).final else { throw WasmError(.invalid, "sub type \(index) does not match super type \(x): it is final", offset: at) }
+            guard types[index].isSubtype(of: types[x]) else {
+                throw WasmError(.invalid, "sub type \(index) does not match super type \(x)", offset: at)
+            }
+        }
+        module.types = types
+        module.typeIDs = ids
+        space.ids = ids
     }
 
-    static func valueTypes(_ s: inout ByteReader) throws(WasmError) -> [ValueType] {
+    static func valueTypes(_ s: inout ByteReader, _ space: TypeSpace) throws(WasmError) -> [ValueType] {
         let count = Int(try s.u32())
         guard count <= s.remaining else { throw WasmError(.malformed, "unexpected end", offset: s.offset) }
         var out: [ValueType] = []
-        for _ in 0..<count { out.append(try s.valueType()) }
+        for _ in 0..<count { out.append(try s.valueType(space)) }
         return out
     }
 
     mutating func importSection(_ s: inout ByteReader) throws(WasmError) {
-        let features = module.features
+        let features = module.features, space = space
         module.imports = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let moduleName = try ModuleDecoder.name(&s)
             let name = try ModuleDecoder.name(&s)
@@ -193,9 +263,9 @@ struct ModuleDecoder {
             let descriptor: ImportDescriptor
             switch kind {
             case 0: descriptor = .function(typeIndex: try s.u32())
-            case 1: descriptor = .table(try ModuleDecoder.tableType(&s, features))
+            case 1: descriptor = .table(try ModuleDecoder.tableType(&s, space, features))
             case 2: descriptor = .memory(try ModuleDecoder.memoryType(&s, features))
-            case 3: descriptor = .global(try ModuleDecoder.globalType(&s))
+            case 3: descriptor = .global(try ModuleDecoder.globalType(&s, space))
             case 4: descriptor = .tag(typeIndex: try ModuleDecoder.tagType(&s))
             default: throw WasmError(.malformed, "malformed import kind", offset: at)
             }
@@ -225,10 +295,10 @@ struct ModuleDecoder {
     }
 
     mutating func globalSection(_ s: inout ByteReader) throws(WasmError) {
-        let features = module.features
+        let features = module.features, space = space
         module.globals = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
-            let type = try ModuleDecoder.globalType(&s)
-            return GlobalDef(type: type, initializer: try ModuleDecoder.constExpr(&s, features))
+            let type = try ModuleDecoder.globalType(&s, space)
+            return GlobalDef(type: type, initializer: try ModuleDecoder.constExpr(&s, space, features))
         }
     }
 
@@ -247,8 +317,8 @@ struct ModuleDecoder {
     /// extended constant expressions, a sequence whose `i32/i64.add/sub/mul` combine the two
     /// values before them (the validator checks their types). Instructions that are
     /// well-formed but not constant are reported as invalid, as the spec's validation does.
-    static func constExpr(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> ConstExpr {
-        var reader = InstructionReader(bytes: s.bytes, range: s.offset..<s.end, features: features)
+    static func constExpr(_ s: inout ByteReader, _ space: TypeSpace, _ features: Features) throws(WasmError) -> ConstExpr {
+        var reader = InstructionReader(bytes: s.bytes, range: s.offset..<s.end, features: features, types: space.ids)
         var stack: [ConstExpr] = []
         while true {
             let ins = try reader.next()
@@ -293,7 +363,7 @@ struct ModuleDecoder {
     }
 
     mutating func elementSection(_ s: inout ByteReader) throws(WasmError) {
-        let features = module.features
+        let features = module.features, space = space
         module.elements = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
             let flags = try s.u32()
@@ -306,12 +376,13 @@ struct ModuleDecoder {
                 mode = explicitTable ? .declarative : .passive
             } else {
                 let table = explicitTable ? try s.u32() : 0
-                mode = .active(table: table, offset: try ModuleDecoder.constExpr(&s, features))
+                mode = .active(table: table, offset: try ModuleDecoder.constExpr(&s, space, features))
             }
-            var type = ValueType.funcref
+            // Function indices are `(ref func)` (Wasm 3.0; 2.0 said funcref, a supertype).
+            var type = usesExpressions ? ValueType.funcref : ValueType(ref: .func, nullable: !space.typedReferences)
             if passiveOrDeclarative || explicitTable {
                 if usesExpressions {
-                    type = try s.referenceType()
+                    type = try s.referenceType(space)
                 } else {
                     let kindAt = s.offset
                     guard try s.byte() == 0x00 else { throw WasmError(.malformed, "malformed element kind", offset: kindAt) }
@@ -322,7 +393,7 @@ struct ModuleDecoder {
             var items: [ConstExpr] = []
             items.reserveCapacity(count)
             for _ in 0..<count {
-                items.append(usesExpressions ? try ModuleDecoder.constExpr(&s, features) : .refFunc(try s.u32()))
+                items.append(usesExpressions ? try ModuleDecoder.constExpr(&s, space, features) : .refFunc(try s.u32()))
             }
             return ElementSegment(type: type, mode: mode, items: items)
         }
@@ -351,7 +422,7 @@ struct ModuleDecoder {
                     let n = try b.u32()
                     total += Int(n)
                     guard total <= ModuleDecoder.maxLocals else { throw WasmError(.malformed, "too many locals", offset: b.offset) }
-                    locals.append(LocalDecl(count: n, type: try b.valueType()))
+                    locals.append(LocalDecl(count: n, type: try b.valueType(space)))
                 }
                 let code = b.offset..<range.upperBound
                 try ModuleDecoder.checkInstructions(module, code)
@@ -367,7 +438,7 @@ struct ModuleDecoder {
     /// Reads every instruction once so malformed encodings are found at decode time, and
     /// checks the body ends with the `end` that closes the function.
     static func checkInstructions(_ module: Module, _ code: Range<Int>) throws(WasmError) {
-        var reader = InstructionReader(bytes: module.bytes, range: code, features: module.features)
+        var reader = InstructionReader(bytes: module.bytes, range: code, features: module.features, types: module.typeIDs)
         var depth = 1
         var last = Opcode.nop
         while !reader.isAtEnd {
@@ -389,17 +460,17 @@ struct ModuleDecoder {
     }
 
     mutating func dataSection(_ s: inout ByteReader) throws(WasmError) {
-        let features = module.features
+        let features = module.features, space = space
         module.data = try vector(&s) { (s: inout ByteReader) throws(WasmError) in
             let at = s.offset
             let flags = try s.u32()
             let mode: DataMode
             switch flags {
-            case 0: mode = .active(memory: 0, offset: try ModuleDecoder.constExpr(&s, features))
+            case 0: mode = .active(memory: 0, offset: try ModuleDecoder.constExpr(&s, space, features))
             case 1: mode = .passive
             case 2:
                 let memory = try s.u32()
-                mode = .active(memory: memory, offset: try ModuleDecoder.constExpr(&s, features))
+                mode = .active(memory: memory, offset: try ModuleDecoder.constExpr(&s, space, features))
             default: throw WasmError(.malformed, "malformed data segment kind", offset: at)
             }
             let length = Int(try s.u32())

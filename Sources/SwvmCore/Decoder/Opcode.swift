@@ -21,6 +21,8 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case callIndirect = 0x11
     case returnCall = 0x12
     case returnCallIndirect = 0x13
+    case callRef = 0x14
+    case returnCallRef = 0x15
     case drop = 0x1A
     case select = 0x1B
     case selectT = 0x1C
@@ -191,6 +193,9 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case refNull = 0xD0
     case refIsNull = 0xD1
     case refFunc = 0xD2
+    case refAsNonNull = 0xD4
+    case brOnNull = 0xD5
+    case brOnNonNull = 0xD6
     case i32TruncSatF32S = 0x100
     case i32TruncSatF32U = 0x101
     case i32TruncSatF64S = 0x102
@@ -469,7 +474,7 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
 
 /// What follows an opcode in the binary.
 public enum ImmediateKind: Sendable {
-    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryCopy, memoryIndex, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, tagIndex, tryTable, v128Const
+    case block, brTable, callIndirect, dataIndex, elemIndex, f32Const, f64Const, functionIndex, globalIndex, i32Const, i64Const, labelIndex, lane, localIndex, memarg, memargLane, memoryCopy, memoryIndex, memoryInit, none, refType, selectT, shuffle, tableCopy, tableIndex, tableInit, tagIndex, tryTable, typeIndex, v128Const
 }
 
 extension Opcode {
@@ -494,6 +499,8 @@ extension Opcode {
         case .callIndirect: return "call_indirect"
         case .returnCall: return "return_call"
         case .returnCallIndirect: return "return_call_indirect"
+        case .callRef: return "call_ref"
+        case .returnCallRef: return "return_call_ref"
         case .drop: return "drop"
         case .select: return "select"
         case .selectT: return "select"
@@ -664,6 +671,9 @@ extension Opcode {
         case .refNull: return "ref.null"
         case .refIsNull: return "ref.is_null"
         case .refFunc: return "ref.func"
+        case .refAsNonNull: return "ref.as_non_null"
+        case .brOnNull: return "br_on_null"
+        case .brOnNonNull: return "br_on_non_null"
         case .i32TruncSatF32S: return "i32.trunc_sat_f32_s"
         case .i32TruncSatF32U: return "i32.trunc_sat_f32_u"
         case .i32TruncSatF64S: return "i32.trunc_sat_f64_s"
@@ -965,7 +975,7 @@ extension Opcode {
             return .i32Const
         case .i64Const:
             return .i64Const
-        case .br, .brIf:
+        case .br, .brIf, .brOnNull, .brOnNonNull:
             return .labelIndex
         case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i8x16ReplaceLane, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i16x8ReplaceLane,
              .i32x4ExtractLane, .i32x4ReplaceLane, .i64x2ExtractLane, .i64x2ReplaceLane, .f32x4ExtractLane, .f32x4ReplaceLane,
@@ -1006,6 +1016,8 @@ extension Opcode {
             return .tagIndex
         case .tryTable:
             return .tryTable
+        case .callRef, .returnCallRef:
+            return .typeIndex
         case .v128Const:
             return .v128Const
         default: return .none

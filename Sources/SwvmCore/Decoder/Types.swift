@@ -1,23 +1,156 @@
-/// Wasm value types, with their binary encodings as raw values.
-public enum ValueType: UInt8, Sendable, CustomStringConvertible {
-    case i32 = 0x7F, i64 = 0x7E, f32 = 0x7D, f64 = 0x7C, v128 = 0x7B
-    case funcref = 0x70, externref = 0x6F
-    /// A caught exception (Wasm 3.0 exception handling), `(ref null exn)`.
-    case exnref = 0x69
+/// How a value is represented: the four numeric types, v128, and the top of each reference
+/// hierarchy (a reference of any type in the function hierarchy is a function, and so on).
+/// Code that only moves or converts values switches on this; typing rules use `ValueType`.
+public enum ValueKind: UInt8, Sendable {
+    case i32, i64, f32, f64, v128, funcref, externref, exnref
+}
 
-    public var isRef: Bool { self == .funcref || self == .externref || self == .exnref }
-    public var isNum: Bool { self == .i32 || self == .i64 || self == .f32 || self == .f64 }
+/// The canonical identity of a defined (function) type, the same in every module that
+/// defines an equivalent type: two type indices denote the same type exactly when their ids
+/// are equal (Wasm 3.0 type equivalence, including recursion groups; see `TypeRegistry`).
+public struct TypeID: Hashable, Sendable, CustomStringConvertible {
+    public let raw: UInt32
+    public init(raw: UInt32) { self.raw = raw }
+    public var description: String { "type#\(raw)" }
+}
+
+/// The heap type of a reference: an abstract one, or a defined function type. GC heap types
+/// (any, eq, i31, struct, array, none) are not implemented; the decoder rejects them.
+public enum HeapType: Hashable, Sendable, CustomStringConvertible {
+    case `func`, extern, exn
+    /// The bottom types of the three hierarchies: only null has them.
+    case noFunc, noExtern, noExn
+    case defined(TypeID)
+
+    /// The representation of references to this heap type.
+    public var kind: ValueKind {
+        switch self {
+        case .func, .noFunc, .defined: return .funcref
+        case .extern, .noExtern: return .externref
+        case .exn, .noExn: return .exnref
+        }
+    }
 
     public var description: String {
         switch self {
-        case .i32: return "i32"
-        case .i64: return "i64"
-        case .f32: return "f32"
-        case .f64: return "f64"
-        case .v128: return "v128"
-        case .funcref: return "funcref"
-        case .externref: return "externref"
-        case .exnref: return "exnref"
+        case .func: return "func"
+        case .extern: return "extern"
+        case .exn: return "exn"
+        case .noFunc: return "nofunc"
+        case .noExtern: return "noextern"
+        case .noExn: return "noexn"
+        case .defined(let id): return "\(id)"
+        }
+    }
+}
+
+/// A Wasm value type: a number, v128, or a reference `(ref null? heaptype)` (Wasm 3.0 typed
+/// function references). `.funcref`, `.externref` and `.exnref` are the nullable references to
+/// the tops of the hierarchies, Wasm 2.0's reference types.
+public struct ValueType: Hashable, Sendable, CustomStringConvertible {
+    public let kind: ValueKind
+    /// Whether null is a value of the type (references only).
+    public let nullable: Bool
+    /// References only; nil for numbers and v128.
+    public let heap: HeapType?
+
+    private init(number kind: ValueKind) {
+        self.kind = kind
+        nullable = false
+        heap = nil
+    }
+
+    public init(ref heap: HeapType, nullable: Bool) {
+        kind = heap.kind
+        self.nullable = nullable
+        self.heap = heap
+    }
+
+    public static let i32 = ValueType(number: .i32)
+    public static let i64 = ValueType(number: .i64)
+    public static let f32 = ValueType(number: .f32)
+    public static let f64 = ValueType(number: .f64)
+    public static let v128 = ValueType(number: .v128)
+    public static let funcref = ValueType(ref: .func, nullable: true)
+    public static let externref = ValueType(ref: .extern, nullable: true)
+    /// A caught exception (Wasm 3.0 exception handling), `(ref null exn)`.
+    public static let exnref = ValueType(ref: .exn, nullable: true)
+
+    /// The nullable reference type of a value kind's hierarchy, or the number type itself.
+    public init(_ kind: ValueKind) {
+        switch kind {
+        case .funcref: self = .funcref
+        case .externref: self = .externref
+        case .exnref: self = .exnref
+        default: self.init(number: kind)
+        }
+    }
+
+    public var isRef: Bool { heap != nil }
+    public var isNum: Bool { kind == .i32 || kind == .i64 || kind == .f32 || kind == .f64 }
+    /// Has a default value (zero or null): everything but non-nullable references. A local of
+    /// a type without one must be set before it is read.
+    public var isDefaultable: Bool { heap == nil || nullable }
+
+    /// The same reference type without null (`ref.as_non_null`, `br_on_null`).
+    public var nonNull: ValueType { heap.map { ValueType(ref: $0, nullable: false) } ?? self }
+
+    /// The binary encoding: one byte for numbers and the shorthands, else 0x63/0x64 followed
+    /// by the heap type. A defined heap type is written as its canonical id, which is only
+    /// meaningful to `TypeRegistry`; encoders that need a module's type index map it first.
+    public var encoding: [UInt8] {
+        guard let heap else {
+            switch kind {
+            case .i32: return [0x7F]
+            case .i64: return [0x7E]
+            case .f32: return [0x7D]
+            case .f64: return [0x7C]
+            default: return [0x7B]
+            }
+        }
+        let h: [UInt8]
+        switch heap {
+        case .func: h = [0x70]
+        case .extern: h = [0x6F]
+        case .exn: h = [0x69]
+        case .noFunc: h = [0x73]
+        case .noExtern: h = [0x72]
+        case .noExn: h = [0x74]
+        case .defined(let id):
+            // s33 LEB128 of a non-negative index.
+            var out: [UInt8] = [], v = Int64(id.raw)
+            while true {
+                let byte = UInt8(v & 0x7F)
+                v >>= 7
+                if v == 0 && byte & 0x40 == 0 {
+                    out.append(byte)
+                    break
+                }
+                out.append(byte | 0x80)
+            }
+            return [nullable ? 0x63 : 0x64] + out
+        }
+        return nullable ? h : [0x64] + h
+    }
+
+    public var description: String {
+        guard let heap else {
+            switch kind {
+            case .i32: return "i32"
+            case .i64: return "i64"
+            case .f32: return "f32"
+            case .f64: return "f64"
+            default: return "v128"
+            }
+        }
+        switch (heap, nullable) {
+        case (.func, true): return "funcref"
+        case (.extern, true): return "externref"
+        case (.exn, true): return "exnref"
+        case (.noFunc, true): return "nullfuncref"
+        case (.noExtern, true): return "nullexternref"
+        case (.noExn, true): return "nullexnref"
+        default: return "(ref \(nullable ? "null " : "")\(heap))"
         }
     }
 }

@@ -19,6 +19,8 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
     /// of kind `.exception` unless a try_table catches it.
     case exception
     case nullExceptionReference  // throw_ref of a null exnref
+    case nullFunctionReference  // call_ref or return_call_ref of null
+    case nullReference  // ref.as_non_null of null
 
     /// The spec's wording, which the spec suite's `assert_trap` commands match.
     public var description: String {
@@ -39,6 +41,8 @@ public enum Trap: UInt8, Error, Sendable, CustomStringConvertible {
         case .interrupted: return "interrupted"
         case .exception: return "uncaught exception"
         case .nullExceptionReference: return "null exception reference"
+        case .nullFunctionReference: return "null function reference"
+        case .nullReference: return "null reference"
         }
     }
 }

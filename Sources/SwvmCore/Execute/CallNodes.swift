@@ -78,8 +78,23 @@ func call3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
         return raise(.uninitializedElement, c)
     }
     let rec = record(word)
-    guard rec.pointee.typeID == n.pointee.b.int else { return raise(.indirectCallTypeMismatch, c) }
+    guard rec.pointee.typeID == n.pointee.b.int || calleeSubtypes(rec, n.pointee.b) else { return raise(.indirectCallTypeMismatch, c) }
     return invoke(rec, fp + n.pointee.d.int, c)
 }
 func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: false) }
+
+/// A callee whose type is not the expected one may still be a declared subtype of it
+/// (`sub`): the exact match above is the fast path.
+@inline(never) func calleeSubtypes(_ rec: UnsafeMutablePointer<FuncRecord>, _ expected: UInt64) -> Bool {
+    TypeRegistry.isSubtype(TypeID(raw: UInt32(truncatingIfNeeded: rec.pointee.typeID)), of: TypeID(raw: UInt32(truncatingIfNeeded: expected)))
+}
+
+/// call_ref: c = function reference expression, d = base slot; arguments already in place.
+/// Validation guarantees the reference's type, so only null is checked.
+func callRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let w = eval(n.pointee.c, fp, c)
+    if trapped(c) { return 0 }
+    guard w != 0 else { return raise(.nullFunctionReference, c) }
+    return invoke(record(w), fp + n.pointee.d.int, c)
+}
 func callIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: true) }

@@ -196,3 +196,16 @@ func tableGrow64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { tableGrow(n,
 func refIsNullNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     eval(n.pointee.a, fp, c) == 0 ? 1 : 0
 }
+
+/// a = reference expression: 1 if it is not null (br_on_non_null's condition; a reference's
+/// low 32 bits alone may be zero, so an i32 test of the word would not do).
+func refIsNonNullNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    eval(n.pointee.a, fp, c) != 0 ? 1 : 0
+}
+
+/// ref.as_non_null: a = reference expression; traps on null, else is the reference.
+func refAsNonNullNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let w = eval(n.pointee.a, fp, c)
+    if w == 0 && !trapped(c) { return raise(.nullReference, c) }
+    return w
+}

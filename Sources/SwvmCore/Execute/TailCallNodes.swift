@@ -108,8 +108,19 @@ func returnCallIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64
         return raise(.uninitializedElement, c)
     }
     let rec = record(word)
-    guard rec.pointee.typeID == n.pointee.b.int else { return raise(.indirectCallTypeMismatch, c) }
+    guard rec.pointee.typeID == n.pointee.b.int || calleeSubtypes(rec, n.pointee.b) else { return raise(.indirectCallTypeMismatch, c) }
     let d = n.pointee.d
     moveSlots(fp, 0, Int(d & 0xFFFF_FFFF), Int(d >> 32))
     return tailEnter(rec, fp, c)
+}
+
+/// return_call_ref: c = function reference expression, d = first argument slot | argument
+/// slot count << 32. Only null is checked: validation guarantees the reference's type.
+func returnCallRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let w = eval(n.pointee.c, fp, c)
+    if trapped(c) { return 0 }
+    guard w != 0 else { return raise(.nullFunctionReference, c) }
+    let d = n.pointee.d
+    moveSlots(fp, 0, Int(d & 0xFFFF_FFFF), Int(d >> 32))
+    return tailEnter(record(w), fp, c)
 }

@@ -9,15 +9,21 @@
 /// of its function type). Tags are compared by identity: an imported tag is the exporter's.
 public final class Tag: Hashable, @unchecked Sendable {
     public let type: FuncType
+    /// The canonical id of the type, which import matching compares.
+    public let typeID: TypeID
 
     /// A tag made by the host (to import into modules, or to throw from host functions). Its
     /// type must have no results.
     public init(type: FuncType) throws(WasmError) {
         guard type.results.isEmpty else { throw WasmError(.usage, "a tag's type has no results, not \(type.results)") }
         self.type = type
+        typeID = TypeRegistry.id(type)
     }
 
-    init(checkedType: FuncType) { type = checkedType }
+    init(checkedType: FuncType, typeID: TypeID) {
+        type = checkedType
+        self.typeID = typeID
+    }
 
     var word: UInt64 { UInt64(pointer: Unmanaged.passUnretained(self).toOpaque()) }
 
@@ -51,7 +57,7 @@ public final class Exception: Error, Hashable, CustomStringConvertible, @uncheck
     /// An exception for a host function to throw; the payload must match the tag's type.
     public init(tag: Tag, payload: [Value]) throws(WasmError) {
         guard payload.count == tag.type.params.count,
-              zip(payload, tag.type.params).allSatisfy({ $0.type == $1 }) else {
+              zip(payload, tag.type.params).allSatisfy({ $0.matches($1) }) else {
             throw WasmError(.usage, "exception payload \(payload.map(\.type)) does not match the tag's \(tag.type.params)")
         }
         self.tag = tag

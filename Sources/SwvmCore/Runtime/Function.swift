@@ -7,7 +7,7 @@ struct FuncRecord {
     /// returns the first result in a register and leaves all results in the first slots.
     /// Before the first call it is a stub that compiles the function and patches this field.
     var entry: NodeP
-    /// Canonical signature id, compared by `call_indirect`.
+    /// The canonical id of the function's type (`TypeID.raw`), compared by `call_indirect`.
     var typeID: Int
     var paramCount: Int
     var resultCount: Int
@@ -33,6 +33,8 @@ public typealias RawHostFunction = (_ slots: UnsafeMutablePointer<UInt64>, Calle
 
 public final class Function {
     public let type: FuncType
+    /// The canonical identity of the type: with recursion groups, more than `type` says.
+    public var typeID: TypeID { TypeID(raw: UInt32(truncatingIfNeeded: record.pointee.typeID)) }
     let record: UnsafeMutablePointer<FuncRecord>
     unowned let store: Store
     /// Defining instance of a Wasm function; importing instance of a host binding.
@@ -41,7 +43,9 @@ public final class Function {
     let host: HostFunction?
     let rawHost: RawHostFunction?
 
-    init(type: FuncType, store: Store, instance: Instance?, functionIndex: Int, host: HostFunction?,
+    /// `typeID` is the type's canonical id when it comes from a module (by default, the id of
+    /// `type` defined alone, as a host function's is).
+    init(type: FuncType, typeID: TypeID? = nil, store: Store, instance: Instance?, functionIndex: Int, host: HostFunction?,
          rawHost: RawHostFunction? = nil, entry: (UnsafeMutablePointer<FuncRecord>) -> NodeP) {
         self.type = type
         self.store = store
@@ -51,7 +55,7 @@ public final class Function {
         self.rawHost = rawHost
         record = .allocate(capacity: 1)
         record.initialize(to: FuncRecord(
-            entry: NodeP(bitPattern: 1)!, typeID: TypeRegistry.id(type),
+            entry: NodeP(bitPattern: 1)!, typeID: Int((typeID ?? TypeRegistry.id(type)).raw),
             paramCount: type.params.count, resultCount: type.results.count, owner: .passUnretained(self)))
         record.pointee.entry = entry(record)
     }
@@ -74,8 +78,8 @@ public final class Function {
         guard args.count == type.params.count else {
             throw WasmError(.usage, "function expects \(type.params.count) argument(s) \(type), got \(args.count)")
         }
-        for (i, (a, t)) in zip(args, type.params).enumerated() where a.type != t {
-            throw WasmError(.usage, "argument \(i) must be \(t), got \(a.type)")
+        for (i, (a, t)) in zip(args, type.params).enumerated() where !a.matches(t) {
+            throw WasmError(.usage, "argument \(i) must be \(t), got \(a.type)\(a.isNull ? " null" : "")")
         }
         let ctx = store.ctx
         let fp = ctx.pointee.entryTop
@@ -138,7 +142,7 @@ public final class Function {
                 let args = zip(type.params, type.params.slotOffsets).map { Value.load(from: fp + $1, type: $0) }
                 let results = try host!(Caller(instance: instance, store: store), args)
                 guard results.count == type.results.count,
-                      zip(results, type.results).allSatisfy({ $0.type == $1 })
+                      zip(results, type.results).allSatisfy({ $0.matches($1) })
                 else {
                     store.hostTrapMessage = "host function returned \(results.map(\.type)) but its type is \(type)"
                     return raise(.host, c)
@@ -189,26 +193,6 @@ extension Store {
         if trap == .uninitializedElement { e.message = "\(trap) \(ctx.pointee.trapIndex)" }
         e.trap = trap
         return e
-    }
-}
-
-/// Process-wide canonical ids for function types, so `call_indirect` compares one word.
-enum TypeRegistry {
-    @exclusivity(unchecked) nonisolated(unsafe) private static var ids: [FuncType: Int] = [:]
-    @exclusivity(unchecked) nonisolated(unsafe) private static var lock = pthread_mutex_t()
-    nonisolated(unsafe) private static var lockReady: Bool = {
-        pthread_mutex_init(&lock, nil)
-        return true
-    }()
-
-    static func id(_ type: FuncType) -> Int {
-        _ = lockReady
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        if let id = ids[type] { return id }
-        let id = ids.count + 1
-        ids[type] = id
-        return id
     }
 }
 

@@ -18,8 +18,8 @@ public final class Global {
     /// Sets the value of a mutable global; the value's type must match.
     public func set(_ value: Value) throws(WasmError) {
         guard type.mutable else { throw WasmError(.usage, "global is immutable") }
-        guard value.type == type.valueType else {
-            throw WasmError(.usage, "global of type \(type.valueType) cannot hold a \(value.type)")
+        guard value.matches(type.valueType) else {
+            throw WasmError(.usage, "global of type \(type.valueType) cannot hold a \(value.type)\(value.isNull ? " null" : "")")
         }
         (cell[0], cell[1]) = value.slots
     }
@@ -41,7 +41,7 @@ extension Value {
     }
 
     static func fromSlots(_ w: UInt64, _ hi: UInt64 = 0, type: ValueType) -> Value {
-        switch type {
+        switch type.kind {
         case .i32: return .i32(UInt32(truncatingIfNeeded: w))
         case .i64: return .i64(w)
         case .f32: return .f32(UInt32(truncatingIfNeeded: w))

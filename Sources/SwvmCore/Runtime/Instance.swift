@@ -91,19 +91,22 @@ public final class Instance {
             case .tag(let t): tags.append(t)
             }
         }
-        for t in module.tags { tags.append(Tag(checkedType: module.types[Int(t)])) }
+        for t in module.tags { tags.append(Tag(checkedType: module.types[Int(t)], typeID: module.typeIDs[Int(t)])) }
         // Globals may refer to functions (ref.func), so functions come first.
         for (i, typeIndex) in module.functions.enumerated() {
             let index = module.importedFunctionCount + i
-            let f = Function(type: module.types[Int(typeIndex)], store: store, instance: self,
+            let f = Function(type: module.types[Int(typeIndex)], typeID: module.typeIDs[Int(typeIndex)], store: store, instance: self,
                              functionIndex: index, host: nil) { rec in
                 self.arena.node(fnWord(lazyCompileEntry), UInt64(pointer: rec))
             }
             functions.append(f)
         }
-        for t in module.tables { tables.append(try Table(type: t, store: store)) }
+        // A table initialiser may read imported globals only: those are in place.
+        for (t, initializer) in zip(module.tables, module.tableInitializers) {
+            tables.append(try Table(type: t, store: store, initial: initializer.map { evaluate($0).0 } ?? 0))
+        }
         for m in module.memories { memories.append(try Memory(type: m, limitPages: store.config.maxMemoryPages)) }
-        if module.globals.contains(where: { $0.type.valueType == .exnref }) { store.exnrefStorage = true }
+        if module.globals.contains(where: { $0.type.valueType.kind == .exnref }) { store.exnrefStorage = true }
         // In order: an initialiser may read the globals before it (extended constants).
         for g in module.globals {
             let (lo, hi) = evaluate(g.initializer)

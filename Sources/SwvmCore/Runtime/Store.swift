@@ -150,12 +150,12 @@ public final class Store {
             if let f = Function.from(word: word) { reach(f) }
         }
         func scan(_ t: Table) {
-            guard t.type.elementType == .funcref, scanned.insert(ObjectIdentifier(t)).inserted else { return }
+            guard t.type.elementType.kind == .funcref, scanned.insert(ObjectIdentifier(t)).inserted else { return }
             let s = t.state.pointee
             for k in 0..<Int(s.size) { reach(word: s.elements[k]) }
         }
         func scan(_ g: Global) {
-            if g.type.valueType == .funcref { reach(word: g.cell[0]) }
+            if g.type.valueType.kind == .funcref { reach(word: g.cell[0]) }
         }
         for (_, root) in roots {
             switch root.object {

@@ -19,7 +19,7 @@ public final class Table {
     init(type: TableType, store: Store, initial: UInt64 = 0) throws(WasmError) {
         self.type = type
         self.store = store
-        if type.elementType == .exnref { store.exnrefStorage = true }
+        if type.elementType.kind == .exnref { store.exnrefStorage = true }
         let maxSize = Swift.min(type.limits.max ?? (type.is64 ? UInt64.max : UInt64(UInt32.max)), store.config.maxTableElements)
         if type.limits.min > maxSize {
             throw WasmError(.limit, "table minimum of \(type.limits.min) elements exceeds the limit of \(maxSize)")
@@ -89,7 +89,7 @@ public final class Table {
     }
 
     func value(of word: UInt64) -> Value {
-        switch type.elementType {
+        switch type.elementType.kind {
         case .funcref: return .funcref(Function.from(word: word))
         case .exnref: return Value.fromSlots(word, type: .exnref)
         default: return .externref(word == 0 ? nil : word - 1)
@@ -97,10 +97,13 @@ public final class Table {
     }
 
     func word(for value: Value) throws(WasmError) -> UInt64 {
-        switch (type.elementType, value) {
-        case (.funcref, .funcref(let f)): return f.map { UInt64(pointer: $0.record) } ?? 0
-        case (.externref, .externref(let e)): return e.map { $0 &+ 1 } ?? 0
-        case (.exnref, .exnref(let e)):
+        guard value.matches(type.elementType) else {
+            throw WasmError(.usage, "a \(value.type)\(value.isNull ? " null" : "") value cannot be stored in a \(type.elementType) table")
+        }
+        switch value {
+        case .funcref(let f): return f.map { UInt64(pointer: $0.record) } ?? 0
+        case .externref(let e): return e.map { $0 &+ 1 } ?? 0
+        case .exnref(let e):
             // The host's exception must outlive its use by Wasm code.
             if let e {
                 store.keep(e)

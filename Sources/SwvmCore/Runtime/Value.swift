@@ -26,6 +26,34 @@ public enum Value: Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the value is of type `t`: for a reference, of `t`'s hierarchy, null only if
+    /// `t` is nullable, and a function of a defined type only if its type is that one or a
+    /// declared subtype. What the host hands to Wasm is checked with this: a typed reference
+    /// that lied about its function would let `call_ref` call it with the wrong signature.
+    public func matches(_ t: ValueType) -> Bool {
+        guard let heap = t.heap else { return type.kind == t.kind }
+        switch self {
+        case .funcref(let f):
+            guard let f else { return t.kind == .funcref && t.nullable }
+            switch heap {
+            case .func: return true
+            case .defined(let id): return TypeRegistry.isSubtype(f.typeID, of: id)
+            default: return false
+            }
+        case .externref(let e): return e == nil ? t.kind == .externref && t.nullable : heap == .extern
+        case .exnref(let e): return e == nil ? t.kind == .exnref && t.nullable : heap == .exn
+        default: return false
+        }
+    }
+
+    /// A null reference.
+    public var isNull: Bool {
+        switch self {
+        case .funcref(nil), .externref(nil), .exnref(nil): return true
+        default: return false
+        }
+    }
+
     public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
     public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
 

@@ -378,6 +378,24 @@ final class FunctionTranslator {
             markUnreachable()
         case .returnCall: returnCall(Int(ins.index))
         case .returnCallIndirect: returnCallIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
+        case .callRef: callRef(typeIndex: Int(ins.index))
+        case .returnCallRef: returnCallRef(typeIndex: Int(ins.index))
+        case .brOnNull:
+            // The reference gets its own slot: the branch tests it there and, not taken,
+            // leaves it on the stack as a non-null reference.
+            argumentsToSlots(1)
+            let r = pop()
+            push(.expr(node(refIsNullNode, word(expr(r)))))
+            branchIf(depth: Int(ins.index))
+            push(r)
+        case .brOnNonNull:
+            // Taken, the reference is the last value the label receives; not taken, it is dropped.
+            argumentsToSlots(1)
+            let r = pop()
+            push(r)
+            push(.expr(node(refIsNonNullNode, word(expr(r)))))
+            branchIf(depth: Int(ins.index))
+            _ = pop()
         case .drop:
             let v = pop()
             if case .expr(let n) = v {
@@ -460,6 +478,9 @@ final class FunctionTranslator {
             let v = pop()
             push(.expr(node(refIsNullNode, word(expr(v)))))
         case .refFunc: push(.const(UInt64(pointer: instance.functions[Int(ins.index)].record)))
+        case .refAsNonNull:
+            let v = pop()
+            push(.expr(node(refAsNonNullNode, word(expr(v)))))
         default:
             if let nodes = binaryNodes(ins.op) { binary(nodes) }
             else if let nodes = unaryNodes(ins.op) { unary(nodes) }
@@ -646,7 +667,7 @@ final class FunctionTranslator {
         truncate(to: height)
         let base = slot(ofHeight: height)
         let n = node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)),
-                     UInt64(TypeRegistry.id(t)), word(expr(index)), UInt64(base))
+                     UInt64(module.typeIDs[typeIndex].raw), word(expr(index)), UInt64(base))
         reserve(slotsTo: base + t.results.slotCount)
         finishCall(n, results: t.results)
     }
@@ -689,8 +710,34 @@ final class FunctionTranslator {
         let height = stack.count - t.params.count
         truncate(to: height)
         emitTailCall(node(width(tableIs64(UInt32(table)), returnCallIndirectNode, returnCallIndirect64Node),
-                          tableState(UInt32(table)), UInt64(TypeRegistry.id(t)),
+                          tableState(UInt32(table)), UInt64(module.typeIDs[typeIndex].raw),
                           word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
+    }
+
+    /// call_ref: like call_indirect, with the callee taken from the reference.
+    func callRef(typeIndex: Int) {
+        let t = module.types[typeIndex]
+        let ref = pop()
+        argumentsToSlots(t.params.count)
+        let height = stack.count - t.params.count
+        truncate(to: height)
+        let base = slot(ofHeight: height)
+        let n = node(callRefNode, 0, 0, word(expr(ref)), UInt64(base))
+        reserve(slotsTo: base + t.results.slotCount)
+        finishCall(n, results: t.results)
+    }
+
+    /// return_call_ref: like return_call_indirect, with the callee taken from the reference.
+    func returnCallRef(typeIndex: Int) {
+        let t = module.types[typeIndex]
+        // In a try_table the node runs after leaving it: its reference must be computed inside.
+        if control.contains(where: { $0.kind == .tryTable }) { argumentsToSlots(1) }
+        let ref = pop()
+        argumentsToSlots(t.params.count)
+        let height = stack.count - t.params.count
+        truncate(to: height)
+        emitTailCall(node(returnCallRefNode, 0, 0, word(expr(ref)),
+                          UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
     }
 
     // MARK: - Labels and branches

@@ -7,6 +7,8 @@ struct FunctionValidator {
         var params: [ValueType]
         var results: [ValueType]
         var height: Int
+        /// Where this block's entries in `inits` start: they are undone at its end.
+        var initHeight: Int
         var unreachable = false
         var labelTypes: [ValueType] { opcode == .loop ? params : results }
     }
@@ -19,6 +21,13 @@ struct FunctionValidator {
     var values: [ValueType?] = []
     var controls: [Control] = []
     var offset = 0
+    /// Local initialisation (typed function references): a local of a non-defaultable type
+    /// (a non-nullable reference) must be set before it is read, within the block that sets
+    /// it. `localInit` says which locals are readable; `inits` lists those a `local.set`
+    /// made readable, innermost block last. All true when no local needs it.
+    var localInit: [Bool]
+    var inits: [Int] = []
+    let everyLocalInit: Bool
 
     init(module: Module, context: ModuleContext, functionIndex: Int) throws(WasmError) {
         self.module = module
@@ -29,6 +38,9 @@ struct FunctionValidator {
         locals = type.params
         for decl in body.locals { locals += Array(repeating: decl.type, count: Int(decl.count)) }
         results = type.results
+        let all = locals, paramCount = type.params.count
+        localInit = all.indices.map { $0 < paramCount || all[$0].isDefaultable }
+        everyLocalInit = !localInit.contains(false)
     }
 
     func error(_ message: String) -> WasmError {
@@ -53,10 +65,17 @@ struct FunctionValidator {
     mutating func pop(_ expected: ValueType?) throws(WasmError) -> ValueType? {
         // Returns the actual type, which stays unknown in unreachable code (br_table relies on it).
         let actual = try pop()
-        if let actual, let expected, actual != expected {
+        if let actual, let expected, actual != expected, !actual.isSubtype(of: expected) {
             throw error("type mismatch: expected \(expected), found \(actual)")
         }
         return actual
+    }
+
+    /// Pops a reference of any type (unknown in unreachable code).
+    mutating func popRef() throws(WasmError) -> ValueType? {
+        let t = try pop()
+        if let t, !t.isRef { throw error("type mismatch: expected a reference, found \(t)") }
+        return t
     }
 
     /// Pops the expected types (the last one first).
@@ -76,7 +95,7 @@ struct FunctionValidator {
     }
 
     mutating func pushControl(_ op: Opcode, _ params: [ValueType], _ results: [ValueType]) {
-        controls.append(Control(opcode: op, params: params, results: results, height: values.count))
+        controls.append(Control(opcode: op, params: params, results: results, height: values.count, initHeight: inits.count))
         push(params)
     }
 
@@ -85,6 +104,7 @@ struct FunctionValidator {
         try pop(frame.results)
         if values.count != frame.height { throw error("type mismatch: values left on the stack at the end of a block") }
         controls.removeLast()
+        while inits.count > frame.initHeight { localInit[inits.removeLast()] = false }
         return frame
     }
 
@@ -156,7 +176,7 @@ struct FunctionValidator {
 
     /// A tail call returns the callee's results as the caller's own: they must match.
     mutating func checkTailCall(_ t: FuncType) throws(WasmError) {
-        guard t.results == results else {
+        guard t.results.count == results.count, !zip(t.results, results).contains(where: { !$0.isSubtype(of: $1) }) else {
             throw error("type mismatch: tail call to \(t) in a function returning \(results)")
         }
         try pop(t.params)
@@ -168,7 +188,7 @@ struct FunctionValidator {
     mutating func validate() throws(WasmError) {
         let body = module.codes[functionIndex - module.importedFunctionCount]
         var reader = InstructionReader(module: module, body: body)
-        controls.append(Control(opcode: .block, params: [], results: results, height: 0))
+        controls.append(Control(opcode: .block, params: [], results: results, height: 0, initHeight: 0))
         while !reader.isAtEnd {
             let ins = try reader.next()
             offset = ins.offset
@@ -209,7 +229,7 @@ struct FunctionValidator {
             pushControl(.else, frame.params, frame.results)
         case .end:
             let frame = try popControl()
-            if frame.opcode == .if && frame.params != frame.results {
+            if frame.opcode == .if && !FunctionValidator.matches(frame.params, frame.results) {
                 throw error("type mismatch: if without else must leave its parameters as results")
             }
             push(frame.results)
@@ -242,7 +262,7 @@ struct FunctionValidator {
             push(t.results)
         case .callIndirect:
             let table = try table(ins.index2)
-            guard table.elementType == .funcref else { throw error("type mismatch: call_indirect through a table of \(table.elementType)") }
+            guard table.elementType.isSubtype(of: .funcref) else { throw error("type mismatch: call_indirect through a table of \(table.elementType)") }
             guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
             let t = module.types[Int(ins.index)]
             try pop(table.addressType)
@@ -260,9 +280,9 @@ struct FunctionValidator {
             for clause in reader.catches(of: ins) {
                 var carried: [ValueType] = []
                 if let x = clause.tag { carried = try tag(x).params }
-                if clause.ref { carried.append(.exnref) }
+                if clause.ref { carried.append(ValueType(ref: .exn, nullable: false)) }  // (ref exn): never null
                 let types = try label(clause.label).labelTypes
-                guard types == carried else {
+                guard FunctionValidator.matches(carried, types) else {
                     throw error("type mismatch: catch carries \(carried) to a label of \(types)")
                 }
             }
@@ -273,7 +293,7 @@ struct FunctionValidator {
             try checkTailCall(t)
         case .returnCallIndirect:
             let table = try table(ins.index2)
-            guard table.elementType == .funcref else { throw error("type mismatch: return_call_indirect through a table of \(table.elementType)") }
+            guard table.elementType.isSubtype(of: .funcref) else { throw error("type mismatch: return_call_indirect through a table of \(table.elementType)") }
             guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
             try pop(table.addressType)
             try checkTailCall(module.types[Int(ins.index)])
@@ -293,11 +313,17 @@ struct FunctionValidator {
             try pop(t)
             try pop(t)
             push(t)
-        case .localGet: push(try local(ins.index))
-        case .localSet: try pop(try local(ins.index))
+        case .localGet:
+            let t = try local(ins.index)
+            guard everyLocalInit || localInit[Int(ins.index)] else { throw error("uninitialized local \(ins.index)") }
+            push(t)
+        case .localSet:
+            try pop(try local(ins.index))
+            initialize(ins.index)
         case .localTee:
             let t = try local(ins.index)
             try pop(t)
+            initialize(ins.index)
             push(t)
         case .globalGet: push(try global(ins.index).valueType)
         case .globalSet:
@@ -326,12 +352,12 @@ struct FunctionValidator {
             try pop(t.addressType)
         case .tableCopy:
             let dst = try table(ins.index), src = try table(ins.index2)
-            guard dst.elementType == src.elementType else { throw error("type mismatch: table.copy between \(src.elementType) and \(dst.elementType)") }
+            guard src.elementType.isSubtype(of: dst.elementType) else { throw error("type mismatch: table.copy between \(src.elementType) and \(dst.elementType)") }
             try pop([dst.addressType, src.addressType, copyLength(dst.addressType, src.addressType)])
         case .tableInit:
             let seg = try elementSegment(ins.index)
             let t = try table(ins.index2)
-            guard seg.type == t.elementType else { throw error("type mismatch: table.init of \(seg.type) into \(t.elementType)") }
+            guard seg.type.isSubtype(of: t.elementType) else { throw error("type mismatch: table.init of \(seg.type) into \(t.elementType)") }
             try pop([t.addressType, .i32, .i32])
         case .elemDrop: _ = try elementSegment(ins.index)
         case .memorySize:
@@ -358,16 +384,55 @@ struct FunctionValidator {
         case .v128Const: push(.v128)
         case .refNull: push(ins.valueType)
         case .refIsNull:
-            let t = try pop()
-            if let t, !t.isRef { throw error("type mismatch: ref.is_null of \(t)") }
+            _ = try popRef()
             push(.i32)
         case .refFunc:
             _ = try function(ins.index)
             guard context.declaredFunctions.contains(ins.index) else { throw error("undeclared function reference \(ins.index)") }
-            push(.funcref)
+            push(module.functionRefType(Int(ins.index)))
+        case .refAsNonNull:
+            let t = try popRef()
+            push(t?.nonNull)
+        case .brOnNull:
+            let t = try popRef()
+            let types = try label(ins.index).labelTypes
+            try pop(types)
+            push(types)
+            push(t?.nonNull)
+        case .brOnNonNull:
+            let t = try popRef()
+            var types = try label(ins.index).labelTypes
+            guard let last = types.popLast(), last.isRef else {
+                throw error("type mismatch: br_on_non_null's label must take a reference last")
+            }
+            if let t, !t.nonNull.isSubtype(of: last) { throw error("type mismatch: expected \(last), found \(t.nonNull)") }
+            try pop(types)
+            push(types)
+        case .callRef, .returnCallRef:
+            guard Int(ins.index) < module.types.count else { throw error("unknown type \(ins.index)") }
+            try pop(ValueType(ref: .defined(module.typeIDs[Int(ins.index)]), nullable: true))
+            let t = module.types[Int(ins.index)]
+            if op == .returnCallRef {
+                try checkTailCall(t)
+            } else {
+                try pop(t.params)
+                push(t.results)
+            }
         default:
             try checkMemoryAccess(ins)
         }
+    }
+
+    /// A local set for the first time in this block becomes readable until its end.
+    mutating func initialize(_ index: UInt32) {
+        if everyLocalInit || localInit[Int(index)] { return }
+        localInit[Int(index)] = true
+        inits.append(Int(index))
+    }
+
+    /// Whether values of types `a` can stand where types `b` are expected.
+    static func matches(_ a: [ValueType], _ b: [ValueType]) -> Bool {
+        a.count == b.count && !zip(a, b).contains { !$0.isSubtype(of: $1) }
     }
 
     func checkLane(_ op: Opcode, _ lane: UInt32) throws(WasmError) {

@@ -34,7 +34,7 @@ extension Module {
             case .refNull(let t): return t
             case .refFunc(let f):
                 guard Int(f) < totalFunctionCount else { throw invalid("unknown function \(f)") }
-                return .funcref
+                return functionRefType(Int(f))
             case .globalGet(let g):
                 let limit = features.contains(.extendedConst) ? visibleGlobals : importedGlobalCount
                 guard Int(g) < limit else { throw invalid("unknown global \(g)") }
@@ -52,7 +52,7 @@ extension Module {
         }
         func checkConst(_ e: ConstExpr, _ expected: ValueType, visibleGlobals: Int? = nil) throws(WasmError) {
             let t = try constType(e, visibleGlobals: visibleGlobals ?? totalGlobalCount)
-            guard t == expected else { throw invalid("type mismatch: constant expression of \(t), expected \(expected)") }
+            guard t.isSubtype(of: expected) else { throw invalid("type mismatch: constant expression of \(t), expected \(expected)") }
         }
 
         for imp in imports {
@@ -66,7 +66,15 @@ extension Module {
         }
         for t in tags { try checkTagType(t) }
         for t in functions { try checkType(t) }
-        for t in tables { try t.validate() }
+        for (t, initializer) in zip(tables, tableInitializers) {
+            try t.validate()
+            if let initializer {
+                try checkConst(initializer, t.elementType, visibleGlobals: importedGlobalCount)
+                if case .refFunc(let f) = initializer { context.declaredFunctions.insert(f) }
+            } else if !t.elementType.nullable {
+                throw invalid("type mismatch: a table of \(t.elementType) needs an initialiser")
+            }
+        }
         for m in memories { try m.validate() }
         if totalMemoryCount > 1 && !features.contains(.multiMemory) { throw invalid("multiple memories") }
 
@@ -100,7 +108,7 @@ extension Module {
             if case .active(let table, let offset) = seg.mode {
                 guard Int(table) < totalTableCount else { throw invalid("unknown table \(table)") }
                 let t = tableType(Int(table))
-                guard t.elementType == seg.type else { throw invalid("type mismatch: \(seg.type) segment for a \(t.elementType) table") }
+                guard seg.type.isSubtype(of: t.elementType) else { throw invalid("type mismatch: \(seg.type) segment for a \(t.elementType) table") }
                 try checkConst(offset, t.addressType)
             }
         }

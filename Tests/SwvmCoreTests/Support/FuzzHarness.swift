@@ -44,7 +44,7 @@ enum FuzzHarness {
     }
 
     static func zero(_ t: ValueType) -> Value {
-        switch t {
+        switch t.kind {
         case .i32: return .i32(0)
         case .i64: return .i64(0)
         case .f32: return .f32(0)

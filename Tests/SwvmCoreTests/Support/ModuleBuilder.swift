@@ -47,7 +47,7 @@ struct ModuleBuilder {
             let payload = W.u(UInt64(items.count)) + items.flatMap { $0 }
             out += [id] + W.u(UInt64(payload.count)) + payload
         }
-        section(1, types.map { t in [0x60] + W.vec(t.params.map(\.rawValue)) + W.vec(t.results.map(\.rawValue)) })
+        section(1, types.map { t in [0x60] + W.u(UInt64(t.params.count)) + t.params.flatMap(\.encoding) + W.u(UInt64(t.results.count)) + t.results.flatMap(\.encoding) })
         section(2, zip(imports, importTypes).map { imp, t in W.name(imp.module) + W.name(imp.name) + [0x00] + W.u(UInt64(t)) }
                    + zip(tagImports, tagImportTypes).map { imp, t in W.name(imp.module) + W.name(imp.name) + [0x04, 0x00] + W.u(UInt64(t)) })
         section(3, funcTypes.map { W.u(UInt64($0)) })
@@ -56,7 +56,7 @@ struct ModuleBuilder {
             section(5, [m.max.map { [0x01] + W.u(UInt64(m.min)) + W.u(UInt64($0)) } ?? ([0x00] + W.u(UInt64(m.min)))])
         }
         section(13, tagTypes.map { [0x00] + W.u(UInt64($0)) })
-        section(6, globals.map { [$0.type.rawValue, $0.mutable ? 1 : 0] + $0.initial + [0x0B] })
+        section(6, globals.map { $0.type.encoding + [$0.mutable ? 1 : 0] + $0.initial + [0x0B] })
         var exports: [[UInt8]] = []
         for (i, f) in functions.enumerated() {
             if let name = f.export { exports.append(W.name(name) + [0x00] + W.u(UInt64(imports.count + i))) }
@@ -71,7 +71,7 @@ struct ModuleBuilder {
         }
         section(10, functions.map { f in
             var groups: [[UInt8]] = []
-            for t in f.locals { groups.append([0x01, t.rawValue]) }
+            for t in f.locals { groups.append([0x01] + t.encoding) }
             let body = W.u(UInt64(groups.count)) + groups.flatMap { $0 } + f.body + [0x0B]
             return W.u(UInt64(body.count)) + body
         })
@@ -124,9 +124,9 @@ enum W {
     static func call(_ f: UInt32) -> [UInt8] { [0x10] + u(UInt64(f)) }
     static func br(_ d: UInt32) -> [UInt8] { [0x0C] + u(UInt64(d)) }
     static func brIf(_ d: UInt32) -> [UInt8] { [0x0D] + u(UInt64(d)) }
-    static func block(_ result: ValueType? = nil) -> [UInt8] { [0x02, result?.rawValue ?? 0x40] }
-    static func loop(_ result: ValueType? = nil) -> [UInt8] { [0x03, result?.rawValue ?? 0x40] }
-    static func `if`(_ result: ValueType? = nil) -> [UInt8] { [0x04, result?.rawValue ?? 0x40] }
+    static func block(_ result: ValueType? = nil) -> [UInt8] { [0x02] + (result?.encoding ?? [0x40]) }
+    static func loop(_ result: ValueType? = nil) -> [UInt8] { [0x03] + (result?.encoding ?? [0x40]) }
+    static func `if`(_ result: ValueType? = nil) -> [UInt8] { [0x04] + (result?.encoding ?? [0x40]) }
     /// A block, loop or if (opcode `op`) of type index `type`.
     static func typed(_ op: UInt8, _ type: UInt32) -> [UInt8] { [op] + s(Int64(type)) }
     static func brTable(_ targets: [UInt32], _ otherwise: UInt32) -> [UInt8] {
