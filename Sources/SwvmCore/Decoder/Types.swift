@@ -48,33 +48,55 @@ public enum HeapType: Hashable, Sendable, CustomStringConvertible {
 /// function references). `.funcref`, `.externref` and `.exnref` are the nullable references to
 /// the tops of the hierarchies, Wasm 2.0's reference types.
 public struct ValueType: Hashable, Sendable, CustomStringConvertible {
-    public let kind: ValueKind
-    /// Whether null is a value of the type (references only).
-    public let nullable: Bool
-    /// References only; nil for numbers and v128.
-    public let heap: HeapType?
+    /// Packed into one word, so that comparing two types (the validator does it for every
+    /// operand) is one integer compare: bits 0-7 the kind, bit 8 nullability, bits 16-23 the
+    /// heap type's tag (0 for none, see `heapTag`), bits 32-63 a defined type's id.
+    let bits: UInt64
 
-    private init(number kind: ValueKind) {
-        self.kind = kind
-        nullable = false
-        heap = nil
+    private init(bits: UInt64) { self.bits = bits }
+
+    public var kind: ValueKind { ValueKind(rawValue: UInt8(truncatingIfNeeded: bits)).unsafelyUnwrapped }
+    /// Whether null is a value of the type (references only).
+    public var nullable: Bool { bits & 0x100 != 0 }
+    /// References only; nil for numbers and v128.
+    public var heap: HeapType? {
+        switch (bits >> 16) & 0xFF {
+        case 1: return .func
+        case 2: return .extern
+        case 3: return .exn
+        case 4: return .noFunc
+        case 5: return .noExtern
+        case 6: return .noExn
+        case 7: return .defined(TypeID(raw: UInt32(truncatingIfNeeded: bits >> 32)))
+        default: return nil
+        }
+    }
+
+    private static func heapTag(_ heap: HeapType) -> UInt64 {
+        switch heap {
+        case .func: return 1
+        case .extern: return 2
+        case .exn: return 3
+        case .noFunc: return 4
+        case .noExtern: return 5
+        case .noExn: return 6
+        case .defined(let id): return 7 | UInt64(id.raw) << 16
+        }
     }
 
     public init(ref heap: HeapType, nullable: Bool) {
-        kind = heap.kind
-        self.nullable = nullable
-        self.heap = heap
+        bits = UInt64(heap.kind.rawValue) | (nullable ? 0x100 : 0) | ValueType.heapTag(heap) << 16
     }
 
-    public static let i32 = ValueType(number: .i32)
-    public static let i64 = ValueType(number: .i64)
-    public static let f32 = ValueType(number: .f32)
-    public static let f64 = ValueType(number: .f64)
-    public static let v128 = ValueType(number: .v128)
-    public static let funcref = ValueType(ref: .func, nullable: true)
-    public static let externref = ValueType(ref: .extern, nullable: true)
+    public static var i32: ValueType { ValueType(bits: UInt64(ValueKind.i32.rawValue)) }
+    public static var i64: ValueType { ValueType(bits: UInt64(ValueKind.i64.rawValue)) }
+    public static var f32: ValueType { ValueType(bits: UInt64(ValueKind.f32.rawValue)) }
+    public static var f64: ValueType { ValueType(bits: UInt64(ValueKind.f64.rawValue)) }
+    public static var v128: ValueType { ValueType(bits: UInt64(ValueKind.v128.rawValue)) }
+    public static var funcref: ValueType { ValueType(bits: UInt64(ValueKind.funcref.rawValue) | 0x100 | 1 << 16) }
+    public static var externref: ValueType { ValueType(bits: UInt64(ValueKind.externref.rawValue) | 0x100 | 2 << 16) }
     /// A caught exception (Wasm 3.0 exception handling), `(ref null exn)`.
-    public static let exnref = ValueType(ref: .exn, nullable: true)
+    public static var exnref: ValueType { ValueType(bits: UInt64(ValueKind.exnref.rawValue) | 0x100 | 3 << 16) }
 
     /// The nullable reference type of a value kind's hierarchy, or the number type itself.
     public init(_ kind: ValueKind) {
@@ -82,18 +104,18 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
         case .funcref: self = .funcref
         case .externref: self = .externref
         case .exnref: self = .exnref
-        default: self.init(number: kind)
+        default: self.init(bits: UInt64(kind.rawValue))
         }
     }
 
-    public var isRef: Bool { heap != nil }
+    public var isRef: Bool { bits & 0xFF_0000 != 0 }
     public var isNum: Bool { kind == .i32 || kind == .i64 || kind == .f32 || kind == .f64 }
     /// Has a default value (zero or null): everything but non-nullable references. A local of
     /// a type without one must be set before it is read.
-    public var isDefaultable: Bool { heap == nil || nullable }
+    public var isDefaultable: Bool { !isRef || nullable }
 
     /// The same reference type without null (`ref.as_non_null`, `br_on_null`).
-    public var nonNull: ValueType { heap.map { ValueType(ref: $0, nullable: false) } ?? self }
+    public var nonNull: ValueType { ValueType(bits: bits & ~0x100) }
 
     /// The binary encoding: one byte for numbers and the shorthands, else 0x63/0x64 followed
     /// by the heap type. A defined heap type is written as its canonical id, which is only

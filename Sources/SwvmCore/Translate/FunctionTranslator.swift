@@ -660,14 +660,28 @@ final class FunctionTranslator {
     }
 
     func callIndirect(typeIndex: Int, table: Int) {
+        computedCall(typeIndex: typeIndex) { index, base in
+            node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)),
+                 UInt64(module.typeIDs[typeIndex].raw), index, UInt64(base))
+        }
+    }
+
+    /// call_ref: the callee is the reference; validation guarantees its type.
+    func callRef(typeIndex: Int) {
+        computedCall(typeIndex: typeIndex) { ref, base in node(callRefNode, 0, 0, ref, UInt64(base)) }
+    }
+
+    /// A call whose callee is computed (call_indirect's index, call_ref's reference): the
+    /// arguments go to their slots, then `makeNode` gets the callee's expression word and the
+    /// callee frame's base slot; the node evaluates the callee after the arguments.
+    func computedCall(typeIndex: Int, _ makeNode: (UInt64, Int) -> NodeP) {
         let t = module.types[typeIndex]
-        let index = pop()
+        let callee = pop()
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
         truncate(to: height)
         let base = slot(ofHeight: height)
-        let n = node(width(tableIs64(UInt32(table)), callIndirectNode, callIndirect64Node), tableState(UInt32(table)),
-                     UInt64(module.typeIDs[typeIndex].raw), word(expr(index)), UInt64(base))
+        let n = makeNode(word(expr(callee)), base)
         reserve(slotsTo: base + t.results.slotCount)
         finishCall(n, results: t.results)
     }
@@ -702,42 +716,27 @@ final class FunctionTranslator {
     }
 
     func returnCallIndirect(typeIndex: Int, table: Int) {
-        let t = module.types[typeIndex]
-        // In a try_table the node runs after leaving it: its index must be computed inside.
-        if control.contains(where: { $0.kind == .tryTable }) { argumentsToSlots(1) }
-        let index = pop()
-        argumentsToSlots(t.params.count)
-        let height = stack.count - t.params.count
-        truncate(to: height)
-        emitTailCall(node(width(tableIs64(UInt32(table)), returnCallIndirectNode, returnCallIndirect64Node),
-                          tableState(UInt32(table)), UInt64(module.typeIDs[typeIndex].raw),
-                          word(expr(index)), UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
+        computedTailCall(typeIndex: typeIndex) { index, args in
+            node(width(tableIs64(UInt32(table)), returnCallIndirectNode, returnCallIndirect64Node),
+                 tableState(UInt32(table)), UInt64(module.typeIDs[typeIndex].raw), index, args)
+        }
     }
 
-    /// call_ref: like call_indirect, with the callee taken from the reference.
-    func callRef(typeIndex: Int) {
-        let t = module.types[typeIndex]
-        let ref = pop()
-        argumentsToSlots(t.params.count)
-        let height = stack.count - t.params.count
-        truncate(to: height)
-        let base = slot(ofHeight: height)
-        let n = node(callRefNode, 0, 0, word(expr(ref)), UInt64(base))
-        reserve(slotsTo: base + t.results.slotCount)
-        finishCall(n, results: t.results)
-    }
-
-    /// return_call_ref: like return_call_indirect, with the callee taken from the reference.
     func returnCallRef(typeIndex: Int) {
+        computedTailCall(typeIndex: typeIndex) { ref, args in node(returnCallRefNode, 0, 0, ref, args) }
+    }
+
+    /// A tail call whose callee is computed: `makeNode` gets the callee's expression word and
+    /// the first argument slot | argument slot count << 32.
+    func computedTailCall(typeIndex: Int, _ makeNode: (UInt64, UInt64) -> NodeP) {
         let t = module.types[typeIndex]
-        // In a try_table the node runs after leaving it: its reference must be computed inside.
+        // In a try_table the node runs after leaving it: its callee must be computed inside.
         if control.contains(where: { $0.kind == .tryTable }) { argumentsToSlots(1) }
-        let ref = pop()
+        let callee = pop()
         argumentsToSlots(t.params.count)
         let height = stack.count - t.params.count
         truncate(to: height)
-        emitTailCall(node(returnCallRefNode, 0, 0, word(expr(ref)),
-                          UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
+        emitTailCall(makeNode(word(expr(callee)), UInt64(slot(ofHeight: height)) | UInt64(t.params.slotCount) << 32))
     }
 
     // MARK: - Labels and branches

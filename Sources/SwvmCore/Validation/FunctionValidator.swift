@@ -38,9 +38,14 @@ struct FunctionValidator {
         locals = type.params
         for decl in body.locals { locals += Array(repeating: decl.type, count: Int(decl.count)) }
         results = type.results
-        let all = locals, paramCount = type.params.count
-        localInit = all.indices.map { $0 < paramCount || all[$0].isDefaultable }
-        everyLocalInit = !localInit.contains(false)
+        // Most functions have no local to track: no array for them.
+        everyLocalInit = body.locals.allSatisfy { $0.type.isDefaultable }
+        if everyLocalInit {
+            localInit = []
+        } else {
+            let all = locals, paramCount = type.params.count
+            localInit = all.indices.map { $0 < paramCount || all[$0].isDefaultable }
+        }
     }
 
     func error(_ message: String) -> WasmError {
