@@ -36,7 +36,7 @@ extension Store {
 
     public func makeGlobal(_ type: GlobalType, value: Value) throws(WasmError) -> Global {
         guard value.matches(type.valueType) else {
-            throw WasmError(.usage, "a global of type \(type.valueType) cannot hold a \(value.type)\(value.isNull ? " null" : "")")
+            throw WasmError(.usage, "a global of type \(type.valueType) cannot hold \(value.typeDescription)")
         }
         if type.valueType.kind == .exnref {
             exnrefStorage = true

@@ -172,6 +172,16 @@ public struct ValueType: Hashable, Sendable, CustomStringConvertible {
         case (.noFunc, true): return "nullfuncref"
         case (.noExtern, true): return "nullexternref"
         case (.noExn, true): return "nullexnref"
+        case (.defined(let id), _):
+            // The function type spelled out one level deep (a type may refer to itself).
+            let t = TypeRegistry.funcType(id)
+            func shallow(_ ts: [ValueType]) -> String {
+                ts.map { v in
+                    guard case .defined(let inner)? = v.heap else { return v.description }
+                    return "(ref \(v.nullable ? "null " : "")\(inner))"
+                }.joined(separator: " ")
+            }
+            return "(ref \(nullable ? "null " : "")\(id) = (\(shallow(t.params))) -> (\(shallow(t.results))))"
         default: return "(ref \(nullable ? "null " : "")\(heap))"
         }
     }

@@ -79,7 +79,7 @@ public final class Function {
             throw WasmError(.usage, "function expects \(type.params.count) argument(s) \(type), got \(args.count)")
         }
         for (i, (a, t)) in zip(args, type.params).enumerated() where !a.matches(t) {
-            throw WasmError(.usage, "argument \(i) must be \(t), got \(a.type)\(a.isNull ? " null" : "")")
+            throw WasmError(.usage, "argument \(i) must be \(t), got \(a.typeDescription)")
         }
         let ctx = store.ctx
         let fp = ctx.pointee.entryTop

@@ -19,7 +19,7 @@ public final class Global {
     public func set(_ value: Value) throws(WasmError) {
         guard type.mutable else { throw WasmError(.usage, "global is immutable") }
         guard value.matches(type.valueType) else {
-            throw WasmError(.usage, "global of type \(type.valueType) cannot hold a \(value.type)\(value.isNull ? " null" : "")")
+            throw WasmError(.usage, "global of type \(type.valueType) cannot hold \(value.typeDescription)")
         }
         (cell[0], cell[1]) = value.slots
     }

@@ -98,7 +98,7 @@ public final class Table {
 
     func word(for value: Value) throws(WasmError) -> UInt64 {
         guard value.matches(type.elementType) else {
-            throw WasmError(.usage, "a \(value.type)\(value.isNull ? " null" : "") value cannot be stored in a \(type.elementType) table")
+            throw WasmError(.usage, "\(value.typeDescription) cannot be stored in a \(type.elementType) table")
         }
         switch value {
         case .funcref(let f): return f.map { UInt64(pointer: $0.record) } ?? 0

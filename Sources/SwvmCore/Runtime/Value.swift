@@ -46,6 +46,16 @@ public enum Value: Hashable, CustomStringConvertible {
         }
     }
 
+    /// What a value is, for messages that say why it does not match a type: its type, or for
+    /// a reference whether it is null and a function's type.
+    public var typeDescription: String {
+        switch self {
+        case .funcref(let f?): return "a function of type \(f.type)"
+        case _ where isNull: return "a null \(type)"
+        default: return "a value of type \(type)"
+        }
+    }
+
     /// A null reference.
     public var isNull: Bool {
         switch self {
