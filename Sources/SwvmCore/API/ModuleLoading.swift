@@ -25,9 +25,19 @@ public struct Features: OptionSet, Hashable, Sendable {
 
 extension Module {
     /// Decodes and validates a module binary with the given features (all by default).
+    ///
+    /// The function bodies are read once, by validation, not also by the decoder: that pass
+    /// was a sixth of loading a large module. A malformed encoding must still win over a
+    /// validation error found earlier (as if the whole binary were decoded first), so when
+    /// validation fails, the decoder's check of the code runs and its error, if any, is the one
+    /// reported.
     public static func load(_ bytes: [UInt8], features: Features = .all) throws(WasmError) -> Module {
-        let m = try decode(bytes, features: features)
-        try m.validate()
+        let m = try decodeForValidation(bytes, features: features)
+        do throws(WasmError) {
+            try m.validate()
+        } catch {
+            throw m.codeEncodingError() ?? error
+        }
         return m
     }
 }

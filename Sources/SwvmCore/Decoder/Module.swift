@@ -35,8 +35,10 @@ public final class Module: @unchecked Sendable {
     /// Function names from the `name` custom section, by function index (imports included).
     @exclusivity(unchecked) public internal(set) var functionNames: [UInt32: String] = [:]
     @exclusivity(unchecked) public internal(set) var moduleName: String?
-    /// Offset of the first memory.init or data.drop in the code, if any.
+    /// Offset of the first memory.init or data.drop in the code, if any (set by the decoder's
+    /// instruction check).
     @exclusivity(unchecked) var firstDataIndexUse: Int?
+    @exclusivity(unchecked) var hasDataSection = false
 
     // Index spaces: imports first, then definitions.
     @exclusivity(unchecked) public internal(set) var importedFunctionCount = 0

@@ -3,8 +3,34 @@ extension Module {
     /// (and the function index inside a code entry). Bodies are checked instruction by
     /// instruction for malformed encodings but kept as ranges of `bytes`, not copied.
     public static func decode(_ bytes: [UInt8], features: Features = .all) throws(WasmError) -> Module {
-        var decoder = ModuleDecoder(bytes: bytes, features: features)
+        var decoder = ModuleDecoder(bytes: bytes, features: features, checksCode: true)
         return try decoder.decode()
+    }
+
+    /// Decodes without reading the function bodies' instructions, for `load`, whose
+    /// validation reads each of them anyway (see `load`).
+    static func decodeForValidation(_ bytes: [UInt8], features: Features) throws(WasmError) -> Module {
+        var decoder = ModuleDecoder(bytes: bytes, features: features, checksCode: false)
+        return try decoder.decode()
+    }
+
+    /// The error the decoder reports for malformed code when it reads every instruction
+    /// (`decode`): the first malformed body, in order, or code naming a data segment without
+    /// the data count section. nil if there is none.
+    func codeEncodingError() -> WasmError? {
+        for (i, body) in codes.enumerated() {
+            do throws(WasmError) {
+                try ModuleDecoder.checkInstructions(self, body.code)
+            } catch {
+                var e = error
+                e.functionIndex = importedFunctionCount + i
+                return e
+            }
+        }
+        if let at = firstDataIndexUse, dataCount == nil, hasDataSection {
+            return WasmError(.malformed, "data count section required", offset: at)
+        }
+        return nil
     }
 }
 
@@ -15,13 +41,16 @@ private let sectionOrder: [UInt8: Int] = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6
 struct ModuleDecoder {
     let module: Module
     var r: ByteReader
+    /// Whether each function body's instructions are read for malformed encodings here.
+    let checksCode: Bool
     /// The module's type ids once the type section is read (before it: none).
     var space: TypeSpace
     /// Upper bound on declared locals per function: far above real code, low enough that a
     /// hostile count cannot make frames unallocatable.
     static let maxLocals = 50_000
 
-    init(bytes: [UInt8], features: Features) {
+    init(bytes: [UInt8], features: Features, checksCode: Bool) {
+        self.checksCode = checksCode
         module = Module(bytes: bytes, features: features)
         r = ByteReader(bytes: bytes, range: 0..<bytes.count)
         space = TypeSpace(ids: [], features: features)
@@ -37,7 +66,6 @@ struct ModuleDecoder {
         guard r.remaining >= 4 else { throw malformed("unexpected end", at: 4) }
         guard try r.fixed32() == 1 else { throw malformed("unknown binary version", at: 4) }
         var lastOrder = 0
-        var sawDataSection = false
         var functionCount: Int?
         while !r.isAtEnd {
             let idAt = r.offset
@@ -70,7 +98,7 @@ struct ModuleDecoder {
             case 10: try codeSection(&s, expected: functionCount ?? 0)
             case 11:
                 try dataSection(&s)
-                sawDataSection = true
+                module.hasDataSection = true
             default: throw malformed("malformed section id", at: idAt)
             }
             guard s.isAtEnd else { throw malformed("section size mismatch", at: s.offset) }
@@ -84,7 +112,7 @@ struct ModuleDecoder {
         }
         // Code naming a data segment needs the data count section (code precedes data). With no
         // data section either, the validator reports the unknown segment instead.
-        if let at = module.firstDataIndexUse, module.dataCount == nil, sawDataSection {
+        if let at = module.firstDataIndexUse, module.dataCount == nil, module.hasDataSection {
             throw malformed("data count section required", at: at)
         }
         return module
@@ -425,7 +453,7 @@ struct ModuleDecoder {
                     locals.append(LocalDecl(count: n, type: try b.valueType(space)))
                 }
                 let code = b.offset..<range.upperBound
-                try ModuleDecoder.checkInstructions(module, code)
+                if checksCode { try ModuleDecoder.checkInstructions(module, code) }
                 module.codes.append(FunctionBody(locals: locals, localCount: total, code: code))
             } catch {
                 var e = error

@@ -175,6 +175,11 @@ struct FunctionValidator {
     }
 
     func dataSegment(_ i: UInt32) throws(WasmError) {
+        // Code precedes data: naming a segment needs the data count section (a malformed
+        // module; with no data section either, the segment is unknown instead).
+        if module.dataCount == nil && module.hasDataSection {
+            throw WasmError(.malformed, "data count section required", offset: offset, functionIndex: functionIndex)
+        }
         let count = module.dataCount ?? UInt32(module.data.count)
         guard i < count else { throw error("unknown data segment \(i)") }
     }
