@@ -106,6 +106,13 @@ private func applyModule() -> RawModule {
     try t.set(1, .funcref(answer))
     #expect(try t.get(1) == .funcref(answer))
     #expect(failure { _ = try t.grow(by: 1, initial: .funcref(other)) }?.kind == .usage)
+
+    // A host table of non-nullable references starts full of a function of the right type.
+    let typed = TableType(elementType: ValueType(ref: .defined(answer.typeID), nullable: false), limits: Limits(min: 2, max: nil))
+    #expect(failure { _ = try store.makeTable(typed) }?.kind == .usage)
+    #expect(failure { _ = try store.makeTable(typed, initial: .funcref(nil)) }?.kind == .usage)
+    #expect(failure { _ = try store.makeTable(typed, initial: .funcref(other)) }?.kind == .usage)
+    #expect(try store.makeTable(typed, initial: .funcref(answer)).get(1) == .funcref(answer))
 }
 
 @Test func callRefOfNullTrapsAndRefAsNonNullToo() throws {

@@ -11,8 +11,13 @@ extension Store {
         return m
     }
 
+    /// `initial` fills the table (null if not given); a table of a non-nullable type needs
+    /// one, of its type. Errors: also `.usage` for a missing or mistyped initial value.
     public func makeTable(_ type: TableType, initial: Value? = nil) throws(WasmError) -> Table {
         try type.validate()
+        guard initial != nil || type.elementType.nullable else {
+            throw WasmError(.usage, "a table of \(type.elementType) needs an initial value")
+        }
         let t = try Table(type: type, store: self)
         if let initial {
             let w = try t.word(for: initial)
