@@ -456,44 +456,46 @@ struct FunctionValidator {
         guard lane < lanes else { throw error("invalid lane index") }
     }
 
-    /// Loads and stores, scalar and SIMD: (operands, result, natural alignment exponent).
+    /// Loads and stores, scalar and SIMD: (the operand after the address, if any; the result,
+    /// if any; the natural alignment exponent). No arrays: this runs for every access, and an
+    /// array per access was a sixth of validating a large program.
     mutating func checkMemoryAccess(_ ins: Instruction) throws(WasmError) {
-        let access: (params: [ValueType], result: ValueType?, align: UInt32)
+        let access: (value: ValueType?, result: ValueType?, align: UInt32)
         switch ins.op {
-        case .i32Load: access = ([.i32], .i32, 2)
-        case .i64Load: access = ([.i32], .i64, 3)
-        case .f32Load: access = ([.i32], .f32, 2)
-        case .f64Load: access = ([.i32], .f64, 3)
-        case .i32Load8S, .i32Load8U: access = ([.i32], .i32, 0)
-        case .i32Load16S, .i32Load16U: access = ([.i32], .i32, 1)
-        case .i64Load8S, .i64Load8U: access = ([.i32], .i64, 0)
-        case .i64Load16S, .i64Load16U: access = ([.i32], .i64, 1)
-        case .i64Load32S, .i64Load32U: access = ([.i32], .i64, 2)
-        case .i32Store: access = ([.i32, .i32], nil, 2)
-        case .i64Store: access = ([.i32, .i64], nil, 3)
-        case .f32Store: access = ([.i32, .f32], nil, 2)
-        case .f64Store: access = ([.i32, .f64], nil, 3)
-        case .i32Store8: access = ([.i32, .i32], nil, 0)
-        case .i32Store16: access = ([.i32, .i32], nil, 1)
-        case .i64Store8: access = ([.i32, .i64], nil, 0)
-        case .i64Store16: access = ([.i32, .i64], nil, 1)
-        case .i64Store32: access = ([.i32, .i64], nil, 2)
-        case .v128Load: access = ([.i32], .v128, 4)
+        case .i32Load: access = (nil, .i32, 2)
+        case .i64Load: access = (nil, .i64, 3)
+        case .f32Load: access = (nil, .f32, 2)
+        case .f64Load: access = (nil, .f64, 3)
+        case .i32Load8S, .i32Load8U: access = (nil, .i32, 0)
+        case .i32Load16S, .i32Load16U: access = (nil, .i32, 1)
+        case .i64Load8S, .i64Load8U: access = (nil, .i64, 0)
+        case .i64Load16S, .i64Load16U: access = (nil, .i64, 1)
+        case .i64Load32S, .i64Load32U: access = (nil, .i64, 2)
+        case .i32Store: access = (.i32, nil, 2)
+        case .i64Store: access = (.i64, nil, 3)
+        case .f32Store: access = (.f32, nil, 2)
+        case .f64Store: access = (.f64, nil, 3)
+        case .i32Store8: access = (.i32, nil, 0)
+        case .i32Store16: access = (.i32, nil, 1)
+        case .i64Store8: access = (.i64, nil, 0)
+        case .i64Store16: access = (.i64, nil, 1)
+        case .i64Store32: access = (.i64, nil, 2)
+        case .v128Load: access = (nil, .v128, 4)
         case .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U:
-            access = ([.i32], .v128, 3)
-        case .v128Load8Splat: access = ([.i32], .v128, 0)
-        case .v128Load16Splat: access = ([.i32], .v128, 1)
-        case .v128Load32Splat, .v128Load32Zero: access = ([.i32], .v128, 2)
-        case .v128Load64Splat, .v128Load64Zero: access = ([.i32], .v128, 3)
-        case .v128Store: access = ([.i32, .v128], nil, 4)
-        case .v128Load8Lane: access = ([.i32, .v128], .v128, 0)
-        case .v128Load16Lane: access = ([.i32, .v128], .v128, 1)
-        case .v128Load32Lane: access = ([.i32, .v128], .v128, 2)
-        case .v128Load64Lane: access = ([.i32, .v128], .v128, 3)
-        case .v128Store8Lane: access = ([.i32, .v128], nil, 0)
-        case .v128Store16Lane: access = ([.i32, .v128], nil, 1)
-        case .v128Store32Lane: access = ([.i32, .v128], nil, 2)
-        case .v128Store64Lane: access = ([.i32, .v128], nil, 3)
+            access = (nil, .v128, 3)
+        case .v128Load8Splat: access = (nil, .v128, 0)
+        case .v128Load16Splat: access = (nil, .v128, 1)
+        case .v128Load32Splat, .v128Load32Zero: access = (nil, .v128, 2)
+        case .v128Load64Splat, .v128Load64Zero: access = (nil, .v128, 3)
+        case .v128Store: access = (.v128, nil, 4)
+        case .v128Load8Lane: access = (.v128, .v128, 0)
+        case .v128Load16Lane: access = (.v128, .v128, 1)
+        case .v128Load32Lane: access = (.v128, .v128, 2)
+        case .v128Load64Lane: access = (.v128, .v128, 3)
+        case .v128Store8Lane: access = (.v128, nil, 0)
+        case .v128Store16Lane: access = (.v128, nil, 1)
+        case .v128Store32Lane: access = (.v128, nil, 2)
+        case .v128Store64Lane: access = (.v128, nil, 3)
         default:
             throw error("unsupported instruction \(ins.op.name)")
         }
@@ -504,9 +506,8 @@ struct FunctionValidator {
         if ins.op.immediate == .memargLane {
             guard ins.index < 16 >> access.align else { throw error("invalid lane index") }
         }
-        var params = access.params
-        params[0] = m.addressType
-        try pop(params)
+        if let v = access.value { try pop(v) }
+        try pop(m.addressType)
         if let r = access.result { push(r) }
     }
 }
