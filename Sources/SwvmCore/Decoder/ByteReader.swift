@@ -32,8 +32,22 @@ public struct ByteReader {
     }
 
     /// Unsigned LEB128 of at most `bits` bits: at most ceil(bits/7) bytes, and the unused bits
-    /// of the last byte must be zero.
+    /// of the last byte must be zero. Most indices and immediates fit one byte: that case is
+    /// inlined (it is valid for any `bits` of 7 or more).
+    @inline(__always)
     mutating func unsigned(bits: Int) throws(WasmError) -> UInt64 {
+        if offset < end {
+            let b = bytes[offset]
+            if b < 0x80 {
+                offset += 1
+                return UInt64(b)
+            }
+        }
+        return try unsignedSlow(bits: bits)
+    }
+
+    @inline(never)
+    mutating func unsignedSlow(bits: Int) throws(WasmError) -> UInt64 {
         let start = offset
         var result: UInt64 = 0
         var shift = 0
@@ -51,8 +65,21 @@ public struct ByteReader {
     }
 
     /// Signed LEB128 of at most `bits` bits; the unused bits of the last byte must be the sign
-    /// extension of the value.
+    /// extension of the value. One byte (-64...63) is inlined, as for `unsigned`.
+    @inline(__always)
     mutating func signed(bits: Int) throws(WasmError) -> Int64 {
+        if offset < end {
+            let b = bytes[offset]
+            if b < 0x80 {
+                offset += 1
+                return b & 0x40 != 0 ? Int64(b) - 128 : Int64(b)
+            }
+        }
+        return try signedSlow(bits: bits)
+    }
+
+    @inline(never)
+    mutating func signedSlow(bits: Int) throws(WasmError) -> Int64 {
         let start = offset
         var result: Int64 = 0
         var shift = 0
