@@ -211,6 +211,18 @@ def sig_swift(sig):
     ps = ", ".join("." + p for p in params.split())
     return f"([{ps}], .{result.strip()})"
 
+# ValueKind's raw values (Decoder/Types.swift), for the packed signatures.
+KIND = {"i32": 0, "i64": 1, "f32": 2, "f64": 3, "v128": 4}
+
+def sig_packed(sig):
+    params, result = sig.split("->")
+    ps = params.split()
+    assert 1 <= len(ps) <= 3
+    bits = len(ps) | KIND[result.strip()] << 16 | 1 << 31
+    for i, p in enumerate(ps):
+        bits |= KIND[p] << (4 + 4 * i)
+    return f"0x{bits:08X}"
+
 def main():
     codes = [c for c, *_ in OPS]
     assert len(codes) == len(set(codes)), "duplicate encoding"
@@ -254,7 +266,16 @@ def main():
     for sig, cases in by_sig.items():
         lines = [", ".join(cases[i:i + 6]) for i in range(0, len(cases), 6)]
         out.append("        case " + ",\n             ".join(lines) + f":\n            return {sig_swift(sig)}\n")
-    out.append("        default: return nil\n        }\n    }\n}\n")
+    out.append("        default: return nil\n        }\n    }\n\n")
+    out.append("    /// `numericSignature` packed into one word, for the validator, which asks for every\n"
+               "    /// instruction (arrays there cost reference counting): 0 for none; else bit 31 set, bits\n"
+               "    /// 0-3 the parameter count, bits 4-15 the parameters' `ValueKind`s, 4 bits each, first\n"
+               "    /// lowest, bits 16-19 the result's.\n")
+    out.append("    public var numericShape: UInt32 {\n        switch self {\n")
+    for sig, cases in by_sig.items():
+        lines = [", ".join(cases[i:i + 6]) for i in range(0, len(cases), 6)]
+        out.append("        case " + ",\n             ".join(lines) + f":\n            return {sig_packed(sig)}\n")
+    out.append("        default: return 0\n        }\n    }\n}\n")
     with open(OUT, "w") as f:
         f.write("".join(out))
 

@@ -34,3 +34,19 @@ private func loadError(_ bytes: [UInt8]) -> WasmError? {
     let e = loadError(d.build())
     #expect(e?.kind == .malformed && e?.message.contains("data count") == true)
 }
+
+/// The validator reads the packed form; the translator and tests the readable one.
+@Test func packedNumericSignaturesAgreeWithTheTable() {
+    for op in Opcode.allCases {
+        let shape = op.numericShape
+        guard let sig = op.numericSignature else {
+            #expect(shape == 0, "\(op.name)")
+            continue
+        }
+        #expect(Int(shape & 0xF) == sig.params.count, "\(op.name)")
+        for (i, p) in sig.params.enumerated() {
+            #expect(UInt32(p.kind.rawValue) == (shape >> UInt32(4 + 4 * i)) & 0xF, "\(op.name)")
+        }
+        #expect(UInt32(sig.result.kind.rawValue) == (shape >> 16) & 0xF, "\(op.name)")
+    }
+}

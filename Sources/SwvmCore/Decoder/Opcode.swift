@@ -1153,4 +1153,135 @@ extension Opcode {
         default: return nil
         }
     }
+
+    /// `numericSignature` packed into one word, for the validator, which asks for every
+    /// instruction (arrays there cost reference counting): 0 for none; else bit 31 set, bits
+    /// 0-3 the parameter count, bits 4-15 the parameters' `ValueKind`s, 4 bits each, first
+    /// lowest, bits 16-19 the result's.
+    public var numericShape: UInt32 {
+        switch self {
+        case .i32Eqz, .i32Clz, .i32Ctz, .i32Popcnt, .i32Extend8S, .i32Extend16S:
+            return 0x80000001
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU,
+             .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Add, .i32Sub,
+             .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i32And,
+             .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl,
+             .i32Rotr:
+            return 0x80000002
+        case .i64Eqz, .i32WrapI64:
+            return 0x80000011
+        case .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU,
+             .i64LeS, .i64LeU, .i64GeS, .i64GeU:
+            return 0x80000112
+        case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge:
+            return 0x80000222
+        case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
+            return 0x80000332
+        case .i64Clz, .i64Ctz, .i64Popcnt, .i64Extend8S, .i64Extend16S, .i64Extend32S:
+            return 0x80010011
+        case .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS,
+             .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS,
+             .i64ShrU, .i64Rotl, .i64Rotr:
+            return 0x80010112
+        case .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest,
+             .f32Sqrt:
+            return 0x80020021
+        case .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max,
+             .f32Copysign:
+            return 0x80020222
+        case .f64Abs, .f64Neg, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest,
+             .f64Sqrt:
+            return 0x80030031
+        case .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min, .f64Max,
+             .f64Copysign:
+            return 0x80030332
+        case .i32TruncF32S, .i32TruncF32U, .i32ReinterpretF32, .i32TruncSatF32S, .i32TruncSatF32U:
+            return 0x80000021
+        case .i32TruncF64S, .i32TruncF64U, .i32TruncSatF64S, .i32TruncSatF64U:
+            return 0x80000031
+        case .i64ExtendI32S, .i64ExtendI32U:
+            return 0x80010001
+        case .i64TruncF32S, .i64TruncF32U, .i64TruncSatF32S, .i64TruncSatF32U:
+            return 0x80010021
+        case .i64TruncF64S, .i64TruncF64U, .i64ReinterpretF64, .i64TruncSatF64S, .i64TruncSatF64U:
+            return 0x80010031
+        case .f32ConvertI32S, .f32ConvertI32U, .f32ReinterpretI32:
+            return 0x80020001
+        case .f32ConvertI64S, .f32ConvertI64U:
+            return 0x80020011
+        case .f32DemoteF64:
+            return 0x80020031
+        case .f64ConvertI32S, .f64ConvertI32U:
+            return 0x80030001
+        case .f64ConvertI64S, .f64ConvertI64U, .f64ReinterpretI64:
+            return 0x80030011
+        case .f64PromoteF32:
+            return 0x80030021
+        case .i8x16Shuffle, .i8x16Swizzle, .i8x16Eq, .i8x16Ne, .i8x16LtS, .i8x16LtU,
+             .i8x16GtS, .i8x16GtU, .i8x16LeS, .i8x16LeU, .i8x16GeS, .i8x16GeU,
+             .i16x8Eq, .i16x8Ne, .i16x8LtS, .i16x8LtU, .i16x8GtS, .i16x8GtU,
+             .i16x8LeS, .i16x8LeU, .i16x8GeS, .i16x8GeU, .i32x4Eq, .i32x4Ne,
+             .i32x4LtS, .i32x4LtU, .i32x4GtS, .i32x4GtU, .i32x4LeS, .i32x4LeU,
+             .i32x4GeS, .i32x4GeU, .f32x4Eq, .f32x4Ne, .f32x4Lt, .f32x4Gt,
+             .f32x4Le, .f32x4Ge, .f64x2Eq, .f64x2Ne, .f64x2Lt, .f64x2Gt,
+             .f64x2Le, .f64x2Ge, .v128And, .v128Andnot, .v128Or, .v128Xor,
+             .i8x16NarrowI16x8S, .i8x16NarrowI16x8U, .i8x16Add, .i8x16AddSatS, .i8x16AddSatU, .i8x16Sub,
+             .i8x16SubSatS, .i8x16SubSatU, .i8x16MinS, .i8x16MinU, .i8x16MaxS, .i8x16MaxU,
+             .i8x16AvgrU, .i16x8Q15mulrSatS, .i16x8NarrowI32x4S, .i16x8NarrowI32x4U, .i16x8Add, .i16x8AddSatS,
+             .i16x8AddSatU, .i16x8Sub, .i16x8SubSatS, .i16x8SubSatU, .i16x8Mul, .i16x8MinS,
+             .i16x8MinU, .i16x8MaxS, .i16x8MaxU, .i16x8AvgrU, .i16x8ExtmulLowI8x16S, .i16x8ExtmulHighI8x16S,
+             .i16x8ExtmulLowI8x16U, .i16x8ExtmulHighI8x16U, .i32x4Add, .i32x4Sub, .i32x4Mul, .i32x4MinS,
+             .i32x4MinU, .i32x4MaxS, .i32x4MaxU, .i32x4DotI16x8S, .i32x4ExtmulLowI16x8S, .i32x4ExtmulHighI16x8S,
+             .i32x4ExtmulLowI16x8U, .i32x4ExtmulHighI16x8U, .i64x2Add, .i64x2Sub, .i64x2Mul, .i64x2Eq,
+             .i64x2Ne, .i64x2LtS, .i64x2GtS, .i64x2LeS, .i64x2GeS, .i64x2ExtmulLowI32x4S,
+             .i64x2ExtmulHighI32x4S, .i64x2ExtmulLowI32x4U, .i64x2ExtmulHighI32x4U, .f32x4Add, .f32x4Sub, .f32x4Mul,
+             .f32x4Div, .f32x4Min, .f32x4Max, .f32x4Pmin, .f32x4Pmax, .f64x2Add,
+             .f64x2Sub, .f64x2Mul, .f64x2Div, .f64x2Min, .f64x2Max, .f64x2Pmin,
+             .f64x2Pmax, .i8x16RelaxedSwizzle, .f32x4RelaxedMin, .f32x4RelaxedMax, .f64x2RelaxedMin, .f64x2RelaxedMax,
+             .i16x8RelaxedQ15mulrS, .i16x8RelaxedDotI8x16I7x16S:
+            return 0x80040442
+        case .i8x16Splat, .i16x8Splat, .i32x4Splat:
+            return 0x80040001
+        case .i64x2Splat:
+            return 0x80040011
+        case .f32x4Splat:
+            return 0x80040021
+        case .f64x2Splat:
+            return 0x80040031
+        case .i8x16ExtractLaneS, .i8x16ExtractLaneU, .i16x8ExtractLaneS, .i16x8ExtractLaneU, .i32x4ExtractLane, .v128AnyTrue,
+             .i8x16AllTrue, .i8x16Bitmask, .i16x8AllTrue, .i16x8Bitmask, .i32x4AllTrue, .i32x4Bitmask,
+             .i64x2AllTrue, .i64x2Bitmask:
+            return 0x80000041
+        case .i8x16ReplaceLane, .i16x8ReplaceLane, .i32x4ReplaceLane, .i8x16Shl, .i8x16ShrS, .i8x16ShrU,
+             .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i32x4Shl, .i32x4ShrS, .i32x4ShrU,
+             .i64x2Shl, .i64x2ShrS, .i64x2ShrU:
+            return 0x80040042
+        case .i64x2ExtractLane:
+            return 0x80010041
+        case .i64x2ReplaceLane:
+            return 0x80040142
+        case .f32x4ExtractLane:
+            return 0x80020041
+        case .f32x4ReplaceLane:
+            return 0x80040242
+        case .f64x2ExtractLane:
+            return 0x80030041
+        case .f64x2ReplaceLane:
+            return 0x80040342
+        case .v128Not, .f32x4DemoteF64x2Zero, .f64x2PromoteLowF32x4, .i8x16Abs, .i8x16Neg, .i8x16Popcnt,
+             .f32x4Ceil, .f32x4Floor, .f32x4Trunc, .f32x4Nearest, .f64x2Ceil, .f64x2Floor,
+             .f64x2Trunc, .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U, .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U, .i16x8Abs,
+             .i16x8Neg, .i16x8ExtendLowI8x16S, .i16x8ExtendHighI8x16S, .i16x8ExtendLowI8x16U, .i16x8ExtendHighI8x16U, .f64x2Nearest,
+             .i32x4Abs, .i32x4Neg, .i32x4ExtendLowI16x8S, .i32x4ExtendHighI16x8S, .i32x4ExtendLowI16x8U, .i32x4ExtendHighI16x8U,
+             .i64x2Abs, .i64x2Neg, .i64x2ExtendLowI32x4S, .i64x2ExtendHighI32x4S, .i64x2ExtendLowI32x4U, .i64x2ExtendHighI32x4U,
+             .f32x4Abs, .f32x4Neg, .f32x4Sqrt, .f64x2Abs, .f64x2Neg, .f64x2Sqrt,
+             .i32x4TruncSatF32x4S, .i32x4TruncSatF32x4U, .f32x4ConvertI32x4S, .f32x4ConvertI32x4U, .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero,
+             .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U, .i32x4RelaxedTruncF32x4S, .i32x4RelaxedTruncF32x4U, .i32x4RelaxedTruncF64x2SZero, .i32x4RelaxedTruncF64x2UZero:
+            return 0x80040041
+        case .v128Bitselect, .f32x4RelaxedMadd, .f32x4RelaxedNmadd, .f64x2RelaxedMadd, .f64x2RelaxedNmadd, .i8x16RelaxedLaneselect,
+             .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect, .i64x2RelaxedLaneselect, .i32x4RelaxedDotI8x16I7x16AddS:
+            return 0x80044443
+        default: return 0
+        }
+    }
 }

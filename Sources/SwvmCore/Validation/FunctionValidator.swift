@@ -58,9 +58,10 @@ struct FunctionValidator {
     mutating func push(_ ts: [ValueType]) { for t in ts { values.append(t) } }
 
     mutating func pop() throws(WasmError) -> ValueType? {
-        let frame = controls[controls.count - 1]
-        if values.count == frame.height {
-            if frame.unreachable { return nil }
+        // The frame's fields, not a copy of it (which would retain its type arrays).
+        let top = controls.count - 1
+        if values.count == controls[top].height {
+            if controls[top].unreachable { return nil }
             throw error("type mismatch: expected a value, found an empty stack")
         }
         return values.removeLast()
@@ -210,15 +211,21 @@ struct FunctionValidator {
 
     mutating func check(_ ins: Instruction, _ reader: InstructionReader) throws(WasmError) {
         let op = ins.op
-        if let sig = op.numericSignature {
+        let shape = op.numericShape
+        if shape != 0 {
             if op.immediate == .lane { try checkLane(op, ins.index) }
             if op == .i8x16Shuffle {
                 for i in 0..<8 where (ins.value >> UInt64(8 * i)) & 0xFF >= 32 || (ins.valueHigh >> UInt64(8 * i)) & 0xFF >= 32 {
                     throw error("invalid lane index")
                 }
             }
-            try pop(sig.params)
-            push(sig.result)
+            // Parameters are popped last first.
+            var k = Int(shape & 0xF)
+            while k > 0 {
+                k -= 1
+                try pop(ValueType(ValueKind(rawValue: UInt8(truncatingIfNeeded: shape >> UInt32(4 + 4 * k)) & 0xF).unsafelyUnwrapped))
+            }
+            push(ValueType(ValueKind(rawValue: UInt8(truncatingIfNeeded: shape >> 16) & 0xF).unsafelyUnwrapped))
             return
         }
         switch op {
