@@ -144,11 +144,14 @@ struct ModuleDecoder {
     static func limits(_ s: inout ByteReader, _ features: Features) throws(WasmError) -> (Limits, is64: Bool) {
         let at = s.offset
         let flag = try s.byte()
+        // Wasm 3.0 reads every bound as a u64 and leaves the range to validation (a 32-bit
+        // memory of 2^32 pages is invalid, not malformed); 2.0 reads 32-bit bounds as u32.
+        let wide = features.contains(.memory64)
         switch flag {
-        case 0: return (Limits(min: UInt64(try s.u32()), max: nil), false)
+        case 0: return (Limits(min: wide ? try s.u64() : UInt64(try s.u32()), max: nil), false)
         case 1:
-            let min = UInt64(try s.u32())
-            return (Limits(min: min, max: UInt64(try s.u32())), false)
+            let min = wide ? try s.u64() : UInt64(try s.u32())
+            return (Limits(min: min, max: wide ? try s.u64() : UInt64(try s.u32())), false)
         case 4 where features.contains(.memory64): return (Limits(min: try s.u64(), max: nil), true)
         case 5 where features.contains(.memory64):
             let min = try s.u64()
