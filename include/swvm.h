@@ -58,7 +58,9 @@ typedef enum swvm_valkind {
     SWVM_I64 = 1,
     SWVM_F32 = 2,
     SWVM_F64 = 3,
-    SWVM_FUNCREF = 4,
+    SWVM_FUNCREF = 4,   /* any function reference, typed ones ((ref $t), (ref null $t),
+                           Wasm 3.0) included: the kind says how the value is passed, and the
+                           engine checks the value against the exact type where it enters */
     SWVM_EXTERNREF = 5,
     SWVM_V128 = 6,
     SWVM_EXNREF = 7, /* an exception reference (Wasm 3.0 exception handling): an opaque `ref`,
@@ -295,7 +297,8 @@ int swvm_func_result_kind(const swvm_func_t *func, size_t index);
    Errors: SWVM_ERROR_TRAP when the call traps (e.g. "integer divide by zero",
    "call stack exhausted"; the engine stays usable), SWVM_ERROR_EXCEPTION when a Wasm
    exception leaves it uncaught (see "Exceptions"), SWVM_ERROR_USAGE for a wrong count or
-   kind of arguments or results. */
+   kind of arguments or results, or a reference its parameter's type does not admit (NULL for
+   a non-nullable reference, a function of another type for a typed one). */
 swvm_error_t *swvm_func_call(const swvm_func_t *func, const swvm_val_t *args, size_t nargs,
                              swvm_val_t *results, size_t nresults);
 
