@@ -79,6 +79,38 @@ private func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
     print("fuzz: \(seeds.count) seeds, \(accepted) accepted, \(malformed) malformed, \(invalid) invalid")
 }
 
+/// Typed function references under mutation, executed: the 3.0 suite's modules that use them
+/// (when converted) and a module of our own, mutated, then loaded and, if valid, instantiated
+/// and called under fuel (FuzzHarness). Any outcome but a crash is fine.
+@Test func mutatedTypedReferenceModulesRunCleanly() throws {
+    var seeds: [[UInt8]] = [applyModule().build()]
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../.build/spec-json-3.0").standardized
+    let prefixes = ["call_ref.", "return_call_ref.", "br_on_null.", "br_on_non_null.", "ref_as_non_null.",
+                    "local_init.", "type-rec.", "type-equivalence.", "unreached-valid.", "table."]
+    if let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) {
+        for f in files.sorted() where f.hasSuffix(".wasm") && prefixes.contains(where: { f.hasPrefix($0) }) {
+            if let d = FileManager.default.contents(atPath: dir.appendingPathComponent(f).path), d.count < 4096 {
+                seeds.append([UInt8](d))
+            }
+        }
+    }
+    var rng = SplitMix64(state: 0x7459_7065)
+    var instantiated = 0, calls = 0
+    let perSeed = max(8, 20_000 / seeds.count)
+    for seed in seeds {
+        for k in 0..<perSeed {
+            // The unmutated module first: it must run.
+            if case .instantiated(let c, _) = FuzzHarness.run(k == 0 ? seed : mutate(seed, &rng)) {
+                instantiated += 1
+                calls += c
+            }
+        }
+    }
+    #expect(instantiated >= seeds.count / 2)
+    print("typed-reference fuzz: \(seeds.count) seeds, \(instantiated) instantiated, \(calls) calls")
+}
+
 @Test func hostileCountsAreMalformedNotAllocations() throws {
     // A type section claiming 2^32-1 types, a function section claiming as many functions,
     // a code entry claiming 2^32-1 locals, a br_table claiming 2^32-1 targets: all in a few

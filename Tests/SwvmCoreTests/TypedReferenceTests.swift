@@ -9,7 +9,7 @@ import Testing
 
 /// A module from raw sections: the type section's entries are given as bytes (so tests can
 /// write `rec` and `sub`), the rest by the usual encoders.
-private struct RawModule {
+struct RawModule {
     var types: [[UInt8]] = []
     var imports: [[UInt8]] = []
     /// (type index, locals as encoded groups, body without the final end, export name)
@@ -47,15 +47,15 @@ private struct RawModule {
 }
 
 /// `(func (param p*) (result r*))` with the value types given as encodings.
-private func funcType(_ params: [[UInt8]], _ results: [[UInt8]]) -> [UInt8] {
+func funcType(_ params: [[UInt8]], _ results: [[UInt8]]) -> [UInt8] {
     [0x60] + W.u(UInt64(params.count)) + params.flatMap { $0 } + W.u(UInt64(results.count)) + results.flatMap { $0 }
 }
-private func ref(_ type: UInt32, null: Bool = false) -> [UInt8] { [null ? 0x63 : 0x64] + W.s(Int64(type)) }
+func ref(_ type: UInt32, null: Bool = false) -> [UInt8] { [null ? 0x63 : 0x64] + W.s(Int64(type)) }
 private let i32: [UInt8] = [0x7F], i64: [UInt8] = [0x7E]
-private func callRef(_ type: UInt32) -> [UInt8] { [0x14] + W.u(UInt64(type)) }
+func callRef(_ type: UInt32) -> [UInt8] { [0x14] + W.u(UInt64(type)) }
 private func returnCallRef(_ type: UInt32) -> [UInt8] { [0x15] + W.u(UInt64(type)) }
 private func refFunc(_ f: UInt32) -> [UInt8] { [0xD2] + W.u(UInt64(f)) }
-private func refNull(_ type: UInt32) -> [UInt8] { [0xD0] + W.s(Int64(type)) }
+func refNull(_ type: UInt32) -> [UInt8] { [0xD0] + W.s(Int64(type)) }
 
 private func load(_ m: RawModule) throws -> Module { try Module.load(m.build()) }
 private func instantiate(_ m: RawModule, store: Store? = nil) throws -> Instance {
@@ -68,7 +68,7 @@ private func failure(_ body: () throws -> Void) -> WasmError? {
 
 /// Types: 0 = () -> i32, 1 = ((ref 0)) -> i32, 2 = (i64) -> i32 (unrelated to 0).
 /// answer: type 0, 42; apply(f): call_ref f; other: type 2; a global and a table of (ref null 0).
-private func applyModule() -> RawModule {
+func applyModule() -> RawModule {
     var m = RawModule()
     m.types = [funcType([], [i32]), funcType([ref(0)], [i32]), funcType([i64], [i32])]
     m.functions = [(0, [], W.i32(42), "answer"),
