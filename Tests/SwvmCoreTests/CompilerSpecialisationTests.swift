@@ -293,3 +293,71 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
     }
 }
+
+@Test func indexedAddressesAgreeWithTheUnfusedPath() throws {
+    // An address built of i32.add / i32.shl of at most two locals (one of them shifted by a
+    // constant) and constants runs as one node of address kind x (`base + (index << k) + c`)
+    // or y (`(index << k) + c`); the sum wraps at 2^32 as the adds and shifts it replaces, and
+    // only then is the static offset added. Every shape, access width and value kind must store
+    // and load what the same arithmetic does unfused (one operand behind a select, which
+    // nothing fuses), and trap where it traps.
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    let base = W.get(0), index = W.get(1)
+    // (fused, unfused) address shapes over base = local 0, index = local 1.
+    let shapes: [([UInt8], [UInt8])] = [
+        (base + index + add, asExpr(base) + index + add),
+        (base + index + W.i32(2) + shl + add, asExpr(base) + index + W.i32(2) + shl + add),
+        (index + W.i32(3) + shl + base + add, index + W.i32(3) + shl + asExpr(base) + add),
+        (base + W.i32(32) + add + index + W.i32(3) + shl + add, asExpr(base) + W.i32(32) + add + index + W.i32(3) + shl + add),
+        (base + index + W.i32(2) + shl + add + W.i32(-16) + add, asExpr(base) + index + W.i32(2) + shl + add + W.i32(-16) + add),
+        (index + W.i32(2) + shl + W.i32(1024) + add, asExpr(index) + W.i32(2) + shl + W.i32(1024) + add),
+        (index + W.i32(2) + shl, asExpr(index) + W.i32(2) + shl),
+        (index + W.i32(35) + shl + base + add, asExpr(index) + W.i32(35) + shl + base + add),  // shift count mod 32
+        (base + index + add + W.i32(8) + add, asExpr(base) + index + add + W.i32(8) + add),
+    ]
+    // (store opcode, load opcode, value type)
+    let accesses: [(UInt8, UInt8, ValueType)] = [(0x36, 0x28, .i32), (0x37, 0x29, .i64), (0x3A, 0x2D, .i32), (0x3E, 0x34, .i64)]
+    let inputs: [(UInt32, UInt32)] = [
+        (0x100, 3), (0xFFFF_FFF0, 8), (0, 0x4000_0010), (0x10, 0xFFFF_FFFF), (65530, 1), (65536 - 12, 0),
+        (0x20, 0x3FFF_FFFF), (0xFFFF_0000, 0x8000_0000), (70000, 0),
+    ]
+    for (storeOp, loadOp, t) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0xDEAD_BEEF : 0x0123_4567_89AB_CDEF
+        let values: [[UInt8]] = [W.get(2), W.const(t, bits: v), asExpr(W.get(2))]
+        for (fused, unfused) in shapes {
+            for value in values {
+                for setForm in [false, true] {
+                    for address in [fused, unfused] {
+                        // Store v at the address (offset 4), load it back from there: directly, or
+                        // through a local (the load's statement form).
+                        var body = address + value + W.store(storeOp, offset: 4) + address + W.load(loadOp, offset: 4)
+                        if setForm { body += W.set(3) + W.get(3) }
+                        b.function("f\(b.functions.count)", [.i32, .i32, t], [t], locals: [t], body)
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let nodes = storeNodes(Opcode(rawValue: UInt16(storeOp))!)!
+        let indexed = [nodes.xs, nodes.xc, nodes.xe, nodes.ys, nodes.yc, nodes.ye].map(fnWord)
+        var traps = 0, values_ = 0
+        for f in stride(from: 0, to: b.functions.count, by: 2) {
+            for (x, y) in inputs {
+                let args = [Value.i32(x), .i32(y), value(t, v)]
+                let got = run(inst.function("f\(f)")!, args)
+                let reference = run(inst.function("f\(f + 1)")!, args)
+                #expect(got == reference, "store 0x\(String(storeOp, radix: 16)) function \(f) on (\(x), \(y)): \(got) vs \(reference)")
+                if case .trap = reference { traps += 1 } else { values_ += 1 }
+            }
+            // The fused form's first statement is the store of an indexed address; the unfused one's is not.
+            func first(_ name: String) -> UnsafeRawPointer {
+                inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn
+            }
+            #expect(indexed.contains(first("f\(f)")), "function \(f) is not fused")
+            #expect(!indexed.contains(first("f\(f + 1)")))
+        }
+        #expect(traps > 0 && values_ > 0)
+    }
+}

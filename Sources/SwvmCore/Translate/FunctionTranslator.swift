@@ -530,6 +530,11 @@ final class FunctionTranslator {
             push(.expr(node(nodes.p, x, 0, state, offset | k << 32)))
             return
         }
+        if let ix = indexedAddress(a) {
+            push(.expr(arena.node(fnWord(ix.hasBase ? nodes.x : nodes.y), ix.a, 0, state, offset | ix.constant << 32,
+                                  extra: [ix.shift])))
+            return
+        }
         switch a {
         case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, state, offset)))
         case let o: push(.expr(node(nodes.e, word(expr(o)), 0, state, offset)))
@@ -541,6 +546,64 @@ final class FunctionTranslator {
     func slotPlusConstant(_ o: Operand) -> (UInt64, UInt64)? {
         guard case .expr(let n) = o, n.pointee.fn == fnWord(i32Add_sc) else { return nil }
         return (n.pointee.a, UInt64(UInt32(truncatingIfNeeded: n.pointee.b)))
+    }
+
+    /// An address `base + (index << k) + constant` or `(index << k) + constant`, for the memory
+    /// nodes of address kinds x and y, which compute it themselves (scripts/gen-nodes.py).
+    struct IndexedAddress {
+        var hasBase: Bool
+        /// Kind x: the base slot, and the index slot in the high half; kind y: the index slot.
+        var a: UInt64
+        var shift: UInt64
+        var constant: UInt64
+    }
+
+    /// The address operand as an indexed address, if it is a tree of i32.add and i32.shl nodes
+    /// not evaluated yet whose leaves are at most two slots (at most one of them shifted by a
+    /// constant) and constants. Every step of such a tree wraps at 32 bits, so the sum in any
+    /// order is the same; reading the slots in one node instead of several changes nothing,
+    /// as slot reads have no effect and cannot trap.
+    func indexedAddress(_ o: Operand) -> IndexedAddress? {
+        guard case .expr(let root) = o else { return nil }
+        var terms: [(slot: UInt64, shift: UInt64)] = []
+        var constant: UInt32 = 0
+        func slot(_ s: UInt64, shift: UInt64 = 0) -> Bool {
+            terms.append((s, shift & 31))
+            return terms.count <= 2 && s <= UInt64(UInt32.max)
+        }
+        func tree(_ w: UInt64, _ depth: Int) -> Bool {
+            guard depth < 8 else { return false }
+            let p = w.node.pointee
+            switch p.fn {
+            case fnWord(i32Add_ss): return slot(p.a) && slot(p.b)
+            case fnWord(i32Add_sc):
+                constant &+= UInt32(truncatingIfNeeded: p.b)
+                return slot(p.a)
+            case fnWord(i32Add_se): return slot(p.a) && tree(p.b, depth + 1)
+            case fnWord(i32Add_es): return tree(p.a, depth + 1) && slot(p.b)
+            case fnWord(i32Add_ec):
+                constant &+= UInt32(truncatingIfNeeded: p.b)
+                return tree(p.a, depth + 1)
+            case fnWord(i32Add_ee): return tree(p.a, depth + 1) && tree(p.b, depth + 1)
+            case fnWord(i32Shl_sc): return slot(p.a, shift: p.b)
+            case fnWord(slotNode): return slot(p.a)
+            case fnWord(constNode):
+                constant &+= UInt32(truncatingIfNeeded: p.a)
+                return true
+            default: return false
+            }
+        }
+        guard tree(word(root), 0) else { return nil }
+        let k = UInt64(constant)
+        switch terms.count {
+        case 1: return IndexedAddress(hasBase: false, a: terms[0].slot, shift: terms[0].shift, constant: k)
+        case 2:
+            // The base is a term that is not shifted; the other one is the index.
+            let (base, index) = terms[0].shift == 0 ? (terms[0], terms[1]) : (terms[1], terms[0])
+            guard base.shift == 0 else { return nil }
+            return IndexedAddress(hasBase: true, a: base.slot | index.slot << 32, shift: index.shift, constant: k)
+        default: return nil
+        }
     }
 
     func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32) {
@@ -570,6 +633,14 @@ final class FunctionTranslator {
             case .expr(let y): fn = nodes.pe; vw = word(y)
             }
             return emit(node(fn, aw, vw, state, offset))
+        }
+        if let ix = indexedAddress(a) {
+            switch v {
+            case .slot(let y): fn = ix.hasBase ? nodes.xs : nodes.ys; vw = UInt64(y)
+            case .const(let y): fn = ix.hasBase ? nodes.xc : nodes.yc; vw = y
+            case .expr(let y): fn = ix.hasBase ? nodes.xe : nodes.ye; vw = word(y)
+            }
+            return emit(arena.node(fnWord(fn), ix.a, vw, state, offset | ix.constant << 32, extra: [ix.shift]))
         }
         switch a {
         case .slot(let x):
