@@ -361,3 +361,61 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         #expect(traps > 0 && values_ > 0)
     }
 }
+
+@Test func branchTablesWithoutMovesAgreeWithTheMovingForm() throws {
+    // A br_table that moves no values jumps through a table of targets alone: brTableSlotNode
+    // for an index in a local, brTableJumpNode for an index expression (which may trap). Each
+    // must pick the target (the default for any index past the last, the index taken
+    // unsigned) that the general node picks when the branch carries a value, must trap where
+    // its index traps, and a loop closed by a br_table must still run out of fuel.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // The index, read from a local, computed, or loaded from memory at address 4 * local 0.
+    let indexes: [[UInt8]] = [W.get(0), asExpr(W.get(0)), W.get(0) + W.i32(2) + [0x74] + W.load(0x28, offset: 0)]
+    for index in indexes {
+        // No values: blocks $b0..$b3, the table's targets 0 1 2 3 3 1 and default 2.
+        var plain = W.block() + W.block() + W.block() + W.block()
+        plain += index + W.brTable([0, 1, 2, 3, 3, 1], 2) + W.end
+        plain += W.i32(10) + W.ret + W.end + W.i32(11) + W.ret + W.end + W.i32(12) + W.ret + W.end + W.i32(13)
+        b.function("f\(b.functions.count)", [.i32], [.i32], plain)
+        // The same choice carrying a value: each block adds its own amount to it.
+        var moving = W.block(.i32) + W.block(.i32) + W.block(.i32) + W.block(.i32)
+        moving += W.i32(100) + index + W.brTable([0, 1, 2, 3, 3, 1], 2) + W.end
+        moving += W.i32(10 - 100) + [0x6A] + W.ret + W.end + W.i32(11 - 100) + [0x6A] + W.ret + W.end
+        moving += W.i32(12 - 100) + [0x6A] + W.ret + W.end + W.i32(13 - 100) + [0x6A]
+        b.function("f\(b.functions.count)", [.i32], [.i32], moving)
+        // A loop whose br_table goes back to its head for index 0: endless.
+        let loop = W.block() + W.loop() + index + W.brTable([0], 1) + W.end + W.end + W.i32(7)
+        b.function("f\(b.functions.count)", [.i32], [.i32], loop)
+    }
+    // Memory word i holds i for the first 8 words, then 0xFFFF_FFFF.
+    b.data = [(0, (0..<8).flatMap { [UInt8($0), 0, 0, 0] } + [0xFF, 0xFF, 0xFF, 0xFF])]
+    var config = StoreConfig()
+    config.consumeFuel = true
+    let store = keptStore(config)
+    let inst = try instantiate(b, store: store)
+    let expected: [UInt64] = [10, 11, 12, 13, 13, 11, 12, 12]
+    for (form, f) in stride(from: 0, to: b.functions.count, by: 3).enumerated() {
+        for i in UInt32(0)..<8 {
+            try store.setFuel(1_000_000)
+            #expect(run(inst.function("f\(f)")!, [.i32(i)]) == .value(expected[Int(i)]), "form \(form) index \(i)")
+            #expect(run(inst.function("f\(f + 1)")!, [.i32(i)]) == .value(expected[Int(i)]), "form \(form) index \(i), moving")
+            #expect(run(inst.function("f\(f + 2)")!, [.i32(i)]) == (i == 0 ? .trap("fuel exhausted") : .value(7)))
+        }
+        try store.setFuel(1_000_000)
+        // Index 0xFFFF_FFFF (an unsigned index past the table): the default.
+        let big: UInt32 = form == 2 ? 8 : 0xFFFF_FFFF
+        #expect(run(inst.function("f\(f)")!, [.i32(big)]) == .value(12))
+        #expect(run(inst.function("f\(f + 1)")!, [.i32(big)]) == .value(12))
+        if form == 2 {
+            // The index's load is out of bounds: the br_table traps.
+            #expect(run(inst.function("f\(f)")!, [.i32(0x4000)]) == .trap("out of bounds memory access"))
+        }
+    }
+    // The forms are the nodes meant: the first statement of each plain function.
+    func first(_ name: String) -> UnsafeRawPointer { inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+    #expect(first("f0") == fnWord(brTableSlotNode))
+    #expect(first("f3") == fnWord(brTableJumpNode))
+    #expect(first("f6") == fnWord(brTableJumpNode))
+    #expect(first("f1") != fnWord(brTableSlotNode) && first("f1") != fnWord(brTableJumpNode))
+}

@@ -1221,7 +1221,7 @@ final class FunctionTranslator {
     }
 
     func branchTable(_ targets: [UInt32]) {
-        let index = expr(pop())
+        let index = pop()
         flushExpressions()
         let arity = control[control.count - 1 - Int(targets.last!)].branchArity
         let first = stack.count - arity
@@ -1243,9 +1243,21 @@ final class FunctionTranslator {
                 words += [0, UInt64(dst)]
             }
         }
+        // No value moves when none are carried or every target's slots are where they are.
+        let moves = slotsOfTop(arity) > 0 && stride(from: 1, to: words.count, by: 2).contains { words[$0] != UInt64(src) }
+        if !moves {
+            let table = arena.words([UInt64](repeating: 0, count: resolved.count))
+            for (k, t) in resolved.enumerated() { fixups.append((table + k, t)) }
+            if case .slot(let s) = index {
+                emitTerminal(node(brTableSlotNode, UInt64(s), UInt64(pointer: table), UInt64(targets.count - 1)))
+            } else {
+                emitTerminal(node(brTableJumpNode, word(expr(index)), UInt64(pointer: table), UInt64(targets.count - 1)))
+            }
+            return markUnreachable()
+        }
         let table = arena.words(words)
         for (k, t) in resolved.enumerated() { fixups.append((table + 2 * k, t)) }
-        emitTerminal(node(brTableNode, word(index), UInt64(pointer: table), UInt64(targets.count - 1),
+        emitTerminal(node(brTableNode, word(expr(index)), UInt64(pointer: table), UInt64(targets.count - 1),
                           UInt64(src) | UInt64(slotsOfTop(arity)) << 32))
         markUnreachable()
     }
