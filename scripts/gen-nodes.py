@@ -422,10 +422,36 @@ def gen_branches():
     out.append(f"let slotBranchNodes = {nodes('nonzero_s')}\n")
     return "".join(out)
 
+# Direct calls of one to three scalar arguments, in every argument shape: each argument is
+# written into the callee's frame (fields c, d and the wide field e): a slot copied, a constant
+# stored, an expression evaluated. Field a is the callee's record, b the base slot.
+CALL_FIELDS = ("c", "d", "e")
+
+def call_argument(kind, field):
+    word = "n.e" if field == "e" else f"n.pointee.{field}"
+    return {"s": f"fp[{word}.int]", "c": word, "e": f"eval({word}, fp, c)"}[kind]
+
+def gen_calls():
+    out = [HEADER]
+    shapes = []
+    for count in (1, 2, 3):
+        for i in range(3 ** count):
+            kinds = "".join("sce"[(i // 3 ** k) % 3] for k in reversed(range(count)))
+            shapes.append(kinds)
+            body = "".join(f"    callee[{k}] = {call_argument(kind, CALL_FIELDS[k])}\n" for k, kind in enumerate(kinds))
+            out.append(f"func call_{kinds}{SIG} {{\n    let callee = fp + n.pointee.b.int\n{body}"
+                       "    return invoke(record(n.pointee.a), callee, c)\n}\n")
+    out.append("\n/// The call node for arguments of the given kinds (one letter each, s/c/e).\n")
+    out.append("func directCallNode(arguments kinds: String) -> NodeFn? {\n    switch kinds {\n")
+    for kinds in shapes:
+        out.append(f'    case "{kinds}": return call_{kinds}\n')
+    out.append("    default: return nil\n    }\n}\n")
+    return "".join(out)
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for fname, text in (("NumericNodes.swift", gen_numeric()), ("MemoryNodes.swift", gen_memory()),
-                        ("BranchNodes.swift", gen_branches())):
+                        ("BranchNodes.swift", gen_branches()), ("DirectCallNodes.swift", gen_calls())):
         with open(os.path.join(OUT, fname), "w") as f:
             f.write(text)
 

@@ -419,3 +419,60 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(first("f6") == fnWord(brTableJumpNode))
     #expect(first("f1") != fnWord(brTableSlotNode) && first("f1") != fnWord(brTableJumpNode))
 }
+
+@Test func directCallArgumentsAgreeInEveryShape() throws {
+    // A call of one to three scalar arguments writes each into the callee's frame by its kind
+    // (call_<kinds>: a slot copied, a constant stored, an expression evaluated). Every shape
+    // must pass the same values in order, and an argument that traps must keep the callee from
+    // running (it would store to memory).
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // Callees 0-2: record that they ran (memory[0] = 1), then combine their i64 arguments in
+    // an order-sensitive way: ((a * 31) + b) * 31 + c.
+    let ran = W.i32(0) + W.i32(1) + W.store(0x36)
+    for params in 1...3 {
+        var body = ran + W.get(0)
+        for p in 1..<params { body += W.i64(31) + [0x7E] + W.get(UInt32(p)) + [0x7C] }
+        b.function("callee\(params)", [ValueType](repeating: .i64, count: params), [.i64], body)
+    }
+    let samples: [Int64] = [5, -7, 1 << 40]
+    var expected: [Int64] = []
+    var shapes: [String] = []
+    for params in 1...3 {
+        for i in 0..<(1 << (2 * params)) {
+            // Per argument: s (local p), c (a constant), e (an expression), t (an expression
+            // that traps: a load out of bounds); 4^params shapes, those with a t checked apart.
+            let kinds = (0..<params).map { Array("scet")[(i >> (2 * $0)) & 3] }
+            var body: [UInt8] = []
+            for (p, k) in kinds.enumerated() {
+                switch k {
+                case "s": body += W.get(UInt32(p))
+                case "c": body += W.i64(samples[p])
+                case "e": body += asExpr(W.get(UInt32(p)))
+                default: body += W.i32(65536) + W.load(0x29)
+                }
+            }
+            body += W.call(UInt32(params - 1))
+            b.function("f\(shapes.count)", [.i64, .i64, .i64], [.i64], body)
+            shapes.append(String(kinds))
+            expected.append(samples[..<params].dropFirst().reduce(samples[0]) { $0 &* 31 &+ $1 })
+        }
+    }
+    let inst = try instantiate(b)
+    let memory = inst.memories[0]
+    for (f, kinds) in shapes.enumerated() {
+        memory.state.pointee.base.storeBytes(of: UInt32(0), as: UInt32.self)
+        let got = run(inst.function("f\(f)")!, samples.map { Value.i64(UInt64(bitPattern: $0)) })
+        if kinds.contains("t") {
+            #expect(got == .trap("out of bounds memory access"), "shape \(kinds)")
+            #expect(memory.state.pointee.base.load(as: UInt32.self) == 0, "shape \(kinds): the callee ran")
+        } else {
+            #expect(got == .value(UInt64(bitPattern: expected[f])), "shape \(kinds)")
+            #expect(memory.state.pointee.base.load(as: UInt32.self) == 1)
+            let fn = inst.function("f\(f)")!.record.pointee.entry.pointee.a.node.pointee
+            // The body is `return call`: a return node whose expression is the call.
+            #expect(fn.a.node.pointee.fn == fnWord(directCallNode(arguments: kinds.replacingOccurrences(of: "t", with: "e"))!),
+                    "shape \(kinds)")
+        }
+    }
+}

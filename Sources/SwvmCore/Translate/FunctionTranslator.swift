@@ -688,17 +688,21 @@ final class FunctionTranslator {
         let base = UInt64(slot(ofHeight: height))
         let rec = UInt64(pointer: callee.record)
         let n: NodeP
-        // The fast paths evaluate each argument into one slot; v128 arguments are in slots.
+        // The fast paths write each argument into one slot: a slot copied, a constant stored, an
+        // expression evaluated (call_<kinds>, one letter per argument); v128 arguments are in slots.
         switch callee.type.params.contains(.v128) ? -1 : params {
-        case 1:
-            let a0 = pop()
-            n = node(call1Node, rec, base, word(expr(a0)))
-        case 2:
-            let a1 = pop(), a0 = pop()
-            n = node(call2Node, rec, base, word(expr(a0)), word(expr(a1)))
-        case 3:
-            let a2 = pop(), a1 = pop(), a0 = pop()
-            n = arena.node(fnWord(call3Node), rec, base, word(expr(a0)), word(expr(a1)), extra: [word(expr(a2))])
+        case 1...3:
+            var kinds = "", words: [UInt64] = []
+            for o in stack[(stack.count - params)...] {
+                switch o {
+                case .slot(let s): kinds += "s"; words.append(UInt64(s))
+                case .const(let v): kinds += "c"; words.append(v)
+                case .expr(let e): kinds += "e"; words.append(word(e))
+                }
+            }
+            for _ in 0..<params { _ = pop() }
+            n = arena.node(fnWord(directCallNode(arguments: kinds)!), rec, base, words[0], params > 1 ? words[1] : 0,
+                           extra: params > 2 ? [words[2]] : [])
         default:
             argumentsToSlots(params)
             truncate(to: stack.count - params)
