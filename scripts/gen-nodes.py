@@ -11,9 +11,10 @@ operand, in Wasm operand order:
     e  expr   - the operand is a child expression node, evaluated by calling it
 A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
-A store has address kind s/e/p/x/y times value kind s/c/e, where p is an address
-`slot + constant` and x, y are indexed addresses `base + (index << k) + constant` and
-`(index << k) + constant` (see ADDRESS below); loads have the same address kinds. Operand
+A store has address kind s/e/p/x/y/k times value kind s/c/e, where p is an address
+`slot + constant`, x, y are indexed addresses `base + (index << k) + constant` and
+`(index << k) + constant`, and k a constant address (see ADDRESS below); loads have the same
+address kinds. Operand
 words are the node's fields a, b. Address kind w is the 64-bit address of a memory64 memory,
 an expression (loads `_w`, stores `_ws/_wc/_we`): those memories are rare, so they get one
 general form, and the 32-bit forms stay as they are.
@@ -243,6 +244,9 @@ OOB = "return raise(.outOfBoundsMemoryAccess, c)"
 # like the i32.add / i32.shl it replaces. clang addresses an element of an array held in a local
 # (`p + (i << 2)`), of a global array (`(i << 2) + 1024`) or of a stack buffer
 # (`sp + 32 + (i << 3)`) this way: one node instead of three or four.
+# Address kind k: a constant address (a C global variable: `i32.const 0; i32.load offset=1024`).
+# Address and offset are both below 2^32, so their sum cannot wrap: the translator stores it in
+# field d, and the access only checks it against the memory's size.
 # Address kind p: the address is `slot + constant` (clang's `base + i` for a global array: it
 # cannot fold the constant into the offset immediate, which would not wrap at 2^32 as the add
 # does). The slot is field a; field d holds the offset in its low half and the constant in its
@@ -252,6 +256,7 @@ ADDRESS = {
     "e": "eval(n.pointee.a, fp, c)",
     "p": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
     "w": "eval(n.pointee.a, fp, c)",
+    "k": "UInt64(0)",
     "x": "UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)])"
          " &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e)"
          " &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
@@ -280,7 +285,7 @@ def gen_memory():
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p", "w", "x", "y"):
+        for k in ("s", "e", "p", "w", "x", "y", "k"):
             load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
             check = CHECK if k in "ew" else ""
             out.append(f"func {name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {load}"
@@ -290,7 +295,7 @@ def gen_memory():
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
-        for ka in ("s", "e", "p", "w", "x", "y"):
+        for ka in ("s", "e", "p", "w", "x", "y", "k"):
             for kv in ("s", "c", "e"):
                 check = CHECK if "e" in ka + kv or ka == "w" else ""
                 out.append(
@@ -304,19 +309,19 @@ def gen_memory():
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p", "w", "x", "y"):
+        for k in ("s", "e", "p", "w", "x", "y", "k"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
         c = canonical_load(name)
-        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p, w: {c}_w, x: {c}_x, y: {c}_y)\n")
+        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p, w: {c}_w, x: {c}_x, y: {c}_y, k: {c}_k)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sepwxy" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sepwxyk" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)

@@ -476,3 +476,43 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
     }
 }
+
+@Test func constantAddressesAgreeWithTheUnfusedPath() throws {
+    // A load or store at a constant address (a C global) is a node of address kind k whose
+    // effective address, constant + offset, was computed when translating: the sum of two
+    // 32-bit numbers, which never wraps (0xFFFF_FFF0 + 0x20 is out of bounds, not 0x10).
+    // Every width and value kind must store and load, or trap, as the address computed at run
+    // time does (the constant behind a select, which nothing fuses).
+    let accesses: [(UInt8, UInt8, ValueType)] = [(0x36, 0x28, .i32), (0x37, 0x29, .i64), (0x3A, 0x2D, .i32), (0x3D, 0x33, .i64)]
+    let addresses: [Int32] = [0, 100, 65532, 65535, -16]
+    let offsets: [UInt32] = [0, 4, 0x20, 65536]
+    for (storeOp, loadOp, t) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0xDEAD_BEEF : 0x0123_4567_89AB_CDEF
+        let values: [[UInt8]] = [W.get(0), W.const(t, bits: v), asExpr(W.get(0))]
+        for address in addresses {
+            for offset in offsets {
+                for value in values {
+                    for a in [W.i32(address), asExpr(W.i32(address))] {
+                        b.function("f\(b.functions.count)", [t], [t],
+                                   a + value + W.store(storeOp, offset: offset) + a + W.load(loadOp, offset: offset))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let nodes = storeNodes(Opcode(rawValue: UInt16(storeOp))!)!
+        let constant = [nodes.kc, nodes.ks, nodes.ke].map(fnWord)
+        var traps = 0
+        for f in stride(from: 0, to: b.functions.count, by: 2) {
+            let got = run(inst.function("f\(f)")!, [value(t, v)])
+            let reference = run(inst.function("f\(f + 1)")!, [value(t, v)])
+            #expect(got == reference, "store 0x\(String(storeOp, radix: 16)) function \(f): \(got) vs \(reference)")
+            if case .trap = reference { traps += 1 }
+            let first = { (name: String) in inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+            #expect(constant.contains(first("f\(f)")) && !constant.contains(first("f\(f + 1)")), "function \(f)")
+        }
+        #expect(traps > 0 && traps < b.functions.count / 2)
+    }
+}

@@ -530,6 +530,11 @@ final class FunctionTranslator {
             push(.expr(node(nodes.p, x, 0, state, offset | k << 32)))
             return
         }
+        if case .const(let k) = a {
+            // A constant address: its sum with the offset (both below 2^32) is the access's.
+            push(.expr(node(nodes.k, 0, 0, state, UInt64(UInt32(truncatingIfNeeded: k)) + offset)))
+            return
+        }
         if let ix = indexedAddress(a) {
             push(.expr(arena.node(fnWord(ix.hasBase ? nodes.x : nodes.y), ix.a, 0, state, offset | ix.constant << 32,
                                   extra: [ix.shift])))
@@ -610,11 +615,20 @@ final class FunctionTranslator {
         let v = pop()
         var a = pop()
         flushExpressions()
-        if case .const = a { a = .expr(expr(a)) }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
         var offset = offset
         let state = memoryState(memory)
+        if case .const(let k) = a, !memoryIs64(memory) {
+            // A constant address: its sum with the offset (both below 2^32) is the access's.
+            switch v {
+            case .slot(let y): fn = nodes.ks; vw = UInt64(y)
+            case .const(let y): fn = nodes.kc; vw = y
+            case .expr(let y): fn = nodes.ke; vw = word(y)
+            }
+            return emit(node(fn, 0, vw, state, UInt64(UInt32(truncatingIfNeeded: k)) + offset))
+        }
+        if case .const = a { a = .expr(expr(a)) }
         if memoryIs64(memory) {
             aw = word(expr(a))
             switch v {

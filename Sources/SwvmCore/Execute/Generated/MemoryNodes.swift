@@ -80,6 +80,19 @@ func set_i32Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
 }
+func i32Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    return UInt64(v)
+}
+func set_i32Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
 func i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -156,6 +169,19 @@ func i64Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return proceed(n, fp, c)
+}
+func i64Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    return v
+}
+func set_i64Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
     return proceed(n, fp, c)
@@ -240,6 +266,19 @@ func set_i32Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
 }
+func i32Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
 func i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -316,6 +355,19 @@ func i32Load8U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Load8U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load8U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    return UInt64(v)
+}
+func set_i32Load8U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -400,6 +452,19 @@ func set_i32Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
 }
+func i32Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
 func i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -476,6 +541,19 @@ func i32Load16U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i32Load16U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load16U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    return UInt64(v)
+}
+func set_i32Load16U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -560,6 +638,19 @@ func set_i64Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
 }
+func i64Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
 func i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -640,6 +731,19 @@ func set_i64Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
 }
+func i64Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
 func i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -716,6 +820,19 @@ func i64Load32S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func set_i64Load32S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load32S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load32S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
@@ -856,6 +973,28 @@ func i32Store_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32Store_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i64Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -989,6 +1128,28 @@ func i64Store_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -1128,6 +1289,28 @@ func i32Store8_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store16_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1264,6 +1447,28 @@ func i32Store16_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 
 /// Statement forms of the loads writing to a slot (field b).
 let loadSetVariants: [(NodeFn, SetVariant)] = [
@@ -1273,73 +1478,82 @@ let loadSetVariants: [(NodeFn, SetVariant)] = [
     (i32Load_w, SetVariant(fn: set_i32Load_w, slotField: .b)),
     (i32Load_x, SetVariant(fn: set_i32Load_x, slotField: .b)),
     (i32Load_y, SetVariant(fn: set_i32Load_y, slotField: .b)),
+    (i32Load_k, SetVariant(fn: set_i32Load_k, slotField: .b)),
     (i64Load_s, SetVariant(fn: set_i64Load_s, slotField: .b)),
     (i64Load_e, SetVariant(fn: set_i64Load_e, slotField: .b)),
     (i64Load_p, SetVariant(fn: set_i64Load_p, slotField: .b)),
     (i64Load_w, SetVariant(fn: set_i64Load_w, slotField: .b)),
     (i64Load_x, SetVariant(fn: set_i64Load_x, slotField: .b)),
     (i64Load_y, SetVariant(fn: set_i64Load_y, slotField: .b)),
+    (i64Load_k, SetVariant(fn: set_i64Load_k, slotField: .b)),
     (i32Load8S_s, SetVariant(fn: set_i32Load8S_s, slotField: .b)),
     (i32Load8S_e, SetVariant(fn: set_i32Load8S_e, slotField: .b)),
     (i32Load8S_p, SetVariant(fn: set_i32Load8S_p, slotField: .b)),
     (i32Load8S_w, SetVariant(fn: set_i32Load8S_w, slotField: .b)),
     (i32Load8S_x, SetVariant(fn: set_i32Load8S_x, slotField: .b)),
     (i32Load8S_y, SetVariant(fn: set_i32Load8S_y, slotField: .b)),
+    (i32Load8S_k, SetVariant(fn: set_i32Load8S_k, slotField: .b)),
     (i32Load8U_s, SetVariant(fn: set_i32Load8U_s, slotField: .b)),
     (i32Load8U_e, SetVariant(fn: set_i32Load8U_e, slotField: .b)),
     (i32Load8U_p, SetVariant(fn: set_i32Load8U_p, slotField: .b)),
     (i32Load8U_w, SetVariant(fn: set_i32Load8U_w, slotField: .b)),
     (i32Load8U_x, SetVariant(fn: set_i32Load8U_x, slotField: .b)),
     (i32Load8U_y, SetVariant(fn: set_i32Load8U_y, slotField: .b)),
+    (i32Load8U_k, SetVariant(fn: set_i32Load8U_k, slotField: .b)),
     (i32Load16S_s, SetVariant(fn: set_i32Load16S_s, slotField: .b)),
     (i32Load16S_e, SetVariant(fn: set_i32Load16S_e, slotField: .b)),
     (i32Load16S_p, SetVariant(fn: set_i32Load16S_p, slotField: .b)),
     (i32Load16S_w, SetVariant(fn: set_i32Load16S_w, slotField: .b)),
     (i32Load16S_x, SetVariant(fn: set_i32Load16S_x, slotField: .b)),
     (i32Load16S_y, SetVariant(fn: set_i32Load16S_y, slotField: .b)),
+    (i32Load16S_k, SetVariant(fn: set_i32Load16S_k, slotField: .b)),
     (i32Load16U_s, SetVariant(fn: set_i32Load16U_s, slotField: .b)),
     (i32Load16U_e, SetVariant(fn: set_i32Load16U_e, slotField: .b)),
     (i32Load16U_p, SetVariant(fn: set_i32Load16U_p, slotField: .b)),
     (i32Load16U_w, SetVariant(fn: set_i32Load16U_w, slotField: .b)),
     (i32Load16U_x, SetVariant(fn: set_i32Load16U_x, slotField: .b)),
     (i32Load16U_y, SetVariant(fn: set_i32Load16U_y, slotField: .b)),
+    (i32Load16U_k, SetVariant(fn: set_i32Load16U_k, slotField: .b)),
     (i64Load8S_s, SetVariant(fn: set_i64Load8S_s, slotField: .b)),
     (i64Load8S_e, SetVariant(fn: set_i64Load8S_e, slotField: .b)),
     (i64Load8S_p, SetVariant(fn: set_i64Load8S_p, slotField: .b)),
     (i64Load8S_w, SetVariant(fn: set_i64Load8S_w, slotField: .b)),
     (i64Load8S_x, SetVariant(fn: set_i64Load8S_x, slotField: .b)),
     (i64Load8S_y, SetVariant(fn: set_i64Load8S_y, slotField: .b)),
+    (i64Load8S_k, SetVariant(fn: set_i64Load8S_k, slotField: .b)),
     (i64Load16S_s, SetVariant(fn: set_i64Load16S_s, slotField: .b)),
     (i64Load16S_e, SetVariant(fn: set_i64Load16S_e, slotField: .b)),
     (i64Load16S_p, SetVariant(fn: set_i64Load16S_p, slotField: .b)),
     (i64Load16S_w, SetVariant(fn: set_i64Load16S_w, slotField: .b)),
     (i64Load16S_x, SetVariant(fn: set_i64Load16S_x, slotField: .b)),
     (i64Load16S_y, SetVariant(fn: set_i64Load16S_y, slotField: .b)),
+    (i64Load16S_k, SetVariant(fn: set_i64Load16S_k, slotField: .b)),
     (i64Load32S_s, SetVariant(fn: set_i64Load32S_s, slotField: .b)),
     (i64Load32S_e, SetVariant(fn: set_i64Load32S_e, slotField: .b)),
     (i64Load32S_p, SetVariant(fn: set_i64Load32S_p, slotField: .b)),
     (i64Load32S_w, SetVariant(fn: set_i64Load32S_w, slotField: .b)),
     (i64Load32S_x, SetVariant(fn: set_i64Load32S_x, slotField: .b)),
     (i64Load32S_y, SetVariant(fn: set_i64Load32S_y, slotField: .b)),
+    (i64Load32S_k, SetVariant(fn: set_i64Load32S_k, slotField: .b)),
 ]
 
 /// The specialisations of each load.
 func loadNodes(_ op: Opcode) -> LoadNodes? {
     switch op {
-    case .i32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y)
-    case .i64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y)
-    case .f32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y)
-    case .f64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y)
-    case .i32Load8S: return LoadNodes(s: i32Load8S_s, e: i32Load8S_e, p: i32Load8S_p, w: i32Load8S_w, x: i32Load8S_x, y: i32Load8S_y)
-    case .i32Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y)
-    case .i32Load16S: return LoadNodes(s: i32Load16S_s, e: i32Load16S_e, p: i32Load16S_p, w: i32Load16S_w, x: i32Load16S_x, y: i32Load16S_y)
-    case .i32Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y)
-    case .i64Load8S: return LoadNodes(s: i64Load8S_s, e: i64Load8S_e, p: i64Load8S_p, w: i64Load8S_w, x: i64Load8S_x, y: i64Load8S_y)
-    case .i64Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y)
-    case .i64Load16S: return LoadNodes(s: i64Load16S_s, e: i64Load16S_e, p: i64Load16S_p, w: i64Load16S_w, x: i64Load16S_x, y: i64Load16S_y)
-    case .i64Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y)
-    case .i64Load32S: return LoadNodes(s: i64Load32S_s, e: i64Load32S_e, p: i64Load32S_p, w: i64Load32S_w, x: i64Load32S_x, y: i64Load32S_y)
-    case .i64Load32U: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y)
+    case .i32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
+    case .i64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y, k: i64Load_k)
+    case .f32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
+    case .f64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y, k: i64Load_k)
+    case .i32Load8S: return LoadNodes(s: i32Load8S_s, e: i32Load8S_e, p: i32Load8S_p, w: i32Load8S_w, x: i32Load8S_x, y: i32Load8S_y, k: i32Load8S_k)
+    case .i32Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y, k: i32Load8U_k)
+    case .i32Load16S: return LoadNodes(s: i32Load16S_s, e: i32Load16S_e, p: i32Load16S_p, w: i32Load16S_w, x: i32Load16S_x, y: i32Load16S_y, k: i32Load16S_k)
+    case .i32Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y, k: i32Load16U_k)
+    case .i64Load8S: return LoadNodes(s: i64Load8S_s, e: i64Load8S_e, p: i64Load8S_p, w: i64Load8S_w, x: i64Load8S_x, y: i64Load8S_y, k: i64Load8S_k)
+    case .i64Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y, k: i32Load8U_k)
+    case .i64Load16S: return LoadNodes(s: i64Load16S_s, e: i64Load16S_e, p: i64Load16S_p, w: i64Load16S_w, x: i64Load16S_x, y: i64Load16S_y, k: i64Load16S_k)
+    case .i64Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y, k: i32Load16U_k)
+    case .i64Load32S: return LoadNodes(s: i64Load32S_s, e: i64Load32S_e, p: i64Load32S_p, w: i64Load32S_w, x: i64Load32S_x, y: i64Load32S_y, k: i64Load32S_k)
+    case .i64Load32U: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
     default: return nil
     }
 }
@@ -1347,15 +1561,15 @@ func loadNodes(_ op: Opcode) -> LoadNodes? {
 /// The specialisations of each store.
 func storeNodes(_ op: Opcode) -> StoreNodes? {
     switch op {
-    case .i32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye)
-    case .i64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye)
-    case .f32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye)
-    case .f64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye)
-    case .i32Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye)
-    case .i32Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye)
-    case .i64Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye)
-    case .i64Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye)
-    case .i64Store32: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye)
+    case .i32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
+    case .i64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye, ks: i64Store_ks, kc: i64Store_kc, ke: i64Store_ke)
+    case .f32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
+    case .f64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye, ks: i64Store_ks, kc: i64Store_kc, ke: i64Store_ke)
+    case .i32Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye, ks: i32Store8_ks, kc: i32Store8_kc, ke: i32Store8_ke)
+    case .i32Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye, ks: i32Store16_ks, kc: i32Store16_kc, ke: i32Store16_ke)
+    case .i64Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye, ks: i32Store8_ks, kc: i32Store8_kc, ke: i32Store8_ke)
+    case .i64Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye, ks: i32Store16_ks, kc: i32Store16_kc, ke: i32Store16_ke)
+    case .i64Store32: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
     default: return nil
     }
 }
