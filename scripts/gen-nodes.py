@@ -280,6 +280,33 @@ def canonical_store(name):
     _, st, size = next(s for s in STORES if s[0] == name)
     return next(s[0] for s in STORES if s[1:] == (st, size))
 
+# Read-modify-write: `store (a) (op (load (a)) v)` with the load at the store's own address,
+# offset and memory (`mem[a] += v`, a counter in memory, `x[i] ^= k`): one node that checks the
+# address once, loads, applies op and stores. The load is the operation's left operand, so v
+# is evaluated after it, as unfused. Keyed by the store's storage type: the store keeps the low
+# bits only, which add/sub/and/or/xor compute the same from a narrow load whether it
+# sign- or zero-extended.
+RMW_OPS = [("Add", "&+"), ("Sub", "&-"), ("And", "&"), ("Or", "|"), ("Xor", "^")]
+RMW_ADDRESS = ("s", "p", "x", "y", "k")
+
+def gen_rmw():
+    out = []
+    for name, st, size in STORES:
+        if canonical_store(name) != name:
+            continue
+        for op, sym in RMW_OPS:
+            for ka in RMW_ADDRESS:
+                for kv in ("s", "c", "e"):
+                    check = CHECK if kv == "e" else ""
+                    out.append(
+                        f"func {name}{op}_{ka}{kv}{SIG} {{\n"
+                        f"    let address = {ADDRESS[ka]}\n"
+                        f"    {access(ka, size)}"
+                        f"    let old = p.loadUnaligned(as: {st}.self)\n"
+                        f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
+                        f"    p.storeBytes(of: old {sym} v, as: {st}.self)\n" + NEXT + "}\n")
+    return out
+
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
@@ -304,6 +331,18 @@ def gen_memory():
                     f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
                     f"    {access(ka, size)}"
                     f"    p.storeBytes(of: v, as: {st}.self)\n" + NEXT + "}\n")
+    out += gen_rmw()
+    out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor), for an\n")
+    out.append("/// address kind and a value kind (`kinds`, two letters).\n")
+    out.append("func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {\n    switch (size, op, kinds) {\n")
+    for name, st, size in STORES:
+        if canonical_store(name) != name:
+            continue
+        for op, sym in RMW_OPS:
+            for ka in RMW_ADDRESS:
+                for kv in ("s", "c", "e"):
+                    out.append(f'    case ({size}, "{op}", "{ka}{kv}"): return {name}{op}_{ka}{kv}\n')
+    out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, st, widen, size in LOADS:

@@ -516,3 +516,79 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         #expect(traps > 0 && traps < b.functions.count / 2)
     }
 }
+
+@Test func readModifyWriteAgreesWithTheUnfusedPath() throws {
+    // `store (a) (op (load (a)) v)` with the load at the store's own address, offset and width
+    // is one node (`mem[a] += v`): it must leave memory and return what the load, operation
+    // and store do unfused (the load behind a select, which nothing fuses), for every store
+    // width (narrow loads sign- or zero-extending), operation, address kind (s, p, x, y, k) and
+    // value kind, and trap where they trap. A load at another offset is not fused.
+    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
+    let addresses: [(Character, [UInt8])] = [
+        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(2) + shl + add),
+        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
+    ]
+    // (store, its loads, value type, bytes)
+    let accesses: [(UInt8, [UInt8], ValueType, Int)] = [
+        (0x36, [0x28], .i32, 4), (0x37, [0x29], .i64, 8), (0x3A, [0x2C, 0x2D], .i32, 1), (0x3B, [0x2E, 0x2F], .i32, 2),
+        (0x3C, [0x30, 0x31], .i64, 1), (0x3D, [0x32, 0x33], .i64, 2), (0x3E, [0x34, 0x35], .i64, 4),
+    ]
+    let ops: [(String, UInt8, UInt8)] = [("Add", 0x6A, 0x7C), ("Sub", 0x6B, 0x7D), ("And", 0x71, 0x83), ("Or", 0x72, 0x84), ("Xor", 0x73, 0x85)]
+    let inputs: [(UInt32, UInt32)] = [(16, 3), (0xFFFF_FFF8, 4), (65530, 0), (300, 0x3FFF_FFFF)]
+    let pattern = (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    for (storeOp, loads, t, size) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0x8765_4321 : 0xFEDC_BA98_7654_3210
+        let values: [(Character, [UInt8])] = [("s", W.get(2)), ("c", W.const(t, bits: v)), ("e", asExpr(W.get(2)))]
+        var expected: [NodeFn?] = []
+        for loadOp in loads {
+            for (opName, op32, op64) in ops {
+                let op = [t == .i32 ? op32 : op64]
+                for (ak, a) in addresses {
+                    for (vk, value) in values {
+                        let back = a + W.load(loadOp, offset: 4)
+                        let fused = a + a + W.load(loadOp, offset: 4) + value + op + W.store(storeOp, offset: 4) + back
+                        let unfused = a + asExpr(a + W.load(loadOp, offset: 4)) + value + op + W.store(storeOp, offset: 4) + back
+                        // Not the same access: the load reads at offset 0, the store writes at 4.
+                        let other = a + a + W.load(loadOp, offset: 0) + value + op + W.store(storeOp, offset: 4) + back
+                        let otherUnfused = a + asExpr(a + W.load(loadOp, offset: 0)) + value + op + W.store(storeOp, offset: 4) + back
+                        for body in [fused, unfused, other, otherUnfused] {
+                            b.function("f\(b.functions.count)", [.i32, .i32, t], [t], body)
+                        }
+                        expected.append(rmwNode(size: size, op: opName, kinds: String([ak, vk])))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        // The accesses fall in the first and the last KiB of the memory: both start from the
+        // pattern on every run, and both are compared after it.
+        func runFresh(_ name: String, _ args: [Value]) -> (Outcome, [UInt8]) {
+            memory.copyMemory(from: pattern, byteCount: pattern.count)
+            (memory + 65536 - pattern.count).copyMemory(from: pattern, byteCount: pattern.count)
+            let r = run(inst.function(name)!, args)
+            return (r, Array(UnsafeRawBufferPointer(start: memory, count: pattern.count))
+                + Array(UnsafeRawBufferPointer(start: memory + 65536 - pattern.count, count: pattern.count)))
+        }
+        var traps = 0
+        for (i, rmw) in expected.enumerated() {
+            let f = 4 * i
+            for (x, y) in inputs {
+                let args = [Value.i32(x), .i32(y), value(t, v)]
+                let (got, gotMemory) = runFresh("f\(f)", args)
+                let (reference, referenceMemory) = runFresh("f\(f + 1)", args)
+                #expect(got == reference && gotMemory == referenceMemory, "store 0x\(String(storeOp, radix: 16)) form \(i) on (\(x), \(y)): \(got) vs \(reference)")
+                let (other, otherMemory) = runFresh("f\(f + 2)", args)
+                let (otherReference, otherReferenceMemory) = runFresh("f\(f + 3)", args)
+                #expect(other == otherReference && otherMemory == otherReferenceMemory, "store 0x\(String(storeOp, radix: 16)) form \(i), other offset")
+                if case .trap = reference { traps += 1 }
+            }
+            let first = { (name: String) in inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+            #expect(rmw != nil && first("f\(f)") == fnWord(rmw!), "form \(i) is not fused")
+            #expect(![f + 1, f + 2, f + 3].contains { rmw != nil && first("f\($0)") == fnWord(rmw!) })
+        }
+        #expect(traps > 0)
+    }
+}

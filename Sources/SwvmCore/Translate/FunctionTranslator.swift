@@ -465,7 +465,7 @@ final class FunctionTranslator {
             else if let nodes = unaryNodes(ins.op) { unary(nodes) }
             else if isReinterpret(ins.op) { break }  // same bits, other type
             else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset, memory: ins.memIndex) }
-            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex) }
+            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex, size: ins.op.storeSize) }
             else if try simd(ins) {}
             else { throw .unsupported }  // validated: cannot happen
         }
@@ -611,10 +611,85 @@ final class FunctionTranslator {
         }
     }
 
-    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32) {
+    /// The address operand as a memory node's address kind and fields (a; d, the offset word;
+    /// e, the wide word of kinds x and y), for the kinds a read-modify-write node takes.
+    func addressFields(_ a: Operand, offset: UInt64) -> (kind: Character, a: UInt64, d: UInt64, e: UInt64)? {
+        if case .const(let k) = a { return ("k", 0, UInt64(UInt32(truncatingIfNeeded: k)) + offset, 0) }
+        if case .slot(let s) = a { return ("s", UInt64(s), offset, 0) }
+        if let (x, k) = slotPlusConstant(a) { return ("p", x, offset | k << 32, 0) }
+        if let ix = indexedAddress(a) { return (ix.hasBase ? "x" : "y", ix.a, offset | ix.constant << 32, ix.shift) }
+        return nil
+    }
+
+    /// A load's node function, the bytes it reads and its address kind (s, p, x, y or k).
+    struct LoadShape {
+        var fn: UnsafeRawPointer
+        var size: Int
+        var kind: Character
+    }
+
+    /// An integer operation a read-modify-write node applies: the function of its node with a
+    /// left expression operand, its name and the right operand's kind.
+    struct RMWOperation {
+        var fn: UnsafeRawPointer
+        var op: String
+        var kind: Character
+    }
+
+    /// Small tables searched in order (a few dozen entries; only for a store whose value is
+    /// an expression): no hashing to build them.
+    static let loadShapes: [LoadShape] = {
+        let sizes: [(Opcode, Int)] = [(.i32Load, 4), (.i64Load, 8), (.f32Load, 4), (.f64Load, 8), (.i32Load8S, 1),
+                                      (.i32Load8U, 1), (.i32Load16S, 2), (.i32Load16U, 2), (.i64Load8S, 1), (.i64Load8U, 1),
+                                      (.i64Load16S, 2), (.i64Load16U, 2), (.i64Load32S, 4), (.i64Load32U, 4)]
+        var shapes: [LoadShape] = []
+        for (op, size) in sizes {
+            let n = loadNodes(op)!
+            shapes.append(LoadShape(fn: fnWord(n.s), size: size, kind: "s"))
+            shapes.append(LoadShape(fn: fnWord(n.p), size: size, kind: "p"))
+            shapes.append(LoadShape(fn: fnWord(n.x), size: size, kind: "x"))
+            shapes.append(LoadShape(fn: fnWord(n.y), size: size, kind: "y"))
+            shapes.append(LoadShape(fn: fnWord(n.k), size: size, kind: "k"))
+        }
+        return shapes
+    }()
+
+    static let rmwOperations: [RMWOperation] = {
+        var ops: [RMWOperation] = []
+        for (code, name) in [(Opcode.i32Add, "Add"), (.i64Add, "Add"), (.i32Sub, "Sub"), (.i64Sub, "Sub"), (.i32And, "And"),
+                             (.i64And, "And"), (.i32Or, "Or"), (.i64Or, "Or"), (.i32Xor, "Xor"), (.i64Xor, "Xor")] {
+            let n = binaryNodes(code)!
+            ops.append(RMWOperation(fn: fnWord(n.es), op: name, kind: "s"))
+            ops.append(RMWOperation(fn: fnWord(n.ec), op: name, kind: "c"))
+            ops.append(RMWOperation(fn: fnWord(n.ee), op: name, kind: "e"))
+        }
+        return ops
+    }()
+
+    /// `store (a) (op (load (a)) v)`, the load reading the store's bytes at the store's own
+    /// address (the same kind and fields: slots, constants, offset, memory): one node that checks
+    /// the address once, loads, applies op and stores (scripts/gen-nodes.py). The load is the
+    /// operation's left operand, so v is still evaluated after it. The store keeps the low bytes
+    /// only, which the operation computes the same from a narrow load, however it extended.
+    func readModifyWrite(size: Int, address: Operand, value: Operand, offset: UInt64, state: UInt64) -> NodeP? {
+        guard case .expr(let opNode) = value,
+              let operation = FunctionTranslator.rmwOperations.first(where: { $0.fn == opNode.pointee.fn }),
+              let f = addressFields(address, offset: offset) else { return nil }
+        let load = opNode.pointee.a.node
+        guard let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == load.pointee.fn }), shape.size == size, shape.kind == f.kind,
+              load.pointee.a == f.a, load.pointee.c == state, load.pointee.d == f.d, f.kind != "x" && f.kind != "y" || load.e == f.e,
+              let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
+        else { return nil }
+        return arena.node(fnWord(fn), f.a, opNode.pointee.b, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])
+    }
+
+    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32, size: Int) {
         let v = pop()
         var a = pop()
         flushExpressions()
+        if !memoryIs64(memory), let n = readModifyWrite(size: size, address: a, value: v, offset: offset, state: memoryState(memory)) {
+            return emit(n)
+        }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
         var offset = offset
@@ -1419,5 +1494,17 @@ extension FunctionTranslator {
         let x = popSlot()
         flushExpressions()
         emit(node(globalSetV128Node, UInt64(pointer: g.cell), UInt64(x)))
+    }
+}
+
+extension Opcode {
+    /// Bytes written by a scalar store.
+    var storeSize: Int {
+        switch self {
+        case .i32Store8, .i64Store8: return 1
+        case .i32Store16, .i64Store16: return 2
+        case .i32Store, .f32Store, .i64Store32: return 4
+        default: return 8
+        }
     }
 }

@@ -1469,6 +1469,2814 @@ func i32Store16_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+
+/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor), for an
+/// address kind and a value kind (`kinds`, two letters).
+func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
+    switch (size, op, kinds) {
+    case (4, "Add", "ss"): return i32StoreAdd_ss
+    case (4, "Add", "sc"): return i32StoreAdd_sc
+    case (4, "Add", "se"): return i32StoreAdd_se
+    case (4, "Add", "ps"): return i32StoreAdd_ps
+    case (4, "Add", "pc"): return i32StoreAdd_pc
+    case (4, "Add", "pe"): return i32StoreAdd_pe
+    case (4, "Add", "xs"): return i32StoreAdd_xs
+    case (4, "Add", "xc"): return i32StoreAdd_xc
+    case (4, "Add", "xe"): return i32StoreAdd_xe
+    case (4, "Add", "ys"): return i32StoreAdd_ys
+    case (4, "Add", "yc"): return i32StoreAdd_yc
+    case (4, "Add", "ye"): return i32StoreAdd_ye
+    case (4, "Add", "ks"): return i32StoreAdd_ks
+    case (4, "Add", "kc"): return i32StoreAdd_kc
+    case (4, "Add", "ke"): return i32StoreAdd_ke
+    case (4, "Sub", "ss"): return i32StoreSub_ss
+    case (4, "Sub", "sc"): return i32StoreSub_sc
+    case (4, "Sub", "se"): return i32StoreSub_se
+    case (4, "Sub", "ps"): return i32StoreSub_ps
+    case (4, "Sub", "pc"): return i32StoreSub_pc
+    case (4, "Sub", "pe"): return i32StoreSub_pe
+    case (4, "Sub", "xs"): return i32StoreSub_xs
+    case (4, "Sub", "xc"): return i32StoreSub_xc
+    case (4, "Sub", "xe"): return i32StoreSub_xe
+    case (4, "Sub", "ys"): return i32StoreSub_ys
+    case (4, "Sub", "yc"): return i32StoreSub_yc
+    case (4, "Sub", "ye"): return i32StoreSub_ye
+    case (4, "Sub", "ks"): return i32StoreSub_ks
+    case (4, "Sub", "kc"): return i32StoreSub_kc
+    case (4, "Sub", "ke"): return i32StoreSub_ke
+    case (4, "And", "ss"): return i32StoreAnd_ss
+    case (4, "And", "sc"): return i32StoreAnd_sc
+    case (4, "And", "se"): return i32StoreAnd_se
+    case (4, "And", "ps"): return i32StoreAnd_ps
+    case (4, "And", "pc"): return i32StoreAnd_pc
+    case (4, "And", "pe"): return i32StoreAnd_pe
+    case (4, "And", "xs"): return i32StoreAnd_xs
+    case (4, "And", "xc"): return i32StoreAnd_xc
+    case (4, "And", "xe"): return i32StoreAnd_xe
+    case (4, "And", "ys"): return i32StoreAnd_ys
+    case (4, "And", "yc"): return i32StoreAnd_yc
+    case (4, "And", "ye"): return i32StoreAnd_ye
+    case (4, "And", "ks"): return i32StoreAnd_ks
+    case (4, "And", "kc"): return i32StoreAnd_kc
+    case (4, "And", "ke"): return i32StoreAnd_ke
+    case (4, "Or", "ss"): return i32StoreOr_ss
+    case (4, "Or", "sc"): return i32StoreOr_sc
+    case (4, "Or", "se"): return i32StoreOr_se
+    case (4, "Or", "ps"): return i32StoreOr_ps
+    case (4, "Or", "pc"): return i32StoreOr_pc
+    case (4, "Or", "pe"): return i32StoreOr_pe
+    case (4, "Or", "xs"): return i32StoreOr_xs
+    case (4, "Or", "xc"): return i32StoreOr_xc
+    case (4, "Or", "xe"): return i32StoreOr_xe
+    case (4, "Or", "ys"): return i32StoreOr_ys
+    case (4, "Or", "yc"): return i32StoreOr_yc
+    case (4, "Or", "ye"): return i32StoreOr_ye
+    case (4, "Or", "ks"): return i32StoreOr_ks
+    case (4, "Or", "kc"): return i32StoreOr_kc
+    case (4, "Or", "ke"): return i32StoreOr_ke
+    case (4, "Xor", "ss"): return i32StoreXor_ss
+    case (4, "Xor", "sc"): return i32StoreXor_sc
+    case (4, "Xor", "se"): return i32StoreXor_se
+    case (4, "Xor", "ps"): return i32StoreXor_ps
+    case (4, "Xor", "pc"): return i32StoreXor_pc
+    case (4, "Xor", "pe"): return i32StoreXor_pe
+    case (4, "Xor", "xs"): return i32StoreXor_xs
+    case (4, "Xor", "xc"): return i32StoreXor_xc
+    case (4, "Xor", "xe"): return i32StoreXor_xe
+    case (4, "Xor", "ys"): return i32StoreXor_ys
+    case (4, "Xor", "yc"): return i32StoreXor_yc
+    case (4, "Xor", "ye"): return i32StoreXor_ye
+    case (4, "Xor", "ks"): return i32StoreXor_ks
+    case (4, "Xor", "kc"): return i32StoreXor_kc
+    case (4, "Xor", "ke"): return i32StoreXor_ke
+    case (8, "Add", "ss"): return i64StoreAdd_ss
+    case (8, "Add", "sc"): return i64StoreAdd_sc
+    case (8, "Add", "se"): return i64StoreAdd_se
+    case (8, "Add", "ps"): return i64StoreAdd_ps
+    case (8, "Add", "pc"): return i64StoreAdd_pc
+    case (8, "Add", "pe"): return i64StoreAdd_pe
+    case (8, "Add", "xs"): return i64StoreAdd_xs
+    case (8, "Add", "xc"): return i64StoreAdd_xc
+    case (8, "Add", "xe"): return i64StoreAdd_xe
+    case (8, "Add", "ys"): return i64StoreAdd_ys
+    case (8, "Add", "yc"): return i64StoreAdd_yc
+    case (8, "Add", "ye"): return i64StoreAdd_ye
+    case (8, "Add", "ks"): return i64StoreAdd_ks
+    case (8, "Add", "kc"): return i64StoreAdd_kc
+    case (8, "Add", "ke"): return i64StoreAdd_ke
+    case (8, "Sub", "ss"): return i64StoreSub_ss
+    case (8, "Sub", "sc"): return i64StoreSub_sc
+    case (8, "Sub", "se"): return i64StoreSub_se
+    case (8, "Sub", "ps"): return i64StoreSub_ps
+    case (8, "Sub", "pc"): return i64StoreSub_pc
+    case (8, "Sub", "pe"): return i64StoreSub_pe
+    case (8, "Sub", "xs"): return i64StoreSub_xs
+    case (8, "Sub", "xc"): return i64StoreSub_xc
+    case (8, "Sub", "xe"): return i64StoreSub_xe
+    case (8, "Sub", "ys"): return i64StoreSub_ys
+    case (8, "Sub", "yc"): return i64StoreSub_yc
+    case (8, "Sub", "ye"): return i64StoreSub_ye
+    case (8, "Sub", "ks"): return i64StoreSub_ks
+    case (8, "Sub", "kc"): return i64StoreSub_kc
+    case (8, "Sub", "ke"): return i64StoreSub_ke
+    case (8, "And", "ss"): return i64StoreAnd_ss
+    case (8, "And", "sc"): return i64StoreAnd_sc
+    case (8, "And", "se"): return i64StoreAnd_se
+    case (8, "And", "ps"): return i64StoreAnd_ps
+    case (8, "And", "pc"): return i64StoreAnd_pc
+    case (8, "And", "pe"): return i64StoreAnd_pe
+    case (8, "And", "xs"): return i64StoreAnd_xs
+    case (8, "And", "xc"): return i64StoreAnd_xc
+    case (8, "And", "xe"): return i64StoreAnd_xe
+    case (8, "And", "ys"): return i64StoreAnd_ys
+    case (8, "And", "yc"): return i64StoreAnd_yc
+    case (8, "And", "ye"): return i64StoreAnd_ye
+    case (8, "And", "ks"): return i64StoreAnd_ks
+    case (8, "And", "kc"): return i64StoreAnd_kc
+    case (8, "And", "ke"): return i64StoreAnd_ke
+    case (8, "Or", "ss"): return i64StoreOr_ss
+    case (8, "Or", "sc"): return i64StoreOr_sc
+    case (8, "Or", "se"): return i64StoreOr_se
+    case (8, "Or", "ps"): return i64StoreOr_ps
+    case (8, "Or", "pc"): return i64StoreOr_pc
+    case (8, "Or", "pe"): return i64StoreOr_pe
+    case (8, "Or", "xs"): return i64StoreOr_xs
+    case (8, "Or", "xc"): return i64StoreOr_xc
+    case (8, "Or", "xe"): return i64StoreOr_xe
+    case (8, "Or", "ys"): return i64StoreOr_ys
+    case (8, "Or", "yc"): return i64StoreOr_yc
+    case (8, "Or", "ye"): return i64StoreOr_ye
+    case (8, "Or", "ks"): return i64StoreOr_ks
+    case (8, "Or", "kc"): return i64StoreOr_kc
+    case (8, "Or", "ke"): return i64StoreOr_ke
+    case (8, "Xor", "ss"): return i64StoreXor_ss
+    case (8, "Xor", "sc"): return i64StoreXor_sc
+    case (8, "Xor", "se"): return i64StoreXor_se
+    case (8, "Xor", "ps"): return i64StoreXor_ps
+    case (8, "Xor", "pc"): return i64StoreXor_pc
+    case (8, "Xor", "pe"): return i64StoreXor_pe
+    case (8, "Xor", "xs"): return i64StoreXor_xs
+    case (8, "Xor", "xc"): return i64StoreXor_xc
+    case (8, "Xor", "xe"): return i64StoreXor_xe
+    case (8, "Xor", "ys"): return i64StoreXor_ys
+    case (8, "Xor", "yc"): return i64StoreXor_yc
+    case (8, "Xor", "ye"): return i64StoreXor_ye
+    case (8, "Xor", "ks"): return i64StoreXor_ks
+    case (8, "Xor", "kc"): return i64StoreXor_kc
+    case (8, "Xor", "ke"): return i64StoreXor_ke
+    case (1, "Add", "ss"): return i32Store8Add_ss
+    case (1, "Add", "sc"): return i32Store8Add_sc
+    case (1, "Add", "se"): return i32Store8Add_se
+    case (1, "Add", "ps"): return i32Store8Add_ps
+    case (1, "Add", "pc"): return i32Store8Add_pc
+    case (1, "Add", "pe"): return i32Store8Add_pe
+    case (1, "Add", "xs"): return i32Store8Add_xs
+    case (1, "Add", "xc"): return i32Store8Add_xc
+    case (1, "Add", "xe"): return i32Store8Add_xe
+    case (1, "Add", "ys"): return i32Store8Add_ys
+    case (1, "Add", "yc"): return i32Store8Add_yc
+    case (1, "Add", "ye"): return i32Store8Add_ye
+    case (1, "Add", "ks"): return i32Store8Add_ks
+    case (1, "Add", "kc"): return i32Store8Add_kc
+    case (1, "Add", "ke"): return i32Store8Add_ke
+    case (1, "Sub", "ss"): return i32Store8Sub_ss
+    case (1, "Sub", "sc"): return i32Store8Sub_sc
+    case (1, "Sub", "se"): return i32Store8Sub_se
+    case (1, "Sub", "ps"): return i32Store8Sub_ps
+    case (1, "Sub", "pc"): return i32Store8Sub_pc
+    case (1, "Sub", "pe"): return i32Store8Sub_pe
+    case (1, "Sub", "xs"): return i32Store8Sub_xs
+    case (1, "Sub", "xc"): return i32Store8Sub_xc
+    case (1, "Sub", "xe"): return i32Store8Sub_xe
+    case (1, "Sub", "ys"): return i32Store8Sub_ys
+    case (1, "Sub", "yc"): return i32Store8Sub_yc
+    case (1, "Sub", "ye"): return i32Store8Sub_ye
+    case (1, "Sub", "ks"): return i32Store8Sub_ks
+    case (1, "Sub", "kc"): return i32Store8Sub_kc
+    case (1, "Sub", "ke"): return i32Store8Sub_ke
+    case (1, "And", "ss"): return i32Store8And_ss
+    case (1, "And", "sc"): return i32Store8And_sc
+    case (1, "And", "se"): return i32Store8And_se
+    case (1, "And", "ps"): return i32Store8And_ps
+    case (1, "And", "pc"): return i32Store8And_pc
+    case (1, "And", "pe"): return i32Store8And_pe
+    case (1, "And", "xs"): return i32Store8And_xs
+    case (1, "And", "xc"): return i32Store8And_xc
+    case (1, "And", "xe"): return i32Store8And_xe
+    case (1, "And", "ys"): return i32Store8And_ys
+    case (1, "And", "yc"): return i32Store8And_yc
+    case (1, "And", "ye"): return i32Store8And_ye
+    case (1, "And", "ks"): return i32Store8And_ks
+    case (1, "And", "kc"): return i32Store8And_kc
+    case (1, "And", "ke"): return i32Store8And_ke
+    case (1, "Or", "ss"): return i32Store8Or_ss
+    case (1, "Or", "sc"): return i32Store8Or_sc
+    case (1, "Or", "se"): return i32Store8Or_se
+    case (1, "Or", "ps"): return i32Store8Or_ps
+    case (1, "Or", "pc"): return i32Store8Or_pc
+    case (1, "Or", "pe"): return i32Store8Or_pe
+    case (1, "Or", "xs"): return i32Store8Or_xs
+    case (1, "Or", "xc"): return i32Store8Or_xc
+    case (1, "Or", "xe"): return i32Store8Or_xe
+    case (1, "Or", "ys"): return i32Store8Or_ys
+    case (1, "Or", "yc"): return i32Store8Or_yc
+    case (1, "Or", "ye"): return i32Store8Or_ye
+    case (1, "Or", "ks"): return i32Store8Or_ks
+    case (1, "Or", "kc"): return i32Store8Or_kc
+    case (1, "Or", "ke"): return i32Store8Or_ke
+    case (1, "Xor", "ss"): return i32Store8Xor_ss
+    case (1, "Xor", "sc"): return i32Store8Xor_sc
+    case (1, "Xor", "se"): return i32Store8Xor_se
+    case (1, "Xor", "ps"): return i32Store8Xor_ps
+    case (1, "Xor", "pc"): return i32Store8Xor_pc
+    case (1, "Xor", "pe"): return i32Store8Xor_pe
+    case (1, "Xor", "xs"): return i32Store8Xor_xs
+    case (1, "Xor", "xc"): return i32Store8Xor_xc
+    case (1, "Xor", "xe"): return i32Store8Xor_xe
+    case (1, "Xor", "ys"): return i32Store8Xor_ys
+    case (1, "Xor", "yc"): return i32Store8Xor_yc
+    case (1, "Xor", "ye"): return i32Store8Xor_ye
+    case (1, "Xor", "ks"): return i32Store8Xor_ks
+    case (1, "Xor", "kc"): return i32Store8Xor_kc
+    case (1, "Xor", "ke"): return i32Store8Xor_ke
+    case (2, "Add", "ss"): return i32Store16Add_ss
+    case (2, "Add", "sc"): return i32Store16Add_sc
+    case (2, "Add", "se"): return i32Store16Add_se
+    case (2, "Add", "ps"): return i32Store16Add_ps
+    case (2, "Add", "pc"): return i32Store16Add_pc
+    case (2, "Add", "pe"): return i32Store16Add_pe
+    case (2, "Add", "xs"): return i32Store16Add_xs
+    case (2, "Add", "xc"): return i32Store16Add_xc
+    case (2, "Add", "xe"): return i32Store16Add_xe
+    case (2, "Add", "ys"): return i32Store16Add_ys
+    case (2, "Add", "yc"): return i32Store16Add_yc
+    case (2, "Add", "ye"): return i32Store16Add_ye
+    case (2, "Add", "ks"): return i32Store16Add_ks
+    case (2, "Add", "kc"): return i32Store16Add_kc
+    case (2, "Add", "ke"): return i32Store16Add_ke
+    case (2, "Sub", "ss"): return i32Store16Sub_ss
+    case (2, "Sub", "sc"): return i32Store16Sub_sc
+    case (2, "Sub", "se"): return i32Store16Sub_se
+    case (2, "Sub", "ps"): return i32Store16Sub_ps
+    case (2, "Sub", "pc"): return i32Store16Sub_pc
+    case (2, "Sub", "pe"): return i32Store16Sub_pe
+    case (2, "Sub", "xs"): return i32Store16Sub_xs
+    case (2, "Sub", "xc"): return i32Store16Sub_xc
+    case (2, "Sub", "xe"): return i32Store16Sub_xe
+    case (2, "Sub", "ys"): return i32Store16Sub_ys
+    case (2, "Sub", "yc"): return i32Store16Sub_yc
+    case (2, "Sub", "ye"): return i32Store16Sub_ye
+    case (2, "Sub", "ks"): return i32Store16Sub_ks
+    case (2, "Sub", "kc"): return i32Store16Sub_kc
+    case (2, "Sub", "ke"): return i32Store16Sub_ke
+    case (2, "And", "ss"): return i32Store16And_ss
+    case (2, "And", "sc"): return i32Store16And_sc
+    case (2, "And", "se"): return i32Store16And_se
+    case (2, "And", "ps"): return i32Store16And_ps
+    case (2, "And", "pc"): return i32Store16And_pc
+    case (2, "And", "pe"): return i32Store16And_pe
+    case (2, "And", "xs"): return i32Store16And_xs
+    case (2, "And", "xc"): return i32Store16And_xc
+    case (2, "And", "xe"): return i32Store16And_xe
+    case (2, "And", "ys"): return i32Store16And_ys
+    case (2, "And", "yc"): return i32Store16And_yc
+    case (2, "And", "ye"): return i32Store16And_ye
+    case (2, "And", "ks"): return i32Store16And_ks
+    case (2, "And", "kc"): return i32Store16And_kc
+    case (2, "And", "ke"): return i32Store16And_ke
+    case (2, "Or", "ss"): return i32Store16Or_ss
+    case (2, "Or", "sc"): return i32Store16Or_sc
+    case (2, "Or", "se"): return i32Store16Or_se
+    case (2, "Or", "ps"): return i32Store16Or_ps
+    case (2, "Or", "pc"): return i32Store16Or_pc
+    case (2, "Or", "pe"): return i32Store16Or_pe
+    case (2, "Or", "xs"): return i32Store16Or_xs
+    case (2, "Or", "xc"): return i32Store16Or_xc
+    case (2, "Or", "xe"): return i32Store16Or_xe
+    case (2, "Or", "ys"): return i32Store16Or_ys
+    case (2, "Or", "yc"): return i32Store16Or_yc
+    case (2, "Or", "ye"): return i32Store16Or_ye
+    case (2, "Or", "ks"): return i32Store16Or_ks
+    case (2, "Or", "kc"): return i32Store16Or_kc
+    case (2, "Or", "ke"): return i32Store16Or_ke
+    case (2, "Xor", "ss"): return i32Store16Xor_ss
+    case (2, "Xor", "sc"): return i32Store16Xor_sc
+    case (2, "Xor", "se"): return i32Store16Xor_se
+    case (2, "Xor", "ps"): return i32Store16Xor_ps
+    case (2, "Xor", "pc"): return i32Store16Xor_pc
+    case (2, "Xor", "pe"): return i32Store16Xor_pe
+    case (2, "Xor", "xs"): return i32Store16Xor_xs
+    case (2, "Xor", "xc"): return i32Store16Xor_xc
+    case (2, "Xor", "xe"): return i32Store16Xor_xe
+    case (2, "Xor", "ys"): return i32Store16Xor_ys
+    case (2, "Xor", "yc"): return i32Store16Xor_yc
+    case (2, "Xor", "ye"): return i32Store16Xor_ye
+    case (2, "Xor", "ks"): return i32Store16Xor_ks
+    case (2, "Xor", "kc"): return i32Store16Xor_kc
+    case (2, "Xor", "ke"): return i32Store16Xor_ke
+    default: return nil
+    }
+}
 
 /// Statement forms of the loads writing to a slot (field b).
 let loadSetVariants: [(NodeFn, SetVariant)] = [
