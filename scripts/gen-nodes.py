@@ -209,6 +209,18 @@ def gen_numeric():
             a = DEC[t].format(operand(k, "a"))
             out.append(expression_and_set(f"{name}_{k}", f"let a = {a}", ENC[res].format('(' + expr + ')'), "c",
                                           k, "try " in expr))
+    # select: each value operand a slot, a constant or an expression (fields a, b), the
+    # condition an expression (field c); evaluated in Wasm order, first value to condition.
+    for ka in "sce":
+        for kb in "sce":
+            out.append(f"func select_{ka}{kb}{SIG} {{\n    let x = {operand(ka, 'a')}\n    let y = {operand(kb, 'b')}\n"
+                       "    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y\n}\n")
+    out.append("\n/// The select node for value operands of the given kinds (two letters, s/c/e).\n")
+    out.append("func selectVariant(_ kinds: String) -> NodeFn? {\n    switch kinds {\n")
+    for ka in "sce":
+        for kb in "sce":
+            out.append(f'    case "{ka}{kb}": return select_{ka}{kb}\n')
+    out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// Statement forms writing to a slot, keyed by the expression node's function.\n")
     out.append("let numericSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, t, res, expr, comm in BINARY:

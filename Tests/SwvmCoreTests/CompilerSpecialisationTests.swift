@@ -592,3 +592,46 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         #expect(traps > 0)
     }
 }
+
+@Test func selectAgreesInEveryValueShape() throws {
+    // select reads a slot or constant value itself (select_<kinds>) and evaluates the rest in
+    // Wasm order: first value, second value, condition. Every shape must pick what the shape
+    // with both values as expressions picks, for every value type, and a value that traps
+    // must trap (the first trap in order wins).
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let types: [(ValueType, UInt64, UInt64)] = [(.i32, 7, 0xFFFF_FFF9), (.i64, 1 << 40, ~0), (.f32, UInt64(Float(1.5).bitPattern), 0x7FC0_0000),
+                                                 (.f64, Double(-2.25).bitPattern, 0x7FF8_0000_0000_0000)]
+    var cases: [(ValueType, UInt64, UInt64)] = []
+    for (t, x, y) in types {
+        // Parameters: x, y, condition. Value shapes: s (a local), c (a constant), e (an
+        // expression), t (a load out of bounds, for i32 only).
+        var shapes: [(UInt32, UInt64) -> [UInt8]] = [{ p, _ in W.get(p) }, { _, bits in W.const(t, bits: bits) }, { p, _ in asExpr(W.get(p)) }]
+        if t == .i32 { shapes.append { _, _ in W.i32(65536) + W.load(0x28) } }
+        for first in shapes {
+            for second in shapes {
+                b.function("f\(b.functions.count)", [t, t, .i32], [t], first(0, x) + second(1, y) + W.get(2) + W.select)
+                b.function("f\(b.functions.count)", [t, t, .i32], [t], asExpr(first(0, x)) + asExpr(second(1, y)) + W.get(2) + W.select)
+                cases.append((t, x, y))
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    var traps = 0
+    for (i, (t, x, y)) in cases.enumerated() {
+        for cond: UInt32 in [0, 1, 0x8000_0000] {
+            let args = [value(t, x), value(t, y), .i32(cond)]
+            let got = run(inst.function("f\(2 * i)")!, args)
+            let reference = run(inst.function("f\(2 * i + 1)")!, args)
+            #expect(got == reference, "case \(i) (\(t)) on condition \(cond): \(got) vs \(reference)")
+            if case .trap = reference { traps += 1 } else if cond == 0 { #expect(reference == .value(y)) } else { #expect(reference == .value(x)) }
+        }
+    }
+    #expect(traps > 0)
+    // The shapes' nodes: (s, s) and (c, e) read their slot and constant themselves.
+    let ss = inst.function("f0")!, ce = inst.function("f12")!
+    _ = run(ss, [.i32(1), .i32(2), .i32(1)])
+    _ = run(ce, [.i32(1), .i32(2), .i32(1)])
+    #expect(ss.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ss))
+    #expect(ce.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ce))
+}

@@ -388,7 +388,16 @@ final class FunctionTranslator {
             let cond = pop()
             if wide[wide.count - 1] { selectV128(cond); break }
             let b = pop(), a = pop()
-            push(.expr(node(selectNode, word(expr(a)), word(expr(b)), word(expr(cond)))))
+            // A slot or constant value is read by the node itself, not by a child node.
+            var kinds = "", words: [UInt64] = []
+            for o in [a, b] {
+                switch o {
+                case .slot(let s): kinds += "s"; words.append(UInt64(s))
+                case .const(let v): kinds += "c"; words.append(v)
+                case .expr(let e): kinds += "e"; words.append(word(e))
+                }
+            }
+            push(.expr(node(selectVariant(kinds)!, words[0], words[1], word(expr(cond)))))
         case .localGet: push(.slot(localSlot[Int(ins.index)]), wide: localWide[Int(ins.index)])
         case .localSet, .localTee:
             let i = Int(ins.index)
