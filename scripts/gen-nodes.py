@@ -300,13 +300,26 @@ def canonical_store(name):
 # sign- or zero-extended.
 RMW_OPS = [("Add", "&+"), ("Sub", "&-"), ("And", "&"), ("Or", "|"), ("Xor", "^")]
 RMW_ADDRESS = ("s", "p", "x", "y", "k")
+# Float read-modify-writes (nbody's `v -= dx * m * mag`): the whole value, so only the store of
+# the float's own width, (storage type, Swift float type, op name, operator).
+RMW_FLOAT_OPS = [(st, ft, f"{w}{op}", sym) for st, ft, w in (("UInt32", "Float", "F32"), ("UInt64", "Double", "F64"))
+                 for op, sym in (("Add", "+"), ("Sub", "-"), ("Mul", "*"))]
+
+def rmw_ops(st):
+    """The operations of the read-modify-write nodes of a store of storage type st, as
+    (name, Swift expression over old and v, both of type st)."""
+    ops = [(op, f"old {sym} v") for op, sym in RMW_OPS]
+    for fst, ft, op, sym in RMW_FLOAT_OPS:
+        if fst == st:
+            ops.append((op, f"({ft}(bitPattern: old) {sym} {ft}(bitPattern: v)).bitPattern"))
+    return ops
 
 def gen_rmw():
     out = []
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
-        for op, sym in RMW_OPS:
+        for op, expr in rmw_ops(st):
             for ka in RMW_ADDRESS:
                 for kv in ("s", "c", "e"):
                     check = CHECK if kv == "e" else ""
@@ -316,7 +329,7 @@ def gen_rmw():
                         f"    {access(ka, size)}"
                         f"    let old = p.loadUnaligned(as: {st}.self)\n"
                         f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
-                        f"    p.storeBytes(of: old {sym} v, as: {st}.self)\n" + NEXT + "}\n")
+                        f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
     return out
 
 def gen_memory():
@@ -344,13 +357,14 @@ def gen_memory():
                     f"    {access(ka, size)}"
                     f"    p.storeBytes(of: v, as: {st}.self)\n" + NEXT + "}\n")
     out += gen_rmw()
-    out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor), for an\n")
+    out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
+    out.append("/// F64Mul for a float's own width), for an\n")
     out.append("/// address kind and a value kind (`kinds`, two letters).\n")
     out.append("func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {\n    switch (size, op, kinds) {\n")
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
-        for op, sym in RMW_OPS:
+        for op, expr in rmw_ops(st):
             for ka in RMW_ADDRESS:
                 for kv in ("s", "c", "e"):
                     out.append(f'    case ({size}, "{op}", "{ka}{kv}"): return {name}{op}_{ka}{kv}\n')

@@ -635,3 +635,66 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(ss.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ss))
     #expect(ce.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ce))
 }
+
+@Test func floatReadModifyWriteAgreesWithTheUnfusedPath() throws {
+    // `f64.store (a) (f64.sub (f64.load (a)) v)` (nbody's `v -= dx * m * mag`) and the f32 and
+    // add/mul forms are one node at the float's own width: the stored bits, NaNs and signed
+    // zeros included, must be those of the unfused load, operation and store, for every
+    // address kind and value kind, and out-of-bounds addresses must trap.
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    let addresses: [(Character, [UInt8])] = [
+        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(3) + shl + add),
+        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
+    ]
+    // (store, load, type, bytes, ops as (name, opcode), samples of v and of the memory's value)
+    let floats: [(UInt8, UInt8, ValueType, Int, [(String, UInt8)], [UInt64])] = [
+        (0x38, 0x2A, .f32, 4, [("F32Add", 0x92), ("F32Sub", 0x93), ("F32Mul", 0x94)],
+         [Float(1.5), -0.0, 0.0, .infinity, 3e38].map { UInt64($0.bitPattern) } + [0x7FC0_0001, 0xFFA0_0000]),
+        (0x39, 0x2B, .f64, 8, [("F64Add", 0xA0), ("F64Sub", 0xA1), ("F64Mul", 0xA2)],
+         [Double(1.5), -0.0, 0.0, -.infinity, 1e308].map { $0.bitPattern } + [0x7FF8_0000_0000_0001, 0xFFF4_0000_0000_0000]),
+    ]
+    let inputs: [(UInt32, UInt32)] = [(16, 3), (0xFFFF_FFF8, 4), (65530, 0)]
+    for (storeOp, loadOp, t, size, ops, samples) in floats {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        var expected: [NodeFn?] = []
+        for (name, op) in ops {
+            for (ak, a) in addresses {
+                let values: [(Character, [UInt8])] = [("s", W.get(2)), ("c", W.const(t, bits: samples[0])), ("e", asExpr(W.get(2)))]
+                for (vk, value) in values {
+                    let back = a + W.load(loadOp, offset: 4)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + a + W.load(loadOp, offset: 4) + value + [op] + W.store(storeOp, offset: 4) + back)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + asExpr(a + W.load(loadOp, offset: 4)) + value + [op] + W.store(storeOp, offset: 4) + back)
+                    expected.append(rmwNode(size: size, op: name, kinds: String([ak, vk])))
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        var traps = 0
+        for (i, rmw) in expected.enumerated() {
+            for (x, y) in inputs {
+                for old in samples {
+                    for v in samples {
+                        var outcomes: [Outcome] = []
+                        for f in [2 * i, 2 * i + 1] {
+                            // The first and last KiB, where the shapes reach, hold `old` repeated before each call.
+                            for at in Array(stride(from: 0, to: 1024, by: size)) + Array(stride(from: 65536 - 1024, to: 65536, by: size)) {
+                                if size == 4 { (memory + at).storeBytes(of: UInt32(truncatingIfNeeded: old), as: UInt32.self) }
+                                else { (memory + at).storeBytes(of: old, as: UInt64.self) }
+                            }
+                            outcomes.append(run(inst.function("f\(f)")!, [.i32(x), .i32(y), value(t, v)]))
+                        }
+                        #expect(outcomes[0] == outcomes[1], "\(t) form \(i) on (\(x), \(y)), old \(old), v \(v): \(outcomes)")
+                        if case .trap = outcomes[1] { traps += 1 }
+                    }
+                }
+            }
+            let first = inst.function("f\(2 * i)")!.record.pointee.entry.pointee.a.node.pointee.fn
+            #expect(rmw != nil && first == fnWord(rmw!), "\(t) form \(i) is not fused")
+        }
+        #expect(traps > 0)
+    }
+}

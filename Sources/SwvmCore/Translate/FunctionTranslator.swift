@@ -666,7 +666,9 @@ final class FunctionTranslator {
     static let rmwOperations: [RMWOperation] = {
         var ops: [RMWOperation] = []
         for (code, name) in [(Opcode.i32Add, "Add"), (.i64Add, "Add"), (.i32Sub, "Sub"), (.i64Sub, "Sub"), (.i32And, "And"),
-                             (.i64And, "And"), (.i32Or, "Or"), (.i64Or, "Or"), (.i32Xor, "Xor"), (.i64Xor, "Xor")] {
+                             (.i64And, "And"), (.i32Or, "Or"), (.i64Or, "Or"), (.i32Xor, "Xor"), (.i64Xor, "Xor"),
+                             (.f32Add, "F32Add"), (.f32Sub, "F32Sub"), (.f32Mul, "F32Mul"),
+                             (.f64Add, "F64Add"), (.f64Sub, "F64Sub"), (.f64Mul, "F64Mul")] {
             let n = binaryNodes(code)!
             ops.append(RMWOperation(fn: fnWord(n.es), op: name, kind: "s"))
             ops.append(RMWOperation(fn: fnWord(n.ec), op: name, kind: "c"))

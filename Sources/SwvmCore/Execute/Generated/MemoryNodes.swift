@@ -2094,6 +2094,381 @@ func i32StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2717,6 +3092,381 @@ func i64StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i32Store8Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3970,7 +4720,8 @@ func i32Store16Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 
-/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor), for an
+/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...
+/// F64Mul for a float's own width), for an
 /// address kind and a value kind (`kinds`, two letters).
 func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     switch (size, op, kinds) {
@@ -4049,6 +4800,51 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (4, "Xor", "ks"): return i32StoreXor_ks
     case (4, "Xor", "kc"): return i32StoreXor_kc
     case (4, "Xor", "ke"): return i32StoreXor_ke
+    case (4, "F32Add", "ss"): return i32StoreF32Add_ss
+    case (4, "F32Add", "sc"): return i32StoreF32Add_sc
+    case (4, "F32Add", "se"): return i32StoreF32Add_se
+    case (4, "F32Add", "ps"): return i32StoreF32Add_ps
+    case (4, "F32Add", "pc"): return i32StoreF32Add_pc
+    case (4, "F32Add", "pe"): return i32StoreF32Add_pe
+    case (4, "F32Add", "xs"): return i32StoreF32Add_xs
+    case (4, "F32Add", "xc"): return i32StoreF32Add_xc
+    case (4, "F32Add", "xe"): return i32StoreF32Add_xe
+    case (4, "F32Add", "ys"): return i32StoreF32Add_ys
+    case (4, "F32Add", "yc"): return i32StoreF32Add_yc
+    case (4, "F32Add", "ye"): return i32StoreF32Add_ye
+    case (4, "F32Add", "ks"): return i32StoreF32Add_ks
+    case (4, "F32Add", "kc"): return i32StoreF32Add_kc
+    case (4, "F32Add", "ke"): return i32StoreF32Add_ke
+    case (4, "F32Sub", "ss"): return i32StoreF32Sub_ss
+    case (4, "F32Sub", "sc"): return i32StoreF32Sub_sc
+    case (4, "F32Sub", "se"): return i32StoreF32Sub_se
+    case (4, "F32Sub", "ps"): return i32StoreF32Sub_ps
+    case (4, "F32Sub", "pc"): return i32StoreF32Sub_pc
+    case (4, "F32Sub", "pe"): return i32StoreF32Sub_pe
+    case (4, "F32Sub", "xs"): return i32StoreF32Sub_xs
+    case (4, "F32Sub", "xc"): return i32StoreF32Sub_xc
+    case (4, "F32Sub", "xe"): return i32StoreF32Sub_xe
+    case (4, "F32Sub", "ys"): return i32StoreF32Sub_ys
+    case (4, "F32Sub", "yc"): return i32StoreF32Sub_yc
+    case (4, "F32Sub", "ye"): return i32StoreF32Sub_ye
+    case (4, "F32Sub", "ks"): return i32StoreF32Sub_ks
+    case (4, "F32Sub", "kc"): return i32StoreF32Sub_kc
+    case (4, "F32Sub", "ke"): return i32StoreF32Sub_ke
+    case (4, "F32Mul", "ss"): return i32StoreF32Mul_ss
+    case (4, "F32Mul", "sc"): return i32StoreF32Mul_sc
+    case (4, "F32Mul", "se"): return i32StoreF32Mul_se
+    case (4, "F32Mul", "ps"): return i32StoreF32Mul_ps
+    case (4, "F32Mul", "pc"): return i32StoreF32Mul_pc
+    case (4, "F32Mul", "pe"): return i32StoreF32Mul_pe
+    case (4, "F32Mul", "xs"): return i32StoreF32Mul_xs
+    case (4, "F32Mul", "xc"): return i32StoreF32Mul_xc
+    case (4, "F32Mul", "xe"): return i32StoreF32Mul_xe
+    case (4, "F32Mul", "ys"): return i32StoreF32Mul_ys
+    case (4, "F32Mul", "yc"): return i32StoreF32Mul_yc
+    case (4, "F32Mul", "ye"): return i32StoreF32Mul_ye
+    case (4, "F32Mul", "ks"): return i32StoreF32Mul_ks
+    case (4, "F32Mul", "kc"): return i32StoreF32Mul_kc
+    case (4, "F32Mul", "ke"): return i32StoreF32Mul_ke
     case (8, "Add", "ss"): return i64StoreAdd_ss
     case (8, "Add", "sc"): return i64StoreAdd_sc
     case (8, "Add", "se"): return i64StoreAdd_se
@@ -4124,6 +4920,51 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (8, "Xor", "ks"): return i64StoreXor_ks
     case (8, "Xor", "kc"): return i64StoreXor_kc
     case (8, "Xor", "ke"): return i64StoreXor_ke
+    case (8, "F64Add", "ss"): return i64StoreF64Add_ss
+    case (8, "F64Add", "sc"): return i64StoreF64Add_sc
+    case (8, "F64Add", "se"): return i64StoreF64Add_se
+    case (8, "F64Add", "ps"): return i64StoreF64Add_ps
+    case (8, "F64Add", "pc"): return i64StoreF64Add_pc
+    case (8, "F64Add", "pe"): return i64StoreF64Add_pe
+    case (8, "F64Add", "xs"): return i64StoreF64Add_xs
+    case (8, "F64Add", "xc"): return i64StoreF64Add_xc
+    case (8, "F64Add", "xe"): return i64StoreF64Add_xe
+    case (8, "F64Add", "ys"): return i64StoreF64Add_ys
+    case (8, "F64Add", "yc"): return i64StoreF64Add_yc
+    case (8, "F64Add", "ye"): return i64StoreF64Add_ye
+    case (8, "F64Add", "ks"): return i64StoreF64Add_ks
+    case (8, "F64Add", "kc"): return i64StoreF64Add_kc
+    case (8, "F64Add", "ke"): return i64StoreF64Add_ke
+    case (8, "F64Sub", "ss"): return i64StoreF64Sub_ss
+    case (8, "F64Sub", "sc"): return i64StoreF64Sub_sc
+    case (8, "F64Sub", "se"): return i64StoreF64Sub_se
+    case (8, "F64Sub", "ps"): return i64StoreF64Sub_ps
+    case (8, "F64Sub", "pc"): return i64StoreF64Sub_pc
+    case (8, "F64Sub", "pe"): return i64StoreF64Sub_pe
+    case (8, "F64Sub", "xs"): return i64StoreF64Sub_xs
+    case (8, "F64Sub", "xc"): return i64StoreF64Sub_xc
+    case (8, "F64Sub", "xe"): return i64StoreF64Sub_xe
+    case (8, "F64Sub", "ys"): return i64StoreF64Sub_ys
+    case (8, "F64Sub", "yc"): return i64StoreF64Sub_yc
+    case (8, "F64Sub", "ye"): return i64StoreF64Sub_ye
+    case (8, "F64Sub", "ks"): return i64StoreF64Sub_ks
+    case (8, "F64Sub", "kc"): return i64StoreF64Sub_kc
+    case (8, "F64Sub", "ke"): return i64StoreF64Sub_ke
+    case (8, "F64Mul", "ss"): return i64StoreF64Mul_ss
+    case (8, "F64Mul", "sc"): return i64StoreF64Mul_sc
+    case (8, "F64Mul", "se"): return i64StoreF64Mul_se
+    case (8, "F64Mul", "ps"): return i64StoreF64Mul_ps
+    case (8, "F64Mul", "pc"): return i64StoreF64Mul_pc
+    case (8, "F64Mul", "pe"): return i64StoreF64Mul_pe
+    case (8, "F64Mul", "xs"): return i64StoreF64Mul_xs
+    case (8, "F64Mul", "xc"): return i64StoreF64Mul_xc
+    case (8, "F64Mul", "xe"): return i64StoreF64Mul_xe
+    case (8, "F64Mul", "ys"): return i64StoreF64Mul_ys
+    case (8, "F64Mul", "yc"): return i64StoreF64Mul_yc
+    case (8, "F64Mul", "ye"): return i64StoreF64Mul_ye
+    case (8, "F64Mul", "ks"): return i64StoreF64Mul_ks
+    case (8, "F64Mul", "kc"): return i64StoreF64Mul_kc
+    case (8, "F64Mul", "ke"): return i64StoreF64Mul_ke
     case (1, "Add", "ss"): return i32Store8Add_ss
     case (1, "Add", "sc"): return i32Store8Add_sc
     case (1, "Add", "se"): return i32Store8Add_se
