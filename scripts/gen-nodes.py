@@ -11,10 +11,13 @@ operand, in Wasm operand order:
     e  expr   - the operand is a child expression node, evaluated by calling it
 A binary op has variants ss sc se es ec ee (a constant left operand is turned into an expression
 node by the compiler, or swapped for commutative ops). A unary op or load has variants s and e.
-A store has address kind s/e/p times value kind s/c/e, where p is an address `slot + constant`
-(see ADDRESS below). Operand words are the node's fields a, b. Address kind w is the 64-bit
-address of a memory64 memory, an expression (loads `_w`, stores `_ws/_wc/_we`): those
-memories are rare, so they get one general form, and the 32-bit forms stay as they are.
+A store has address kind s/e/p/x/y/k times value kind s/c/e, where p is an address
+`slot + constant`, x, y are indexed addresses `base + (index << k) + constant` and
+`(index << k) + constant`, and k a constant address (see ADDRESS below); loads have the same
+address kinds. Operand
+words are the node's fields a, b. Address kind w is the 64-bit address of a memory64 memory,
+an expression (loads `_w`, stores `_ws/_wc/_we`): those memories are rare, so they get one
+general form, and the 32-bit forms stay as they are.
 Loads and stores keep the memory state pointer in field c and the static offset in field d.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
@@ -206,6 +209,18 @@ def gen_numeric():
             a = DEC[t].format(operand(k, "a"))
             out.append(expression_and_set(f"{name}_{k}", f"let a = {a}", ENC[res].format('(' + expr + ')'), "c",
                                           k, "try " in expr))
+    # select: each value operand a slot, a constant or an expression (fields a, b), the
+    # condition an expression (field c); evaluated in Wasm order, first value to condition.
+    for ka in "sce":
+        for kb in "sce":
+            out.append(f"func select_{ka}{kb}{SIG} {{\n    let x = {operand(ka, 'a')}\n    let y = {operand(kb, 'b')}\n"
+                       "    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y\n}\n")
+    out.append("\n/// The select node for value operands of the given kinds (two letters, s/c/e).\n")
+    out.append("func selectVariant(_ kinds: String) -> NodeFn? {\n    switch kinds {\n")
+    for ka in "sce":
+        for kb in "sce":
+            out.append(f'    case "{ka}{kb}": return select_{ka}{kb}\n')
+    out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// Statement forms writing to a slot, keyed by the expression node's function.\n")
     out.append("let numericSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, t, res, expr, comm in BINARY:
@@ -235,6 +250,15 @@ def gen_numeric():
 
 OOB = "return raise(.outOfBoundsMemoryAccess, c)"
 
+# Address kinds x and y: an indexed address, `base + (index << k) + constant` (x: fields a =
+# base slot | index slot << 32) or `(index << k) + constant` (y: field a = index slot), with k in
+# the wide field e and the constant in the high half of d as for p; every step wraps at 32 bits
+# like the i32.add / i32.shl it replaces. clang addresses an element of an array held in a local
+# (`p + (i << 2)`), of a global array (`(i << 2) + 1024`) or of a stack buffer
+# (`sp + 32 + (i << 3)`) this way: one node instead of three or four.
+# Address kind k: a constant address (a C global variable: `i32.const 0; i32.load offset=1024`).
+# Address and offset are both below 2^32, so their sum cannot wrap: the translator stores it in
+# field d, and the access only checks it against the memory's size.
 # Address kind p: the address is `slot + constant` (clang's `base + i` for a global array: it
 # cannot fold the constant into the offset immediate, which would not wrap at 2^32 as the add
 # does). The slot is field a; field d holds the offset in its low half and the constant in its
@@ -244,10 +268,17 @@ ADDRESS = {
     "e": "eval(n.pointee.a, fp, c)",
     "p": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
     "w": "eval(n.pointee.a, fp, c)",
+    "k": "UInt64(0)",
+    "x": "UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)])"
+         " &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e)"
+         " &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
+    "y": "UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e)"
+         " &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
 }
 
 def access(kind, size):
-    fn = {"p": "effectiveAddressPlus", "w": "effectiveAddress64"}.get(kind, "effectiveAddress")
+    fn = {"p": "effectiveAddressPlus", "x": "effectiveAddressPlus", "y": "effectiveAddressPlus",
+          "w": "effectiveAddress64"}.get(kind, "effectiveAddress")
     return f"guard let p = {fn}(address, n, {size}) else {{ {OOB} }}\n"
 
 # Accesses that compile to the same code share one function (i32.load and f32.load,
@@ -261,12 +292,52 @@ def canonical_store(name):
     _, st, size = next(s for s in STORES if s[0] == name)
     return next(s[0] for s in STORES if s[1:] == (st, size))
 
+# Read-modify-write: `store (a) (op (load (a)) v)` with the load at the store's own address,
+# offset and memory (`mem[a] += v`, a counter in memory, `x[i] ^= k`): one node that checks the
+# address once, loads, applies op and stores. The load is the operation's left operand, so v
+# is evaluated after it, as unfused. Keyed by the store's storage type: the store keeps the low
+# bits only, which add/sub/and/or/xor compute the same from a narrow load whether it
+# sign- or zero-extended.
+RMW_OPS = [("Add", "&+"), ("Sub", "&-"), ("And", "&"), ("Or", "|"), ("Xor", "^")]
+RMW_ADDRESS = ("s", "p", "x", "y", "k")
+# Float read-modify-writes (nbody's `v -= dx * m * mag`): the whole value, so only the store of
+# the float's own width, (storage type, Swift float type, op name, operator).
+RMW_FLOAT_OPS = [(st, ft, f"{w}{op}", sym) for st, ft, w in (("UInt32", "Float", "F32"), ("UInt64", "Double", "F64"))
+                 for op, sym in (("Add", "+"), ("Sub", "-"), ("Mul", "*"))]
+
+def rmw_ops(st):
+    """The operations of the read-modify-write nodes of a store of storage type st, as
+    (name, Swift expression over old and v, both of type st)."""
+    ops = [(op, f"old {sym} v") for op, sym in RMW_OPS]
+    for fst, ft, op, sym in RMW_FLOAT_OPS:
+        if fst == st:
+            ops.append((op, f"({ft}(bitPattern: old) {sym} {ft}(bitPattern: v)).bitPattern"))
+    return ops
+
+def gen_rmw():
+    out = []
+    for name, st, size in STORES:
+        if canonical_store(name) != name:
+            continue
+        for op, expr in rmw_ops(st):
+            for ka in RMW_ADDRESS:
+                for kv in ("s", "c", "e"):
+                    check = CHECK if kv == "e" else ""
+                    out.append(
+                        f"func {name}{op}_{ka}{kv}{SIG} {{\n"
+                        f"    let address = {ADDRESS[ka]}\n"
+                        f"    {access(ka, size)}"
+                        f"    let old = p.loadUnaligned(as: {st}.self)\n"
+                        f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
+                        f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
+    return out
+
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p", "w"):
+        for k in ("s", "e", "p", "w", "x", "y", "k"):
             load = access(k, size) + f"    let v = p.loadUnaligned(as: {st}.self)\n"
             check = CHECK if k in "ew" else ""
             out.append(f"func {name}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {load}"
@@ -276,7 +347,7 @@ def gen_memory():
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
-        for ka in ("s", "e", "p", "w"):
+        for ka in ("s", "e", "p", "w", "x", "y", "k"):
             for kv in ("s", "c", "e"):
                 check = CHECK if "e" in ka + kv or ka == "w" else ""
                 out.append(
@@ -285,24 +356,37 @@ def gen_memory():
                     f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
                     f"    {access(ka, size)}"
                     f"    p.storeBytes(of: v, as: {st}.self)\n" + NEXT + "}\n")
+    out += gen_rmw()
+    out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
+    out.append("/// F64Mul for a float's own width), for an\n")
+    out.append("/// address kind and a value kind (`kinds`, two letters).\n")
+    out.append("func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {\n    switch (size, op, kinds) {\n")
+    for name, st, size in STORES:
+        if canonical_store(name) != name:
+            continue
+        for op, expr in rmw_ops(st):
+            for ka in RMW_ADDRESS:
+                for kv in ("s", "c", "e"):
+                    out.append(f'    case ({size}, "{op}", "{ka}{kv}"): return {name}{op}_{ka}{kv}\n')
+    out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, st, widen, size in LOADS:
         if canonical_load(name) != name:
             continue
-        for k in ("s", "e", "p", "w"):
+        for k in ("s", "e", "p", "w", "x", "y", "k"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b)),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")
     for name, st, widen, size in LOADS:
         c = canonical_load(name)
-        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p, w: {c}_w)\n")
+        out.append(f"    case .{name}: return LoadNodes(s: {c}_s, e: {c}_e, p: {c}_p, w: {c}_w, x: {c}_x, y: {c}_y, k: {c}_k)\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each store.\n")
     out.append("func storeNodes(_ op: Opcode) -> StoreNodes? {\n    switch op {\n")
     for name, st, size in STORES:
-        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sepw" for kv in "sce")
+        fns = ", ".join(f"{ka}{kv}: {canonical_store(name)}_{ka}{kv}" for ka in "sepwxyk" for kv in "sce")
         out.append(f"    case .{name}: return StoreNodes({fns})\n")
     out.append("    default: return nil\n    }\n}\n")
     return "".join(out)
@@ -408,10 +492,36 @@ def gen_branches():
     out.append(f"let slotBranchNodes = {nodes('nonzero_s')}\n")
     return "".join(out)
 
+# Direct calls of one to three scalar arguments, in every argument shape: each argument is
+# written into the callee's frame (fields c, d and the wide field e): a slot copied, a constant
+# stored, an expression evaluated. Field a is the callee's record, b the base slot.
+CALL_FIELDS = ("c", "d", "e")
+
+def call_argument(kind, field):
+    word = "n.e" if field == "e" else f"n.pointee.{field}"
+    return {"s": f"fp[{word}.int]", "c": word, "e": f"eval({word}, fp, c)"}[kind]
+
+def gen_calls():
+    out = [HEADER]
+    shapes = []
+    for count in (1, 2, 3):
+        for i in range(3 ** count):
+            kinds = "".join("sce"[(i // 3 ** k) % 3] for k in reversed(range(count)))
+            shapes.append(kinds)
+            body = "".join(f"    callee[{k}] = {call_argument(kind, CALL_FIELDS[k])}\n" for k, kind in enumerate(kinds))
+            out.append(f"func call_{kinds}{SIG} {{\n    let callee = fp + n.pointee.b.int\n{body}"
+                       "    return invoke(record(n.pointee.a), callee, c)\n}\n")
+    out.append("\n/// The call node for arguments of the given kinds (one letter each, s/c/e).\n")
+    out.append("func directCallNode(arguments kinds: String) -> NodeFn? {\n    switch kinds {\n")
+    for kinds in shapes:
+        out.append(f'    case "{kinds}": return call_{kinds}\n')
+    out.append("    default: return nil\n    }\n}\n")
+    return "".join(out)
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for fname, text in (("NumericNodes.swift", gen_numeric()), ("MemoryNodes.swift", gen_memory()),
-                        ("BranchNodes.swift", gen_branches())):
+                        ("BranchNodes.swift", gen_branches()), ("DirectCallNodes.swift", gen_calls())):
         with open(os.path.join(OUT, fname), "w") as f:
             f.write(text)
 

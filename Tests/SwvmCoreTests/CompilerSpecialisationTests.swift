@@ -293,3 +293,408 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
     }
 }
+
+@Test func indexedAddressesAgreeWithTheUnfusedPath() throws {
+    // An address built of i32.add / i32.shl of at most two locals (one of them shifted by a
+    // constant) and constants runs as one node of address kind x (`base + (index << k) + c`)
+    // or y (`(index << k) + c`); the sum wraps at 2^32 as the adds and shifts it replaces, and
+    // only then is the static offset added. Every shape, access width and value kind must store
+    // and load what the same arithmetic does unfused (one operand behind a select, which
+    // nothing fuses), and trap where it traps.
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    let base = W.get(0), index = W.get(1)
+    // (fused, unfused) address shapes over base = local 0, index = local 1.
+    let shapes: [([UInt8], [UInt8])] = [
+        (base + index + add, asExpr(base) + index + add),
+        (base + index + W.i32(2) + shl + add, asExpr(base) + index + W.i32(2) + shl + add),
+        (index + W.i32(3) + shl + base + add, index + W.i32(3) + shl + asExpr(base) + add),
+        (base + W.i32(32) + add + index + W.i32(3) + shl + add, asExpr(base) + W.i32(32) + add + index + W.i32(3) + shl + add),
+        (base + index + W.i32(2) + shl + add + W.i32(-16) + add, asExpr(base) + index + W.i32(2) + shl + add + W.i32(-16) + add),
+        (index + W.i32(2) + shl + W.i32(1024) + add, asExpr(index) + W.i32(2) + shl + W.i32(1024) + add),
+        (index + W.i32(2) + shl, asExpr(index) + W.i32(2) + shl),
+        (index + W.i32(35) + shl + base + add, asExpr(index) + W.i32(35) + shl + base + add),  // shift count mod 32
+        (base + index + add + W.i32(8) + add, asExpr(base) + index + add + W.i32(8) + add),
+    ]
+    // (store opcode, load opcode, value type)
+    let accesses: [(UInt8, UInt8, ValueType)] = [(0x36, 0x28, .i32), (0x37, 0x29, .i64), (0x3A, 0x2D, .i32), (0x3E, 0x34, .i64)]
+    let inputs: [(UInt32, UInt32)] = [
+        (0x100, 3), (0xFFFF_FFF0, 8), (0, 0x4000_0010), (0x10, 0xFFFF_FFFF), (65530, 1), (65536 - 12, 0),
+        (0x20, 0x3FFF_FFFF), (0xFFFF_0000, 0x8000_0000), (70000, 0),
+    ]
+    for (storeOp, loadOp, t) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0xDEAD_BEEF : 0x0123_4567_89AB_CDEF
+        let values: [[UInt8]] = [W.get(2), W.const(t, bits: v), asExpr(W.get(2))]
+        for (fused, unfused) in shapes {
+            for value in values {
+                for setForm in [false, true] {
+                    for address in [fused, unfused] {
+                        // Store v at the address (offset 4), load it back from there: directly, or
+                        // through a local (the load's statement form).
+                        var body = address + value + W.store(storeOp, offset: 4) + address + W.load(loadOp, offset: 4)
+                        if setForm { body += W.set(3) + W.get(3) }
+                        b.function("f\(b.functions.count)", [.i32, .i32, t], [t], locals: [t], body)
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let nodes = storeNodes(Opcode(rawValue: UInt16(storeOp))!)!
+        let indexed = [nodes.xs, nodes.xc, nodes.xe, nodes.ys, nodes.yc, nodes.ye].map(fnWord)
+        var traps = 0, values_ = 0
+        for f in stride(from: 0, to: b.functions.count, by: 2) {
+            for (x, y) in inputs {
+                let args = [Value.i32(x), .i32(y), value(t, v)]
+                let got = run(inst.function("f\(f)")!, args)
+                let reference = run(inst.function("f\(f + 1)")!, args)
+                #expect(got == reference, "store 0x\(String(storeOp, radix: 16)) function \(f) on (\(x), \(y)): \(got) vs \(reference)")
+                if case .trap = reference { traps += 1 } else { values_ += 1 }
+            }
+            // The fused form's first statement is the store of an indexed address; the unfused one's is not.
+            func first(_ name: String) -> UnsafeRawPointer {
+                inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn
+            }
+            #expect(indexed.contains(first("f\(f)")), "function \(f) is not fused")
+            #expect(!indexed.contains(first("f\(f + 1)")))
+        }
+        #expect(traps > 0 && values_ > 0)
+    }
+}
+
+@Test func branchTablesWithoutMovesAgreeWithTheMovingForm() throws {
+    // A br_table that moves no values jumps through a table of targets alone: brTableSlotNode
+    // for an index in a local, brTableJumpNode for an index expression (which may trap). Each
+    // must pick the target (the default for any index past the last, the index taken
+    // unsigned) that the general node picks when the branch carries a value, must trap where
+    // its index traps, and a loop closed by a br_table must still run out of fuel.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // The index, read from a local, computed, or loaded from memory at address 4 * local 0.
+    let indexes: [[UInt8]] = [W.get(0), asExpr(W.get(0)), W.get(0) + W.i32(2) + [0x74] + W.load(0x28, offset: 0)]
+    for index in indexes {
+        // No values: blocks $b0..$b3, the table's targets 0 1 2 3 3 1 and default 2.
+        var plain = W.block() + W.block() + W.block() + W.block()
+        plain += index + W.brTable([0, 1, 2, 3, 3, 1], 2) + W.end
+        plain += W.i32(10) + W.ret + W.end + W.i32(11) + W.ret + W.end + W.i32(12) + W.ret + W.end + W.i32(13)
+        b.function("f\(b.functions.count)", [.i32], [.i32], plain)
+        // The same choice carrying a value: each block adds its own amount to it.
+        var moving = W.block(.i32) + W.block(.i32) + W.block(.i32) + W.block(.i32)
+        moving += W.i32(100) + index + W.brTable([0, 1, 2, 3, 3, 1], 2) + W.end
+        moving += W.i32(10 - 100) + [0x6A] + W.ret + W.end + W.i32(11 - 100) + [0x6A] + W.ret + W.end
+        moving += W.i32(12 - 100) + [0x6A] + W.ret + W.end + W.i32(13 - 100) + [0x6A]
+        b.function("f\(b.functions.count)", [.i32], [.i32], moving)
+        // A loop whose br_table goes back to its head for index 0: endless.
+        let loop = W.block() + W.loop() + index + W.brTable([0], 1) + W.end + W.end + W.i32(7)
+        b.function("f\(b.functions.count)", [.i32], [.i32], loop)
+    }
+    // Memory word i holds i for the first 8 words, then 0xFFFF_FFFF.
+    b.data = [(0, (0..<8).flatMap { [UInt8($0), 0, 0, 0] } + [0xFF, 0xFF, 0xFF, 0xFF])]
+    var config = StoreConfig()
+    config.consumeFuel = true
+    let store = keptStore(config)
+    let inst = try instantiate(b, store: store)
+    let expected: [UInt64] = [10, 11, 12, 13, 13, 11, 12, 12]
+    for (form, f) in stride(from: 0, to: b.functions.count, by: 3).enumerated() {
+        for i in UInt32(0)..<8 {
+            try store.setFuel(1_000_000)
+            #expect(run(inst.function("f\(f)")!, [.i32(i)]) == .value(expected[Int(i)]), "form \(form) index \(i)")
+            #expect(run(inst.function("f\(f + 1)")!, [.i32(i)]) == .value(expected[Int(i)]), "form \(form) index \(i), moving")
+            #expect(run(inst.function("f\(f + 2)")!, [.i32(i)]) == (i == 0 ? .trap("fuel exhausted") : .value(7)))
+        }
+        try store.setFuel(1_000_000)
+        // Index 0xFFFF_FFFF (an unsigned index past the table): the default.
+        let big: UInt32 = form == 2 ? 8 : 0xFFFF_FFFF
+        #expect(run(inst.function("f\(f)")!, [.i32(big)]) == .value(12))
+        #expect(run(inst.function("f\(f + 1)")!, [.i32(big)]) == .value(12))
+        if form == 2 {
+            // The index's load is out of bounds: the br_table traps.
+            #expect(run(inst.function("f\(f)")!, [.i32(0x4000)]) == .trap("out of bounds memory access"))
+        }
+    }
+    // The forms are the nodes meant: the first statement of each plain function.
+    func first(_ name: String) -> UnsafeRawPointer { inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+    #expect(first("f0") == fnWord(brTableSlotNode))
+    #expect(first("f3") == fnWord(brTableJumpNode))
+    #expect(first("f6") == fnWord(brTableJumpNode))
+    #expect(first("f1") != fnWord(brTableSlotNode) && first("f1") != fnWord(brTableJumpNode))
+}
+
+@Test func directCallArgumentsAgreeInEveryShape() throws {
+    // A call of one to three scalar arguments writes each into the callee's frame by its kind
+    // (call_<kinds>: a slot copied, a constant stored, an expression evaluated). Every shape
+    // must pass the same values in order, and an argument that traps must keep the callee from
+    // running (it would store to memory).
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // Callees 0-2: record that they ran (memory[0] = 1), then combine their i64 arguments in
+    // an order-sensitive way: ((a * 31) + b) * 31 + c.
+    let ran = W.i32(0) + W.i32(1) + W.store(0x36)
+    for params in 1...3 {
+        var body = ran + W.get(0)
+        for p in 1..<params { body += W.i64(31) + [0x7E] + W.get(UInt32(p)) + [0x7C] }
+        b.function("callee\(params)", [ValueType](repeating: .i64, count: params), [.i64], body)
+    }
+    let samples: [Int64] = [5, -7, 1 << 40]
+    var expected: [Int64] = []
+    var shapes: [String] = []
+    for params in 1...3 {
+        for i in 0..<(1 << (2 * params)) {
+            // Per argument: s (local p), c (a constant), e (an expression), t (an expression
+            // that traps: a load out of bounds); 4^params shapes, those with a t checked apart.
+            let kinds = (0..<params).map { Array("scet")[(i >> (2 * $0)) & 3] }
+            var body: [UInt8] = []
+            for (p, k) in kinds.enumerated() {
+                switch k {
+                case "s": body += W.get(UInt32(p))
+                case "c": body += W.i64(samples[p])
+                case "e": body += asExpr(W.get(UInt32(p)))
+                default: body += W.i32(65536) + W.load(0x29)
+                }
+            }
+            body += W.call(UInt32(params - 1))
+            b.function("f\(shapes.count)", [.i64, .i64, .i64], [.i64], body)
+            shapes.append(String(kinds))
+            expected.append(samples[..<params].dropFirst().reduce(samples[0]) { $0 &* 31 &+ $1 })
+        }
+    }
+    let inst = try instantiate(b)
+    let memory = inst.memories[0]
+    for (f, kinds) in shapes.enumerated() {
+        memory.state.pointee.base.storeBytes(of: UInt32(0), as: UInt32.self)
+        let got = run(inst.function("f\(f)")!, samples.map { Value.i64(UInt64(bitPattern: $0)) })
+        if kinds.contains("t") {
+            #expect(got == .trap("out of bounds memory access"), "shape \(kinds)")
+            #expect(memory.state.pointee.base.load(as: UInt32.self) == 0, "shape \(kinds): the callee ran")
+        } else {
+            #expect(got == .value(UInt64(bitPattern: expected[f])), "shape \(kinds)")
+            #expect(memory.state.pointee.base.load(as: UInt32.self) == 1)
+            let fn = inst.function("f\(f)")!.record.pointee.entry.pointee.a.node.pointee
+            // The body is `return call`: a return node whose expression is the call.
+            #expect(fn.a.node.pointee.fn == fnWord(directCallNode(arguments: kinds.replacingOccurrences(of: "t", with: "e"))!),
+                    "shape \(kinds)")
+        }
+    }
+}
+
+@Test func constantAddressesAgreeWithTheUnfusedPath() throws {
+    // A load or store at a constant address (a C global) is a node of address kind k whose
+    // effective address, constant + offset, was computed when translating: the sum of two
+    // 32-bit numbers, which never wraps (0xFFFF_FFF0 + 0x20 is out of bounds, not 0x10).
+    // Every width and value kind must store and load, or trap, as the address computed at run
+    // time does (the constant behind a select, which nothing fuses).
+    let accesses: [(UInt8, UInt8, ValueType)] = [(0x36, 0x28, .i32), (0x37, 0x29, .i64), (0x3A, 0x2D, .i32), (0x3D, 0x33, .i64)]
+    let addresses: [Int32] = [0, 100, 65532, 65535, -16]
+    let offsets: [UInt32] = [0, 4, 0x20, 65536]
+    for (storeOp, loadOp, t) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0xDEAD_BEEF : 0x0123_4567_89AB_CDEF
+        let values: [[UInt8]] = [W.get(0), W.const(t, bits: v), asExpr(W.get(0))]
+        for address in addresses {
+            for offset in offsets {
+                for value in values {
+                    for a in [W.i32(address), asExpr(W.i32(address))] {
+                        b.function("f\(b.functions.count)", [t], [t],
+                                   a + value + W.store(storeOp, offset: offset) + a + W.load(loadOp, offset: offset))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let nodes = storeNodes(Opcode(rawValue: UInt16(storeOp))!)!
+        let constant = [nodes.kc, nodes.ks, nodes.ke].map(fnWord)
+        var traps = 0
+        for f in stride(from: 0, to: b.functions.count, by: 2) {
+            let got = run(inst.function("f\(f)")!, [value(t, v)])
+            let reference = run(inst.function("f\(f + 1)")!, [value(t, v)])
+            #expect(got == reference, "store 0x\(String(storeOp, radix: 16)) function \(f): \(got) vs \(reference)")
+            if case .trap = reference { traps += 1 }
+            let first = { (name: String) in inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+            #expect(constant.contains(first("f\(f)")) && !constant.contains(first("f\(f + 1)")), "function \(f)")
+        }
+        #expect(traps > 0 && traps < b.functions.count / 2)
+    }
+}
+
+@Test func readModifyWriteAgreesWithTheUnfusedPath() throws {
+    // `store (a) (op (load (a)) v)` with the load at the store's own address, offset and width
+    // is one node (`mem[a] += v`): it must leave memory and return what the load, operation
+    // and store do unfused (the load behind a select, which nothing fuses), for every store
+    // width (narrow loads sign- or zero-extending), operation, address kind (s, p, x, y, k) and
+    // value kind, and trap where they trap. A load at another offset is not fused.
+    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
+    let addresses: [(Character, [UInt8])] = [
+        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(2) + shl + add),
+        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
+    ]
+    // (store, its loads, value type, bytes)
+    let accesses: [(UInt8, [UInt8], ValueType, Int)] = [
+        (0x36, [0x28], .i32, 4), (0x37, [0x29], .i64, 8), (0x3A, [0x2C, 0x2D], .i32, 1), (0x3B, [0x2E, 0x2F], .i32, 2),
+        (0x3C, [0x30, 0x31], .i64, 1), (0x3D, [0x32, 0x33], .i64, 2), (0x3E, [0x34, 0x35], .i64, 4),
+    ]
+    let ops: [(String, UInt8, UInt8)] = [("Add", 0x6A, 0x7C), ("Sub", 0x6B, 0x7D), ("And", 0x71, 0x83), ("Or", 0x72, 0x84), ("Xor", 0x73, 0x85)]
+    let inputs: [(UInt32, UInt32)] = [(16, 3), (0xFFFF_FFF8, 4), (65530, 0), (300, 0x3FFF_FFFF)]
+    let pattern = (0..<1024).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    for (storeOp, loads, t, size) in accesses {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let v: UInt64 = t == .i32 ? 0x8765_4321 : 0xFEDC_BA98_7654_3210
+        let values: [(Character, [UInt8])] = [("s", W.get(2)), ("c", W.const(t, bits: v)), ("e", asExpr(W.get(2)))]
+        var expected: [NodeFn?] = []
+        for loadOp in loads {
+            for (opName, op32, op64) in ops {
+                let op = [t == .i32 ? op32 : op64]
+                for (ak, a) in addresses {
+                    for (vk, value) in values {
+                        let back = a + W.load(loadOp, offset: 4)
+                        let fused = a + a + W.load(loadOp, offset: 4) + value + op + W.store(storeOp, offset: 4) + back
+                        let unfused = a + asExpr(a + W.load(loadOp, offset: 4)) + value + op + W.store(storeOp, offset: 4) + back
+                        // Not the same access: the load reads at offset 0, the store writes at 4.
+                        let other = a + a + W.load(loadOp, offset: 0) + value + op + W.store(storeOp, offset: 4) + back
+                        let otherUnfused = a + asExpr(a + W.load(loadOp, offset: 0)) + value + op + W.store(storeOp, offset: 4) + back
+                        for body in [fused, unfused, other, otherUnfused] {
+                            b.function("f\(b.functions.count)", [.i32, .i32, t], [t], body)
+                        }
+                        expected.append(rmwNode(size: size, op: opName, kinds: String([ak, vk])))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        // The accesses fall in the first and the last KiB of the memory: both start from the
+        // pattern on every run, and both are compared after it.
+        func runFresh(_ name: String, _ args: [Value]) -> (Outcome, [UInt8]) {
+            memory.copyMemory(from: pattern, byteCount: pattern.count)
+            (memory + 65536 - pattern.count).copyMemory(from: pattern, byteCount: pattern.count)
+            let r = run(inst.function(name)!, args)
+            return (r, Array(UnsafeRawBufferPointer(start: memory, count: pattern.count))
+                + Array(UnsafeRawBufferPointer(start: memory + 65536 - pattern.count, count: pattern.count)))
+        }
+        var traps = 0
+        for (i, rmw) in expected.enumerated() {
+            let f = 4 * i
+            for (x, y) in inputs {
+                let args = [Value.i32(x), .i32(y), value(t, v)]
+                let (got, gotMemory) = runFresh("f\(f)", args)
+                let (reference, referenceMemory) = runFresh("f\(f + 1)", args)
+                #expect(got == reference && gotMemory == referenceMemory, "store 0x\(String(storeOp, radix: 16)) form \(i) on (\(x), \(y)): \(got) vs \(reference)")
+                let (other, otherMemory) = runFresh("f\(f + 2)", args)
+                let (otherReference, otherReferenceMemory) = runFresh("f\(f + 3)", args)
+                #expect(other == otherReference && otherMemory == otherReferenceMemory, "store 0x\(String(storeOp, radix: 16)) form \(i), other offset")
+                if case .trap = reference { traps += 1 }
+            }
+            let first = { (name: String) in inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+            #expect(rmw != nil && first("f\(f)") == fnWord(rmw!), "form \(i) is not fused")
+            #expect(![f + 1, f + 2, f + 3].contains { rmw != nil && first("f\($0)") == fnWord(rmw!) })
+        }
+        #expect(traps > 0)
+    }
+}
+
+@Test func selectAgreesInEveryValueShape() throws {
+    // select reads a slot or constant value itself (select_<kinds>) and evaluates the rest in
+    // Wasm order: first value, second value, condition. Every shape must pick what the shape
+    // with both values as expressions picks, for every value type, and a value that traps
+    // must trap (the first trap in order wins).
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let types: [(ValueType, UInt64, UInt64)] = [(.i32, 7, 0xFFFF_FFF9), (.i64, 1 << 40, ~0), (.f32, UInt64(Float(1.5).bitPattern), 0x7FC0_0000),
+                                                 (.f64, Double(-2.25).bitPattern, 0x7FF8_0000_0000_0000)]
+    var cases: [(ValueType, UInt64, UInt64)] = []
+    for (t, x, y) in types {
+        // Parameters: x, y, condition. Value shapes: s (a local), c (a constant), e (an
+        // expression), t (a load out of bounds, for i32 only).
+        var shapes: [(UInt32, UInt64) -> [UInt8]] = [{ p, _ in W.get(p) }, { _, bits in W.const(t, bits: bits) }, { p, _ in asExpr(W.get(p)) }]
+        if t == .i32 { shapes.append { _, _ in W.i32(65536) + W.load(0x28) } }
+        for first in shapes {
+            for second in shapes {
+                b.function("f\(b.functions.count)", [t, t, .i32], [t], first(0, x) + second(1, y) + W.get(2) + W.select)
+                b.function("f\(b.functions.count)", [t, t, .i32], [t], asExpr(first(0, x)) + asExpr(second(1, y)) + W.get(2) + W.select)
+                cases.append((t, x, y))
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    var traps = 0
+    for (i, (t, x, y)) in cases.enumerated() {
+        for cond: UInt32 in [0, 1, 0x8000_0000] {
+            let args = [value(t, x), value(t, y), .i32(cond)]
+            let got = run(inst.function("f\(2 * i)")!, args)
+            let reference = run(inst.function("f\(2 * i + 1)")!, args)
+            #expect(got == reference, "case \(i) (\(t)) on condition \(cond): \(got) vs \(reference)")
+            if case .trap = reference { traps += 1 } else if cond == 0 { #expect(reference == .value(y)) } else { #expect(reference == .value(x)) }
+        }
+    }
+    #expect(traps > 0)
+    // The shapes' nodes: (s, s) and (c, e) read their slot and constant themselves.
+    let ss = inst.function("f0")!, ce = inst.function("f12")!
+    _ = run(ss, [.i32(1), .i32(2), .i32(1)])
+    _ = run(ce, [.i32(1), .i32(2), .i32(1)])
+    #expect(ss.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ss))
+    #expect(ce.record.pointee.entry.pointee.a.node.pointee.a.node.pointee.fn == fnWord(select_ce))
+}
+
+@Test func floatReadModifyWriteAgreesWithTheUnfusedPath() throws {
+    // `f64.store (a) (f64.sub (f64.load (a)) v)` (nbody's `v -= dx * m * mag`) and the f32 and
+    // add/mul forms are one node at the float's own width: the stored bits, NaNs and signed
+    // zeros included, must be those of the unfused load, operation and store, for every
+    // address kind and value kind, and out-of-bounds addresses must trap.
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    let addresses: [(Character, [UInt8])] = [
+        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(3) + shl + add),
+        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
+    ]
+    // (store, load, type, bytes, ops as (name, opcode), samples of v and of the memory's value)
+    let floats: [(UInt8, UInt8, ValueType, Int, [(String, UInt8)], [UInt64])] = [
+        (0x38, 0x2A, .f32, 4, [("F32Add", 0x92), ("F32Sub", 0x93), ("F32Mul", 0x94)],
+         [Float(1.5), -0.0, 0.0, .infinity, 3e38].map { UInt64($0.bitPattern) } + [0x7FC0_0001, 0xFFA0_0000]),
+        (0x39, 0x2B, .f64, 8, [("F64Add", 0xA0), ("F64Sub", 0xA1), ("F64Mul", 0xA2)],
+         [Double(1.5), -0.0, 0.0, -.infinity, 1e308].map { $0.bitPattern } + [0x7FF8_0000_0000_0001, 0xFFF4_0000_0000_0000]),
+    ]
+    let inputs: [(UInt32, UInt32)] = [(16, 3), (0xFFFF_FFF8, 4), (65530, 0)]
+    for (storeOp, loadOp, t, size, ops, samples) in floats {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        var expected: [NodeFn?] = []
+        for (name, op) in ops {
+            for (ak, a) in addresses {
+                let values: [(Character, [UInt8])] = [("s", W.get(2)), ("c", W.const(t, bits: samples[0])), ("e", asExpr(W.get(2)))]
+                for (vk, value) in values {
+                    let back = a + W.load(loadOp, offset: 4)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + a + W.load(loadOp, offset: 4) + value + [op] + W.store(storeOp, offset: 4) + back)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + asExpr(a + W.load(loadOp, offset: 4)) + value + [op] + W.store(storeOp, offset: 4) + back)
+                    expected.append(rmwNode(size: size, op: name, kinds: String([ak, vk])))
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        var traps = 0
+        for (i, rmw) in expected.enumerated() {
+            for (x, y) in inputs {
+                for old in samples {
+                    for v in samples {
+                        var outcomes: [Outcome] = []
+                        for f in [2 * i, 2 * i + 1] {
+                            // The first and last KiB, where the shapes reach, hold `old` repeated before each call.
+                            for at in Array(stride(from: 0, to: 1024, by: size)) + Array(stride(from: 65536 - 1024, to: 65536, by: size)) {
+                                if size == 4 { (memory + at).storeBytes(of: UInt32(truncatingIfNeeded: old), as: UInt32.self) }
+                                else { (memory + at).storeBytes(of: old, as: UInt64.self) }
+                            }
+                            outcomes.append(run(inst.function("f\(f)")!, [.i32(x), .i32(y), value(t, v)]))
+                        }
+                        #expect(outcomes[0] == outcomes[1], "\(t) form \(i) on (\(x), \(y)), old \(old), v \(v): \(outcomes)")
+                        if case .trap = outcomes[1] { traps += 1 }
+                    }
+                }
+            }
+            let first = inst.function("f\(2 * i)")!.record.pointee.entry.pointee.a.node.pointee.fn
+            #expect(rmw != nil && first == fnWord(rmw!), "\(t) form \(i) is not fused")
+        }
+        #expect(traps > 0)
+    }
+}

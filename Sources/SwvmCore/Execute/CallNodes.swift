@@ -40,29 +40,8 @@ func callNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     invoke(record(n.pointee.a), fp + n.pointee.b.int, c)
 }
 
-/// a = callee record, b = base slot, c = argument expression.
-func call1Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let callee = fp + n.pointee.b.int
-    callee[0] = eval(n.pointee.c, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
-}
-
-/// a = callee record, b = base slot, c, d = argument expressions.
-func call2Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let callee = fp + n.pointee.b.int
-    callee[0] = eval(n.pointee.c, fp, c)
-    callee[1] = eval(n.pointee.d, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
-}
-
-/// a = callee record, b = base slot, c, d, e = argument expressions (a wide node).
-func call3Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let callee = fp + n.pointee.b.int
-    callee[0] = eval(n.pointee.c, fp, c)
-    callee[1] = eval(n.pointee.d, fp, c)
-    callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
-}
+// The direct calls of one to three scalar arguments written into the callee's frame, in every
+// argument shape (`call_<kinds>`), are generated: Generated/DirectCallNodes.swift.
 
 /// call_indirect: a = table state, b = expected type id, c = element index expression,
 /// d = base slot; arguments already in place. The 64 form is for a table64 (an i64 index).

@@ -70,6 +70,25 @@ func brTableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return next(table[2 &* k], fp, c)
 }
 
+/// br_table whose taken branch moves no values (none carried, or all already in their label's
+/// slots): a = index expression, b = table of targets (default last), c = number of non-default
+/// targets. With no moves, only the table is needed after the index's evaluation, and it has
+/// one word per target.
+func brTableJumpNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let i = UInt64(UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
+    if trapped(c) { return 0 }
+    let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.b)).unsafelyUnwrapped
+    return next(table[Int(Swift.min(i, n.pointee.c))], fp, c)
+}
+
+/// brTableJumpNode with the index in a slot (`switch` on a local): a = the slot. Nothing is
+/// called before the jump, so the node saves no registers.
+func brTableSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let i = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.b)).unsafelyUnwrapped
+    return next(table[Int(Swift.min(i, n.pointee.c))], fp, c)
+}
+
 func unreachableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     raise(.unreachable, c)
 }

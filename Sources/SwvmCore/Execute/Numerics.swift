@@ -144,10 +144,10 @@ struct UnaryNodes {
 /// Loads by address kind: a slot, an expression, or a slot plus a constant (p); w is a 64-bit
 /// memory's address (an expression).
 struct LoadNodes {
-    var s, e, p, w: NodeFn
+    var s, e, p, w, x, y, k: NodeFn
 }
 struct StoreNodes {
-    var ss, sc, se, es, ec, ee, ps, pc, pe, ws, wc, we: NodeFn
+    var ss, sc, se, es, ec, ee, ps, pc, pe, ws, wc, we, xs, xc, xe, ys, yc, ye, ks, kc, ke: NodeFn
 }
 /// The statements a fused condition (a compare of slot/constant operands) can end: a branch,
 /// a branch back to a loop that charges the loop's cost, and `if (cond) return x` with x a

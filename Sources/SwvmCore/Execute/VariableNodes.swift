@@ -43,9 +43,5 @@ func globalSetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 
-/// select: a = first, b = second, c = condition (all expressions, evaluated in that order).
-func selectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let x = eval(n.pointee.a, fp, c)
-    let y = eval(n.pointee.b, fp, c)
-    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
-}
+// select of scalars is generated in every shape of its two values (select_<kinds>,
+// Generated/NumericNodes.swift): a = first, b = second, c = the condition's expression.

@@ -406,7 +406,16 @@ final class FunctionTranslator {
             let cond = pop()
             if wide[wide.count - 1] { selectV128(cond); break }
             let b = pop(), a = pop()
-            push(.expr(node(selectNode, word(expr(a)), word(expr(b)), word(expr(cond)))))
+            // A slot or constant value is read by the node itself, not by a child node.
+            var kinds = "", words: [UInt64] = []
+            for o in [a, b] {
+                switch o {
+                case .slot(let s): kinds += "s"; words.append(UInt64(s))
+                case .const(let v): kinds += "c"; words.append(v)
+                case .expr(let e): kinds += "e"; words.append(word(e))
+                }
+            }
+            push(.expr(node(selectVariant(kinds)!, words[0], words[1], word(expr(cond)))))
         case .localGet: push(.slot(localSlot[Int(ins.index)]), wide: localWide[Int(ins.index)])
         case .localSet, .localTee:
             let i = Int(ins.index)
@@ -486,7 +495,7 @@ final class FunctionTranslator {
             else if let nodes = unaryNodes(ins.op) { unary(nodes) }
             else if isReinterpret(ins.op) { break }  // same bits, other type
             else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset, memory: ins.memIndex) }
-            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex) }
+            else if let nodes = storeNodes(ins.op) { storeInstruction(nodes, ins.memOffset, memory: ins.memIndex, size: ins.op.storeSize) }
             else if try simd(ins) {}
             else { throw .unsupported }  // validated: cannot happen
         }
@@ -551,6 +560,16 @@ final class FunctionTranslator {
             push(.expr(node(nodes.p, x, 0, state, offset | k << 32)))
             return
         }
+        if case .const(let k) = a {
+            // A constant address: its sum with the offset (both below 2^32) is the access's.
+            push(.expr(node(nodes.k, 0, 0, state, UInt64(UInt32(truncatingIfNeeded: k)) + offset)))
+            return
+        }
+        if let ix = indexedAddress(a) {
+            push(.expr(arena.node(fnWord(ix.hasBase ? nodes.x : nodes.y), ix.a, 0, state, offset | ix.constant << 32,
+                                  extra: [ix.shift])))
+            return
+        }
         switch a {
         case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, state, offset)))
         case let o: push(.expr(node(nodes.e, word(expr(o)), 0, state, offset)))
@@ -564,15 +583,159 @@ final class FunctionTranslator {
         return (n.pointee.a, UInt64(UInt32(truncatingIfNeeded: n.pointee.b)))
     }
 
-    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32) {
+    /// An address `base + (index << k) + constant` or `(index << k) + constant`, for the memory
+    /// nodes of address kinds x and y, which compute it themselves (scripts/gen-nodes.py).
+    struct IndexedAddress {
+        var hasBase: Bool
+        /// Kind x: the base slot, and the index slot in the high half; kind y: the index slot.
+        var a: UInt64
+        var shift: UInt64
+        var constant: UInt64
+    }
+
+    /// The address operand as an indexed address, if it is a tree of i32.add and i32.shl nodes
+    /// not evaluated yet whose leaves are at most two slots (at most one of them shifted by a
+    /// constant) and constants. Every step of such a tree wraps at 32 bits, so the sum in any
+    /// order is the same; reading the slots in one node instead of several changes nothing,
+    /// as slot reads have no effect and cannot trap.
+    func indexedAddress(_ o: Operand) -> IndexedAddress? {
+        guard case .expr(let root) = o else { return nil }
+        var terms: [(slot: UInt64, shift: UInt64)] = []
+        var constant: UInt32 = 0
+        func slot(_ s: UInt64, shift: UInt64 = 0) -> Bool {
+            terms.append((s, shift & 31))
+            return terms.count <= 2 && s <= UInt64(UInt32.max)
+        }
+        func tree(_ w: UInt64, _ depth: Int) -> Bool {
+            guard depth < 8 else { return false }
+            let p = w.node.pointee
+            switch p.fn {
+            case fnWord(i32Add_ss): return slot(p.a) && slot(p.b)
+            case fnWord(i32Add_sc):
+                constant &+= UInt32(truncatingIfNeeded: p.b)
+                return slot(p.a)
+            case fnWord(i32Add_se): return slot(p.a) && tree(p.b, depth + 1)
+            case fnWord(i32Add_es): return tree(p.a, depth + 1) && slot(p.b)
+            case fnWord(i32Add_ec):
+                constant &+= UInt32(truncatingIfNeeded: p.b)
+                return tree(p.a, depth + 1)
+            case fnWord(i32Add_ee): return tree(p.a, depth + 1) && tree(p.b, depth + 1)
+            case fnWord(i32Shl_sc): return slot(p.a, shift: p.b)
+            case fnWord(slotNode): return slot(p.a)
+            case fnWord(constNode):
+                constant &+= UInt32(truncatingIfNeeded: p.a)
+                return true
+            default: return false
+            }
+        }
+        guard tree(word(root), 0) else { return nil }
+        let k = UInt64(constant)
+        switch terms.count {
+        case 1: return IndexedAddress(hasBase: false, a: terms[0].slot, shift: terms[0].shift, constant: k)
+        case 2:
+            // The base is a term that is not shifted; the other one is the index.
+            let (base, index) = terms[0].shift == 0 ? (terms[0], terms[1]) : (terms[1], terms[0])
+            guard base.shift == 0 else { return nil }
+            return IndexedAddress(hasBase: true, a: base.slot | index.slot << 32, shift: index.shift, constant: k)
+        default: return nil
+        }
+    }
+
+    /// The address operand as a memory node's address kind and fields (a; d, the offset word;
+    /// e, the wide word of kinds x and y), for the kinds a read-modify-write node takes.
+    func addressFields(_ a: Operand, offset: UInt64) -> (kind: Character, a: UInt64, d: UInt64, e: UInt64)? {
+        if case .const(let k) = a { return ("k", 0, UInt64(UInt32(truncatingIfNeeded: k)) + offset, 0) }
+        if case .slot(let s) = a { return ("s", UInt64(s), offset, 0) }
+        if let (x, k) = slotPlusConstant(a) { return ("p", x, offset | k << 32, 0) }
+        if let ix = indexedAddress(a) { return (ix.hasBase ? "x" : "y", ix.a, offset | ix.constant << 32, ix.shift) }
+        return nil
+    }
+
+    /// A load's node function, the bytes it reads and its address kind (s, p, x, y or k).
+    struct LoadShape {
+        var fn: UnsafeRawPointer
+        var size: Int
+        var kind: Character
+    }
+
+    /// An integer operation a read-modify-write node applies: the function of its node with a
+    /// left expression operand, its name and the right operand's kind.
+    struct RMWOperation {
+        var fn: UnsafeRawPointer
+        var op: String
+        var kind: Character
+    }
+
+    /// Small tables searched in order (a few dozen entries; only for a store whose value is
+    /// an expression): no hashing to build them.
+    static let loadShapes: [LoadShape] = {
+        let sizes: [(Opcode, Int)] = [(.i32Load, 4), (.i64Load, 8), (.f32Load, 4), (.f64Load, 8), (.i32Load8S, 1),
+                                      (.i32Load8U, 1), (.i32Load16S, 2), (.i32Load16U, 2), (.i64Load8S, 1), (.i64Load8U, 1),
+                                      (.i64Load16S, 2), (.i64Load16U, 2), (.i64Load32S, 4), (.i64Load32U, 4)]
+        var shapes: [LoadShape] = []
+        for (op, size) in sizes {
+            let n = loadNodes(op)!
+            shapes.append(LoadShape(fn: fnWord(n.s), size: size, kind: "s"))
+            shapes.append(LoadShape(fn: fnWord(n.p), size: size, kind: "p"))
+            shapes.append(LoadShape(fn: fnWord(n.x), size: size, kind: "x"))
+            shapes.append(LoadShape(fn: fnWord(n.y), size: size, kind: "y"))
+            shapes.append(LoadShape(fn: fnWord(n.k), size: size, kind: "k"))
+        }
+        return shapes
+    }()
+
+    static let rmwOperations: [RMWOperation] = {
+        var ops: [RMWOperation] = []
+        for (code, name) in [(Opcode.i32Add, "Add"), (.i64Add, "Add"), (.i32Sub, "Sub"), (.i64Sub, "Sub"), (.i32And, "And"),
+                             (.i64And, "And"), (.i32Or, "Or"), (.i64Or, "Or"), (.i32Xor, "Xor"), (.i64Xor, "Xor"),
+                             (.f32Add, "F32Add"), (.f32Sub, "F32Sub"), (.f32Mul, "F32Mul"),
+                             (.f64Add, "F64Add"), (.f64Sub, "F64Sub"), (.f64Mul, "F64Mul")] {
+            let n = binaryNodes(code)!
+            ops.append(RMWOperation(fn: fnWord(n.es), op: name, kind: "s"))
+            ops.append(RMWOperation(fn: fnWord(n.ec), op: name, kind: "c"))
+            ops.append(RMWOperation(fn: fnWord(n.ee), op: name, kind: "e"))
+        }
+        return ops
+    }()
+
+    /// `store (a) (op (load (a)) v)`, the load reading the store's bytes at the store's own
+    /// address (the same kind and fields: slots, constants, offset, memory): one node that checks
+    /// the address once, loads, applies op and stores (scripts/gen-nodes.py). The load is the
+    /// operation's left operand, so v is still evaluated after it. The store keeps the low bytes
+    /// only, which the operation computes the same from a narrow load, however it extended.
+    func readModifyWrite(size: Int, address: Operand, value: Operand, offset: UInt64, state: UInt64) -> NodeP? {
+        guard case .expr(let opNode) = value,
+              let operation = FunctionTranslator.rmwOperations.first(where: { $0.fn == opNode.pointee.fn }),
+              let f = addressFields(address, offset: offset) else { return nil }
+        let load = opNode.pointee.a.node
+        guard let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == load.pointee.fn }), shape.size == size, shape.kind == f.kind,
+              load.pointee.a == f.a, load.pointee.c == state, load.pointee.d == f.d, f.kind != "x" && f.kind != "y" || load.e == f.e,
+              let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
+        else { return nil }
+        return arena.node(fnWord(fn), f.a, opNode.pointee.b, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])
+    }
+
+    func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32, size: Int) {
         let v = pop()
         var a = pop()
         flushExpressions()
-        if case .const = a { a = .expr(expr(a)) }
+        if !memoryIs64(memory), let n = readModifyWrite(size: size, address: a, value: v, offset: offset, state: memoryState(memory)) {
+            return emit(n)
+        }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
         var offset = offset
         let state = memoryState(memory)
+        if case .const(let k) = a, !memoryIs64(memory) {
+            // A constant address: its sum with the offset (both below 2^32) is the access's.
+            switch v {
+            case .slot(let y): fn = nodes.ks; vw = UInt64(y)
+            case .const(let y): fn = nodes.kc; vw = y
+            case .expr(let y): fn = nodes.ke; vw = word(y)
+            }
+            return emit(node(fn, 0, vw, state, UInt64(UInt32(truncatingIfNeeded: k)) + offset))
+        }
+        if case .const = a { a = .expr(expr(a)) }
         if memoryIs64(memory) {
             aw = word(expr(a))
             switch v {
@@ -591,6 +754,14 @@ final class FunctionTranslator {
             case .expr(let y): fn = nodes.pe; vw = word(y)
             }
             return emit(node(fn, aw, vw, state, offset))
+        }
+        if let ix = indexedAddress(a) {
+            switch v {
+            case .slot(let y): fn = ix.hasBase ? nodes.xs : nodes.ys; vw = UInt64(y)
+            case .const(let y): fn = ix.hasBase ? nodes.xc : nodes.yc; vw = y
+            case .expr(let y): fn = ix.hasBase ? nodes.xe : nodes.ye; vw = word(y)
+            }
+            return emit(arena.node(fnWord(fn), ix.a, vw, state, offset | ix.constant << 32, extra: [ix.shift]))
         }
         switch a {
         case .slot(let x):
@@ -638,17 +809,21 @@ final class FunctionTranslator {
         let base = UInt64(slot(ofHeight: height))
         let rec = UInt64(pointer: callee.record)
         let n: NodeP
-        // The fast paths evaluate each argument into one slot; v128 arguments are in slots.
+        // The fast paths write each argument into one slot: a slot copied, a constant stored, an
+        // expression evaluated (call_<kinds>, one letter per argument); v128 arguments are in slots.
         switch callee.type.params.contains(.v128) ? -1 : params {
-        case 1:
-            let a0 = pop()
-            n = node(call1Node, rec, base, word(expr(a0)))
-        case 2:
-            let a1 = pop(), a0 = pop()
-            n = node(call2Node, rec, base, word(expr(a0)), word(expr(a1)))
-        case 3:
-            let a2 = pop(), a1 = pop(), a0 = pop()
-            n = arena.node(fnWord(call3Node), rec, base, word(expr(a0)), word(expr(a1)), extra: [word(expr(a2))])
+        case 1...3:
+            var kinds = "", words: [UInt64] = []
+            for o in stack[(stack.count - params)...] {
+                switch o {
+                case .slot(let s): kinds += "s"; words.append(UInt64(s))
+                case .const(let v): kinds += "c"; words.append(v)
+                case .expr(let e): kinds += "e"; words.append(word(e))
+                }
+            }
+            for _ in 0..<params { _ = pop() }
+            n = arena.node(fnWord(directCallNode(arguments: kinds)!), rec, base, words[0], params > 1 ? words[1] : 0,
+                           extra: params > 2 ? [words[2]] : [])
         default:
             argumentsToSlots(params)
             truncate(to: stack.count - params)
@@ -1196,7 +1371,7 @@ final class FunctionTranslator {
     }
 
     func branchTable(_ targets: [UInt32]) {
-        let index = expr(pop())
+        let index = pop()
         flushExpressions()
         let arity = control[control.count - 1 - Int(targets.last!)].branchArity
         let first = stack.count - arity
@@ -1218,9 +1393,21 @@ final class FunctionTranslator {
                 words += [0, UInt64(dst)]
             }
         }
+        // No value moves when none are carried or every target's slots are where they are.
+        let moves = slotsOfTop(arity) > 0 && stride(from: 1, to: words.count, by: 2).contains { words[$0] != UInt64(src) }
+        if !moves {
+            let table = arena.words([UInt64](repeating: 0, count: resolved.count))
+            for (k, t) in resolved.enumerated() { fixups.append((table + k, t)) }
+            if case .slot(let s) = index {
+                emitTerminal(node(brTableSlotNode, UInt64(s), UInt64(pointer: table), UInt64(targets.count - 1)))
+            } else {
+                emitTerminal(node(brTableJumpNode, word(expr(index)), UInt64(pointer: table), UInt64(targets.count - 1)))
+            }
+            return markUnreachable()
+        }
         let table = arena.words(words)
         for (k, t) in resolved.enumerated() { fixups.append((table + 2 * k, t)) }
-        emitTerminal(node(brTableNode, word(index), UInt64(pointer: table), UInt64(targets.count - 1),
+        emitTerminal(node(brTableNode, word(expr(index)), UInt64(pointer: table), UInt64(targets.count - 1),
                           UInt64(src) | UInt64(slotsOfTop(arity)) << 32))
         markUnreachable()
     }
@@ -1364,5 +1551,17 @@ extension FunctionTranslator {
         let x = popSlot()
         flushExpressions()
         emit(node(globalSetV128Node, UInt64(pointer: g.cell), UInt64(x)))
+    }
+}
+
+extension Opcode {
+    /// Bytes written by a scalar store.
+    var storeSize: Int {
+        switch self {
+        case .i32Store8, .i64Store8: return 1
+        case .i32Store16, .i64Store16: return 2
+        case .i32Store, .f32Store, .i64Store32: return 4
+        default: return 8
+        }
     }
 }

@@ -54,6 +54,45 @@ func set_i32Load_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
 }
+func i32Load_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    return UInt64(v)
+}
+func set_i32Load_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    return UInt64(v)
+}
+func set_i32Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    return UInt64(v)
+}
+func set_i32Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt32.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
 func i64Load_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -104,6 +143,45 @@ func set_i64Load_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     guard let p = effectiveAddress64(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return proceed(n, fp, c)
+}
+func i64Load_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    return v
+}
+func set_i64Load_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return proceed(n, fp, c)
+}
+func i64Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    return v
+}
+func set_i64Load_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    fp[n.pointee.b.int] = v
+    return proceed(n, fp, c)
+}
+func i64Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt64.self)
+    return v
+}
+func set_i64Load_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
     return proceed(n, fp, c)
@@ -162,6 +240,45 @@ func set_i32Load8S_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
 }
+func i32Load8S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load8S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
+func i32Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
+func i32Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
 func i32Load8U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -212,6 +329,45 @@ func set_i32Load8U_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     guard let p = effectiveAddress64(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load8U_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    return UInt64(v)
+}
+func set_i32Load8U_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load8U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    return UInt64(v)
+}
+func set_i32Load8U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load8U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt8.self)
+    return UInt64(v)
+}
+func set_i32Load8U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -270,6 +426,45 @@ func set_i32Load16S_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
 }
+func i32Load16S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load16S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
+func i32Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
+func i32Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(UInt32(bitPattern: Int32(v)))
+}
+func set_i32Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
+    return proceed(n, fp, c)
+}
 func i32Load16U_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -320,6 +515,45 @@ func set_i32Load16U_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     guard let p = effectiveAddress64(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load16U_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    return UInt64(v)
+}
+func set_i32Load16U_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load16U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    return UInt64(v)
+}
+func set_i32Load16U_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    fp[n.pointee.b.int] = UInt64(v)
+    return proceed(n, fp, c)
+}
+func i32Load16U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: UInt16.self)
+    return UInt64(v)
+}
+func set_i32Load16U_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -378,6 +612,45 @@ func set_i64Load8S_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
 }
+func i64Load8S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load8S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load8S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load8S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int8.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
 func i64Load16S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -432,6 +705,45 @@ func set_i64Load16S_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
 }
+func i64Load16S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load16S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load16S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load16S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int16.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
 func i64Load32S_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -482,6 +794,45 @@ func set_i64Load32S_w(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = eval(n.pointee.a, fp, c)
     if trapped(c) { return 0 }
     guard let p = effectiveAddress64(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load32S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load32S_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load32S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load32S_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
+    return proceed(n, fp, c)
+}
+func i64Load32S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let v = p.loadUnaligned(as: Int32.self)
+    return UInt64(bitPattern: Int64(v))
+}
+func set_i64Load32S_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
@@ -578,6 +929,72 @@ func i32Store_we(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32Store_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32Store_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i64Store_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -667,6 +1084,72 @@ func i64Store_we(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     guard let p = effectiveAddress64(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64Store_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -762,6 +1245,72 @@ func i32Store8_we(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store16_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -854,6 +1403,3721 @@ func i32Store16_we(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    p.storeBytes(of: v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreSub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreSub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Sub_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old &- v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_yc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_kc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: n.pointee.b)
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+
+/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...
+/// F64Mul for a float's own width), for an
+/// address kind and a value kind (`kinds`, two letters).
+func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
+    switch (size, op, kinds) {
+    case (4, "Add", "ss"): return i32StoreAdd_ss
+    case (4, "Add", "sc"): return i32StoreAdd_sc
+    case (4, "Add", "se"): return i32StoreAdd_se
+    case (4, "Add", "ps"): return i32StoreAdd_ps
+    case (4, "Add", "pc"): return i32StoreAdd_pc
+    case (4, "Add", "pe"): return i32StoreAdd_pe
+    case (4, "Add", "xs"): return i32StoreAdd_xs
+    case (4, "Add", "xc"): return i32StoreAdd_xc
+    case (4, "Add", "xe"): return i32StoreAdd_xe
+    case (4, "Add", "ys"): return i32StoreAdd_ys
+    case (4, "Add", "yc"): return i32StoreAdd_yc
+    case (4, "Add", "ye"): return i32StoreAdd_ye
+    case (4, "Add", "ks"): return i32StoreAdd_ks
+    case (4, "Add", "kc"): return i32StoreAdd_kc
+    case (4, "Add", "ke"): return i32StoreAdd_ke
+    case (4, "Sub", "ss"): return i32StoreSub_ss
+    case (4, "Sub", "sc"): return i32StoreSub_sc
+    case (4, "Sub", "se"): return i32StoreSub_se
+    case (4, "Sub", "ps"): return i32StoreSub_ps
+    case (4, "Sub", "pc"): return i32StoreSub_pc
+    case (4, "Sub", "pe"): return i32StoreSub_pe
+    case (4, "Sub", "xs"): return i32StoreSub_xs
+    case (4, "Sub", "xc"): return i32StoreSub_xc
+    case (4, "Sub", "xe"): return i32StoreSub_xe
+    case (4, "Sub", "ys"): return i32StoreSub_ys
+    case (4, "Sub", "yc"): return i32StoreSub_yc
+    case (4, "Sub", "ye"): return i32StoreSub_ye
+    case (4, "Sub", "ks"): return i32StoreSub_ks
+    case (4, "Sub", "kc"): return i32StoreSub_kc
+    case (4, "Sub", "ke"): return i32StoreSub_ke
+    case (4, "And", "ss"): return i32StoreAnd_ss
+    case (4, "And", "sc"): return i32StoreAnd_sc
+    case (4, "And", "se"): return i32StoreAnd_se
+    case (4, "And", "ps"): return i32StoreAnd_ps
+    case (4, "And", "pc"): return i32StoreAnd_pc
+    case (4, "And", "pe"): return i32StoreAnd_pe
+    case (4, "And", "xs"): return i32StoreAnd_xs
+    case (4, "And", "xc"): return i32StoreAnd_xc
+    case (4, "And", "xe"): return i32StoreAnd_xe
+    case (4, "And", "ys"): return i32StoreAnd_ys
+    case (4, "And", "yc"): return i32StoreAnd_yc
+    case (4, "And", "ye"): return i32StoreAnd_ye
+    case (4, "And", "ks"): return i32StoreAnd_ks
+    case (4, "And", "kc"): return i32StoreAnd_kc
+    case (4, "And", "ke"): return i32StoreAnd_ke
+    case (4, "Or", "ss"): return i32StoreOr_ss
+    case (4, "Or", "sc"): return i32StoreOr_sc
+    case (4, "Or", "se"): return i32StoreOr_se
+    case (4, "Or", "ps"): return i32StoreOr_ps
+    case (4, "Or", "pc"): return i32StoreOr_pc
+    case (4, "Or", "pe"): return i32StoreOr_pe
+    case (4, "Or", "xs"): return i32StoreOr_xs
+    case (4, "Or", "xc"): return i32StoreOr_xc
+    case (4, "Or", "xe"): return i32StoreOr_xe
+    case (4, "Or", "ys"): return i32StoreOr_ys
+    case (4, "Or", "yc"): return i32StoreOr_yc
+    case (4, "Or", "ye"): return i32StoreOr_ye
+    case (4, "Or", "ks"): return i32StoreOr_ks
+    case (4, "Or", "kc"): return i32StoreOr_kc
+    case (4, "Or", "ke"): return i32StoreOr_ke
+    case (4, "Xor", "ss"): return i32StoreXor_ss
+    case (4, "Xor", "sc"): return i32StoreXor_sc
+    case (4, "Xor", "se"): return i32StoreXor_se
+    case (4, "Xor", "ps"): return i32StoreXor_ps
+    case (4, "Xor", "pc"): return i32StoreXor_pc
+    case (4, "Xor", "pe"): return i32StoreXor_pe
+    case (4, "Xor", "xs"): return i32StoreXor_xs
+    case (4, "Xor", "xc"): return i32StoreXor_xc
+    case (4, "Xor", "xe"): return i32StoreXor_xe
+    case (4, "Xor", "ys"): return i32StoreXor_ys
+    case (4, "Xor", "yc"): return i32StoreXor_yc
+    case (4, "Xor", "ye"): return i32StoreXor_ye
+    case (4, "Xor", "ks"): return i32StoreXor_ks
+    case (4, "Xor", "kc"): return i32StoreXor_kc
+    case (4, "Xor", "ke"): return i32StoreXor_ke
+    case (4, "F32Add", "ss"): return i32StoreF32Add_ss
+    case (4, "F32Add", "sc"): return i32StoreF32Add_sc
+    case (4, "F32Add", "se"): return i32StoreF32Add_se
+    case (4, "F32Add", "ps"): return i32StoreF32Add_ps
+    case (4, "F32Add", "pc"): return i32StoreF32Add_pc
+    case (4, "F32Add", "pe"): return i32StoreF32Add_pe
+    case (4, "F32Add", "xs"): return i32StoreF32Add_xs
+    case (4, "F32Add", "xc"): return i32StoreF32Add_xc
+    case (4, "F32Add", "xe"): return i32StoreF32Add_xe
+    case (4, "F32Add", "ys"): return i32StoreF32Add_ys
+    case (4, "F32Add", "yc"): return i32StoreF32Add_yc
+    case (4, "F32Add", "ye"): return i32StoreF32Add_ye
+    case (4, "F32Add", "ks"): return i32StoreF32Add_ks
+    case (4, "F32Add", "kc"): return i32StoreF32Add_kc
+    case (4, "F32Add", "ke"): return i32StoreF32Add_ke
+    case (4, "F32Sub", "ss"): return i32StoreF32Sub_ss
+    case (4, "F32Sub", "sc"): return i32StoreF32Sub_sc
+    case (4, "F32Sub", "se"): return i32StoreF32Sub_se
+    case (4, "F32Sub", "ps"): return i32StoreF32Sub_ps
+    case (4, "F32Sub", "pc"): return i32StoreF32Sub_pc
+    case (4, "F32Sub", "pe"): return i32StoreF32Sub_pe
+    case (4, "F32Sub", "xs"): return i32StoreF32Sub_xs
+    case (4, "F32Sub", "xc"): return i32StoreF32Sub_xc
+    case (4, "F32Sub", "xe"): return i32StoreF32Sub_xe
+    case (4, "F32Sub", "ys"): return i32StoreF32Sub_ys
+    case (4, "F32Sub", "yc"): return i32StoreF32Sub_yc
+    case (4, "F32Sub", "ye"): return i32StoreF32Sub_ye
+    case (4, "F32Sub", "ks"): return i32StoreF32Sub_ks
+    case (4, "F32Sub", "kc"): return i32StoreF32Sub_kc
+    case (4, "F32Sub", "ke"): return i32StoreF32Sub_ke
+    case (4, "F32Mul", "ss"): return i32StoreF32Mul_ss
+    case (4, "F32Mul", "sc"): return i32StoreF32Mul_sc
+    case (4, "F32Mul", "se"): return i32StoreF32Mul_se
+    case (4, "F32Mul", "ps"): return i32StoreF32Mul_ps
+    case (4, "F32Mul", "pc"): return i32StoreF32Mul_pc
+    case (4, "F32Mul", "pe"): return i32StoreF32Mul_pe
+    case (4, "F32Mul", "xs"): return i32StoreF32Mul_xs
+    case (4, "F32Mul", "xc"): return i32StoreF32Mul_xc
+    case (4, "F32Mul", "xe"): return i32StoreF32Mul_xe
+    case (4, "F32Mul", "ys"): return i32StoreF32Mul_ys
+    case (4, "F32Mul", "yc"): return i32StoreF32Mul_yc
+    case (4, "F32Mul", "ye"): return i32StoreF32Mul_ye
+    case (4, "F32Mul", "ks"): return i32StoreF32Mul_ks
+    case (4, "F32Mul", "kc"): return i32StoreF32Mul_kc
+    case (4, "F32Mul", "ke"): return i32StoreF32Mul_ke
+    case (8, "Add", "ss"): return i64StoreAdd_ss
+    case (8, "Add", "sc"): return i64StoreAdd_sc
+    case (8, "Add", "se"): return i64StoreAdd_se
+    case (8, "Add", "ps"): return i64StoreAdd_ps
+    case (8, "Add", "pc"): return i64StoreAdd_pc
+    case (8, "Add", "pe"): return i64StoreAdd_pe
+    case (8, "Add", "xs"): return i64StoreAdd_xs
+    case (8, "Add", "xc"): return i64StoreAdd_xc
+    case (8, "Add", "xe"): return i64StoreAdd_xe
+    case (8, "Add", "ys"): return i64StoreAdd_ys
+    case (8, "Add", "yc"): return i64StoreAdd_yc
+    case (8, "Add", "ye"): return i64StoreAdd_ye
+    case (8, "Add", "ks"): return i64StoreAdd_ks
+    case (8, "Add", "kc"): return i64StoreAdd_kc
+    case (8, "Add", "ke"): return i64StoreAdd_ke
+    case (8, "Sub", "ss"): return i64StoreSub_ss
+    case (8, "Sub", "sc"): return i64StoreSub_sc
+    case (8, "Sub", "se"): return i64StoreSub_se
+    case (8, "Sub", "ps"): return i64StoreSub_ps
+    case (8, "Sub", "pc"): return i64StoreSub_pc
+    case (8, "Sub", "pe"): return i64StoreSub_pe
+    case (8, "Sub", "xs"): return i64StoreSub_xs
+    case (8, "Sub", "xc"): return i64StoreSub_xc
+    case (8, "Sub", "xe"): return i64StoreSub_xe
+    case (8, "Sub", "ys"): return i64StoreSub_ys
+    case (8, "Sub", "yc"): return i64StoreSub_yc
+    case (8, "Sub", "ye"): return i64StoreSub_ye
+    case (8, "Sub", "ks"): return i64StoreSub_ks
+    case (8, "Sub", "kc"): return i64StoreSub_kc
+    case (8, "Sub", "ke"): return i64StoreSub_ke
+    case (8, "And", "ss"): return i64StoreAnd_ss
+    case (8, "And", "sc"): return i64StoreAnd_sc
+    case (8, "And", "se"): return i64StoreAnd_se
+    case (8, "And", "ps"): return i64StoreAnd_ps
+    case (8, "And", "pc"): return i64StoreAnd_pc
+    case (8, "And", "pe"): return i64StoreAnd_pe
+    case (8, "And", "xs"): return i64StoreAnd_xs
+    case (8, "And", "xc"): return i64StoreAnd_xc
+    case (8, "And", "xe"): return i64StoreAnd_xe
+    case (8, "And", "ys"): return i64StoreAnd_ys
+    case (8, "And", "yc"): return i64StoreAnd_yc
+    case (8, "And", "ye"): return i64StoreAnd_ye
+    case (8, "And", "ks"): return i64StoreAnd_ks
+    case (8, "And", "kc"): return i64StoreAnd_kc
+    case (8, "And", "ke"): return i64StoreAnd_ke
+    case (8, "Or", "ss"): return i64StoreOr_ss
+    case (8, "Or", "sc"): return i64StoreOr_sc
+    case (8, "Or", "se"): return i64StoreOr_se
+    case (8, "Or", "ps"): return i64StoreOr_ps
+    case (8, "Or", "pc"): return i64StoreOr_pc
+    case (8, "Or", "pe"): return i64StoreOr_pe
+    case (8, "Or", "xs"): return i64StoreOr_xs
+    case (8, "Or", "xc"): return i64StoreOr_xc
+    case (8, "Or", "xe"): return i64StoreOr_xe
+    case (8, "Or", "ys"): return i64StoreOr_ys
+    case (8, "Or", "yc"): return i64StoreOr_yc
+    case (8, "Or", "ye"): return i64StoreOr_ye
+    case (8, "Or", "ks"): return i64StoreOr_ks
+    case (8, "Or", "kc"): return i64StoreOr_kc
+    case (8, "Or", "ke"): return i64StoreOr_ke
+    case (8, "Xor", "ss"): return i64StoreXor_ss
+    case (8, "Xor", "sc"): return i64StoreXor_sc
+    case (8, "Xor", "se"): return i64StoreXor_se
+    case (8, "Xor", "ps"): return i64StoreXor_ps
+    case (8, "Xor", "pc"): return i64StoreXor_pc
+    case (8, "Xor", "pe"): return i64StoreXor_pe
+    case (8, "Xor", "xs"): return i64StoreXor_xs
+    case (8, "Xor", "xc"): return i64StoreXor_xc
+    case (8, "Xor", "xe"): return i64StoreXor_xe
+    case (8, "Xor", "ys"): return i64StoreXor_ys
+    case (8, "Xor", "yc"): return i64StoreXor_yc
+    case (8, "Xor", "ye"): return i64StoreXor_ye
+    case (8, "Xor", "ks"): return i64StoreXor_ks
+    case (8, "Xor", "kc"): return i64StoreXor_kc
+    case (8, "Xor", "ke"): return i64StoreXor_ke
+    case (8, "F64Add", "ss"): return i64StoreF64Add_ss
+    case (8, "F64Add", "sc"): return i64StoreF64Add_sc
+    case (8, "F64Add", "se"): return i64StoreF64Add_se
+    case (8, "F64Add", "ps"): return i64StoreF64Add_ps
+    case (8, "F64Add", "pc"): return i64StoreF64Add_pc
+    case (8, "F64Add", "pe"): return i64StoreF64Add_pe
+    case (8, "F64Add", "xs"): return i64StoreF64Add_xs
+    case (8, "F64Add", "xc"): return i64StoreF64Add_xc
+    case (8, "F64Add", "xe"): return i64StoreF64Add_xe
+    case (8, "F64Add", "ys"): return i64StoreF64Add_ys
+    case (8, "F64Add", "yc"): return i64StoreF64Add_yc
+    case (8, "F64Add", "ye"): return i64StoreF64Add_ye
+    case (8, "F64Add", "ks"): return i64StoreF64Add_ks
+    case (8, "F64Add", "kc"): return i64StoreF64Add_kc
+    case (8, "F64Add", "ke"): return i64StoreF64Add_ke
+    case (8, "F64Sub", "ss"): return i64StoreF64Sub_ss
+    case (8, "F64Sub", "sc"): return i64StoreF64Sub_sc
+    case (8, "F64Sub", "se"): return i64StoreF64Sub_se
+    case (8, "F64Sub", "ps"): return i64StoreF64Sub_ps
+    case (8, "F64Sub", "pc"): return i64StoreF64Sub_pc
+    case (8, "F64Sub", "pe"): return i64StoreF64Sub_pe
+    case (8, "F64Sub", "xs"): return i64StoreF64Sub_xs
+    case (8, "F64Sub", "xc"): return i64StoreF64Sub_xc
+    case (8, "F64Sub", "xe"): return i64StoreF64Sub_xe
+    case (8, "F64Sub", "ys"): return i64StoreF64Sub_ys
+    case (8, "F64Sub", "yc"): return i64StoreF64Sub_yc
+    case (8, "F64Sub", "ye"): return i64StoreF64Sub_ye
+    case (8, "F64Sub", "ks"): return i64StoreF64Sub_ks
+    case (8, "F64Sub", "kc"): return i64StoreF64Sub_kc
+    case (8, "F64Sub", "ke"): return i64StoreF64Sub_ke
+    case (8, "F64Mul", "ss"): return i64StoreF64Mul_ss
+    case (8, "F64Mul", "sc"): return i64StoreF64Mul_sc
+    case (8, "F64Mul", "se"): return i64StoreF64Mul_se
+    case (8, "F64Mul", "ps"): return i64StoreF64Mul_ps
+    case (8, "F64Mul", "pc"): return i64StoreF64Mul_pc
+    case (8, "F64Mul", "pe"): return i64StoreF64Mul_pe
+    case (8, "F64Mul", "xs"): return i64StoreF64Mul_xs
+    case (8, "F64Mul", "xc"): return i64StoreF64Mul_xc
+    case (8, "F64Mul", "xe"): return i64StoreF64Mul_xe
+    case (8, "F64Mul", "ys"): return i64StoreF64Mul_ys
+    case (8, "F64Mul", "yc"): return i64StoreF64Mul_yc
+    case (8, "F64Mul", "ye"): return i64StoreF64Mul_ye
+    case (8, "F64Mul", "ks"): return i64StoreF64Mul_ks
+    case (8, "F64Mul", "kc"): return i64StoreF64Mul_kc
+    case (8, "F64Mul", "ke"): return i64StoreF64Mul_ke
+    case (1, "Add", "ss"): return i32Store8Add_ss
+    case (1, "Add", "sc"): return i32Store8Add_sc
+    case (1, "Add", "se"): return i32Store8Add_se
+    case (1, "Add", "ps"): return i32Store8Add_ps
+    case (1, "Add", "pc"): return i32Store8Add_pc
+    case (1, "Add", "pe"): return i32Store8Add_pe
+    case (1, "Add", "xs"): return i32Store8Add_xs
+    case (1, "Add", "xc"): return i32Store8Add_xc
+    case (1, "Add", "xe"): return i32Store8Add_xe
+    case (1, "Add", "ys"): return i32Store8Add_ys
+    case (1, "Add", "yc"): return i32Store8Add_yc
+    case (1, "Add", "ye"): return i32Store8Add_ye
+    case (1, "Add", "ks"): return i32Store8Add_ks
+    case (1, "Add", "kc"): return i32Store8Add_kc
+    case (1, "Add", "ke"): return i32Store8Add_ke
+    case (1, "Sub", "ss"): return i32Store8Sub_ss
+    case (1, "Sub", "sc"): return i32Store8Sub_sc
+    case (1, "Sub", "se"): return i32Store8Sub_se
+    case (1, "Sub", "ps"): return i32Store8Sub_ps
+    case (1, "Sub", "pc"): return i32Store8Sub_pc
+    case (1, "Sub", "pe"): return i32Store8Sub_pe
+    case (1, "Sub", "xs"): return i32Store8Sub_xs
+    case (1, "Sub", "xc"): return i32Store8Sub_xc
+    case (1, "Sub", "xe"): return i32Store8Sub_xe
+    case (1, "Sub", "ys"): return i32Store8Sub_ys
+    case (1, "Sub", "yc"): return i32Store8Sub_yc
+    case (1, "Sub", "ye"): return i32Store8Sub_ye
+    case (1, "Sub", "ks"): return i32Store8Sub_ks
+    case (1, "Sub", "kc"): return i32Store8Sub_kc
+    case (1, "Sub", "ke"): return i32Store8Sub_ke
+    case (1, "And", "ss"): return i32Store8And_ss
+    case (1, "And", "sc"): return i32Store8And_sc
+    case (1, "And", "se"): return i32Store8And_se
+    case (1, "And", "ps"): return i32Store8And_ps
+    case (1, "And", "pc"): return i32Store8And_pc
+    case (1, "And", "pe"): return i32Store8And_pe
+    case (1, "And", "xs"): return i32Store8And_xs
+    case (1, "And", "xc"): return i32Store8And_xc
+    case (1, "And", "xe"): return i32Store8And_xe
+    case (1, "And", "ys"): return i32Store8And_ys
+    case (1, "And", "yc"): return i32Store8And_yc
+    case (1, "And", "ye"): return i32Store8And_ye
+    case (1, "And", "ks"): return i32Store8And_ks
+    case (1, "And", "kc"): return i32Store8And_kc
+    case (1, "And", "ke"): return i32Store8And_ke
+    case (1, "Or", "ss"): return i32Store8Or_ss
+    case (1, "Or", "sc"): return i32Store8Or_sc
+    case (1, "Or", "se"): return i32Store8Or_se
+    case (1, "Or", "ps"): return i32Store8Or_ps
+    case (1, "Or", "pc"): return i32Store8Or_pc
+    case (1, "Or", "pe"): return i32Store8Or_pe
+    case (1, "Or", "xs"): return i32Store8Or_xs
+    case (1, "Or", "xc"): return i32Store8Or_xc
+    case (1, "Or", "xe"): return i32Store8Or_xe
+    case (1, "Or", "ys"): return i32Store8Or_ys
+    case (1, "Or", "yc"): return i32Store8Or_yc
+    case (1, "Or", "ye"): return i32Store8Or_ye
+    case (1, "Or", "ks"): return i32Store8Or_ks
+    case (1, "Or", "kc"): return i32Store8Or_kc
+    case (1, "Or", "ke"): return i32Store8Or_ke
+    case (1, "Xor", "ss"): return i32Store8Xor_ss
+    case (1, "Xor", "sc"): return i32Store8Xor_sc
+    case (1, "Xor", "se"): return i32Store8Xor_se
+    case (1, "Xor", "ps"): return i32Store8Xor_ps
+    case (1, "Xor", "pc"): return i32Store8Xor_pc
+    case (1, "Xor", "pe"): return i32Store8Xor_pe
+    case (1, "Xor", "xs"): return i32Store8Xor_xs
+    case (1, "Xor", "xc"): return i32Store8Xor_xc
+    case (1, "Xor", "xe"): return i32Store8Xor_xe
+    case (1, "Xor", "ys"): return i32Store8Xor_ys
+    case (1, "Xor", "yc"): return i32Store8Xor_yc
+    case (1, "Xor", "ye"): return i32Store8Xor_ye
+    case (1, "Xor", "ks"): return i32Store8Xor_ks
+    case (1, "Xor", "kc"): return i32Store8Xor_kc
+    case (1, "Xor", "ke"): return i32Store8Xor_ke
+    case (2, "Add", "ss"): return i32Store16Add_ss
+    case (2, "Add", "sc"): return i32Store16Add_sc
+    case (2, "Add", "se"): return i32Store16Add_se
+    case (2, "Add", "ps"): return i32Store16Add_ps
+    case (2, "Add", "pc"): return i32Store16Add_pc
+    case (2, "Add", "pe"): return i32Store16Add_pe
+    case (2, "Add", "xs"): return i32Store16Add_xs
+    case (2, "Add", "xc"): return i32Store16Add_xc
+    case (2, "Add", "xe"): return i32Store16Add_xe
+    case (2, "Add", "ys"): return i32Store16Add_ys
+    case (2, "Add", "yc"): return i32Store16Add_yc
+    case (2, "Add", "ye"): return i32Store16Add_ye
+    case (2, "Add", "ks"): return i32Store16Add_ks
+    case (2, "Add", "kc"): return i32Store16Add_kc
+    case (2, "Add", "ke"): return i32Store16Add_ke
+    case (2, "Sub", "ss"): return i32Store16Sub_ss
+    case (2, "Sub", "sc"): return i32Store16Sub_sc
+    case (2, "Sub", "se"): return i32Store16Sub_se
+    case (2, "Sub", "ps"): return i32Store16Sub_ps
+    case (2, "Sub", "pc"): return i32Store16Sub_pc
+    case (2, "Sub", "pe"): return i32Store16Sub_pe
+    case (2, "Sub", "xs"): return i32Store16Sub_xs
+    case (2, "Sub", "xc"): return i32Store16Sub_xc
+    case (2, "Sub", "xe"): return i32Store16Sub_xe
+    case (2, "Sub", "ys"): return i32Store16Sub_ys
+    case (2, "Sub", "yc"): return i32Store16Sub_yc
+    case (2, "Sub", "ye"): return i32Store16Sub_ye
+    case (2, "Sub", "ks"): return i32Store16Sub_ks
+    case (2, "Sub", "kc"): return i32Store16Sub_kc
+    case (2, "Sub", "ke"): return i32Store16Sub_ke
+    case (2, "And", "ss"): return i32Store16And_ss
+    case (2, "And", "sc"): return i32Store16And_sc
+    case (2, "And", "se"): return i32Store16And_se
+    case (2, "And", "ps"): return i32Store16And_ps
+    case (2, "And", "pc"): return i32Store16And_pc
+    case (2, "And", "pe"): return i32Store16And_pe
+    case (2, "And", "xs"): return i32Store16And_xs
+    case (2, "And", "xc"): return i32Store16And_xc
+    case (2, "And", "xe"): return i32Store16And_xe
+    case (2, "And", "ys"): return i32Store16And_ys
+    case (2, "And", "yc"): return i32Store16And_yc
+    case (2, "And", "ye"): return i32Store16And_ye
+    case (2, "And", "ks"): return i32Store16And_ks
+    case (2, "And", "kc"): return i32Store16And_kc
+    case (2, "And", "ke"): return i32Store16And_ke
+    case (2, "Or", "ss"): return i32Store16Or_ss
+    case (2, "Or", "sc"): return i32Store16Or_sc
+    case (2, "Or", "se"): return i32Store16Or_se
+    case (2, "Or", "ps"): return i32Store16Or_ps
+    case (2, "Or", "pc"): return i32Store16Or_pc
+    case (2, "Or", "pe"): return i32Store16Or_pe
+    case (2, "Or", "xs"): return i32Store16Or_xs
+    case (2, "Or", "xc"): return i32Store16Or_xc
+    case (2, "Or", "xe"): return i32Store16Or_xe
+    case (2, "Or", "ys"): return i32Store16Or_ys
+    case (2, "Or", "yc"): return i32Store16Or_yc
+    case (2, "Or", "ye"): return i32Store16Or_ye
+    case (2, "Or", "ks"): return i32Store16Or_ks
+    case (2, "Or", "kc"): return i32Store16Or_kc
+    case (2, "Or", "ke"): return i32Store16Or_ke
+    case (2, "Xor", "ss"): return i32Store16Xor_ss
+    case (2, "Xor", "sc"): return i32Store16Xor_sc
+    case (2, "Xor", "se"): return i32Store16Xor_se
+    case (2, "Xor", "ps"): return i32Store16Xor_ps
+    case (2, "Xor", "pc"): return i32Store16Xor_pc
+    case (2, "Xor", "pe"): return i32Store16Xor_pe
+    case (2, "Xor", "xs"): return i32Store16Xor_xs
+    case (2, "Xor", "xc"): return i32Store16Xor_xc
+    case (2, "Xor", "xe"): return i32Store16Xor_xe
+    case (2, "Xor", "ys"): return i32Store16Xor_ys
+    case (2, "Xor", "yc"): return i32Store16Xor_yc
+    case (2, "Xor", "ye"): return i32Store16Xor_ye
+    case (2, "Xor", "ks"): return i32Store16Xor_ks
+    case (2, "Xor", "kc"): return i32Store16Xor_kc
+    case (2, "Xor", "ke"): return i32Store16Xor_ke
+    default: return nil
+    }
+}
 
 /// Statement forms of the loads writing to a slot (field b).
 let loadSetVariants: [(NodeFn, SetVariant)] = [
@@ -861,57 +5125,84 @@ let loadSetVariants: [(NodeFn, SetVariant)] = [
     (i32Load_e, SetVariant(fn: set_i32Load_e, slotField: .b)),
     (i32Load_p, SetVariant(fn: set_i32Load_p, slotField: .b)),
     (i32Load_w, SetVariant(fn: set_i32Load_w, slotField: .b)),
+    (i32Load_x, SetVariant(fn: set_i32Load_x, slotField: .b)),
+    (i32Load_y, SetVariant(fn: set_i32Load_y, slotField: .b)),
+    (i32Load_k, SetVariant(fn: set_i32Load_k, slotField: .b)),
     (i64Load_s, SetVariant(fn: set_i64Load_s, slotField: .b)),
     (i64Load_e, SetVariant(fn: set_i64Load_e, slotField: .b)),
     (i64Load_p, SetVariant(fn: set_i64Load_p, slotField: .b)),
     (i64Load_w, SetVariant(fn: set_i64Load_w, slotField: .b)),
+    (i64Load_x, SetVariant(fn: set_i64Load_x, slotField: .b)),
+    (i64Load_y, SetVariant(fn: set_i64Load_y, slotField: .b)),
+    (i64Load_k, SetVariant(fn: set_i64Load_k, slotField: .b)),
     (i32Load8S_s, SetVariant(fn: set_i32Load8S_s, slotField: .b)),
     (i32Load8S_e, SetVariant(fn: set_i32Load8S_e, slotField: .b)),
     (i32Load8S_p, SetVariant(fn: set_i32Load8S_p, slotField: .b)),
     (i32Load8S_w, SetVariant(fn: set_i32Load8S_w, slotField: .b)),
+    (i32Load8S_x, SetVariant(fn: set_i32Load8S_x, slotField: .b)),
+    (i32Load8S_y, SetVariant(fn: set_i32Load8S_y, slotField: .b)),
+    (i32Load8S_k, SetVariant(fn: set_i32Load8S_k, slotField: .b)),
     (i32Load8U_s, SetVariant(fn: set_i32Load8U_s, slotField: .b)),
     (i32Load8U_e, SetVariant(fn: set_i32Load8U_e, slotField: .b)),
     (i32Load8U_p, SetVariant(fn: set_i32Load8U_p, slotField: .b)),
     (i32Load8U_w, SetVariant(fn: set_i32Load8U_w, slotField: .b)),
+    (i32Load8U_x, SetVariant(fn: set_i32Load8U_x, slotField: .b)),
+    (i32Load8U_y, SetVariant(fn: set_i32Load8U_y, slotField: .b)),
+    (i32Load8U_k, SetVariant(fn: set_i32Load8U_k, slotField: .b)),
     (i32Load16S_s, SetVariant(fn: set_i32Load16S_s, slotField: .b)),
     (i32Load16S_e, SetVariant(fn: set_i32Load16S_e, slotField: .b)),
     (i32Load16S_p, SetVariant(fn: set_i32Load16S_p, slotField: .b)),
     (i32Load16S_w, SetVariant(fn: set_i32Load16S_w, slotField: .b)),
+    (i32Load16S_x, SetVariant(fn: set_i32Load16S_x, slotField: .b)),
+    (i32Load16S_y, SetVariant(fn: set_i32Load16S_y, slotField: .b)),
+    (i32Load16S_k, SetVariant(fn: set_i32Load16S_k, slotField: .b)),
     (i32Load16U_s, SetVariant(fn: set_i32Load16U_s, slotField: .b)),
     (i32Load16U_e, SetVariant(fn: set_i32Load16U_e, slotField: .b)),
     (i32Load16U_p, SetVariant(fn: set_i32Load16U_p, slotField: .b)),
     (i32Load16U_w, SetVariant(fn: set_i32Load16U_w, slotField: .b)),
+    (i32Load16U_x, SetVariant(fn: set_i32Load16U_x, slotField: .b)),
+    (i32Load16U_y, SetVariant(fn: set_i32Load16U_y, slotField: .b)),
+    (i32Load16U_k, SetVariant(fn: set_i32Load16U_k, slotField: .b)),
     (i64Load8S_s, SetVariant(fn: set_i64Load8S_s, slotField: .b)),
     (i64Load8S_e, SetVariant(fn: set_i64Load8S_e, slotField: .b)),
     (i64Load8S_p, SetVariant(fn: set_i64Load8S_p, slotField: .b)),
     (i64Load8S_w, SetVariant(fn: set_i64Load8S_w, slotField: .b)),
+    (i64Load8S_x, SetVariant(fn: set_i64Load8S_x, slotField: .b)),
+    (i64Load8S_y, SetVariant(fn: set_i64Load8S_y, slotField: .b)),
+    (i64Load8S_k, SetVariant(fn: set_i64Load8S_k, slotField: .b)),
     (i64Load16S_s, SetVariant(fn: set_i64Load16S_s, slotField: .b)),
     (i64Load16S_e, SetVariant(fn: set_i64Load16S_e, slotField: .b)),
     (i64Load16S_p, SetVariant(fn: set_i64Load16S_p, slotField: .b)),
     (i64Load16S_w, SetVariant(fn: set_i64Load16S_w, slotField: .b)),
+    (i64Load16S_x, SetVariant(fn: set_i64Load16S_x, slotField: .b)),
+    (i64Load16S_y, SetVariant(fn: set_i64Load16S_y, slotField: .b)),
+    (i64Load16S_k, SetVariant(fn: set_i64Load16S_k, slotField: .b)),
     (i64Load32S_s, SetVariant(fn: set_i64Load32S_s, slotField: .b)),
     (i64Load32S_e, SetVariant(fn: set_i64Load32S_e, slotField: .b)),
     (i64Load32S_p, SetVariant(fn: set_i64Load32S_p, slotField: .b)),
     (i64Load32S_w, SetVariant(fn: set_i64Load32S_w, slotField: .b)),
+    (i64Load32S_x, SetVariant(fn: set_i64Load32S_x, slotField: .b)),
+    (i64Load32S_y, SetVariant(fn: set_i64Load32S_y, slotField: .b)),
+    (i64Load32S_k, SetVariant(fn: set_i64Load32S_k, slotField: .b)),
 ]
 
 /// The specialisations of each load.
 func loadNodes(_ op: Opcode) -> LoadNodes? {
     switch op {
-    case .i32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w)
-    case .i64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w)
-    case .f32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w)
-    case .f64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w)
-    case .i32Load8S: return LoadNodes(s: i32Load8S_s, e: i32Load8S_e, p: i32Load8S_p, w: i32Load8S_w)
-    case .i32Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w)
-    case .i32Load16S: return LoadNodes(s: i32Load16S_s, e: i32Load16S_e, p: i32Load16S_p, w: i32Load16S_w)
-    case .i32Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w)
-    case .i64Load8S: return LoadNodes(s: i64Load8S_s, e: i64Load8S_e, p: i64Load8S_p, w: i64Load8S_w)
-    case .i64Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w)
-    case .i64Load16S: return LoadNodes(s: i64Load16S_s, e: i64Load16S_e, p: i64Load16S_p, w: i64Load16S_w)
-    case .i64Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w)
-    case .i64Load32S: return LoadNodes(s: i64Load32S_s, e: i64Load32S_e, p: i64Load32S_p, w: i64Load32S_w)
-    case .i64Load32U: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w)
+    case .i32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
+    case .i64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y, k: i64Load_k)
+    case .f32Load: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
+    case .f64Load: return LoadNodes(s: i64Load_s, e: i64Load_e, p: i64Load_p, w: i64Load_w, x: i64Load_x, y: i64Load_y, k: i64Load_k)
+    case .i32Load8S: return LoadNodes(s: i32Load8S_s, e: i32Load8S_e, p: i32Load8S_p, w: i32Load8S_w, x: i32Load8S_x, y: i32Load8S_y, k: i32Load8S_k)
+    case .i32Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y, k: i32Load8U_k)
+    case .i32Load16S: return LoadNodes(s: i32Load16S_s, e: i32Load16S_e, p: i32Load16S_p, w: i32Load16S_w, x: i32Load16S_x, y: i32Load16S_y, k: i32Load16S_k)
+    case .i32Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y, k: i32Load16U_k)
+    case .i64Load8S: return LoadNodes(s: i64Load8S_s, e: i64Load8S_e, p: i64Load8S_p, w: i64Load8S_w, x: i64Load8S_x, y: i64Load8S_y, k: i64Load8S_k)
+    case .i64Load8U: return LoadNodes(s: i32Load8U_s, e: i32Load8U_e, p: i32Load8U_p, w: i32Load8U_w, x: i32Load8U_x, y: i32Load8U_y, k: i32Load8U_k)
+    case .i64Load16S: return LoadNodes(s: i64Load16S_s, e: i64Load16S_e, p: i64Load16S_p, w: i64Load16S_w, x: i64Load16S_x, y: i64Load16S_y, k: i64Load16S_k)
+    case .i64Load16U: return LoadNodes(s: i32Load16U_s, e: i32Load16U_e, p: i32Load16U_p, w: i32Load16U_w, x: i32Load16U_x, y: i32Load16U_y, k: i32Load16U_k)
+    case .i64Load32S: return LoadNodes(s: i64Load32S_s, e: i64Load32S_e, p: i64Load32S_p, w: i64Load32S_w, x: i64Load32S_x, y: i64Load32S_y, k: i64Load32S_k)
+    case .i64Load32U: return LoadNodes(s: i32Load_s, e: i32Load_e, p: i32Load_p, w: i32Load_w, x: i32Load_x, y: i32Load_y, k: i32Load_k)
     default: return nil
     }
 }
@@ -919,15 +5210,15 @@ func loadNodes(_ op: Opcode) -> LoadNodes? {
 /// The specialisations of each store.
 func storeNodes(_ op: Opcode) -> StoreNodes? {
     switch op {
-    case .i32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we)
-    case .i64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we)
-    case .f32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we)
-    case .f64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we)
-    case .i32Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we)
-    case .i32Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we)
-    case .i64Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we)
-    case .i64Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we)
-    case .i64Store32: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we)
+    case .i32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
+    case .i64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye, ks: i64Store_ks, kc: i64Store_kc, ke: i64Store_ke)
+    case .f32Store: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
+    case .f64Store: return StoreNodes(ss: i64Store_ss, sc: i64Store_sc, se: i64Store_se, es: i64Store_es, ec: i64Store_ec, ee: i64Store_ee, ps: i64Store_ps, pc: i64Store_pc, pe: i64Store_pe, ws: i64Store_ws, wc: i64Store_wc, we: i64Store_we, xs: i64Store_xs, xc: i64Store_xc, xe: i64Store_xe, ys: i64Store_ys, yc: i64Store_yc, ye: i64Store_ye, ks: i64Store_ks, kc: i64Store_kc, ke: i64Store_ke)
+    case .i32Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye, ks: i32Store8_ks, kc: i32Store8_kc, ke: i32Store8_ke)
+    case .i32Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye, ks: i32Store16_ks, kc: i32Store16_kc, ke: i32Store16_ke)
+    case .i64Store8: return StoreNodes(ss: i32Store8_ss, sc: i32Store8_sc, se: i32Store8_se, es: i32Store8_es, ec: i32Store8_ec, ee: i32Store8_ee, ps: i32Store8_ps, pc: i32Store8_pc, pe: i32Store8_pe, ws: i32Store8_ws, wc: i32Store8_wc, we: i32Store8_we, xs: i32Store8_xs, xc: i32Store8_xc, xe: i32Store8_xe, ys: i32Store8_ys, yc: i32Store8_yc, ye: i32Store8_ye, ks: i32Store8_ks, kc: i32Store8_kc, ke: i32Store8_ke)
+    case .i64Store16: return StoreNodes(ss: i32Store16_ss, sc: i32Store16_sc, se: i32Store16_se, es: i32Store16_es, ec: i32Store16_ec, ee: i32Store16_ee, ps: i32Store16_ps, pc: i32Store16_pc, pe: i32Store16_pe, ws: i32Store16_ws, wc: i32Store16_wc, we: i32Store16_we, xs: i32Store16_xs, xc: i32Store16_xc, xe: i32Store16_xe, ys: i32Store16_ys, yc: i32Store16_yc, ye: i32Store16_ye, ks: i32Store16_ks, kc: i32Store16_kc, ke: i32Store16_ke)
+    case .i64Store32: return StoreNodes(ss: i32Store_ss, sc: i32Store_sc, se: i32Store_se, es: i32Store_es, ec: i32Store_ec, ee: i32Store_ee, ps: i32Store_ps, pc: i32Store_pc, pe: i32Store_pe, ws: i32Store_ws, wc: i32Store_wc, we: i32Store_we, xs: i32Store_xs, xc: i32Store_xc, xe: i32Store_xe, ys: i32Store_ys, yc: i32Store_yc, ye: i32Store_ye, ks: i32Store_ks, kc: i32Store_kc, ke: i32Store_ke)
     default: return nil
     }
 }

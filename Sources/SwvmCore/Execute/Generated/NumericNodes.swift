@@ -6385,6 +6385,67 @@ func set_f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return proceed(n, fp, c)
 }
+func select_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = fp[n.pointee.a.int]
+    let y = fp[n.pointee.b.int]
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = fp[n.pointee.a.int]
+    let y = n.pointee.b
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = fp[n.pointee.a.int]
+    let y = eval(n.pointee.b, fp, c)
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = n.pointee.a
+    let y = fp[n.pointee.b.int]
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = n.pointee.a
+    let y = n.pointee.b
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = n.pointee.a
+    let y = eval(n.pointee.b, fp, c)
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = eval(n.pointee.a, fp, c)
+    let y = fp[n.pointee.b.int]
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = eval(n.pointee.a, fp, c)
+    let y = n.pointee.b
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+func select_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = eval(n.pointee.a, fp, c)
+    let y = eval(n.pointee.b, fp, c)
+    return UInt32(truncatingIfNeeded: eval(n.pointee.c, fp, c)) != 0 ? x : y
+}
+
+/// The select node for value operands of the given kinds (two letters, s/c/e).
+func selectVariant(_ kinds: String) -> NodeFn? {
+    switch kinds {
+    case "ss": return select_ss
+    case "sc": return select_sc
+    case "se": return select_se
+    case "cs": return select_cs
+    case "cc": return select_cc
+    case "ce": return select_ce
+    case "es": return select_es
+    case "ec": return select_ec
+    case "ee": return select_ee
+    default: return nil
+    }
+}
 
 /// Statement forms writing to a slot, keyed by the expression node's function.
 let numericSetVariants: [(NodeFn, SetVariant)] = [
