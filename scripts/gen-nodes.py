@@ -314,22 +314,27 @@ def rmw_ops(st):
             ops.append((op, f"({ft}(bitPattern: old) {sym} {ft}(bitPattern: v)).bitPattern"))
     return ops
 
-def gen_rmw():
-    out = []
+def rmw_variants():
+    """Every read-modify-write node: (store name, size, op, expression, address kind, value kind)."""
     for name, st, size in STORES:
         if canonical_store(name) != name:
             continue
         for op, expr in rmw_ops(st):
             for ka in RMW_ADDRESS:
                 for kv in ("s", "c", "e"):
-                    check = CHECK if kv == "e" else ""
-                    out.append(
-                        f"func {name}{op}_{ka}{kv}{SIG} {{\n"
-                        f"    let address = {ADDRESS[ka]}\n"
-                        f"    {access(ka, size)}"
-                        f"    let old = p.loadUnaligned(as: {st}.self)\n"
-                        f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
-                        f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
+                    yield name, st, size, op, expr, ka, kv
+
+def gen_rmw():
+    out = []
+    for name, st, size, op, expr, ka, kv in rmw_variants():
+        check = CHECK if kv == "e" else ""
+        out.append(
+            f"func {name}{op}_{ka}{kv}{SIG} {{\n"
+            f"    let address = {ADDRESS[ka]}\n"
+            f"    {access(ka, size)}"
+            f"    let old = p.loadUnaligned(as: {st}.self)\n"
+            f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
+            f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
     return out
 
 def gen_memory():
@@ -361,13 +366,8 @@ def gen_memory():
     out.append("/// F64Mul for a float's own width), for an\n")
     out.append("/// address kind and a value kind (`kinds`, two letters).\n")
     out.append("func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {\n    switch (size, op, kinds) {\n")
-    for name, st, size in STORES:
-        if canonical_store(name) != name:
-            continue
-        for op, expr in rmw_ops(st):
-            for ka in RMW_ADDRESS:
-                for kv in ("s", "c", "e"):
-                    out.append(f'    case ({size}, "{op}", "{ka}{kv}"): return {name}{op}_{ka}{kv}\n')
+    for name, st, size, op, expr, ka, kv in rmw_variants():
+        out.append(f'    case ({size}, "{op}", "{ka}{kv}"): return {name}{op}_{ka}{kv}\n')
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// Statement forms of the loads writing to a slot (field b).\n")
     out.append("let loadSetVariants: [(NodeFn, SetVariant)] = [\n")

@@ -1,6 +1,6 @@
 /* What every C test of the embedding API (Tests/capi) shares: a failure count, a check that
    records a failed expectation and goes on, one that stops at an unexpected error, and reading
-   the test's .wasm file. */
+   and loading the test's .wasm file. */
 #ifndef SWVM_CAPI_TEST_H
 #define SWVM_CAPI_TEST_H
 #include <stdio.h>
@@ -31,6 +31,16 @@ static unsigned char *read_file(const char *path, size_t *size) {
     *size = fread(buf, 1, (size_t)n, f);
     fclose(f);
     return buf;
+}
+
+/* Reads the module file at `path` and loads it into `engine`; exits on failure. */
+static swvm_module_t *load_module(swvm_engine_t *engine, const char *path) {
+    size_t size;
+    unsigned char *bytes = read_file(path, &size);
+    swvm_module_t *module;
+    ok(swvm_module_new(engine, bytes, size, &module), "load");
+    free(bytes);
+    return module;
 }
 
 #endif

@@ -79,12 +79,8 @@ static int32_t make_greeting(swvm_caller_t *caller, int32_t len) {
 
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s embed.wasm\n", argv[0]); return 2; }
-    size_t size;
-    unsigned char *bytes = read_file(argv[1], &size);
     swvm_engine_t *engine = swvm_engine_new();
-    swvm_module_t *module;
-    ok(swvm_module_new(engine, bytes, size, &module), "module");
-    free(bytes);
+    swvm_module_t *module = load_module(engine, argv[1]);
 
     /* Introspection, before instantiating. */
     const char *mod_name, *name;

@@ -30,12 +30,8 @@ static swvm_val_t i32(int32_t v) { swvm_val_t x; x.kind = SWVM_I32; x.of.i32 = v
 
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: exceptions exceptions.wasm\n"); return 2; }
-    size_t size;
-    unsigned char *bytes = read_file(argv[1], &size);
     swvm_engine_t *engine = swvm_engine_new();
-    swvm_module_t *module;
-    ok(swvm_module_new(engine, bytes, size, &module), "load");
-    free(bytes);
+    swvm_module_t *module = load_module(engine, argv[1]);
 
     swvm_valkind_t params[2] = {SWVM_I32, SWVM_I64};
     ok(swvm_tag_new(engine, params, 2, &host_tag), "tag_new");

@@ -37,12 +37,8 @@ static int32_t run(swvm_instance_t *instance, int32_t x) {
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s churn.wasm [cycles]\n", argv[0]); return 2; }
     long cycles = argc > 2 ? atol(argv[2]) : 100000;
-    size_t size;
-    unsigned char *bytes = read_file(argv[1], &size);
     swvm_engine_t *engine = swvm_engine_new();
-    swvm_module_t *module;
-    ok(swvm_module_new(engine, bytes, size, &module), "module");
-    free(bytes);
+    swvm_module_t *module = load_module(engine, argv[1]);
     swvm_linker_t *linker = swvm_linker_new(engine);
     ok(swvm_linker_define_func(linker, "env", "host_add", "i(ii)", (void (*)(void))host_add, NULL, 0), "define");
 

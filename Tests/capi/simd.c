@@ -44,12 +44,8 @@ static void split(int32_t k, swvm_v128_t v, int32_t *r0, swvm_v128_t *r1, int64_
 
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: simd simd.wasm\n"); return 2; }
-    size_t size;
-    unsigned char *bytes = read_file(argv[1], &size);
     swvm_engine_t *engine = swvm_engine_new();
-    swvm_module_t *module;
-    ok(swvm_module_new(engine, bytes, size, &module), "load");
-    free(bytes);
+    swvm_module_t *module = load_module(engine, argv[1]);
     swvm_linker_t *linker = swvm_linker_new(engine);
     ok(swvm_linker_define_func(linker, "env", "scale", "V(Vi)", (void (*)(void))scale, NULL, 0), "define scale");
     ok(swvm_linker_define_func(linker, "env", "split", "iVI(iV)", (void (*)(void))split, NULL, 0), "define split");

@@ -41,12 +41,8 @@ static void expect_error(swvm_error_t *err, swvm_error_kind_t kind, const char *
 
 int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: typed_refs typed_refs.wasm\n"); return 2; }
-    size_t size;
-    unsigned char *bytes = read_file(argv[1], &size);
     swvm_engine_t *engine = swvm_engine_new();
-    swvm_module_t *module;
-    ok(swvm_module_new(engine, bytes, size, &module), "load");
-    free(bytes);
+    swvm_module_t *module = load_module(engine, argv[1]);
     swvm_instance_t *instance;
     ok(swvm_instance_new(engine, module, &instance), "instantiate");
 
