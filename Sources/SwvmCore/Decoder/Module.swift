@@ -39,6 +39,9 @@ public final class Module: @unchecked Sendable {
     /// instruction check).
     @exclusivity(unchecked) var firstDataIndexUse: Int?
     @exclusivity(unchecked) var hasDataSection = false
+    /// Code that names a data segment needs the data count section when there is a data
+    /// section (code precedes data); this module has one and not the other.
+    var lacksDataCount: Bool { dataCount == nil && hasDataSection }
 
     // Index spaces: imports first, then definitions.
     @exclusivity(unchecked) public internal(set) var importedFunctionCount = 0

@@ -27,7 +27,7 @@ extension Module {
                 return e
             }
         }
-        if let at = firstDataIndexUse, dataCount == nil, hasDataSection {
+        if let at = firstDataIndexUse, lacksDataCount {
             return WasmError(.malformed, "data count section required", offset: at)
         }
         return nil
@@ -112,7 +112,7 @@ struct ModuleDecoder {
         }
         // Code naming a data segment needs the data count section (code precedes data). With no
         // data section either, the validator reports the unknown segment instead.
-        if let at = module.firstDataIndexUse, module.dataCount == nil, module.hasDataSection {
+        if let at = module.firstDataIndexUse, module.lacksDataCount {
             throw malformed("data count section required", at: at)
         }
         return module

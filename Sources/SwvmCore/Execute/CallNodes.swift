@@ -43,37 +43,61 @@ func callNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 // The direct calls of one to three scalar arguments written into the callee's frame, in every
 // argument shape (`call_<kinds>`), are generated: Generated/DirectCallNodes.swift.
 
-/// call_indirect: a = table state, b = expected type id, c = element index expression,
-/// d = base slot; arguments already in place. The 64 form is for a table64 (an i64 index).
-@inline(__always) func callIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64 {
+/// The callee of call_indirect and return_call_indirect (a = table state, b = expected type
+/// id, c = element index expression; `wide` for a table64's i64 index), or nil once a trap is
+/// raised: an index out of bounds, a null element, a function of another type.
+@inline(__always) func indirectCallee(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UnsafeMutablePointer<FuncRecord>? {
     let w = eval(n.pointee.c, fp, c)
     let i = wide ? w : UInt64(UInt32(truncatingIfNeeded: w))
-    if trapped(c) { return 0 }
+    if trapped(c) { return nil }
     let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-    guard i < table.pointee.size else { return raise(.undefinedElement, c) }
+    guard i < table.pointee.size else {
+        _ = raise(.undefinedElement, c)
+        return nil
+    }
     let word = table.pointee.elements[Int(i)]
     guard word != 0 else {
         c.pointee.trapIndex = i
-        return raise(.uninitializedElement, c)
+        _ = raise(.uninitializedElement, c)
+        return nil
     }
     let rec = record(word)
-    guard rec.pointee.typeID == n.pointee.b.int || calleeSubtypes(rec, n.pointee.b) else { return raise(.indirectCallTypeMismatch, c) }
-    return invoke(rec, fp + n.pointee.d.int, c)
+    guard rec.pointee.typeID == n.pointee.b.int || calleeSubtypes(rec, n.pointee.b) else {
+        _ = raise(.indirectCallTypeMismatch, c)
+        return nil
+    }
+    return rec
 }
-func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: false) }
 
 /// A callee whose type is not the expected one may still be a declared subtype of it
-/// (`sub`): the exact match above is the fast path.
+/// (`sub`): the exact match is the fast path.
 @inline(never) func calleeSubtypes(_ rec: UnsafeMutablePointer<FuncRecord>, _ expected: UInt64) -> Bool {
     TypeRegistry.isSubtype(TypeID(raw: UInt32(truncatingIfNeeded: rec.pointee.typeID)), of: TypeID(raw: UInt32(truncatingIfNeeded: expected)))
 }
 
-/// call_ref: c = function reference expression, d = base slot; arguments already in place.
-/// Validation guarantees the reference's type, so only null is checked.
-func callRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+/// The callee of call_ref and return_call_ref (c = function reference expression), or nil
+/// once a trap is raised. Validation guarantees the reference's type, so only null is checked.
+@inline(__always) func referencedCallee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UnsafeMutablePointer<FuncRecord>? {
     let w = eval(n.pointee.c, fp, c)
-    if trapped(c) { return 0 }
-    guard w != 0 else { return raise(.nullFunctionReference, c) }
-    return invoke(record(w), fp + n.pointee.d.int, c)
+    if trapped(c) { return nil }
+    guard w != 0 else {
+        _ = raise(.nullFunctionReference, c)
+        return nil
+    }
+    return record(w)
 }
+
+/// call_indirect: d = base slot, the rest as `indirectCallee`; arguments already in place.
+/// The 64 form is for a table64.
+@inline(__always) func callIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64 {
+    guard let rec = indirectCallee(n, fp, c, wide: wide) else { return 0 }
+    return invoke(rec, fp + n.pointee.d.int, c)
+}
+func callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: false) }
 func callIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { callIndirect(n, fp, c, wide: true) }
+
+/// call_ref: c = function reference expression, d = base slot; arguments already in place.
+func callRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    guard let rec = referencedCallee(n, fp, c) else { return 0 }
+    return invoke(rec, fp + n.pointee.d.int, c)
+}

@@ -97,30 +97,17 @@ func returnCallIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 { ret
 
 @inline(__always)
 func returnCallIndirect(_ n: NodeP, _ fp: Frame, _ c: Ctx, wide: Bool) -> UInt64 {
-    let v = eval(n.pointee.c, fp, c)
-    let i = wide ? v : UInt64(UInt32(truncatingIfNeeded: v))
-    if trapped(c) { return 0 }
-    let table = UnsafeMutablePointer<TableState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped
-    guard i < table.pointee.size else { return raise(.undefinedElement, c) }
-    let word = table.pointee.elements[Int(i)]
-    guard word != 0 else {
-        c.pointee.trapIndex = i
-        return raise(.uninitializedElement, c)
-    }
-    let rec = record(word)
-    guard rec.pointee.typeID == n.pointee.b.int || calleeSubtypes(rec, n.pointee.b) else { return raise(.indirectCallTypeMismatch, c) }
+    guard let rec = indirectCallee(n, fp, c, wide: wide) else { return 0 }
     let d = n.pointee.d
     moveSlots(fp, 0, Int(d & 0xFFFF_FFFF), Int(d >> 32))
     return tailEnter(rec, fp, c)
 }
 
 /// return_call_ref: c = function reference expression, d = first argument slot | argument
-/// slot count << 32. Only null is checked: validation guarantees the reference's type.
+/// slot count << 32 (see `referencedCallee`).
 func returnCallRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let w = eval(n.pointee.c, fp, c)
-    if trapped(c) { return 0 }
-    guard w != 0 else { return raise(.nullFunctionReference, c) }
+    guard let rec = referencedCallee(n, fp, c) else { return 0 }
     let d = n.pointee.d
     moveSlots(fp, 0, Int(d & 0xFFFF_FFFF), Int(d >> 32))
-    return tailEnter(record(w), fp, c)
+    return tailEnter(rec, fp, c)
 }

@@ -71,7 +71,7 @@ struct FunctionValidator {
     mutating func pop(_ expected: ValueType?) throws(WasmError) -> ValueType? {
         // Returns the actual type, which stays unknown in unreachable code (br_table relies on it).
         let actual = try pop()
-        if let actual, let expected, actual != expected, !actual.isSubtype(of: expected) {
+        if let actual, let expected, !actual.isSubtype(of: expected) {
             throw error("type mismatch: expected \(expected), found \(actual)")
         }
         return actual
@@ -178,7 +178,7 @@ struct FunctionValidator {
     func dataSegment(_ i: UInt32) throws(WasmError) {
         // Code precedes data: naming a segment needs the data count section (a malformed
         // module; with no data section either, the segment is unknown instead).
-        if module.dataCount == nil && module.hasDataSection {
+        if module.lacksDataCount {
             throw WasmError(.malformed, "data count section required", offset: offset, functionIndex: functionIndex)
         }
         let count = module.dataCount ?? UInt32(module.data.count)
@@ -187,7 +187,7 @@ struct FunctionValidator {
 
     /// A tail call returns the callee's results as the caller's own: they must match.
     mutating func checkTailCall(_ t: FuncType) throws(WasmError) {
-        guard t.results.count == results.count, !zip(t.results, results).contains(where: { !$0.isSubtype(of: $1) }) else {
+        guard FunctionValidator.matches(t.results, results) else {
             throw error("type mismatch: tail call to \(t) in a function returning \(results)")
         }
         try pop(t.params)
