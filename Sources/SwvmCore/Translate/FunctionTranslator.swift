@@ -526,6 +526,10 @@ final class FunctionTranslator {
     // MARK: - Numeric operators and memory access
 
     func binary(_ nodes: BinaryNodes) {
+        if stack.count >= 2, case .expr(let l) = stack[stack.count - 2], case .expr(let r) = stack[stack.count - 1],
+           flattens(nodes, l, r) {
+            flushExpressions()
+        }
         var b = pop(), a = pop()
         if case .const = a, nodes.commutative { swap(&a, &b) }
         if case .const = a { a = .expr(expr(a)) }
@@ -540,6 +544,24 @@ final class FunctionTranslator {
         case (.const, _): preconditionFailure("constant left operand was turned into an expression")
         }
         push(.expr(n))
+    }
+
+    /// Whether an operation on two pending expressions evaluates them into their slots first
+    /// (statements) rather than becoming one `_ee` node that calls both. An `_ee` node keeps
+    /// its node, frame and first result across two native calls: it saves and restores four
+    /// registers, 21 instructions of its own; a `set_` statement over slots is about 9 and
+    /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
+    /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
+    /// (docs/engine.md, "Specialisation"). Two kinds of tree stay whole, because a parent
+    /// fuses them better: a load on the left of an operation that has a read-modify-write
+    /// form (a store at the load's address may take both), and an `i32.add` that is an
+    /// indexed address (a load or store takes it as address kind x or y).
+    func flattens(_ nodes: BinaryNodes, _ l: NodeP, _ r: NodeP) -> Bool {
+        let op = fnWord(nodes.ee)
+        if FunctionTranslator.loadShapes.contains(where: { $0.fn == l.pointee.fn }),
+           FunctionTranslator.rmwOperations.contains(where: { $0.fn == op }) { return false }
+        if op == fnWord(i32Add_ee), indexedAddress(summing: [word(l), word(r)]) != nil { return false }
+        return true
     }
 
     func unary(_ nodes: UnaryNodes) {
@@ -600,6 +622,11 @@ final class FunctionTranslator {
     /// as slot reads have no effect and cannot trap.
     func indexedAddress(_ o: Operand) -> IndexedAddress? {
         guard case .expr(let root) = o else { return nil }
+        return indexedAddress(summing: [word(root)])
+    }
+
+    /// The indexed address that is the 32-bit sum of these expression trees, if it is one.
+    func indexedAddress(summing roots: [UInt64]) -> IndexedAddress? {
         var terms: [(slot: UInt64, shift: UInt64)] = []
         var constant: UInt32 = 0
         func slot(_ s: UInt64, shift: UInt64 = 0) -> Bool {
@@ -628,7 +655,7 @@ final class FunctionTranslator {
             default: return false
             }
         }
-        guard tree(word(root), 0) else { return nil }
+        guard roots.allSatisfy({ tree($0, 0) }) else { return nil }
         let k = UInt64(constant)
         switch terms.count {
         case 1: return IndexedAddress(hasBase: false, a: terms[0].slot, shift: terms[0].shift, constant: k)
