@@ -298,7 +298,14 @@ def canonical_store(name):
 # is evaluated after it, as unfused. Keyed by the store's storage type: the store keeps the low
 # bits only, which add/sub/and/or/xor compute the same from a narrow load whether it
 # sign- or zero-extended.
+# The load may also be the right operand of a commutative operation (`mem[a] = v + mem[a]`,
+# clang's `+=` of a computed value): value kind `f` is an expression v, evaluated first, as
+# unfused, then the address checked; `r` a slot v for a float operation. These compute
+# `v op old`: a float operation of two NaNs returns the first one's payload on x86, so the
+# operand order stays the program's. An integer operation with a slot or constant v is the
+# left-load node.
 RMW_OPS = [("Add", "&+"), ("Sub", "&-"), ("And", "&"), ("Or", "|"), ("Xor", "^")]
+RMW_COMMUTATIVE = {"Add", "And", "Or", "Xor", "F32Add", "F32Mul", "F64Add", "F64Mul"}
 RMW_ADDRESS = ("s", "p", "x", "y", "k")
 # Float read-modify-writes (nbody's `v -= dx * m * mag`): the whole value, so only the store of
 # the float's own width, (storage type, Swift float type, op name, operator).
@@ -307,11 +314,12 @@ RMW_FLOAT_OPS = [(st, ft, f"{w}{op}", sym) for st, ft, w in (("UInt32", "Float",
 
 def rmw_ops(st):
     """The operations of the read-modify-write nodes of a store of storage type st, as
-    (name, Swift expression over old and v, both of type st)."""
-    ops = [(op, f"old {sym} v") for op, sym in RMW_OPS]
+    (name, Swift expression over {x} and {y}, both of type st: the operation's left and right
+    operands, filled in with old and v)."""
+    ops = [(op, f"{{x}} {sym} {{y}}") for op, sym in RMW_OPS]
     for fst, ft, op, sym in RMW_FLOAT_OPS:
         if fst == st:
-            ops.append((op, f"({ft}(bitPattern: old) {sym} {ft}(bitPattern: v)).bitPattern"))
+            ops.append((op, f"({ft}(bitPattern: {{x}}) {sym} {ft}(bitPattern: {{y}})).bitPattern"))
     return ops
 
 def rmw_variants():
@@ -321,19 +329,27 @@ def rmw_variants():
             continue
         for op, expr in rmw_ops(st):
             for ka in RMW_ADDRESS:
-                for kv in ("s", "c", "e"):
-                    yield name, st, size, op, expr, ka, kv
+                for kv in ("s", "c", "e", "f", "r"):
+                    if kv == "f" and op not in RMW_COMMUTATIVE:
+                        continue
+                    if kv == "r" and (op not in RMW_COMMUTATIVE or not op.startswith("F")):
+                        continue
+                    x, y = ("v", "old") if kv in "fr" else ("old", "v")
+                    yield name, st, size, op, expr.format(x=x, y=y), ka, kv
 
 def gen_rmw():
     out = []
     for name, st, size, op, expr, ka, kv in rmw_variants():
-        check = CHECK if kv == "e" else ""
+        value = f"    let v = {st}(truncatingIfNeeded: {operand({'f': 'e', 'r': 's'}.get(kv, kv), 'b')})\n"
+        load = (f"    let address = {ADDRESS[ka]}\n"
+                f"    {access(ka, size)}"
+                f"    let old = p.loadUnaligned(as: {st}.self)\n")
+        if kv == "f":
+            body = value + CHECK + load
+        else:
+            body = load + value + (CHECK if kv == "e" else "")
         out.append(
-            f"func {name}{op}_{ka}{kv}{SIG} {{\n"
-            f"    let address = {ADDRESS[ka]}\n"
-            f"    {access(ka, size)}"
-            f"    let old = p.loadUnaligned(as: {st}.self)\n"
-            f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
+            f"func {name}{op}_{ka}{kv}{SIG} {{\n" + body +
             f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
     return out
 

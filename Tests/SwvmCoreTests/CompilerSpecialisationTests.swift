@@ -143,6 +143,35 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(call("truncsat", [.double(Double.nan)]) == .value(0))
 }
 
+@Test func operandsEvaluatedIntoSlotsKeepTheOrderOfThePendingOnesBelow() throws {
+    // An operation on two pending expressions evaluates them into their slots first, and
+    // every pending expression below them before that: here the one below reads the spill
+    // slots (filled at the block's entry) that the two above are written to, and a call
+    // below writes the memory an operand above loads, so evaluating out of order changes
+    // the result. Also the trap that comes first in the program's order must win.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let add: [UInt8] = [0x6A], mul: [UInt8] = [0x6C], xor: [UInt8] = [0x73], divU: [UInt8] = [0x6E]
+    // (a + b) + ((c * 3) ^ (d * 5)), a and b spilled at the block's entry.
+    b.function("slots", [.i32, .i32, .i32, .i32], [.i32],
+               W.get(0) + W.get(1) + W.block() + W.end + add
+               + W.get(2) + W.i32(3) + mul + W.get(3) + W.i32(5) + mul + xor + add)
+    // put(x) stores x at 8 and returns 1.
+    b.function("put", [.i32], [.i32], W.i32(8) + W.get(0) + W.store(0x36, offset: 0) + W.i32(1))
+    // put(a) + ((load 8 * 3) ^ (b / c)): the load must see a; b / 0 traps after put ran.
+    b.function("viaMemory", [.i32, .i32, .i32], [.i32],
+               W.get(0) + W.call(1) + W.i32(8) + W.load(0x28, offset: 0) + W.i32(3) + mul
+               + W.get(1) + W.get(2) + divU + xor + add)
+    let inst = try instantiate(b)
+    for (a, b_, c, d) in [(1, 2, 3, 4), (0xFFFF_FFFF, 7, 0x8000_0000, 11), (5, 0, 0, 0xFFFF)] as [(UInt32, UInt32, UInt32, UInt32)] {
+        let expected = (a &+ b_) &+ ((c &* 3) ^ (d &* 5))
+        #expect(run(inst.function("slots")!, [.i32(a), .i32(b_), .i32(c), .i32(d)]) == .value(UInt64(expected)))
+    }
+    #expect(run(inst.function("viaMemory")!, [.i32(6), .i32(20), .i32(3)]) == .value(UInt64(1 &+ ((6 &* 3) ^ (20 / 3)))))
+    #expect(run(inst.function("viaMemory")!, [.i32(9), .i32(20), .i32(0)]) == .trap("integer divide by zero"))
+    #expect(inst.memories[0].state.pointee.base.load(fromByteOffset: 8, as: UInt32.self) == 9)
+}
+
 @Test func loadsAndStoresAgreeAcrossOperandShapes() throws {
     // (op, store opcode, load opcode back, value type, width mask)
     let stores: [(UInt8, UInt8, ValueType)] = [
@@ -558,6 +587,22 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
                         }
                         expected.append(rmwNode(size: size, op: opName, kinds: String([ak, vk])))
                     }
+                    // The load as the right operand of a commutative operation (`v + mem[a]`):
+                    // an expression v (kind f) runs before the load, so a v that traps (a
+                    // division by zero) traps first even where the address is out of bounds.
+                    guard opName != "Sub" else { continue }
+                    let divide = W.get(2) + W.const(t, bits: 0) + [t == .i32 ? 0x6E : 0x80]
+                    for (vk, value) in [("s", W.get(2)), ("f", asExpr(W.get(2))), ("f", divide)] as [(Character, [UInt8])] {
+                        let back = a + W.load(loadOp, offset: 4)
+                        let fused = a + value + a + W.load(loadOp, offset: 4) + op + W.store(storeOp, offset: 4) + back
+                        let unfused = a + value + asExpr(a + W.load(loadOp, offset: 4)) + op + W.store(storeOp, offset: 4) + back
+                        let other = a + value + a + W.load(loadOp, offset: 0) + op + W.store(storeOp, offset: 4) + back
+                        let otherUnfused = a + value + asExpr(a + W.load(loadOp, offset: 0)) + op + W.store(storeOp, offset: 4) + back
+                        for body in [fused, unfused, other, otherUnfused] {
+                            b.function("f\(b.functions.count)", [.i32, .i32, t], [t], body)
+                        }
+                        expected.append(rmwNode(size: size, op: opName, kinds: String([ak, vk])))
+                    }
                 }
             }
         }
@@ -667,6 +712,16 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
                                a + a + W.load(loadOp, offset: 4) + value + [op] + W.store(storeOp, offset: 4) + back)
                     b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
                                a + asExpr(a + W.load(loadOp, offset: 4)) + value + [op] + W.store(storeOp, offset: 4) + back)
+                    expected.append(rmwNode(size: size, op: name, kinds: String([ak, vk])))
+                }
+                // `v + mem[a]`, `v * mem[a]`: the load on the right of a commutative operation.
+                guard !name.hasSuffix("Sub") else { continue }
+                for (vk, value) in [("r", W.get(2)), ("f", asExpr(W.get(2)))] as [(Character, [UInt8])] {
+                    let back = a + W.load(loadOp, offset: 4)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + value + a + W.load(loadOp, offset: 4) + [op] + W.store(storeOp, offset: 4) + back)
+                    b.function("f\(b.functions.count)", [.i32, .i32, t], [t],
+                               a + value + asExpr(a + W.load(loadOp, offset: 4)) + [op] + W.store(storeOp, offset: 4) + back)
                     expected.append(rmwNode(size: size, op: name, kinds: String([ak, vk])))
                 }
             }

@@ -553,15 +553,25 @@ final class FunctionTranslator {
     /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
     /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
     /// (docs/engine.md, "Specialisation"). Two kinds of tree stay whole, because a parent
-    /// fuses them better: a load on the left of an operation that has a read-modify-write
-    /// form (a store at the load's address may take both), and an `i32.add` that is an
+    /// fuses them better: a load operand of an operation that has a read-modify-write form
+    /// (a store at the load's address may take both), and an `i32.add` that is an
     /// indexed address (a load or store takes it as address kind x or y).
     func flattens(_ nodes: BinaryNodes, _ l: NodeP, _ r: NodeP) -> Bool {
         let op = fnWord(nodes.ee)
-        if FunctionTranslator.loadShapes.contains(where: { $0.fn == l.pointee.fn }),
+        if readsStoreAddress(l) || nodes.commutative && readsStoreAddress(r),
            FunctionTranslator.rmwOperations.contains(where: { $0.fn == op }) { return false }
         if op == fnWord(i32Add_ee), indexedAddress(summing: [word(l), word(r)]) != nil { return false }
         return true
+    }
+
+    /// Whether `n` is a load from the address that a store of the operation's result would
+    /// take: the operand below the operation's two (for a constant address, any constant).
+    func readsStoreAddress(_ n: NodeP) -> Bool {
+        guard stack.count >= 3, let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == n.pointee.fn }) else { return false }
+        let address = stack[stack.count - 3], load = n.pointee
+        if shape.kind == "k" { if case .const = address { return true } else { return false } }
+        guard let f = addressFields(address, offset: load.d & 0xFFFF_FFFF) else { return false }
+        return f.kind == shape.kind && f.a == load.a && f.d == load.d && (f.kind != "x" && f.kind != "y" || n.e == f.e)
     }
 
     func unary(_ nodes: UnaryNodes) {
@@ -685,12 +695,16 @@ final class FunctionTranslator {
         var kind: Character
     }
 
-    /// An integer operation a read-modify-write node applies: the function of its node with a
-    /// left expression operand, its name and the right operand's kind.
+    /// An operation a read-modify-write node applies: the function of its node with the load
+    /// as one operand, its name, the kind of the other operand (v) and which operand the load
+    /// is (`loadLeft`; false only for commutative operations: the node's value kind is then
+    /// `f` for an expression v, which the node evaluates before loading, and `r` for a float
+    /// operation's slot v; see gen-nodes.py).
     struct RMWOperation {
         var fn: UnsafeRawPointer
         var op: String
         var kind: Character
+        var loadLeft = true
     }
 
     /// Small tables searched in order (a few dozen entries; only for a store whose value is
@@ -721,6 +735,11 @@ final class FunctionTranslator {
             ops.append(RMWOperation(fn: fnWord(n.es), op: name, kind: "s"))
             ops.append(RMWOperation(fn: fnWord(n.ec), op: name, kind: "c"))
             ops.append(RMWOperation(fn: fnWord(n.ee), op: name, kind: "e"))
+            if n.commutative {
+                // A float operation keeps its operand order (NaN payloads): its own kind r.
+                ops.append(RMWOperation(fn: fnWord(n.se), op: name, kind: name.hasPrefix("F") ? "r" : "s", loadLeft: false))
+                ops.append(RMWOperation(fn: fnWord(n.ee), op: name, kind: "f", loadLeft: false))
+            }
         }
         return ops
     }()
@@ -731,15 +750,20 @@ final class FunctionTranslator {
     /// operation's left operand, so v is still evaluated after it. The store keeps the low bytes
     /// only, which the operation computes the same from a narrow load, however it extended.
     func readModifyWrite(size: Int, address: Operand, value: Operand, offset: UInt64, state: UInt64) -> NodeP? {
-        guard case .expr(let opNode) = value,
-              let operation = FunctionTranslator.rmwOperations.first(where: { $0.fn == opNode.pointee.fn }),
-              let f = addressFields(address, offset: offset) else { return nil }
-        let load = opNode.pointee.a.node
-        guard let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == load.pointee.fn }), shape.size == size, shape.kind == f.kind,
-              load.pointee.a == f.a, load.pointee.c == state, load.pointee.d == f.d, f.kind != "x" && f.kind != "y" || load.e == f.e,
-              let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
-        else { return nil }
-        return arena.node(fnWord(fn), f.a, opNode.pointee.b, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])
+        guard case .expr(let opNode) = value, let f = addressFields(address, offset: offset) else { return nil }
+        /// The load operand reads the store's own bytes.
+        func matches(_ load: NodeP) -> Bool {
+            guard let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == load.pointee.fn }) else { return false }
+            return shape.size == size && shape.kind == f.kind && load.pointee.a == f.a && load.pointee.c == state
+                && load.pointee.d == f.d && (f.kind != "x" && f.kind != "y" || load.e == f.e)
+        }
+        for operation in FunctionTranslator.rmwOperations where operation.fn == opNode.pointee.fn {
+            let (load, v) = operation.loadLeft ? (opNode.pointee.a, opNode.pointee.b) : (opNode.pointee.b, opNode.pointee.a)
+            guard matches(load.node), let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
+            else { continue }
+            return arena.node(fnWord(fn), f.a, v, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])
+        }
+        return nil
     }
 
     func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32, size: Int) {

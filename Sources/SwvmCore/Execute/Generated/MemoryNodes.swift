@@ -1494,6 +1494,15 @@ func i32StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAdd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v &+ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1517,6 +1526,15 @@ func i32StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v &+ old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1544,6 +1562,15 @@ func i32StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAdd_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v &+ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1569,6 +1596,15 @@ func i32StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAdd_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v &+ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1592,6 +1628,15 @@ func i32StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAdd_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v &+ old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1744,6 +1789,15 @@ func i32StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAnd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v & old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1767,6 +1821,15 @@ func i32StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v & old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1794,6 +1857,15 @@ func i32StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAnd_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v & old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1817,6 +1889,15 @@ func i32StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreAnd_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v & old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1844,6 +1925,15 @@ func i32StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreAnd_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v & old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1867,6 +1957,15 @@ func i32StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v | old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1894,6 +1993,15 @@ func i32StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreOr_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v | old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1917,6 +2025,15 @@ func i32StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v | old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1944,6 +2061,15 @@ func i32StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreOr_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v | old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -1967,6 +2093,15 @@ func i32StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreOr_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v | old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -1994,6 +2129,15 @@ func i32StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreXor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v ^ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2017,6 +2161,15 @@ func i32StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v ^ old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2044,6 +2197,15 @@ func i32StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreXor_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v ^ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2067,6 +2229,15 @@ func i32StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreXor_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v ^ old, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2094,6 +2265,15 @@ func i32StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreXor_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: v ^ old, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreF32Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2117,6 +2297,23 @@ func i32StoreF32Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2144,6 +2341,23 @@ func i32StoreF32Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreF32Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2167,6 +2381,23 @@ func i32StoreF32Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_xr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2194,6 +2425,23 @@ func i32StoreF32Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Add_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_yr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreF32Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2217,6 +2465,23 @@ func i32StoreF32Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Add_kr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2369,6 +2634,23 @@ func i32StoreF32Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Mul_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreF32Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2392,6 +2674,23 @@ func i32StoreF32Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2419,6 +2718,23 @@ func i32StoreF32Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Mul_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_xr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i32StoreF32Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2442,6 +2758,23 @@ func i32StoreF32Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_yr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2469,6 +2802,23 @@ func i32StoreF32Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32Mul_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32Mul_kr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2492,6 +2842,15 @@ func i64StoreAdd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v &+ old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2519,6 +2878,15 @@ func i64StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreAdd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v &+ old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAdd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2542,6 +2910,15 @@ func i64StoreAdd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v &+ old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAdd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2569,6 +2946,15 @@ func i64StoreAdd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreAdd_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v &+ old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAdd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2592,6 +2978,15 @@ func i64StoreAdd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAdd_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v &+ old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreSub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2744,6 +3139,15 @@ func i64StoreAnd_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreAnd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v & old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2767,6 +3171,15 @@ func i64StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v & old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAnd_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2794,6 +3207,15 @@ func i64StoreAnd_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreAnd_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v & old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreAnd_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2817,6 +3239,15 @@ func i64StoreAnd_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreAnd_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v & old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAnd_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2844,6 +3275,15 @@ func i64StoreAnd_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreAnd_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v & old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreOr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2867,6 +3307,15 @@ func i64StoreOr_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v | old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2894,6 +3343,15 @@ func i64StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreOr_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v | old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreOr_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2917,6 +3375,15 @@ func i64StoreOr_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v | old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreOr_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2944,6 +3411,15 @@ func i64StoreOr_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreOr_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v | old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreOr_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -2967,6 +3443,15 @@ func i64StoreOr_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreOr_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v | old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreXor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -2994,6 +3479,15 @@ func i64StoreXor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreXor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v ^ old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3017,6 +3511,15 @@ func i64StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v ^ old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreXor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3044,6 +3547,15 @@ func i64StoreXor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreXor_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v ^ old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreXor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3067,6 +3579,15 @@ func i64StoreXor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreXor_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v ^ old, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreXor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3094,6 +3615,15 @@ func i64StoreXor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreXor_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: v ^ old, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreF64Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3117,6 +3647,23 @@ func i64StoreF64Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3144,6 +3691,23 @@ func i64StoreF64Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreF64Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreF64Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3167,6 +3731,23 @@ func i64StoreF64Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_xr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3194,6 +3775,23 @@ func i64StoreF64Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreF64Add_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_yr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreF64Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3217,6 +3815,23 @@ func i64StoreF64Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Add_kr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3369,6 +3984,23 @@ func i64StoreF64Mul_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreF64Mul_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreF64Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3392,6 +4024,23 @@ func i64StoreF64Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3419,6 +4068,23 @@ func i64StoreF64Mul_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreF64Mul_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_xr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i64StoreF64Mul_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3442,6 +4108,23 @@ func i64StoreF64Mul_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_yr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3469,6 +4152,23 @@ func i64StoreF64Mul_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
+func i64StoreF64Mul_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64Mul_kr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
+    p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3492,6 +4192,15 @@ func i32Store8Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v &+ old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3519,6 +4228,15 @@ func i32Store8Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v &+ old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3542,6 +4260,15 @@ func i32Store8Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v &+ old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3569,6 +4296,15 @@ func i32Store8Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Add_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v &+ old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3592,6 +4328,15 @@ func i32Store8Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Add_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v &+ old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3744,6 +4489,15 @@ func i32Store8And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8And_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v & old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3767,6 +4521,15 @@ func i32Store8And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v & old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3794,6 +4557,15 @@ func i32Store8And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8And_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v & old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3817,6 +4589,15 @@ func i32Store8And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8And_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v & old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3844,6 +4625,15 @@ func i32Store8And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8And_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v & old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3867,6 +4657,15 @@ func i32Store8Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v | old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3894,6 +4693,15 @@ func i32Store8Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Or_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v | old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3917,6 +4725,15 @@ func i32Store8Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v | old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3944,6 +4761,15 @@ func i32Store8Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Or_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v | old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -3967,6 +4793,15 @@ func i32Store8Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Or_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v | old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -3994,6 +4829,15 @@ func i32Store8Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Xor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v ^ old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4017,6 +4861,15 @@ func i32Store8Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v ^ old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4044,6 +4897,15 @@ func i32Store8Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Xor_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v ^ old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store8Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4067,6 +4929,15 @@ func i32Store8Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt8.self)
+    return proceed(n, fp, c)
+}
+func i32Store8Xor_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v ^ old, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4094,6 +4965,15 @@ func i32Store8Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
+func i32Store8Xor_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt8.self)
+    p.storeBytes(of: v ^ old, as: UInt8.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Add_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4117,6 +4997,15 @@ func i32Store16Add_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v &+ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4144,6 +5033,15 @@ func i32Store16Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v &+ old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Add_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4167,6 +5065,15 @@ func i32Store16Add_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v &+ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Add_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4194,6 +5101,15 @@ func i32Store16Add_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old &+ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Add_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v &+ old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Add_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4217,6 +5133,15 @@ func i32Store16Add_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old &+ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Add_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v &+ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Sub_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4369,6 +5294,15 @@ func i32Store16And_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16And_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v & old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4392,6 +5326,15 @@ func i32Store16And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v & old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16And_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4419,6 +5362,15 @@ func i32Store16And_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16And_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v & old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16And_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4442,6 +5394,15 @@ func i32Store16And_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old & v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16And_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v & old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16And_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4469,6 +5430,15 @@ func i32Store16And_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old & v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16And_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v & old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Or_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4492,6 +5462,15 @@ func i32Store16Or_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v | old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4519,6 +5498,15 @@ func i32Store16Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Or_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v | old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Or_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4542,6 +5530,15 @@ func i32Store16Or_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v | old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Or_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4569,6 +5566,15 @@ func i32Store16Or_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old | v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Or_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v | old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Or_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(0)
     guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4592,6 +5598,15 @@ func i32Store16Or_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old | v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Or_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v | old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Xor_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4619,6 +5634,15 @@ func i32Store16Xor_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Xor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v ^ old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4642,6 +5666,15 @@ func i32Store16Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v ^ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Xor_xs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4669,6 +5702,15 @@ func i32Store16Xor_xe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Xor_xf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v ^ old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 func i32Store16Xor_ys(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
@@ -4692,6 +5734,15 @@ func i32Store16Xor_ye(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
     p.storeBytes(of: old ^ v, as: UInt16.self)
+    return proceed(n, fp, c)
+}
+func i32Store16Xor_yf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v ^ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Xor_ks(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -4719,6 +5770,15 @@ func i32Store16Xor_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: old ^ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32Store16Xor_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
+    if trapped(c) { return 0 }
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt16.self)
+    p.storeBytes(of: v ^ old, as: UInt16.self)
+    return proceed(n, fp, c)
+}
 
 /// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...
 /// F64Mul for a float's own width), for an
@@ -4728,18 +5788,23 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (4, "Add", "ss"): return i32StoreAdd_ss
     case (4, "Add", "sc"): return i32StoreAdd_sc
     case (4, "Add", "se"): return i32StoreAdd_se
+    case (4, "Add", "sf"): return i32StoreAdd_sf
     case (4, "Add", "ps"): return i32StoreAdd_ps
     case (4, "Add", "pc"): return i32StoreAdd_pc
     case (4, "Add", "pe"): return i32StoreAdd_pe
+    case (4, "Add", "pf"): return i32StoreAdd_pf
     case (4, "Add", "xs"): return i32StoreAdd_xs
     case (4, "Add", "xc"): return i32StoreAdd_xc
     case (4, "Add", "xe"): return i32StoreAdd_xe
+    case (4, "Add", "xf"): return i32StoreAdd_xf
     case (4, "Add", "ys"): return i32StoreAdd_ys
     case (4, "Add", "yc"): return i32StoreAdd_yc
     case (4, "Add", "ye"): return i32StoreAdd_ye
+    case (4, "Add", "yf"): return i32StoreAdd_yf
     case (4, "Add", "ks"): return i32StoreAdd_ks
     case (4, "Add", "kc"): return i32StoreAdd_kc
     case (4, "Add", "ke"): return i32StoreAdd_ke
+    case (4, "Add", "kf"): return i32StoreAdd_kf
     case (4, "Sub", "ss"): return i32StoreSub_ss
     case (4, "Sub", "sc"): return i32StoreSub_sc
     case (4, "Sub", "se"): return i32StoreSub_se
@@ -4758,63 +5823,88 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (4, "And", "ss"): return i32StoreAnd_ss
     case (4, "And", "sc"): return i32StoreAnd_sc
     case (4, "And", "se"): return i32StoreAnd_se
+    case (4, "And", "sf"): return i32StoreAnd_sf
     case (4, "And", "ps"): return i32StoreAnd_ps
     case (4, "And", "pc"): return i32StoreAnd_pc
     case (4, "And", "pe"): return i32StoreAnd_pe
+    case (4, "And", "pf"): return i32StoreAnd_pf
     case (4, "And", "xs"): return i32StoreAnd_xs
     case (4, "And", "xc"): return i32StoreAnd_xc
     case (4, "And", "xe"): return i32StoreAnd_xe
+    case (4, "And", "xf"): return i32StoreAnd_xf
     case (4, "And", "ys"): return i32StoreAnd_ys
     case (4, "And", "yc"): return i32StoreAnd_yc
     case (4, "And", "ye"): return i32StoreAnd_ye
+    case (4, "And", "yf"): return i32StoreAnd_yf
     case (4, "And", "ks"): return i32StoreAnd_ks
     case (4, "And", "kc"): return i32StoreAnd_kc
     case (4, "And", "ke"): return i32StoreAnd_ke
+    case (4, "And", "kf"): return i32StoreAnd_kf
     case (4, "Or", "ss"): return i32StoreOr_ss
     case (4, "Or", "sc"): return i32StoreOr_sc
     case (4, "Or", "se"): return i32StoreOr_se
+    case (4, "Or", "sf"): return i32StoreOr_sf
     case (4, "Or", "ps"): return i32StoreOr_ps
     case (4, "Or", "pc"): return i32StoreOr_pc
     case (4, "Or", "pe"): return i32StoreOr_pe
+    case (4, "Or", "pf"): return i32StoreOr_pf
     case (4, "Or", "xs"): return i32StoreOr_xs
     case (4, "Or", "xc"): return i32StoreOr_xc
     case (4, "Or", "xe"): return i32StoreOr_xe
+    case (4, "Or", "xf"): return i32StoreOr_xf
     case (4, "Or", "ys"): return i32StoreOr_ys
     case (4, "Or", "yc"): return i32StoreOr_yc
     case (4, "Or", "ye"): return i32StoreOr_ye
+    case (4, "Or", "yf"): return i32StoreOr_yf
     case (4, "Or", "ks"): return i32StoreOr_ks
     case (4, "Or", "kc"): return i32StoreOr_kc
     case (4, "Or", "ke"): return i32StoreOr_ke
+    case (4, "Or", "kf"): return i32StoreOr_kf
     case (4, "Xor", "ss"): return i32StoreXor_ss
     case (4, "Xor", "sc"): return i32StoreXor_sc
     case (4, "Xor", "se"): return i32StoreXor_se
+    case (4, "Xor", "sf"): return i32StoreXor_sf
     case (4, "Xor", "ps"): return i32StoreXor_ps
     case (4, "Xor", "pc"): return i32StoreXor_pc
     case (4, "Xor", "pe"): return i32StoreXor_pe
+    case (4, "Xor", "pf"): return i32StoreXor_pf
     case (4, "Xor", "xs"): return i32StoreXor_xs
     case (4, "Xor", "xc"): return i32StoreXor_xc
     case (4, "Xor", "xe"): return i32StoreXor_xe
+    case (4, "Xor", "xf"): return i32StoreXor_xf
     case (4, "Xor", "ys"): return i32StoreXor_ys
     case (4, "Xor", "yc"): return i32StoreXor_yc
     case (4, "Xor", "ye"): return i32StoreXor_ye
+    case (4, "Xor", "yf"): return i32StoreXor_yf
     case (4, "Xor", "ks"): return i32StoreXor_ks
     case (4, "Xor", "kc"): return i32StoreXor_kc
     case (4, "Xor", "ke"): return i32StoreXor_ke
+    case (4, "Xor", "kf"): return i32StoreXor_kf
     case (4, "F32Add", "ss"): return i32StoreF32Add_ss
     case (4, "F32Add", "sc"): return i32StoreF32Add_sc
     case (4, "F32Add", "se"): return i32StoreF32Add_se
+    case (4, "F32Add", "sf"): return i32StoreF32Add_sf
+    case (4, "F32Add", "sr"): return i32StoreF32Add_sr
     case (4, "F32Add", "ps"): return i32StoreF32Add_ps
     case (4, "F32Add", "pc"): return i32StoreF32Add_pc
     case (4, "F32Add", "pe"): return i32StoreF32Add_pe
+    case (4, "F32Add", "pf"): return i32StoreF32Add_pf
+    case (4, "F32Add", "pr"): return i32StoreF32Add_pr
     case (4, "F32Add", "xs"): return i32StoreF32Add_xs
     case (4, "F32Add", "xc"): return i32StoreF32Add_xc
     case (4, "F32Add", "xe"): return i32StoreF32Add_xe
+    case (4, "F32Add", "xf"): return i32StoreF32Add_xf
+    case (4, "F32Add", "xr"): return i32StoreF32Add_xr
     case (4, "F32Add", "ys"): return i32StoreF32Add_ys
     case (4, "F32Add", "yc"): return i32StoreF32Add_yc
     case (4, "F32Add", "ye"): return i32StoreF32Add_ye
+    case (4, "F32Add", "yf"): return i32StoreF32Add_yf
+    case (4, "F32Add", "yr"): return i32StoreF32Add_yr
     case (4, "F32Add", "ks"): return i32StoreF32Add_ks
     case (4, "F32Add", "kc"): return i32StoreF32Add_kc
     case (4, "F32Add", "ke"): return i32StoreF32Add_ke
+    case (4, "F32Add", "kf"): return i32StoreF32Add_kf
+    case (4, "F32Add", "kr"): return i32StoreF32Add_kr
     case (4, "F32Sub", "ss"): return i32StoreF32Sub_ss
     case (4, "F32Sub", "sc"): return i32StoreF32Sub_sc
     case (4, "F32Sub", "se"): return i32StoreF32Sub_se
@@ -4833,33 +5923,48 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (4, "F32Mul", "ss"): return i32StoreF32Mul_ss
     case (4, "F32Mul", "sc"): return i32StoreF32Mul_sc
     case (4, "F32Mul", "se"): return i32StoreF32Mul_se
+    case (4, "F32Mul", "sf"): return i32StoreF32Mul_sf
+    case (4, "F32Mul", "sr"): return i32StoreF32Mul_sr
     case (4, "F32Mul", "ps"): return i32StoreF32Mul_ps
     case (4, "F32Mul", "pc"): return i32StoreF32Mul_pc
     case (4, "F32Mul", "pe"): return i32StoreF32Mul_pe
+    case (4, "F32Mul", "pf"): return i32StoreF32Mul_pf
+    case (4, "F32Mul", "pr"): return i32StoreF32Mul_pr
     case (4, "F32Mul", "xs"): return i32StoreF32Mul_xs
     case (4, "F32Mul", "xc"): return i32StoreF32Mul_xc
     case (4, "F32Mul", "xe"): return i32StoreF32Mul_xe
+    case (4, "F32Mul", "xf"): return i32StoreF32Mul_xf
+    case (4, "F32Mul", "xr"): return i32StoreF32Mul_xr
     case (4, "F32Mul", "ys"): return i32StoreF32Mul_ys
     case (4, "F32Mul", "yc"): return i32StoreF32Mul_yc
     case (4, "F32Mul", "ye"): return i32StoreF32Mul_ye
+    case (4, "F32Mul", "yf"): return i32StoreF32Mul_yf
+    case (4, "F32Mul", "yr"): return i32StoreF32Mul_yr
     case (4, "F32Mul", "ks"): return i32StoreF32Mul_ks
     case (4, "F32Mul", "kc"): return i32StoreF32Mul_kc
     case (4, "F32Mul", "ke"): return i32StoreF32Mul_ke
+    case (4, "F32Mul", "kf"): return i32StoreF32Mul_kf
+    case (4, "F32Mul", "kr"): return i32StoreF32Mul_kr
     case (8, "Add", "ss"): return i64StoreAdd_ss
     case (8, "Add", "sc"): return i64StoreAdd_sc
     case (8, "Add", "se"): return i64StoreAdd_se
+    case (8, "Add", "sf"): return i64StoreAdd_sf
     case (8, "Add", "ps"): return i64StoreAdd_ps
     case (8, "Add", "pc"): return i64StoreAdd_pc
     case (8, "Add", "pe"): return i64StoreAdd_pe
+    case (8, "Add", "pf"): return i64StoreAdd_pf
     case (8, "Add", "xs"): return i64StoreAdd_xs
     case (8, "Add", "xc"): return i64StoreAdd_xc
     case (8, "Add", "xe"): return i64StoreAdd_xe
+    case (8, "Add", "xf"): return i64StoreAdd_xf
     case (8, "Add", "ys"): return i64StoreAdd_ys
     case (8, "Add", "yc"): return i64StoreAdd_yc
     case (8, "Add", "ye"): return i64StoreAdd_ye
+    case (8, "Add", "yf"): return i64StoreAdd_yf
     case (8, "Add", "ks"): return i64StoreAdd_ks
     case (8, "Add", "kc"): return i64StoreAdd_kc
     case (8, "Add", "ke"): return i64StoreAdd_ke
+    case (8, "Add", "kf"): return i64StoreAdd_kf
     case (8, "Sub", "ss"): return i64StoreSub_ss
     case (8, "Sub", "sc"): return i64StoreSub_sc
     case (8, "Sub", "se"): return i64StoreSub_se
@@ -4878,63 +5983,88 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (8, "And", "ss"): return i64StoreAnd_ss
     case (8, "And", "sc"): return i64StoreAnd_sc
     case (8, "And", "se"): return i64StoreAnd_se
+    case (8, "And", "sf"): return i64StoreAnd_sf
     case (8, "And", "ps"): return i64StoreAnd_ps
     case (8, "And", "pc"): return i64StoreAnd_pc
     case (8, "And", "pe"): return i64StoreAnd_pe
+    case (8, "And", "pf"): return i64StoreAnd_pf
     case (8, "And", "xs"): return i64StoreAnd_xs
     case (8, "And", "xc"): return i64StoreAnd_xc
     case (8, "And", "xe"): return i64StoreAnd_xe
+    case (8, "And", "xf"): return i64StoreAnd_xf
     case (8, "And", "ys"): return i64StoreAnd_ys
     case (8, "And", "yc"): return i64StoreAnd_yc
     case (8, "And", "ye"): return i64StoreAnd_ye
+    case (8, "And", "yf"): return i64StoreAnd_yf
     case (8, "And", "ks"): return i64StoreAnd_ks
     case (8, "And", "kc"): return i64StoreAnd_kc
     case (8, "And", "ke"): return i64StoreAnd_ke
+    case (8, "And", "kf"): return i64StoreAnd_kf
     case (8, "Or", "ss"): return i64StoreOr_ss
     case (8, "Or", "sc"): return i64StoreOr_sc
     case (8, "Or", "se"): return i64StoreOr_se
+    case (8, "Or", "sf"): return i64StoreOr_sf
     case (8, "Or", "ps"): return i64StoreOr_ps
     case (8, "Or", "pc"): return i64StoreOr_pc
     case (8, "Or", "pe"): return i64StoreOr_pe
+    case (8, "Or", "pf"): return i64StoreOr_pf
     case (8, "Or", "xs"): return i64StoreOr_xs
     case (8, "Or", "xc"): return i64StoreOr_xc
     case (8, "Or", "xe"): return i64StoreOr_xe
+    case (8, "Or", "xf"): return i64StoreOr_xf
     case (8, "Or", "ys"): return i64StoreOr_ys
     case (8, "Or", "yc"): return i64StoreOr_yc
     case (8, "Or", "ye"): return i64StoreOr_ye
+    case (8, "Or", "yf"): return i64StoreOr_yf
     case (8, "Or", "ks"): return i64StoreOr_ks
     case (8, "Or", "kc"): return i64StoreOr_kc
     case (8, "Or", "ke"): return i64StoreOr_ke
+    case (8, "Or", "kf"): return i64StoreOr_kf
     case (8, "Xor", "ss"): return i64StoreXor_ss
     case (8, "Xor", "sc"): return i64StoreXor_sc
     case (8, "Xor", "se"): return i64StoreXor_se
+    case (8, "Xor", "sf"): return i64StoreXor_sf
     case (8, "Xor", "ps"): return i64StoreXor_ps
     case (8, "Xor", "pc"): return i64StoreXor_pc
     case (8, "Xor", "pe"): return i64StoreXor_pe
+    case (8, "Xor", "pf"): return i64StoreXor_pf
     case (8, "Xor", "xs"): return i64StoreXor_xs
     case (8, "Xor", "xc"): return i64StoreXor_xc
     case (8, "Xor", "xe"): return i64StoreXor_xe
+    case (8, "Xor", "xf"): return i64StoreXor_xf
     case (8, "Xor", "ys"): return i64StoreXor_ys
     case (8, "Xor", "yc"): return i64StoreXor_yc
     case (8, "Xor", "ye"): return i64StoreXor_ye
+    case (8, "Xor", "yf"): return i64StoreXor_yf
     case (8, "Xor", "ks"): return i64StoreXor_ks
     case (8, "Xor", "kc"): return i64StoreXor_kc
     case (8, "Xor", "ke"): return i64StoreXor_ke
+    case (8, "Xor", "kf"): return i64StoreXor_kf
     case (8, "F64Add", "ss"): return i64StoreF64Add_ss
     case (8, "F64Add", "sc"): return i64StoreF64Add_sc
     case (8, "F64Add", "se"): return i64StoreF64Add_se
+    case (8, "F64Add", "sf"): return i64StoreF64Add_sf
+    case (8, "F64Add", "sr"): return i64StoreF64Add_sr
     case (8, "F64Add", "ps"): return i64StoreF64Add_ps
     case (8, "F64Add", "pc"): return i64StoreF64Add_pc
     case (8, "F64Add", "pe"): return i64StoreF64Add_pe
+    case (8, "F64Add", "pf"): return i64StoreF64Add_pf
+    case (8, "F64Add", "pr"): return i64StoreF64Add_pr
     case (8, "F64Add", "xs"): return i64StoreF64Add_xs
     case (8, "F64Add", "xc"): return i64StoreF64Add_xc
     case (8, "F64Add", "xe"): return i64StoreF64Add_xe
+    case (8, "F64Add", "xf"): return i64StoreF64Add_xf
+    case (8, "F64Add", "xr"): return i64StoreF64Add_xr
     case (8, "F64Add", "ys"): return i64StoreF64Add_ys
     case (8, "F64Add", "yc"): return i64StoreF64Add_yc
     case (8, "F64Add", "ye"): return i64StoreF64Add_ye
+    case (8, "F64Add", "yf"): return i64StoreF64Add_yf
+    case (8, "F64Add", "yr"): return i64StoreF64Add_yr
     case (8, "F64Add", "ks"): return i64StoreF64Add_ks
     case (8, "F64Add", "kc"): return i64StoreF64Add_kc
     case (8, "F64Add", "ke"): return i64StoreF64Add_ke
+    case (8, "F64Add", "kf"): return i64StoreF64Add_kf
+    case (8, "F64Add", "kr"): return i64StoreF64Add_kr
     case (8, "F64Sub", "ss"): return i64StoreF64Sub_ss
     case (8, "F64Sub", "sc"): return i64StoreF64Sub_sc
     case (8, "F64Sub", "se"): return i64StoreF64Sub_se
@@ -4953,33 +6083,48 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (8, "F64Mul", "ss"): return i64StoreF64Mul_ss
     case (8, "F64Mul", "sc"): return i64StoreF64Mul_sc
     case (8, "F64Mul", "se"): return i64StoreF64Mul_se
+    case (8, "F64Mul", "sf"): return i64StoreF64Mul_sf
+    case (8, "F64Mul", "sr"): return i64StoreF64Mul_sr
     case (8, "F64Mul", "ps"): return i64StoreF64Mul_ps
     case (8, "F64Mul", "pc"): return i64StoreF64Mul_pc
     case (8, "F64Mul", "pe"): return i64StoreF64Mul_pe
+    case (8, "F64Mul", "pf"): return i64StoreF64Mul_pf
+    case (8, "F64Mul", "pr"): return i64StoreF64Mul_pr
     case (8, "F64Mul", "xs"): return i64StoreF64Mul_xs
     case (8, "F64Mul", "xc"): return i64StoreF64Mul_xc
     case (8, "F64Mul", "xe"): return i64StoreF64Mul_xe
+    case (8, "F64Mul", "xf"): return i64StoreF64Mul_xf
+    case (8, "F64Mul", "xr"): return i64StoreF64Mul_xr
     case (8, "F64Mul", "ys"): return i64StoreF64Mul_ys
     case (8, "F64Mul", "yc"): return i64StoreF64Mul_yc
     case (8, "F64Mul", "ye"): return i64StoreF64Mul_ye
+    case (8, "F64Mul", "yf"): return i64StoreF64Mul_yf
+    case (8, "F64Mul", "yr"): return i64StoreF64Mul_yr
     case (8, "F64Mul", "ks"): return i64StoreF64Mul_ks
     case (8, "F64Mul", "kc"): return i64StoreF64Mul_kc
     case (8, "F64Mul", "ke"): return i64StoreF64Mul_ke
+    case (8, "F64Mul", "kf"): return i64StoreF64Mul_kf
+    case (8, "F64Mul", "kr"): return i64StoreF64Mul_kr
     case (1, "Add", "ss"): return i32Store8Add_ss
     case (1, "Add", "sc"): return i32Store8Add_sc
     case (1, "Add", "se"): return i32Store8Add_se
+    case (1, "Add", "sf"): return i32Store8Add_sf
     case (1, "Add", "ps"): return i32Store8Add_ps
     case (1, "Add", "pc"): return i32Store8Add_pc
     case (1, "Add", "pe"): return i32Store8Add_pe
+    case (1, "Add", "pf"): return i32Store8Add_pf
     case (1, "Add", "xs"): return i32Store8Add_xs
     case (1, "Add", "xc"): return i32Store8Add_xc
     case (1, "Add", "xe"): return i32Store8Add_xe
+    case (1, "Add", "xf"): return i32Store8Add_xf
     case (1, "Add", "ys"): return i32Store8Add_ys
     case (1, "Add", "yc"): return i32Store8Add_yc
     case (1, "Add", "ye"): return i32Store8Add_ye
+    case (1, "Add", "yf"): return i32Store8Add_yf
     case (1, "Add", "ks"): return i32Store8Add_ks
     case (1, "Add", "kc"): return i32Store8Add_kc
     case (1, "Add", "ke"): return i32Store8Add_ke
+    case (1, "Add", "kf"): return i32Store8Add_kf
     case (1, "Sub", "ss"): return i32Store8Sub_ss
     case (1, "Sub", "sc"): return i32Store8Sub_sc
     case (1, "Sub", "se"): return i32Store8Sub_se
@@ -4998,63 +6143,83 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (1, "And", "ss"): return i32Store8And_ss
     case (1, "And", "sc"): return i32Store8And_sc
     case (1, "And", "se"): return i32Store8And_se
+    case (1, "And", "sf"): return i32Store8And_sf
     case (1, "And", "ps"): return i32Store8And_ps
     case (1, "And", "pc"): return i32Store8And_pc
     case (1, "And", "pe"): return i32Store8And_pe
+    case (1, "And", "pf"): return i32Store8And_pf
     case (1, "And", "xs"): return i32Store8And_xs
     case (1, "And", "xc"): return i32Store8And_xc
     case (1, "And", "xe"): return i32Store8And_xe
+    case (1, "And", "xf"): return i32Store8And_xf
     case (1, "And", "ys"): return i32Store8And_ys
     case (1, "And", "yc"): return i32Store8And_yc
     case (1, "And", "ye"): return i32Store8And_ye
+    case (1, "And", "yf"): return i32Store8And_yf
     case (1, "And", "ks"): return i32Store8And_ks
     case (1, "And", "kc"): return i32Store8And_kc
     case (1, "And", "ke"): return i32Store8And_ke
+    case (1, "And", "kf"): return i32Store8And_kf
     case (1, "Or", "ss"): return i32Store8Or_ss
     case (1, "Or", "sc"): return i32Store8Or_sc
     case (1, "Or", "se"): return i32Store8Or_se
+    case (1, "Or", "sf"): return i32Store8Or_sf
     case (1, "Or", "ps"): return i32Store8Or_ps
     case (1, "Or", "pc"): return i32Store8Or_pc
     case (1, "Or", "pe"): return i32Store8Or_pe
+    case (1, "Or", "pf"): return i32Store8Or_pf
     case (1, "Or", "xs"): return i32Store8Or_xs
     case (1, "Or", "xc"): return i32Store8Or_xc
     case (1, "Or", "xe"): return i32Store8Or_xe
+    case (1, "Or", "xf"): return i32Store8Or_xf
     case (1, "Or", "ys"): return i32Store8Or_ys
     case (1, "Or", "yc"): return i32Store8Or_yc
     case (1, "Or", "ye"): return i32Store8Or_ye
+    case (1, "Or", "yf"): return i32Store8Or_yf
     case (1, "Or", "ks"): return i32Store8Or_ks
     case (1, "Or", "kc"): return i32Store8Or_kc
     case (1, "Or", "ke"): return i32Store8Or_ke
+    case (1, "Or", "kf"): return i32Store8Or_kf
     case (1, "Xor", "ss"): return i32Store8Xor_ss
     case (1, "Xor", "sc"): return i32Store8Xor_sc
     case (1, "Xor", "se"): return i32Store8Xor_se
+    case (1, "Xor", "sf"): return i32Store8Xor_sf
     case (1, "Xor", "ps"): return i32Store8Xor_ps
     case (1, "Xor", "pc"): return i32Store8Xor_pc
     case (1, "Xor", "pe"): return i32Store8Xor_pe
+    case (1, "Xor", "pf"): return i32Store8Xor_pf
     case (1, "Xor", "xs"): return i32Store8Xor_xs
     case (1, "Xor", "xc"): return i32Store8Xor_xc
     case (1, "Xor", "xe"): return i32Store8Xor_xe
+    case (1, "Xor", "xf"): return i32Store8Xor_xf
     case (1, "Xor", "ys"): return i32Store8Xor_ys
     case (1, "Xor", "yc"): return i32Store8Xor_yc
     case (1, "Xor", "ye"): return i32Store8Xor_ye
+    case (1, "Xor", "yf"): return i32Store8Xor_yf
     case (1, "Xor", "ks"): return i32Store8Xor_ks
     case (1, "Xor", "kc"): return i32Store8Xor_kc
     case (1, "Xor", "ke"): return i32Store8Xor_ke
+    case (1, "Xor", "kf"): return i32Store8Xor_kf
     case (2, "Add", "ss"): return i32Store16Add_ss
     case (2, "Add", "sc"): return i32Store16Add_sc
     case (2, "Add", "se"): return i32Store16Add_se
+    case (2, "Add", "sf"): return i32Store16Add_sf
     case (2, "Add", "ps"): return i32Store16Add_ps
     case (2, "Add", "pc"): return i32Store16Add_pc
     case (2, "Add", "pe"): return i32Store16Add_pe
+    case (2, "Add", "pf"): return i32Store16Add_pf
     case (2, "Add", "xs"): return i32Store16Add_xs
     case (2, "Add", "xc"): return i32Store16Add_xc
     case (2, "Add", "xe"): return i32Store16Add_xe
+    case (2, "Add", "xf"): return i32Store16Add_xf
     case (2, "Add", "ys"): return i32Store16Add_ys
     case (2, "Add", "yc"): return i32Store16Add_yc
     case (2, "Add", "ye"): return i32Store16Add_ye
+    case (2, "Add", "yf"): return i32Store16Add_yf
     case (2, "Add", "ks"): return i32Store16Add_ks
     case (2, "Add", "kc"): return i32Store16Add_kc
     case (2, "Add", "ke"): return i32Store16Add_ke
+    case (2, "Add", "kf"): return i32Store16Add_kf
     case (2, "Sub", "ss"): return i32Store16Sub_ss
     case (2, "Sub", "sc"): return i32Store16Sub_sc
     case (2, "Sub", "se"): return i32Store16Sub_se
@@ -5073,48 +6238,63 @@ func rmwNode(size: Int, op: String, kinds: String) -> NodeFn? {
     case (2, "And", "ss"): return i32Store16And_ss
     case (2, "And", "sc"): return i32Store16And_sc
     case (2, "And", "se"): return i32Store16And_se
+    case (2, "And", "sf"): return i32Store16And_sf
     case (2, "And", "ps"): return i32Store16And_ps
     case (2, "And", "pc"): return i32Store16And_pc
     case (2, "And", "pe"): return i32Store16And_pe
+    case (2, "And", "pf"): return i32Store16And_pf
     case (2, "And", "xs"): return i32Store16And_xs
     case (2, "And", "xc"): return i32Store16And_xc
     case (2, "And", "xe"): return i32Store16And_xe
+    case (2, "And", "xf"): return i32Store16And_xf
     case (2, "And", "ys"): return i32Store16And_ys
     case (2, "And", "yc"): return i32Store16And_yc
     case (2, "And", "ye"): return i32Store16And_ye
+    case (2, "And", "yf"): return i32Store16And_yf
     case (2, "And", "ks"): return i32Store16And_ks
     case (2, "And", "kc"): return i32Store16And_kc
     case (2, "And", "ke"): return i32Store16And_ke
+    case (2, "And", "kf"): return i32Store16And_kf
     case (2, "Or", "ss"): return i32Store16Or_ss
     case (2, "Or", "sc"): return i32Store16Or_sc
     case (2, "Or", "se"): return i32Store16Or_se
+    case (2, "Or", "sf"): return i32Store16Or_sf
     case (2, "Or", "ps"): return i32Store16Or_ps
     case (2, "Or", "pc"): return i32Store16Or_pc
     case (2, "Or", "pe"): return i32Store16Or_pe
+    case (2, "Or", "pf"): return i32Store16Or_pf
     case (2, "Or", "xs"): return i32Store16Or_xs
     case (2, "Or", "xc"): return i32Store16Or_xc
     case (2, "Or", "xe"): return i32Store16Or_xe
+    case (2, "Or", "xf"): return i32Store16Or_xf
     case (2, "Or", "ys"): return i32Store16Or_ys
     case (2, "Or", "yc"): return i32Store16Or_yc
     case (2, "Or", "ye"): return i32Store16Or_ye
+    case (2, "Or", "yf"): return i32Store16Or_yf
     case (2, "Or", "ks"): return i32Store16Or_ks
     case (2, "Or", "kc"): return i32Store16Or_kc
     case (2, "Or", "ke"): return i32Store16Or_ke
+    case (2, "Or", "kf"): return i32Store16Or_kf
     case (2, "Xor", "ss"): return i32Store16Xor_ss
     case (2, "Xor", "sc"): return i32Store16Xor_sc
     case (2, "Xor", "se"): return i32Store16Xor_se
+    case (2, "Xor", "sf"): return i32Store16Xor_sf
     case (2, "Xor", "ps"): return i32Store16Xor_ps
     case (2, "Xor", "pc"): return i32Store16Xor_pc
     case (2, "Xor", "pe"): return i32Store16Xor_pe
+    case (2, "Xor", "pf"): return i32Store16Xor_pf
     case (2, "Xor", "xs"): return i32Store16Xor_xs
     case (2, "Xor", "xc"): return i32Store16Xor_xc
     case (2, "Xor", "xe"): return i32Store16Xor_xe
+    case (2, "Xor", "xf"): return i32Store16Xor_xf
     case (2, "Xor", "ys"): return i32Store16Xor_ys
     case (2, "Xor", "yc"): return i32Store16Xor_yc
     case (2, "Xor", "ye"): return i32Store16Xor_ye
+    case (2, "Xor", "yf"): return i32Store16Xor_yf
     case (2, "Xor", "ks"): return i32Store16Xor_ks
     case (2, "Xor", "kc"): return i32Store16Xor_kc
     case (2, "Xor", "ke"): return i32Store16Xor_ke
+    case (2, "Xor", "kf"): return i32Store16Xor_kf
     default: return nil
     }
 }
