@@ -551,12 +551,17 @@ final class FunctionTranslator {
     /// its node, frame and first result across two native calls: it saves and restores four
     /// registers, 21 instructions of its own; a `set_` statement over slots is about 9 and
     /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
+    /// Only operands that have a statement form (`setVariants`: operators and loads) count.
     /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
     /// (docs/engine.md, "Specialisation"). Two kinds of tree stay whole, because a parent
     /// fuses them better: a load operand of an operation that has a read-modify-write form
     /// (a store at the load's address may take both), and an `i32.add` that is an
     /// indexed address (a load or store takes it as address kind x or y).
     func flattens(_ nodes: BinaryNodes, _ l: NodeP, _ r: NodeP) -> Bool {
+        // An operand with no statement form (a call, a select) would be a set node calling it:
+        // no cheaper than the _ee node's call.
+        guard setVariants[UInt(bitPattern: l.pointee.fn)] != nil, setVariants[UInt(bitPattern: r.pointee.fn)] != nil
+        else { return false }
         let op = fnWord(nodes.ee)
         if readsStoreAddress(l) || nodes.commutative && readsStoreAddress(r),
            FunctionTranslator.rmwOperations.contains(where: { $0.fn == op }) { return false }
