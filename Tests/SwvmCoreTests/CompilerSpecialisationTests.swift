@@ -172,6 +172,38 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(inst.memories[0].state.pointee.base.load(fromByteOffset: 8, as: UInt32.self) == 9)
 }
 
+@Test func branchesOnALoadOrOperatorConditionTestItsSlot() throws {
+    // br_if, if, and br_if out of the function on a condition that is neither a compare nor a
+    // slot (a load, an and) evaluate it into a slot first: the branch must go where the
+    // value says, and a load out of bounds must trap before the branch.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let and: [UInt8] = [0x71]
+    let conditions: [[UInt8]] = [W.get(0) + W.load(0x2D, offset: 0), W.get(0) + W.get(1) + and]
+    for condition in conditions {
+        b.function("brIf\(b.functions.count)", [.i32, .i32], [.i32],
+                   W.block() + condition + W.brIf(0) + W.i32(1) + W.ret + W.end + W.i32(2))
+        b.function("if\(b.functions.count)", [.i32, .i32], [.i32],
+                   condition + W.if(.i32) + W.i32(3) + W.`else` + W.i32(4) + W.end)
+        b.function("ret\(b.functions.count)", [.i32, .i32], [.i32], W.i32(5) + condition + W.brIf(0) + W.drop + W.i32(6))
+    }
+    let inst = try instantiate(b)
+    let memory = inst.memories[0].state.pointee.base
+    memory.storeBytes(of: 7, toByteOffset: 100, as: UInt8.self)
+    for (i, condition) in [(0, "load"), (3, "and")] {
+        for (x, y) in [(100, 0), (101, 1), (65536, 2), (0xFFFF_FFFF, 0xFFFF_FFFF)] as [(UInt32, UInt32)] {
+            let args = [Value.i32(x), .i32(y)]
+            let value: UInt32? = i == 0 ? (x < 65536 ? UInt32(x == 100 ? 7 : 0) : nil) : x & y
+            let outcomes = [run(inst.function("brIf\(i)")!, args), run(inst.function("if\(i + 1)")!, args), run(inst.function("ret\(i + 2)")!, args)]
+            if let value {
+                #expect(outcomes == [.value(value != 0 ? 2 : 1), .value(value != 0 ? 3 : 4), .value(value != 0 ? 5 : 6)], "\(condition) on \(x)")
+            } else {
+                #expect(outcomes == Array(repeating: .trap("out of bounds memory access"), count: 3), "\(condition) on \(x)")
+            }
+        }
+    }
+}
+
 @Test func loadsAndStoresAgreeAcrossOperandShapes() throws {
     // (op, store opcode, load opcode back, value type, width mask)
     let stores: [(UInt8, UInt8, ValueType)] = [

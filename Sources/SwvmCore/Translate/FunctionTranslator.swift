@@ -1012,6 +1012,7 @@ final class FunctionTranslator {
                                      paramTypes: paramTypes, resultTypes: resultTypes)
             frame.elseLabel = newLabel()
             let n: NodeP
+            condition = branchCondition(condition!)
             let fused = fusedBranch(condition!)
             if let (nodes, a, b) = fused { n = node(nodes.brUnless, a, b) } else { n = node(brUnlessNode, word(expr(condition!))) }
             fix(n, \.c, .label(frame.elseLabel))
@@ -1340,13 +1341,14 @@ final class FunctionTranslator {
 
     func branchIf(depth: Int) {
         let index = control.count - 1 - depth
-        let condition = pop()
+        var condition = pop()
         flushExpressions()
-        if index == 0 { return conditionalReturn(condition) }
+        if index == 0 { return conditionalReturn(branchCondition(condition)) }
         let (target, dst, arity) = branchTarget(index)
         let first = stack.count - arity
-        for h in first..<stack.count { materialize(h) }
         let src = slot(ofHeight: first)
+        if arity == 0 || src == dst { condition = branchCondition(condition) }
+        for h in first..<stack.count { materialize(h) }
         if arity == 0 || src == dst {
             if control[index].kind == .loop, !crossesTry(index), let (fused, a, b) = fusedBranch(condition) {
                 // A back edge on a fused condition charges the loop's cost itself; with the
@@ -1416,6 +1418,21 @@ final class FunctionTranslator {
 
     /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
     /// inside the branch node itself: the fused node reads the compare's operand words.
+    /// The condition of a two-way branch about to be emitted, after every pending expression
+    /// below it was evaluated. An expression that is not a fusable compare but has a statement
+    /// form (a load, an `and`, ...) is evaluated into its own slot, the one above the stack,
+    /// and the branch tests that slot (`brIf_s`): a statement and a slot test thread, where
+    /// `brIfNode` would call the expression and keep its registers across the call (sieve's
+    /// `if (!composite[i])`: -8 % instructions).
+    func branchCondition(_ condition: Operand) -> Operand {
+        guard case .expr(let n) = condition, branchVariants[UInt(bitPattern: n.pointee.fn)] == nil,
+              setVariants[UInt(bitPattern: n.pointee.fn)] != nil else { return condition }
+        let target = slot(ofHeight: stack.count)
+        reserve(slotsTo: target + 1)
+        store(condition, to: target)
+        return .slot(target)
+    }
+
     func fusedBranch(_ condition: Operand) -> (BranchNodes, UInt64, UInt64)? {
         switch condition {
         case .slot(let s): return (slotBranchNodes, UInt64(s), 0)
