@@ -148,7 +148,8 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     // every pending expression below them before that: here the one below reads the spill
     // slots (filled at the block's entry) that the two above are written to, and a call
     // below writes the memory an operand above loads, so evaluating out of order changes
-    // the result. Also the trap that comes first in the program's order must win.
+    // the result. Also the trap that comes first in the program's order must win. A store's
+    // value is evaluated into its slot only where its address does not read that slot.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
     let add: [UInt8] = [0x6A], mul: [UInt8] = [0x6C], xor: [UInt8] = [0x73], divU: [UInt8] = [0x6E]
@@ -162,7 +163,14 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     b.function("viaMemory", [.i32, .i32, .i32], [.i32],
                W.get(0) + W.call(1) + W.i32(8) + W.load(0x28, offset: 0) + W.i32(3) + mul
                + W.get(1) + W.get(2) + divU + xor + add)
+    // mem[a + b] = c * 3, a and b spilled: the value goes to the slot above the address,
+    // which is b's spill slot, still to be read by the store's address.
+    b.function("store", [.i32, .i32, .i32], [.i32],
+               W.get(0) + W.get(1) + W.block() + W.end + add + W.get(2) + W.i32(3) + mul + W.store(0x36, offset: 0)
+               + W.get(0) + W.get(1) + add + W.load(0x28, offset: 0))
     let inst = try instantiate(b)
+    #expect(run(inst.function("store")!, [.i32(100), .i32(20), .i32(7)]) == .value(21))
+    #expect(inst.memories[0].state.pointee.base.load(fromByteOffset: 120, as: UInt32.self) == 21)
     for (a, b_, c, d) in [(1, 2, 3, 4), (0xFFFF_FFFF, 7, 0x8000_0000, 11), (5, 0, 0, 0xFFFF)] as [(UInt32, UInt32, UInt32, UInt32)] {
         let expected = (a &+ b_) &+ ((c &* 3) ^ (d &* 5))
         #expect(run(inst.function("slots")!, [.i32(a), .i32(b_), .i32(c), .i32(d)]) == .value(UInt64(expected)))

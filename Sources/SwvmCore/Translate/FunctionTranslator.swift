@@ -683,6 +683,19 @@ final class FunctionTranslator {
         }
     }
 
+    /// The slots a 32-bit address operand reads, if it reads nothing but slots and constants
+    /// (kinds s, k, p, x, y).
+    func addressSlots(_ a: Operand) -> [UInt64]? {
+        switch a {
+        case .slot(let s): return [UInt64(s)]
+        case .const: return []
+        case .expr:
+            if let (x, _) = slotPlusConstant(a) { return [x] }
+            if let ix = indexedAddress(a) { return ix.hasBase ? [ix.a & 0xFFFF_FFFF, ix.a >> 32] : [ix.a] }
+            return nil
+        }
+    }
+
     /// The address operand as a memory node's address kind and fields (a; d, the offset word;
     /// e, the wide word of kinds x and y), for the kinds a read-modify-write node takes.
     func addressFields(_ a: Operand, offset: UInt64) -> (kind: Character, a: UInt64, d: UInt64, e: UInt64)? {
@@ -772,11 +785,22 @@ final class FunctionTranslator {
     }
 
     func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32, size: Int) {
-        let v = pop()
+        var v = pop()
         var a = pop()
         flushExpressions()
         if !memoryIs64(memory), let n = readModifyWrite(size: size, address: a, value: v, offset: offset, state: memoryState(memory)) {
             return emit(n)
+        }
+        // A value expression with a statement form is evaluated into its slot first, as an
+        // operation's operands are (`flattens`), when that keeps the program's order: the
+        // address only reads slots and constants, none of them the value's slot (which may
+        // be a spilled operand of the address). interp -5 % instructions.
+        let target = slot(ofHeight: stack.count) + 1  // above the address's slot
+        if !memoryIs64(memory), case .expr(let e) = v, setVariants[UInt(bitPattern: e.pointee.fn)] != nil,
+           let reads = addressSlots(a), !reads.contains(UInt64(target)) {
+            reserve(slotsTo: target + 1)
+            store(v, to: target)
+            v = .slot(target)
         }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
