@@ -527,11 +527,20 @@ def gen_calls():
             body = "".join(f"    callee[{k}] = {call_argument(kind, CALL_FIELDS[k])}\n" for k, kind in enumerate(kinds))
             out.append(f"func call_{kinds}{SIG} {{\n    let callee = fp + n.pointee.b.int\n{body}"
                        "    return invoke(record(n.pointee.a), callee, c)\n}\n")
+            # The statement form (`local.set (call ...)`): the destination slot in b's high half.
+            out.append(f"func set_call_{kinds}{SIG} {{\n    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))\n{body}"
+                       "    let r = invoke(record(n.pointee.a), callee, c)\n" + CHECK +
+                       "    fp[Int(n.pointee.b >> 32)] = r\n" + NEXT + "}\n")
     out.append("\n/// The call node for arguments of the given kinds (one letter each, s/c/e).\n")
     out.append("func directCallNode(arguments kinds: String) -> NodeFn? {\n    switch kinds {\n")
     for kinds in shapes:
         out.append(f'    case "{kinds}": return call_{kinds}\n')
     out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// Statement forms of the direct calls, writing the result to the slot in b's high half.\n")
+    out.append("let callSetVariants: [(NodeFn, SetVariant)] = [\n")
+    for kinds in shapes:
+        out.append(f"    (call_{kinds}, SetVariant(fn: set_call_{kinds}, slotField: .bHigh)),\n")
+    out.append("]\n")
     return "".join(out)
 
 def main():

@@ -493,7 +493,8 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     // A call of one to three scalar arguments writes each into the callee's frame by its kind
     // (call_<kinds>: a slot copied, a constant stored, an expression evaluated). Every shape
     // must pass the same values in order, and an argument that traps must keep the callee from
-    // running (it would store to memory).
+    // running (it would store to memory). The statement form (`local.set` of the call,
+    // set_call_<kinds>) must do the same and write the result to the local.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
     // Callees 0-2: record that they ran (memory[0] = 1), then combine their i64 arguments in
@@ -523,6 +524,8 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
             }
             body += W.call(UInt32(params - 1))
             b.function("f\(shapes.count)", [.i64, .i64, .i64], [.i64], body)
+            // The statement form: `local.set 3 (call ...)` writes the result to the local.
+            b.function("g\(shapes.count)", [.i64, .i64, .i64], [.i64], locals: [.i64], body + W.set(3) + W.get(3))
             shapes.append(String(kinds))
             expected.append(samples[..<params].dropFirst().reduce(samples[0]) { $0 &* 31 &+ $1 })
         }
@@ -530,18 +533,24 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     let inst = try instantiate(b)
     let memory = inst.memories[0]
     for (f, kinds) in shapes.enumerated() {
-        memory.state.pointee.base.storeBytes(of: UInt32(0), as: UInt32.self)
-        let got = run(inst.function("f\(f)")!, samples.map { Value.i64(UInt64(bitPattern: $0)) })
-        if kinds.contains("t") {
-            #expect(got == .trap("out of bounds memory access"), "shape \(kinds)")
-            #expect(memory.state.pointee.base.load(as: UInt32.self) == 0, "shape \(kinds): the callee ran")
-        } else {
-            #expect(got == .value(UInt64(bitPattern: expected[f])), "shape \(kinds)")
-            #expect(memory.state.pointee.base.load(as: UInt32.self) == 1)
-            let fn = inst.function("f\(f)")!.record.pointee.entry.pointee.a.node.pointee
-            // The body is `return call`: a return node whose expression is the call.
-            #expect(fn.a.node.pointee.fn == fnWord(directCallNode(arguments: kinds.replacingOccurrences(of: "t", with: "e"))!),
-                    "shape \(kinds)")
+        for form in ["f", "g"] {
+            memory.state.pointee.base.storeBytes(of: UInt32(0), as: UInt32.self)
+            let got = run(inst.function("\(form)\(f)")!, samples.map { Value.i64(UInt64(bitPattern: $0)) })
+            if kinds.contains("t") {
+                #expect(got == .trap("out of bounds memory access"), "shape \(kinds)")
+                #expect(memory.state.pointee.base.load(as: UInt32.self) == 0, "shape \(kinds): the callee ran")
+            } else {
+                #expect(got == .value(UInt64(bitPattern: expected[f])), "shape \(kinds)")
+                #expect(memory.state.pointee.base.load(as: UInt32.self) == 1)
+                let first = inst.function("\(form)\(f)")!.record.pointee.entry.pointee.a.node.pointee
+                let call = directCallNode(arguments: kinds.replacingOccurrences(of: "t", with: "e"))!
+                if form == "f" {
+                    // The body is `return call`: a return node whose expression is the call.
+                    #expect(first.a.node.pointee.fn == fnWord(call), "shape \(kinds)")
+                } else {
+                    #expect(first.fn == fnWord(setVariants[UInt(bitPattern: fnWord(call))]!.fn), "shape \(kinds), set form")
+                }
+            }
         }
     }
 }

@@ -180,7 +180,9 @@ struct CounterNodes {
 /// The statement form of an expression node that stores its value in a frame slot: the
 /// compiler turns `local.set (op ...)` into one node instead of a set node calling the op.
 struct SetVariant {
-    enum Field { case b, c }
+    /// b or c; `bHigh`, the high half of b, for a call node, whose b (the callee frame's base
+    /// slot) and other fields are all taken.
+    enum Field { case b, c, bHigh }
     var fn: NodeFn
     /// The field of the op's node that is free to hold the destination slot.
     var slotField: Field
@@ -203,7 +205,7 @@ func branchVariantTable(_ pairs: [(NodeFn, BranchNodes)]) -> [UInt: BranchNodes]
 }
 
 /// Every set variant, keyed by the expression function it replaces.
-let setVariants = setVariantTable(numericSetVariants + loadSetVariants)
+let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSetVariants)
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariants = branchVariantTable(branchVariantList)

@@ -272,6 +272,7 @@ final class FunctionTranslator {
                 switch v.slotField {
                 case .b: m.pointee.b = UInt64(target)
                 case .c: m.pointee.c = UInt64(target)
+                case .bHigh: m.pointee.b |= UInt64(target) << 32
                 }
                 emit(n)
             } else {
@@ -551,15 +552,16 @@ final class FunctionTranslator {
     /// its node, frame and first result across two native calls: it saves and restores four
     /// registers, 21 instructions of its own; a `set_` statement over slots is about 9 and
     /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
-    /// Only operands that have a statement form (`setVariants`: operators and loads) count.
+    /// Only operands that have a statement form (`setVariants`: operators, loads, direct
+    /// calls of one to three arguments) count.
     /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
     /// (docs/engine.md, "Specialisation"). Two kinds of tree stay whole, because a parent
     /// fuses them better: a load operand of an operation that has a read-modify-write form
     /// (a store at the load's address may take both), and an `i32.add` that is an
     /// indexed address (a load or store takes it as address kind x or y).
     func flattens(_ nodes: BinaryNodes, _ l: NodeP, _ r: NodeP) -> Bool {
-        // An operand with no statement form (a call, a select) would be a set node calling it:
-        // no cheaper than the _ee node's call.
+        // An operand with no statement form (a select, a call of none or more than three
+        // arguments) would be a set node calling it: no cheaper than the _ee node's call.
         guard setVariants[UInt(bitPattern: l.pointee.fn)] != nil, setVariants[UInt(bitPattern: r.pointee.fn)] != nil
         else { return false }
         let op = fnWord(nodes.ee)

@@ -5,15 +5,39 @@ func call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -21,11 +45,29 @@ func call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[1] = fp[n.pointee.d.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -33,11 +75,29 @@ func call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[1] = eval(n.pointee.d, fp, c)
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -45,11 +105,29 @@ func call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[1] = n.pointee.d
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -57,17 +135,44 @@ func call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[1] = fp[n.pointee.d.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -76,12 +181,32 @@ func call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -90,12 +215,32 @@ func call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -104,12 +249,32 @@ func call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -118,12 +283,32 @@ func call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -132,12 +317,32 @@ func call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -146,12 +351,32 @@ func call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -160,12 +385,32 @@ func call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -174,12 +419,32 @@ func call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -188,12 +453,32 @@ func call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -202,12 +487,32 @@ func call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -216,12 +521,32 @@ func call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -230,12 +555,32 @@ func call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 func call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
@@ -244,6 +589,16 @@ func call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = fp[n.e.int]
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -251,12 +606,32 @@ func call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[2] = n.e
     return invoke(record(n.pointee.a), callee, c)
 }
+func set_call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
 func call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
     return invoke(record(n.pointee.a), callee, c)
+}
+func set_call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    let r = invoke(record(n.pointee.a), callee, c)
+    if trapped(c) { return 0 }
+    fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
 }
 
 /// The call node for arguments of the given kinds (one letter each, s/c/e).
@@ -304,3 +679,46 @@ func directCallNode(arguments kinds: String) -> NodeFn? {
     default: return nil
     }
 }
+
+/// Statement forms of the direct calls, writing the result to the slot in b's high half.
+let callSetVariants: [(NodeFn, SetVariant)] = [
+    (call_s, SetVariant(fn: set_call_s, slotField: .bHigh)),
+    (call_c, SetVariant(fn: set_call_c, slotField: .bHigh)),
+    (call_e, SetVariant(fn: set_call_e, slotField: .bHigh)),
+    (call_ss, SetVariant(fn: set_call_ss, slotField: .bHigh)),
+    (call_sc, SetVariant(fn: set_call_sc, slotField: .bHigh)),
+    (call_se, SetVariant(fn: set_call_se, slotField: .bHigh)),
+    (call_cs, SetVariant(fn: set_call_cs, slotField: .bHigh)),
+    (call_cc, SetVariant(fn: set_call_cc, slotField: .bHigh)),
+    (call_ce, SetVariant(fn: set_call_ce, slotField: .bHigh)),
+    (call_es, SetVariant(fn: set_call_es, slotField: .bHigh)),
+    (call_ec, SetVariant(fn: set_call_ec, slotField: .bHigh)),
+    (call_ee, SetVariant(fn: set_call_ee, slotField: .bHigh)),
+    (call_sss, SetVariant(fn: set_call_sss, slotField: .bHigh)),
+    (call_ssc, SetVariant(fn: set_call_ssc, slotField: .bHigh)),
+    (call_sse, SetVariant(fn: set_call_sse, slotField: .bHigh)),
+    (call_scs, SetVariant(fn: set_call_scs, slotField: .bHigh)),
+    (call_scc, SetVariant(fn: set_call_scc, slotField: .bHigh)),
+    (call_sce, SetVariant(fn: set_call_sce, slotField: .bHigh)),
+    (call_ses, SetVariant(fn: set_call_ses, slotField: .bHigh)),
+    (call_sec, SetVariant(fn: set_call_sec, slotField: .bHigh)),
+    (call_see, SetVariant(fn: set_call_see, slotField: .bHigh)),
+    (call_css, SetVariant(fn: set_call_css, slotField: .bHigh)),
+    (call_csc, SetVariant(fn: set_call_csc, slotField: .bHigh)),
+    (call_cse, SetVariant(fn: set_call_cse, slotField: .bHigh)),
+    (call_ccs, SetVariant(fn: set_call_ccs, slotField: .bHigh)),
+    (call_ccc, SetVariant(fn: set_call_ccc, slotField: .bHigh)),
+    (call_cce, SetVariant(fn: set_call_cce, slotField: .bHigh)),
+    (call_ces, SetVariant(fn: set_call_ces, slotField: .bHigh)),
+    (call_cec, SetVariant(fn: set_call_cec, slotField: .bHigh)),
+    (call_cee, SetVariant(fn: set_call_cee, slotField: .bHigh)),
+    (call_ess, SetVariant(fn: set_call_ess, slotField: .bHigh)),
+    (call_esc, SetVariant(fn: set_call_esc, slotField: .bHigh)),
+    (call_ese, SetVariant(fn: set_call_ese, slotField: .bHigh)),
+    (call_ecs, SetVariant(fn: set_call_ecs, slotField: .bHigh)),
+    (call_ecc, SetVariant(fn: set_call_ecc, slotField: .bHigh)),
+    (call_ece, SetVariant(fn: set_call_ece, slotField: .bHigh)),
+    (call_ees, SetVariant(fn: set_call_ees, slotField: .bHigh)),
+    (call_eec, SetVariant(fn: set_call_eec, slotField: .bHigh)),
+    (call_eee, SetVariant(fn: set_call_eee, slotField: .bHigh)),
+]
