@@ -208,6 +208,20 @@ final class FunctionTranslator {
 
     func word(_ n: NodeP) -> UInt64 { UInt64(pointer: n) }
 
+    /// The kind letters (s slot, c constant, e expression) and node words of operands that a
+    /// node reads itself (`select_<kinds>`, `call_<kinds>`).
+    func operandWords(_ operands: some Collection<Operand>) -> (kinds: String, words: [UInt64]) {
+        var kinds = "", words: [UInt64] = []
+        for o in operands {
+            switch o {
+            case .slot(let s): kinds += "s"; words.append(UInt64(s))
+            case .const(let v): kinds += "c"; words.append(v)
+            case .expr(let e): kinds += "e"; words.append(word(e))
+            }
+        }
+        return (kinds, words)
+    }
+
     /// Appends a statement that continues with the next entry of the sequence. A slot copy
     /// right after another one (no label between them) joins it in one node.
     func emit(_ n: NodeP) {
@@ -408,14 +422,7 @@ final class FunctionTranslator {
             if wide[wide.count - 1] { selectV128(cond); break }
             let b = pop(), a = pop()
             // A slot or constant value is read by the node itself, not by a child node.
-            var kinds = "", words: [UInt64] = []
-            for o in [a, b] {
-                switch o {
-                case .slot(let s): kinds += "s"; words.append(UInt64(s))
-                case .const(let v): kinds += "c"; words.append(v)
-                case .expr(let e): kinds += "e"; words.append(word(e))
-                }
-            }
+            let (kinds, words) = operandWords([a, b])
             push(.expr(node(selectVariant(kinds)!, words[0], words[1], word(expr(cond)))))
         case .localGet: push(.slot(localSlot[Int(ins.index)]), wide: localWide[Int(ins.index)])
         case .localSet, .localTee:
@@ -552,10 +559,9 @@ final class FunctionTranslator {
     /// its node, frame and first result across two native calls: it saves and restores four
     /// registers, 21 instructions of its own; a `set_` statement over slots is about 9 and
     /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
-    /// Only operands that have a statement form (`setVariants`: operators, loads, direct
-    /// calls of one to three arguments) count.
     /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
-    /// (docs/engine.md, "Specialisation"). Two kinds of tree stay whole, because a parent
+    /// (docs/engine.md, "Specialisation"). Only operands that have a statement form
+    /// (`setVariants`: operators, loads, direct calls of one to three arguments) count. Two kinds of tree stay whole, because a parent
     /// fuses them better: a load operand of an operation that has a read-modify-write form
     /// (a store at the load's address may take both), and an `i32.add` that is an
     /// indexed address (a load or store takes it as address kind x or y).
@@ -574,11 +580,11 @@ final class FunctionTranslator {
     /// Whether `n` is a load from the address that a store of the operation's result would
     /// take: the operand below the operation's two (for a constant address, any constant).
     func readsStoreAddress(_ n: NodeP) -> Bool {
-        guard stack.count >= 3, let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == n.pointee.fn }) else { return false }
-        let address = stack[stack.count - 3], load = n.pointee
+        guard stack.count >= 3, let shape = FunctionTranslator.loadShape(of: n) else { return false }
+        let address = stack[stack.count - 3]
         if shape.kind == "k" { if case .const = address { return true } else { return false } }
-        guard let f = addressFields(address, offset: load.d & 0xFFFF_FFFF) else { return false }
-        return f.kind == shape.kind && f.a == load.a && f.d == load.d && (f.kind != "x" && f.kind != "y" || n.e == f.e)
+        guard let f = addressFields(address, offset: n.pointee.d & 0xFFFF_FFFF) else { return false }
+        return FunctionTranslator.load(n, shape, reads: f)
     }
 
     func unary(_ nodes: UnaryNodes) {
@@ -745,6 +751,14 @@ final class FunctionTranslator {
         return shapes
     }()
 
+    static func loadShape(of n: NodeP) -> LoadShape? { loadShapes.first(where: { $0.fn == n.pointee.fn }) }
+
+    /// Whether a load of this shape reads the address of these memory-node fields (kind, a, d,
+    /// and e for kinds x and y; `addressFields`): the same slots, constants and offset.
+    static func load(_ n: NodeP, _ shape: LoadShape, reads f: (kind: Character, a: UInt64, d: UInt64, e: UInt64)) -> Bool {
+        shape.kind == f.kind && n.pointee.a == f.a && n.pointee.d == f.d && (f.kind != "x" && f.kind != "y" || n.e == f.e)
+    }
+
     static let rmwOperations: [RMWOperation] = {
         var ops: [RMWOperation] = []
         for (code, name) in [(Opcode.i32Add, "Add"), (.i64Add, "Add"), (.i32Sub, "Sub"), (.i64Sub, "Sub"), (.i32And, "And"),
@@ -766,16 +780,16 @@ final class FunctionTranslator {
 
     /// `store (a) (op (load (a)) v)`, the load reading the store's bytes at the store's own
     /// address (the same kind and fields: slots, constants, offset, memory): one node that checks
-    /// the address once, loads, applies op and stores (scripts/gen-nodes.py). The load is the
-    /// operation's left operand, so v is still evaluated after it. The store keeps the low bytes
+    /// the address once, loads, applies op and stores (scripts/gen-nodes.py). v is evaluated
+    /// where the unfused code evaluates it: after a left load, before a right one (kind f, see
+    /// `RMWOperation`). The store keeps the low bytes
     /// only, which the operation computes the same from a narrow load, however it extended.
     func readModifyWrite(size: Int, address: Operand, value: Operand, offset: UInt64, state: UInt64) -> NodeP? {
         guard case .expr(let opNode) = value, let f = addressFields(address, offset: offset) else { return nil }
         /// The load operand reads the store's own bytes.
         func matches(_ load: NodeP) -> Bool {
-            guard let shape = FunctionTranslator.loadShapes.first(where: { $0.fn == load.pointee.fn }) else { return false }
-            return shape.size == size && shape.kind == f.kind && load.pointee.a == f.a && load.pointee.c == state
-                && load.pointee.d == f.d && (f.kind != "x" && f.kind != "y" || load.e == f.e)
+            guard let shape = FunctionTranslator.loadShape(of: load) else { return false }
+            return shape.size == size && load.pointee.c == state && FunctionTranslator.load(load, shape, reads: f)
         }
         for operation in FunctionTranslator.rmwOperations where operation.fn == opNode.pointee.fn {
             let (load, v) = operation.loadLeft ? (opNode.pointee.a, opNode.pointee.b) : (opNode.pointee.b, opNode.pointee.a)
@@ -895,14 +909,7 @@ final class FunctionTranslator {
         // expression evaluated (call_<kinds>, one letter per argument); v128 arguments are in slots.
         switch callee.type.params.contains(.v128) ? -1 : params {
         case 1...3:
-            var kinds = "", words: [UInt64] = []
-            for o in stack[(stack.count - params)...] {
-                switch o {
-                case .slot(let s): kinds += "s"; words.append(UInt64(s))
-                case .const(let v): kinds += "c"; words.append(v)
-                case .expr(let e): kinds += "e"; words.append(word(e))
-                }
-            }
+            let (kinds, words) = operandWords(stack[(stack.count - params)...])
             for _ in 0..<params { _ = pop() }
             n = arena.node(fnWord(directCallNode(arguments: kinds)!), rec, base, words[0], params > 1 ? words[1] : 0,
                            extra: params > 2 ? [words[2]] : [])
@@ -1373,9 +1380,10 @@ final class FunctionTranslator {
         let (target, dst, arity) = branchTarget(index)
         let first = stack.count - arity
         let src = slot(ofHeight: first)
-        if arity == 0 || src == dst { condition = branchCondition(condition) }
+        let inPlace = arity == 0 || src == dst
+        if inPlace { condition = branchCondition(condition) }
         for h in first..<stack.count { materialize(h) }
-        if arity == 0 || src == dst {
+        if inPlace {
             if control[index].kind == .loop, !crossesTry(index), let (fused, a, b) = fusedBranch(condition) {
                 // A back edge on a fused condition charges the loop's cost itself; with the
                 // counter update before it, it is one node (see `counterUpdate`).
@@ -1442,8 +1450,6 @@ final class FunctionTranslator {
         conditionalBranch(condition, taken: .node(returnNode(from: slot(ofHeight: first))))
     }
 
-    /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
-    /// inside the branch node itself: the fused node reads the compare's operand words.
     /// The condition of a two-way branch about to be emitted, after every pending expression
     /// below it was evaluated. An expression that is not a fusable compare but has a statement
     /// form (a load, an `and`, ...) is evaluated into its own slot, the one above the stack,
@@ -1459,6 +1465,8 @@ final class FunctionTranslator {
         return .slot(target)
     }
 
+    /// A branch condition that is a compare of slot/constant operands (or a plain slot) runs
+    /// inside the branch node itself: the fused node reads the compare's operand words.
     func fusedBranch(_ condition: Operand) -> (BranchNodes, UInt64, UInt64)? {
         switch condition {
         case .slot(let s): return (slotBranchNodes, UInt64(s), 0)
