@@ -180,6 +180,46 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(inst.memories[0].state.pointee.base.load(fromByteOffset: 8, as: UInt32.self) == 9)
 }
 
+@Test func operandsEvaluatedAheadOfPendingOnesOnlyWhereTheMoveIsUnobservable() throws {
+    // A load operand next to a slot or constant is evaluated into its slot ahead of the
+    // pending expressions below it only when none of them reads that slot and the move cannot
+    // be seen (`Effect`). Each function puts a pending expression below that would tell:
+    // a parent reading the spill slot the load would be written to, a call that writes the
+    // memory the load reads, a division whose trap must come before the load's, and a load
+    // (a read-modify-write's) that may be overtaken.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let add: [UInt8] = [0x6A], sub: [UInt8] = [0x6B], divU: [UInt8] = [0x6E]
+    let load = W.load(0x28, offset: 0)
+    // (mem[a] + mem[b]) + (mem[c] - d): the first sum reads the spill slots of heights 0 and 1;
+    // mem[c] sits at height 1.
+    b.function("spillSlot", [.i32, .i32, .i32, .i32], [.i32],
+               W.get(0) + load + W.get(1) + load + add + W.get(2) + load + W.get(3) + sub + add)
+    // put(x) stores x at 8 and returns 1.
+    b.function("put", [.i32], [.i32], W.i32(8) + W.get(0) + W.store(0x36, offset: 0) + W.i32(1))
+    // put(a) + (b + mem[8]): the load must see a.
+    b.function("afterCall", [.i32, .i32], [.i32], W.get(0) + W.call(1) + W.get(1) + W.i32(8) + load + add + add)
+    // (a / b) + (c + mem[d]): b = 0 traps before an out-of-bounds d.
+    b.function("afterDivision", [.i32, .i32, .i32, .i32], [.i32],
+               W.get(0) + W.get(1) + divU + W.get(2) + W.get(3) + load + add + add)
+    // mem[a] = mem[a] - (c - mem[d]): the read-modify-write stays fused, mem[d] goes first.
+    b.function("readModifyWrite", [.i32, .i32, .i32], [.i32],
+               W.get(0) + W.get(0) + load + W.get(1) + W.get(2) + load + sub + sub + W.store(0x36, offset: 0)
+               + W.get(0) + load)
+    let inst = try instantiate(b)
+    let memory = inst.memories[0].state.pointee.base
+    for (i, v) in [UInt32(1000), 200, 30, 0xFFFF_FFFF].enumerated() { memory.storeBytes(of: v, toByteOffset: 100 + 4 * i, as: UInt32.self) }
+    #expect(run(inst.function("spillSlot")!, [.i32(100), .i32(104), .i32(108), .i32(5)]) == .value(1000 + 200 + 25))
+    #expect(run(inst.function("spillSlot")!, [.i32(100), .i32(104), .i32(65536), .i32(5)]) == .trap("out of bounds memory access"))
+    #expect(run(inst.function("afterCall")!, [.i32(41), .i32(2)]) == .value(1 + 2 + 41))
+    #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(2), .i32(1), .i32(104)]) == .value(3 + 1 + 200))
+    #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(0), .i32(1), .i32(65536)]) == .trap("integer divide by zero"))
+    #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(1), .i32(1), .i32(65536)]) == .trap("out of bounds memory access"))
+    #expect(run(inst.function("readModifyWrite")!, [.i32(100), .i32(50), .i32(104)]) == .value(UInt64(UInt32(1000) &- (UInt32(50) &- 200))))
+    #expect(run(inst.function("readModifyWrite")!, [.i32(100), .i32(0), .i32(65534)]) == .trap("out of bounds memory access"))
+    #expect(memory.load(fromByteOffset: 100, as: UInt32.self) == 1150)
+}
+
 @Test func branchesOnALoadOrOperatorConditionTestItsSlot() throws {
     // br_if, if, and br_if out of the function on a condition that is neither a compare nor a
     // slot (a load, an and) evaluate it into a slot first: the branch must go where the

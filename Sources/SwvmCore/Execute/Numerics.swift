@@ -186,6 +186,26 @@ struct SetVariant {
     var fn: NodeFn
     /// The field of the op's node that is free to hold the destination slot.
     var slotField: Field
+    /// What evaluating the node itself (not its children) may do besides computing a value.
+    var effect: Effect
+}
+
+/// What an expression may do besides computing its value, for moving its evaluation ahead of
+/// pending expressions below it (`FunctionTranslator.evaluatesEarly`). Ordered: a tree's effect
+/// is the greatest of its nodes'.
+enum Effect: Int, Comparable {
+    /// Reads slots and constants only; cannot trap.
+    case pure
+    /// Also reads memory or globals; the only trap is an out-of-bounds memory access (a load).
+    /// Two such expressions give the same result and the same trap in either order.
+    case read
+    /// Anything else: other traps, calls, writes.
+    case other
+
+    static func < (a: Effect, b: Effect) -> Bool { a.rawValue < b.rawValue }
+
+    /// Whether evaluating one before the other is unobservable.
+    func commutes(with o: Effect) -> Bool { self == .pure || o == .pure || (self == .read && o == .read) }
 }
 
 /// Lookup tables keyed by node function address, built once (a global's lazy initialisation

@@ -67,6 +67,8 @@ struct ControlFrame {
 ///   top (`flushExpressions`): expressions may read memory, globals or locals, or trap, so
 ///   they must not move past a statement's side effect. Expressions that only feed further
 ///   expressions keep Wasm's order because nodes evaluate their operands left to right.
+///   An operand may be evaluated into its slot ahead of the pending expressions below it only
+///   where no entry reads that slot and the move is unobservable (`evaluatesEarly`).
 /// - Before `local.set/tee i`, every pending read of local i is copied to its slot.
 /// - At block, loop and if boundaries everything but constants is spilled, so code inside
 ///   a label (a loop body in particular, which runs many times) never depends on virtual
@@ -76,6 +78,15 @@ struct ControlFrame {
 /// fall-through and branch field is patched with its target node's address. The translator's
 /// state is private to one translation: `@exclusivity(unchecked)` drops the dynamic checks a
 /// class's stored properties would otherwise get on every access.
+/// A range of frame slots, for what a stack entry reads (`FunctionTranslator.reads`).
+struct SlotSpan {
+    var lo: Int
+    var hi: Int
+    static let none = SlotSpan(lo: Int.max, hi: Int.min)
+    func union(_ o: SlotSpan) -> SlotSpan { SlotSpan(lo: Swift.min(lo, o.lo), hi: Swift.max(hi, o.hi)) }
+    func overlaps(_ o: SlotSpan) -> Bool { lo <= o.hi && o.lo <= hi }
+}
+
 final class FunctionTranslator {
     let instance: Instance
     let module: Module
@@ -95,6 +106,14 @@ final class FunctionTranslator {
     @exclusivity(unchecked) var depths: [Int] = []
     /// Deepest operand popped since the last push: the children of the next expression.
     @exclusivity(unchecked) var childDepth = 0
+    /// For each stack entry: the spill slots it reads when it is evaluated (a pending
+    /// expression's tree, or a slot entry's own slot; locals are not counted), and what its
+    /// evaluation may do besides (`evaluatesEarly`).
+    @exclusivity(unchecked) var reads: [SlotSpan] = []
+    @exclusivity(unchecked) var effects: [Effect] = []
+    /// The same for the operands popped since the last push.
+    @exclusivity(unchecked) var childReads = SlotSpan.none
+    @exclusivity(unchecked) var childEffect = Effect.pure
     @exclusivity(unchecked) var control: [ControlFrame] = []
     /// Most operand-stack slots in use at once (above the locals).
     @exclusivity(unchecked) var maxSlots = 0
@@ -151,8 +170,21 @@ final class FunctionTranslator {
 
     func push(_ o: Operand, wide isWide: Bool = false) {
         var depth = 0
-        if case .expr = o { depth = childDepth + 1 }
+        switch o {
+        case .expr(let n):
+            depth = childDepth + 1
+            reads.append(childReads)
+            effects.append(max(childEffect, effect(of: n)))
+        case .slot(let s):
+            reads.append(s >= localSlots ? SlotSpan(lo: s, hi: s + (isWide ? 1 : 0)) : .none)
+            effects.append(.pure)
+        case .const:
+            reads.append(.none)
+            effects.append(.pure)
+        }
         childDepth = 0
+        childReads = .none
+        childEffect = .pure
         let at = slot(ofHeight: stack.count)
         stack.append(o)
         depths.append(depth)
@@ -169,6 +201,8 @@ final class FunctionTranslator {
 
     func pop() -> Operand {
         childDepth = max(childDepth, depths.removeLast())
+        childReads = childReads.union(reads.removeLast())
+        childEffect = max(childEffect, effects.removeLast())
         wide.removeLast()
         slotAt.removeLast()
         return stack.removeLast()
@@ -183,6 +217,10 @@ final class FunctionTranslator {
     func truncate(to height: Int) {
         stack.removeLast(stack.count - height)
         depths.removeLast(depths.count - height)
+        reads.removeLast(reads.count - height)
+        effects.removeLast(effects.count - height)
+        childReads = .none
+        childEffect = .pure
         wide.removeLast(wide.count - height)
         slotAt.removeLast(slotAt.count - height)
         childDepth = 0
@@ -302,6 +340,36 @@ final class FunctionTranslator {
         store(stack[h], to: target, wide: wide[h])
         stack[h] = .slot(target)
         depths[h] = 0
+        reads[h] = SlotSpan(lo: target, hi: target + (wide[h] ? 1 : 0))
+        effects[h] = .pure
+    }
+
+    /// Whether the pending expression at height h may be evaluated into its slot now, ahead of
+    /// pending expressions below it, which the invariant would otherwise evaluate first: when
+    /// no other entry reads that slot (a parent below may read a spill slot above its own
+    /// height, from an operand flattened earlier) and the move is unobservable (`Effect`:
+    /// a pure expression moves past anything, a load past other loads and pure expressions).
+    /// This lets an operand become a statement without forcing the expressions below into
+    /// slots too, which would undo their own fusion (a read-modify-write's load, say).
+    func evaluatesEarly(_ h: Int) -> Bool {
+        let target = slot(ofHeight: h)
+        let span = SlotSpan(lo: target, hi: target + (wide[h] ? 1 : 0))
+        for j in stack.indices where j != h {
+            if reads[j].overlaps(span) { return false }
+            if j < h, case .expr = stack[j], !effects[h].commutes(with: effects[j]) { return false }
+        }
+        return true
+    }
+
+    /// What evaluating node `n` itself may do besides computing its value (its children are
+    /// accounted for by the operands they were made from).
+    func effect(of n: NodeP) -> Effect {
+        if let v = setVariants[UInt(bitPattern: n.pointee.fn)] { return v.effect }
+        switch n.pointee.fn {
+        case fnWord(slotNode), fnWord(constNode): return .pure
+        case fnWord(globalGetNode): return .read
+        default: return .other
+        }
     }
 
     func flushExpressions(below height: Int? = nil) {
@@ -534,9 +602,22 @@ final class FunctionTranslator {
     // MARK: - Numeric operators and memory access
 
     func binary(_ nodes: BinaryNodes) {
-        if stack.count >= 2, case .expr(let l) = stack[stack.count - 2], case .expr(let r) = stack[stack.count - 1],
-           flattens(nodes, l, r) {
-            flushExpressions()
+        let top = stack.count - 1
+        let l: NodeP? = if case .expr(let n) = stack[top - 1] { n } else { nil }
+        let r: NodeP? = if case .expr(let n) = stack[top] { n } else { nil }
+        if flattens(nodes, left: l, right: r) {
+            switch (l, r) {
+            case (.some, .some):
+                if evaluatesEarly(top - 1) {
+                    materialize(top - 1)
+                    if evaluatesEarly(top) { materialize(top) } else { flushExpressions() }
+                } else {
+                    flushExpressions()
+                }
+            case (.some, nil): if effects[top - 1] != .pure, evaluatesEarly(top - 1) { materialize(top - 1) }
+            case (nil, .some): if effects[top] != .pure, evaluatesEarly(top) { materialize(top) }
+            case (nil, nil): break
+            }
         }
         var b = pop(), a = pop()
         if case .const = a, nodes.commutative { swap(&a, &b) }
@@ -554,26 +635,29 @@ final class FunctionTranslator {
         push(.expr(n))
     }
 
-    /// Whether an operation on two pending expressions evaluates them into their slots first
-    /// (statements) rather than becoming one `_ee` node that calls both. An `_ee` node keeps
-    /// its node, frame and first result across two native calls: it saves and restores four
-    /// registers, 21 instructions of its own; a `set_` statement over slots is about 9 and
-    /// ends in a threaded jump, and the operation then reads both slots itself (`_ss`).
-    /// Long operator chains (hashes, checksums, bit packing) run measurably faster this way
-    /// (docs/engine.md, "Specialisation"). Only operands that have a statement form
-    /// (`setVariants`: operators, loads, direct calls of one to three arguments) count. Two kinds of tree stay whole, because a parent
+    /// Whether an operation evaluates its pending expression operands (`left`, `right`; nil
+    /// for a slot or constant) into their slots first, as statements, rather than calling them
+    /// as children. A child call keeps the node, frame and context (and a first result) across
+    /// a native call: an `_ee` node saves and restores four registers, 21 instructions of its
+    /// own, an `_se` statement 23 to 29; a `set_` statement over slots is about 9 and ends in
+    /// a threaded jump, and the operation then reads slots itself (`_ss`). Long operator chains
+    /// (hashes, checksums, bit packing) run measurably faster this way (docs/engine.md,
+    /// "Specialisation"). A single operand next to a slot or constant is flattened only when
+    /// it is not pure (`binary`): a pure operand on a chain of one-cycle integer operations
+    /// is faster passed in a register than through its slot (sha256 ran 5 to 10 % slower with
+    /// 10 % fewer instructions). Only operands that have a statement form (`setVariants`:
+    /// operators, loads, direct calls of one to three arguments) count: any other one would
+    /// be a set node calling it, no cheaper. Two kinds of tree stay whole, because a parent
     /// fuses them better: a load operand of an operation that has a read-modify-write form
-    /// (a store at the load's address may take both), and an `i32.add` that is an
-    /// indexed address (a load or store takes it as address kind x or y).
-    func flattens(_ nodes: BinaryNodes, _ l: NodeP, _ r: NodeP) -> Bool {
-        // An operand with no statement form (a select, a call of none or more than three
-        // arguments) would be a set node calling it: no cheaper than the _ee node's call.
-        guard setVariants[UInt(bitPattern: l.pointee.fn)] != nil, setVariants[UInt(bitPattern: r.pointee.fn)] != nil
-        else { return false }
+    /// (a store at the load's address may take both), and the terms of an `i32.add` that is
+    /// an indexed address (a load or store takes it as address kind x or y).
+    func flattens(_ nodes: BinaryNodes, left l: NodeP?, right r: NodeP?) -> Bool {
+        func hasStatementForm(_ n: NodeP?) -> Bool { n.map { setVariants[UInt(bitPattern: $0.pointee.fn)] != nil } ?? true }
+        guard l != nil || r != nil, hasStatementForm(l), hasStatementForm(r) else { return false }
         let op = fnWord(nodes.ee)
-        if readsStoreAddress(l) || nodes.commutative && readsStoreAddress(r),
+        if l.map(readsStoreAddress) == true || nodes.commutative && r.map(readsStoreAddress) == true,
            FunctionTranslator.rmwOperations.contains(where: { $0.fn == op }) { return false }
-        if op == fnWord(i32Add_ee), indexedAddress(summing: [word(l), word(r)]) != nil { return false }
+        if op == fnWord(i32Add_ee), indexedAddress(summing: [l, r].compactMap { $0.map(word) }) != nil { return false }
         return true
     }
 
