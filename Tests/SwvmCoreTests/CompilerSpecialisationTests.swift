@@ -197,6 +197,9 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
                W.get(0) + load + W.get(1) + load + add + W.get(2) + load + W.get(3) + sub + add)
     // put(x) stores x at 8 and returns 1.
     b.function("put", [.i32], [.i32], W.i32(8) + W.get(0) + W.store(0x36, offset: 0) + W.i32(1))
+    // The same with a pure operand at height 1: (mem[a] + mem[b]) + ((c ^ d) - 5).
+    b.function("spillSlotPure", [.i32, .i32, .i32, .i32], [.i32],
+               W.get(0) + load + W.get(1) + load + add + W.get(2) + W.get(3) + [0x73] + W.i32(5) + sub + add)
     // put(a) + (b + mem[8]): the load must see a.
     b.function("afterCall", [.i32, .i32], [.i32], W.get(0) + W.call(1) + W.get(1) + W.i32(8) + load + add + add)
     // (a / b) + (c + mem[d]): b = 0 traps before an out-of-bounds d.
@@ -211,6 +214,7 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     for (i, v) in [UInt32(1000), 200, 30, 0xFFFF_FFFF].enumerated() { memory.storeBytes(of: v, toByteOffset: 100 + 4 * i, as: UInt32.self) }
     #expect(run(inst.function("spillSlot")!, [.i32(100), .i32(104), .i32(108), .i32(5)]) == .value(1000 + 200 + 25))
     #expect(run(inst.function("spillSlot")!, [.i32(100), .i32(104), .i32(65536), .i32(5)]) == .trap("out of bounds memory access"))
+    #expect(run(inst.function("spillSlotPure")!, [.i32(100), .i32(104), .i32(12), .i32(10)]) == .value(1000 + 200 + 1))
     #expect(run(inst.function("afterCall")!, [.i32(41), .i32(2)]) == .value(1 + 2 + 41))
     #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(2), .i32(1), .i32(104)]) == .value(3 + 1 + 200))
     #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(0), .i32(1), .i32(65536)]) == .trap("integer divide by zero"))
@@ -473,7 +477,8 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
 
 @Test func branchTablesWithoutMovesAgreeWithTheMovingForm() throws {
     // A br_table that moves no values jumps through a table of targets alone: brTableSlotNode
-    // for an index in a local, brTableJumpNode for an index expression (which may trap). Each
+    // for an index in a local or one evaluated into its slot first (a load, which may trap),
+    // brTableJumpNode for an index expression without a statement form. Each
     // must pick the target (the default for any index past the last, the index taken
     // unsigned) that the general node picks when the branch carries a value, must trap where
     // its index traps, and a loop closed by a br_table must still run out of fuel.
@@ -522,10 +527,14 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
     }
     // The forms are the nodes meant: the first statement of each plain function.
-    func first(_ name: String) -> UnsafeRawPointer { inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
+    func statement(_ name: String, _ k: Int = 0) -> UnsafeRawPointer {
+        let first = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
+        return (first + k * statementStride).assumingMemoryBound(to: Node.self).pointee.fn
+    }
+    func first(_ name: String) -> UnsafeRawPointer { statement(name) }
     #expect(first("f0") == fnWord(brTableSlotNode))
     #expect(first("f3") == fnWord(brTableJumpNode))
-    #expect(first("f6") == fnWord(brTableJumpNode))
+    #expect(first("f6") == fnWord(set_i32Load_y) && statement("f6", 1) == fnWord(brTableSlotNode))
     #expect(first("f1") != fnWord(brTableSlotNode) && first("f1") != fnWord(brTableJumpNode))
 }
 

@@ -614,8 +614,8 @@ final class FunctionTranslator {
                 } else {
                     flushExpressions()
                 }
-            case (.some, nil): if effects[top - 1] != .pure, evaluatesEarly(top - 1) { materialize(top - 1) }
-            case (nil, .some): if effects[top] != .pure, evaluatesEarly(top) { materialize(top) }
+            case (.some, nil): if evaluatesEarly(top - 1) { materialize(top - 1) }
+            case (nil, .some): if evaluatesEarly(top) { materialize(top) }
             case (nil, nil): break
             }
         }
@@ -642,10 +642,11 @@ final class FunctionTranslator {
     /// own, an `_se` statement 23 to 29; a `set_` statement over slots is about 9 and ends in
     /// a threaded jump, and the operation then reads slots itself (`_ss`). Long operator chains
     /// (hashes, checksums, bit packing) run measurably faster this way (docs/engine.md,
-    /// "Specialisation"). A single operand next to a slot or constant is flattened only when
-    /// it is not pure (`binary`): a pure operand on a chain of one-cycle integer operations
-    /// is faster passed in a register than through its slot (sha256 ran 5 to 10 % slower with
-    /// 10 % fewer instructions). Only operands that have a statement form (`setVariants`:
+    /// "Specialisation"); so do the public programs measured for it (Lua, SQLite, sightglass),
+    /// although a chain of one-cycle integer operations can be faster with its values passed
+    /// in registers (sha256). A single operand next to a slot or constant is flattened when
+    /// the move cannot be seen (`evaluatesEarly`); two are, or else every pending expression
+    /// is evaluated first. Only operands that have a statement form (`setVariants`:
     /// operators, loads, direct calls of one to three arguments) count: any other one would
     /// be a set node calling it, no cheaper. Two kinds of tree stay whole, because a parent
     /// fuses them better: a load operand of an operation that has a read-modify-write form
@@ -1541,11 +1542,17 @@ final class FunctionTranslator {
     /// `brIfNode` would call the expression and keep its registers across the call (sieve's
     /// `if (!composite[i])`: -8 % instructions).
     func branchCondition(_ condition: Operand) -> Operand {
-        guard case .expr(let n) = condition, branchVariants[UInt(bitPattern: n.pointee.fn)] == nil,
-              setVariants[UInt(bitPattern: n.pointee.fn)] != nil else { return condition }
+        guard case .expr(let n) = condition, branchVariants[UInt(bitPattern: n.pointee.fn)] == nil else { return condition }
+        return intoSlotAbove(condition)
+    }
+
+    /// A branch's operand (a condition, a `br_table` index) as a slot when it is an expression
+    /// with a statement form: evaluated into the slot above the stack, after everything below.
+    func intoSlotAbove(_ o: Operand) -> Operand {
+        guard case .expr(let n) = o, setVariants[UInt(bitPattern: n.pointee.fn)] != nil else { return o }
         let target = slot(ofHeight: stack.count)
         reserve(slotsTo: target + 1)
-        store(condition, to: target)
+        store(o, to: target)
         return .slot(target)
     }
 
@@ -1589,7 +1596,10 @@ final class FunctionTranslator {
         if !moves {
             let table = arena.words([UInt64](repeating: 0, count: resolved.count))
             for (k, t) in resolved.enumerated() { fixups.append((table + k, t)) }
-            if case .slot(let s) = index {
+            // An index with a statement form (a bytecode interpreter's `op & 0x7F`, a load)
+            // goes into its slot: a statement and `brTableSlotNode` (17 instructions with an
+            // `and`) instead of `brTableJumpNode` calling it (27).
+            if case .slot(let s) = intoSlotAbove(index) {
                 emitTerminal(node(brTableSlotNode, UInt64(s), UInt64(pointer: table), UInt64(targets.count - 1)))
             } else {
                 emitTerminal(node(brTableJumpNode, word(expr(index)), UInt64(pointer: table), UInt64(targets.count - 1)))
