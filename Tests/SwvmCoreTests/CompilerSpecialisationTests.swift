@@ -205,6 +205,11 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     // (a / b) + (c + mem[d]): b = 0 traps before an out-of-bounds d.
     b.function("afterDivision", [.i32, .i32, .i32, .i32], [.i32],
                W.get(0) + W.get(1) + divU + W.get(2) + W.get(3) + load + add + add)
+    // put(a) + mem[mem[b]]: a load's address that is a load goes into its slot, but not
+    // ahead of the call, which writes the address.
+    b.function("chaseAfterCall", [.i32, .i32], [.i32], W.get(0) + W.call(1) + W.get(1) + load + load + add)
+    // mem[mem[a]] with nothing pending below: the inner load goes into its slot.
+    b.function("chase", [.i32], [.i32], W.get(0) + load + load)
     // mem[a] = mem[a] - (c - mem[d]): the read-modify-write stays fused, mem[d] goes first.
     b.function("readModifyWrite", [.i32, .i32, .i32], [.i32],
                W.get(0) + W.get(0) + load + W.get(1) + W.get(2) + load + sub + sub + W.store(0x36, offset: 0)
@@ -216,6 +221,13 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     #expect(run(inst.function("spillSlot")!, [.i32(100), .i32(104), .i32(65536), .i32(5)]) == .trap("out of bounds memory access"))
     #expect(run(inst.function("spillSlotPure")!, [.i32(100), .i32(104), .i32(12), .i32(10)]) == .value(1000 + 200 + 1))
     #expect(run(inst.function("afterCall")!, [.i32(41), .i32(2)]) == .value(1 + 2 + 41))
+    memory.storeBytes(of: UInt32(100), toByteOffset: 8, as: UInt32.self)
+    #expect(run(inst.function("chaseAfterCall")!, [.i32(104), .i32(8)]) == .value(1 + 200))
+    memory.storeBytes(of: UInt32(108), toByteOffset: 12, as: UInt32.self)
+    memory.storeBytes(of: UInt32(65536), toByteOffset: 16, as: UInt32.self)
+    #expect(run(inst.function("chase")!, [.i32(12)]) == .value(30))
+    #expect(run(inst.function("chase")!, [.i32(16)]) == .trap("out of bounds memory access"))
+    #expect(run(inst.function("chase")!, [.i32(65533)]) == .trap("out of bounds memory access"))
     #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(2), .i32(1), .i32(104)]) == .value(3 + 1 + 200))
     #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(0), .i32(1), .i32(65536)]) == .trap("integer divide by zero"))
     #expect(run(inst.function("afterDivision")!, [.i32(7), .i32(1), .i32(1), .i32(65536)]) == .trap("out of bounds memory access"))
@@ -226,12 +238,15 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
 
 @Test func branchesOnALoadOrOperatorConditionTestItsSlot() throws {
     // br_if, if, and br_if out of the function on a condition that is neither a compare nor a
-    // slot (a load, an and) evaluate it into a slot first: the branch must go where the
-    // value says, and a load out of bounds must trap before the branch.
+    // slot (a load, an and) evaluate it into a slot first, and eqz of a load tests eqz of the
+    // load's slot: the branch must go where the value says, and a load out of bounds must
+    // trap before the branch.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
     let and: [UInt8] = [0x71]
-    let conditions: [[UInt8]] = [W.get(0) + W.load(0x2D, offset: 0), W.get(0) + W.get(1) + and]
+    let eqz: [UInt8] = [0x45]
+    let conditions: [[UInt8]] = [W.get(0) + W.load(0x2D, offset: 0), W.get(0) + W.get(1) + and,
+                                 W.get(0) + W.load(0x2D, offset: 0) + eqz]
     for condition in conditions {
         b.function("brIf\(b.functions.count)", [.i32, .i32], [.i32],
                    W.block() + condition + W.brIf(0) + W.i32(1) + W.ret + W.end + W.i32(2))
@@ -242,10 +257,11 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     let inst = try instantiate(b)
     let memory = inst.memories[0].state.pointee.base
     memory.storeBytes(of: 7, toByteOffset: 100, as: UInt8.self)
-    for (i, condition) in [(0, "load"), (3, "and")] {
+    for (i, condition) in [(0, "load"), (3, "and"), (6, "eqz of a load")] {
         for (x, y) in [(100, 0), (101, 1), (65536, 2), (0xFFFF_FFFF, 0xFFFF_FFFF)] as [(UInt32, UInt32)] {
             let args = [Value.i32(x), .i32(y)]
-            let value: UInt32? = i == 0 ? (x < 65536 ? UInt32(x == 100 ? 7 : 0) : nil) : x & y
+            let loaded: UInt32? = x < 65536 ? UInt32(x == 100 ? 7 : 0) : nil
+            let value: UInt32? = i == 0 ? loaded : i == 3 ? x & y : loaded.map { $0 == 0 ? 1 : 0 }
             let outcomes = [run(inst.function("brIf\(i)")!, args), run(inst.function("if\(i + 1)")!, args), run(inst.function("ret\(i + 2)")!, args)]
             if let value {
                 #expect(outcomes == [.value(value != 0 ? 2 : 1), .value(value != 0 ? 3 : 4), .value(value != 0 ? 5 : 6)], "\(condition) on \(x)")

@@ -680,6 +680,15 @@ final class FunctionTranslator {
     }
 
     func load(_ nodes: LoadNodes, _ offset: UInt64, memory: UInt32) {
+        // An address that no address kind takes (a load, an and) but that has a statement form
+        // goes into its slot when that cannot be seen (`evaluatesEarly`): `set_<load>_s` reads
+        // the slot, where the `_e` form calls the address with its registers saved (31
+        // instructions of its own against 16; Lua's pointer chasing).
+        let top = stack.count - 1
+        if !memoryIs64(memory), case .expr(let n) = stack[top], setVariants[UInt(bitPattern: n.pointee.fn)] != nil,
+           slotPlusConstant(stack[top]) == nil, indexedAddress(stack[top]) == nil, evaluatesEarly(top) {
+            materialize(top)
+        }
         let a = pop()
         let state = memoryState(memory)
         if memoryIs64(memory) {
@@ -1542,7 +1551,14 @@ final class FunctionTranslator {
     /// `brIfNode` would call the expression and keep its registers across the call (sieve's
     /// `if (!composite[i])`: -8 % instructions).
     func branchCondition(_ condition: Operand) -> Operand {
-        guard case .expr(let n) = condition, branchVariants[UInt(bitPattern: n.pointee.fn)] == nil else { return condition }
+        guard case .expr(let n) = condition else { return condition }
+        if n.pointee.fn == fnWord(i32Eqz_e) {
+            // `if (!x)` on a load or an operator: x into its slot, the branch fuses eqz of a slot
+            // (`brIf_i32Eqz_s`, 6 instructions) instead of calling x (21 and x's own).
+            if case .slot(let s) = intoSlotAbove(.expr(n.pointee.a.node)) { return .expr(node(i32Eqz_s, UInt64(s))) }
+            return condition
+        }
+        if branchVariants[UInt(bitPattern: n.pointee.fn)] != nil { return condition }
         return intoSlotAbove(condition)
     }
 
