@@ -382,6 +382,11 @@ def gen_memory():
                     f"    let v = {st}(truncatingIfNeeded: {operand(kv, 'b')})\n" + check +
                     f"    {access(ka, size)}"
                     f"    p.storeBytes(of: v, as: {st}.self)\n" + NEXT + "}\n")
+    # An indexed address computed for its own sake (`p = base + (i << k) + c` kept in a local,
+    # a pointer into an array): the address kinds' arithmetic as a statement writing slot b,
+    # where the i32.add/i32.shl tree would be a set node calling its children.
+    for k in ("x", "y"):
+        out.append(f"func setIndexedAddress_{k}{SIG} {{\n    fp[n.pointee.b.int] = {ADDRESS[k]}\n" + NEXT + "}\n")
     out += gen_rmw()
     out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
     out.append("/// F64Mul for a float's own width), for an\n")

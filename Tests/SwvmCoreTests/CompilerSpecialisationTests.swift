@@ -423,17 +423,13 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     }
 }
 
-@Test func indexedAddressesAgreeWithTheUnfusedPath() throws {
-    // An address built of i32.add / i32.shl of at most two locals (one of them shifted by a
-    // constant) and constants runs as one node of address kind x (`base + (index << k) + c`)
-    // or y (`(index << k) + c`); the sum wraps at 2^32 as the adds and shifts it replaces, and
-    // only then is the static offset added. Every shape, access width and value kind must store
-    // and load what the same arithmetic does unfused (one operand behind a select, which
-    // nothing fuses), and trap where it traps.
+/// (fused, unfused) shapes of an indexed address over base = local 0, index = local 1: the
+/// unfused one has an operand behind a select, which nothing fuses.
+let indexedAddressShapes: [([UInt8], [UInt8])] = {
     let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
     let base = W.get(0), index = W.get(1)
     // (fused, unfused) address shapes over base = local 0, index = local 1.
-    let shapes: [([UInt8], [UInt8])] = [
+    return [
         (base + index + add, asExpr(base) + index + add),
         (base + index + W.i32(2) + shl + add, asExpr(base) + index + W.i32(2) + shl + add),
         (index + W.i32(3) + shl + base + add, index + W.i32(3) + shl + asExpr(base) + add),
@@ -444,6 +440,16 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         (index + W.i32(35) + shl + base + add, asExpr(index) + W.i32(35) + shl + base + add),  // shift count mod 32
         (base + index + add + W.i32(8) + add, asExpr(base) + index + add + W.i32(8) + add),
     ]
+}()
+
+@Test func indexedAddressesAgreeWithTheUnfusedPath() throws {
+    // An address built of i32.add / i32.shl of at most two locals (one of them shifted by a
+    // constant) and constants runs as one node of address kind x (`base + (index << k) + c`)
+    // or y (`(index << k) + c`); the sum wraps at 2^32 as the adds and shifts it replaces, and
+    // only then is the static offset added. Every shape, access width and value kind must store
+    // and load what the same arithmetic does unfused (one operand behind a select, which
+    // nothing fuses), and trap where it traps.
+    let shapes = indexedAddressShapes
     // (store opcode, load opcode, value type)
     let accesses: [(UInt8, UInt8, ValueType)] = [(0x36, 0x28, .i32), (0x37, 0x29, .i64), (0x3A, 0x2D, .i32), (0x3E, 0x34, .i64)]
     let inputs: [(UInt32, UInt32)] = [
@@ -489,6 +495,32 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
         }
         #expect(traps > 0 && values_ > 0)
     }
+}
+
+@Test func indexedAddressesKeptInALocalAgreeWithTheUnfusedPath() throws {
+    // An indexed address stored to a local (a pointer kept for later) is computed by one
+    // statement (setIndexedAddress_x/y) where its tree has more than one node; it must wrap at
+    // 2^32 like the adds and shifts it replaces.
+    var b = ModuleBuilder()
+    for (fused, unfused) in indexedAddressShapes {
+        for address in [fused, unfused] {
+            b.function("f\(b.functions.count)", [.i32, .i32], [.i32], locals: [.i32], address + W.set(2) + W.get(2))
+        }
+    }
+    let inst = try instantiate(b)
+    let forms = [fnWord(setIndexedAddress_x), fnWord(setIndexedAddress_y)]
+    var fusedCount = 0
+    for f in stride(from: 0, to: b.functions.count, by: 2) {
+        for (x, y) in [(0x100, 3), (0xFFFF_FFF0, 8), (0, 0x4000_0010), (0x10, 0xFFFF_FFFF), (0xFFFF_0000, 0x8000_0000)] as [(UInt32, UInt32)] {
+            let args = [Value.i32(x), .i32(y)]
+            #expect(run(inst.function("f\(f)")!, args) == run(inst.function("f\(f + 1)")!, args), "shape \(f / 2) on (\(x), \(y))")
+        }
+        let first = inst.function("f\(f)")!.record.pointee.entry.pointee.a.node.pointee.fn
+        if forms.contains(first) { fusedCount += 1 }
+        #expect(!forms.contains(inst.function("f\(f + 1)")!.record.pointee.entry.pointee.a.node.pointee.fn))
+    }
+    // Every shape but the one-node ones (base + index, index << 2).
+    #expect(fusedCount == indexedAddressShapes.count - 2)
 }
 
 @Test func branchTablesWithoutMovesAgreeWithTheMovingForm() throws {

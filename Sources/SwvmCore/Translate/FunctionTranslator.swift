@@ -316,7 +316,11 @@ final class FunctionTranslator {
         case .slot(let s): if s != target { emit(node(setSlotSlotNode, UInt64(target), UInt64(s))) }
         case .const(let v): emit(node(setSlotConstNode, UInt64(target), v))
         case .expr(let n):
-            if let v = setVariants[UInt(bitPattern: n.pointee.fn)] {
+            if FunctionTranslator.indexedAddressRoots.contains(n.pointee.fn), let ix = indexedAddress(o) {
+                // An address kept for later (`p = base + (i << 2)`): one node computes it.
+                emit(arena.node(fnWord(ix.hasBase ? setIndexedAddress_x : setIndexedAddress_y), ix.a, UInt64(target), 0,
+                                ix.constant << 32, extra: [ix.shift]))
+            } else if let v = setVariants[UInt(bitPattern: n.pointee.fn)] {
                 // The op writes the slot itself: one node, one call fewer per execution. The
                 // expression node had one user (this operand), so it is rewritten in place.
                 let m = UnsafeMutablePointer(mutating: n)
@@ -741,6 +745,11 @@ final class FunctionTranslator {
         guard case .expr(let root) = o else { return nil }
         return indexedAddress(summing: [word(root)])
     }
+
+    /// The roots of indexed-address trees that `setIndexedAddress_x/y` computes better than the
+    /// root's own statement form: sums with a child (a plain `slot + slot`, `slot + constant` or
+    /// `slot << k` is one leaf node anyway).
+    static let indexedAddressRoots: [UnsafeRawPointer] = [fnWord(i32Add_se), fnWord(i32Add_es), fnWord(i32Add_ec), fnWord(i32Add_ee)]
 
     /// The indexed address that is the 32-bit sum of these expression trees, if it is one.
     func indexedAddress(summing roots: [UInt64]) -> IndexedAddress? {

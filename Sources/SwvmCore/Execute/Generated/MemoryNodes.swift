@@ -1469,6 +1469,14 @@ func i32Store16_ke(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func setIndexedAddress_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    fp[n.pointee.b.int] = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    return proceed(n, fp, c)
+}
+func setIndexedAddress_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    fp[n.pointee.b.int] = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    return proceed(n, fp, c)
+}
 func i32StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
