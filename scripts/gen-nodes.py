@@ -91,6 +91,13 @@ for t in ("f32", "f64"):
     ib(t, "Le", "a <= b", False, "bool")
     ib(t, "Ge", "a >= b", False, "bool")
 
+# Bit-field extraction, `(x >> k) & m` with k and m constants (fields b, c) and x a slot
+# (field a): the instruction decoders of bytecode interpreters, the bit readers of
+# decompressors. One leaf node where the shift would be a node or statement of its own.
+# The shift count is taken modulo the width, as i32.shr_u / i64.shr_u do.
+# (name, type) ; the set form writes the slot in field d.
+SHIFT_AND = [("i32ShrUAnd_s", "i32", "UInt32"), ("i64ShrUAnd_s", "i64", "UInt64")]
+
 # (name, operand type, result type, swift expression over a)
 UNARY = []
 def iu(name, t, res, expr):
@@ -214,6 +221,10 @@ def gen_numeric():
             a = DEC[t].format(operand(k, "a"))
             out.append(expression_and_set(f"{name}_{k}", f"let a = {a}", ENC[res].format('(' + expr + ')'), "c",
                                           k, "try " in expr))
+    for name, t, U in SHIFT_AND:
+        expr = f"(a &>> {U}(truncatingIfNeeded: n.pointee.b)) & {U}(truncatingIfNeeded: n.pointee.c)"
+        out.append(expression_and_set(name, f"let a = {DEC[t].format(operand('s', 'a'))}", ENC[t].format('(' + expr + ')'),
+                                      "d", "s", False))
     # select: each value operand a slot, a constant or an expression (fields a, b), the
     # condition an expression (field c); evaluated in Wasm order, first value to condition.
     for ka in "sce":
@@ -234,6 +245,8 @@ def gen_numeric():
     for name, t, res, expr in UNARY:
         for k in ("s", "e"):
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c, effect: {effect(expr)})),\n")
+    for name, t, U in SHIFT_AND:
+        out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
     out.append("]\n")
     # The dispatch tables the compiler reads.
     out.append("\n/// The specialisations of each binary numeric operator.\n")

@@ -899,3 +899,37 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         #expect(traps > 0)
     }
 }
+
+@Test func bitFieldExtractionAgreesWithTheUnfusedPath() throws {
+    // `(x >> k) & m` of a local and two constants is one node (i32/i64ShrUAnd_s); the shift
+    // count is taken modulo the width, as shr_u does, and the mask may stand on either side.
+    // Each shape must compute what the two operations compute unfused (x behind a select,
+    // which nothing fuses), as an expression and as a local.set's statement form.
+    for (t, shrU, and, width) in [(ValueType.i32, UInt8(0x76), UInt8(0x71), 32), (.i64, 0x88, 0x83, 64)] {
+        var b = ModuleBuilder()
+        let shifts: [UInt64] = [0, 7, 16, UInt64(width - 1), UInt64(width), UInt64(width + 5)]
+        let masks: [UInt64] = [0xFF, 1, t == .i32 ? 0xFFFF_FFFF : 0xFFFF_FFFF_FFFF_FFFF, 0x8000_0001]
+        for k in shifts {
+            for m in masks {
+                for x in [W.get(0), asExpr(W.get(0))] {
+                    let shifted = x + W.const(t, bits: k) + [shrU]
+                    b.function("f\(b.functions.count)", [t], [t], shifted + W.const(t, bits: m) + [and])
+                    b.function("f\(b.functions.count)", [t], [t], locals: [t], W.const(t, bits: m) + shifted + [and] + W.set(1) + W.get(1))
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let fused = [fnWord(i32ShrUAnd_s), fnWord(i64ShrUAnd_s), fnWord(set_i32ShrUAnd_s), fnWord(set_i64ShrUAnd_s)]
+        let inputs: [UInt64] = t == .i32 ? [0, 0xDEAD_BEEF, 0xFFFF_FFFF, 0x8000_0000] : [0, 0x0123_4567_89AB_CDEF, .max, 1 << 63]
+        for f in stride(from: 0, to: b.functions.count, by: 4) {
+            for v in inputs {
+                let arg = t == .i32 ? Value.i32(UInt32(truncatingIfNeeded: v)) : .i64(v)
+                #expect(run(inst.function("f\(f)")!, [arg]) == run(inst.function("f\(f + 2)")!, [arg]), "\(t) function \(f) on \(v)")
+                #expect(run(inst.function("f\(f + 1)")!, [arg]) == run(inst.function("f\(f + 3)")!, [arg]), "\(t) function \(f + 1) on \(v)")
+            }
+            // The local.set form's first statement is the fused node's statement form.
+            #expect(fused.contains(inst.function("f\(f + 1)")!.record.pointee.entry.pointee.a.node.pointee.fn))
+            #expect(!fused.contains(inst.function("f\(f + 3)")!.record.pointee.entry.pointee.a.node.pointee.fn))
+        }
+    }
+}

@@ -180,9 +180,9 @@ struct CounterNodes {
 /// The statement form of an expression node that stores its value in a frame slot: the
 /// compiler turns `local.set (op ...)` into one node instead of a set node calling the op.
 struct SetVariant {
-    /// b or c; `bHigh`, the high half of b, for a call node, whose b (the callee frame's base
-    /// slot) and other fields are all taken.
-    enum Field { case b, c, bHigh }
+    /// b, c or d; `bHigh`, the high half of b, for a call node, whose b (the callee frame's
+    /// base slot) and other fields are all taken.
+    enum Field { case b, c, d, bHigh }
     var fn: NodeFn
     /// The field of the op's node that is free to hold the destination slot.
     var slotField: Field

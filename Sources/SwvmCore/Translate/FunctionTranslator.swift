@@ -327,6 +327,7 @@ final class FunctionTranslator {
                 m.pointee.fn = fnWord(v.fn)
                 switch v.slotField {
                 case .b: m.pointee.b = UInt64(target)
+                case .d: m.pointee.d = UInt64(target)
                 case .c: m.pointee.c = UInt64(target)
                 case .bHigh: m.pointee.b |= UInt64(target) << 32
                 }
@@ -607,6 +608,7 @@ final class FunctionTranslator {
 
     func binary(_ nodes: BinaryNodes) {
         let top = stack.count - 1
+        if let fused = shiftAnd(nodes) { return push(.expr(fused)) }
         let l: NodeP? = if case .expr(let n) = stack[top - 1] { n } else { nil }
         let r: NodeP? = if case .expr(let n) = stack[top] { n } else { nil }
         if flattens(nodes, left: l, right: r) {
@@ -637,6 +639,19 @@ final class FunctionTranslator {
         case (.const, _): preconditionFailure("constant left operand was turned into an expression")
         }
         push(.expr(n))
+    }
+
+    /// `(x >> k) & m` of a slot and two constants as one bit-field node (scripts/gen-nodes.py,
+    /// SHIFT_AND), popping both operands; nil for any other operation or shape.
+    func shiftAnd(_ nodes: BinaryNodes) -> NodeP? {
+        let op = fnWord(nodes.ee)
+        guard op == fnWord(i32And_ee) || op == fnWord(i64And_ee) else { return nil }
+        let shr = op == fnWord(i32And_ee) ? fnWord(i32ShrU_sc) : fnWord(i64ShrU_sc)
+        let top = stack.count - 1
+        let (e, m): (Operand, Operand) = if case .const = stack[top] { (stack[top - 1], stack[top]) } else { (stack[top], stack[top - 1]) }
+        guard case .expr(let n) = e, n.pointee.fn == shr, case .const(let mask) = m else { return nil }
+        _ = pop(); _ = pop()
+        return node(op == fnWord(i32And_ee) ? i32ShrUAnd_s : i64ShrUAnd_s, n.pointee.a, n.pointee.b, mask)
     }
 
     /// Whether an operation evaluates its pending expression operands (`left`, `right`; nil

@@ -6385,6 +6385,24 @@ func set_f64PromoteF32_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (Double(a)).bitPattern
     return proceed(n, fp, c)
 }
+func i32ShrUAnd_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    return UInt64(((a &>> UInt32(truncatingIfNeeded: n.pointee.b)) & UInt32(truncatingIfNeeded: n.pointee.c)))
+}
+func set_i32ShrUAnd_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> UInt32(truncatingIfNeeded: n.pointee.b)) & UInt32(truncatingIfNeeded: n.pointee.c)))
+    return proceed(n, fp, c)
+}
+func i64ShrUAnd_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    return ((a &>> UInt64(truncatingIfNeeded: n.pointee.b)) & UInt64(truncatingIfNeeded: n.pointee.c))
+}
+func set_i64ShrUAnd_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    fp[n.pointee.d.int] = ((a &>> UInt64(truncatingIfNeeded: n.pointee.b)) & UInt64(truncatingIfNeeded: n.pointee.c))
+    return proceed(n, fp, c)
+}
 func select_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = fp[n.pointee.a.int]
     let y = fp[n.pointee.b.int]
@@ -7017,6 +7035,8 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f32DemoteF64_e, SetVariant(fn: set_f32DemoteF64_e, slotField: .c, effect: .pure)),
     (f64PromoteF32_s, SetVariant(fn: set_f64PromoteF32_s, slotField: .c, effect: .pure)),
     (f64PromoteF32_e, SetVariant(fn: set_f64PromoteF32_e, slotField: .c, effect: .pure)),
+    (i32ShrUAnd_s, SetVariant(fn: set_i32ShrUAnd_s, slotField: .d, effect: .pure)),
+    (i64ShrUAnd_s, SetVariant(fn: set_i64ShrUAnd_s, slotField: .d, effect: .pure)),
 ]
 
 /// The specialisations of each binary numeric operator.
