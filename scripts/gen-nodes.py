@@ -115,7 +115,7 @@ for t in ("f32", "f64"):
     iu(f"{t}Floor", t, t, "a.rounded(.down)")
     iu(f"{t}Trunc", t, t, "a.rounded(.towardZero)")
     iu(f"{t}Nearest", t, t, "a.rounded(.toNearestOrEven)")
-    iu(f"{t}Sqrt", t, t, "a.squareRoot()")
+    iu(f"{t}Sqrt", t, t, "wasmSqrt(a)")
 
 iu("i32WrapI64", "i64", "i32", "UInt32(truncatingIfNeeded: a)")
 iu("i64ExtendI32S", "i32", "i64", "UInt64(bitPattern: Int64(Int32(bitPattern: a)))")

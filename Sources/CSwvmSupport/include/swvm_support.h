@@ -21,6 +21,18 @@ static inline uintptr_t swvm_frame_address(void) {
 #endif
 }
 
+/* Square roots as one instruction (llvm.sqrt): Swift's squareRoot() calls libm's sqrt for a
+   negative operand (to set errno), which makes every node using it save registers. The
+   result is the same: the hardware's default NaN for a negative operand. */
+#if defined(__clang__)
+static inline double swvm_sqrt(double x) { return __builtin_elementwise_sqrt(x); }
+static inline float swvm_sqrtf(float x) { return __builtin_elementwise_sqrt(x); }
+#else
+/* Another C compiler (support.c under CMake's C compiler) never calls these. */
+static inline double swvm_sqrt(double x) { return __builtin_sqrt(x); }
+static inline float swvm_sqrtf(float x) { return __builtin_sqrtf(x); }
+#endif
+
 /* Lowest usable address and size of the calling thread's stack (0 on failure). */
 int swvm_thread_stack_bounds(uintptr_t *low, size_t *size);
 

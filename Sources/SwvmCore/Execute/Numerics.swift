@@ -2,6 +2,8 @@
 // division, float min/max/copysign with the spec's NaN and signed-zero rules, and trapping or
 // saturating float-to-int truncation. Everything is inlined into the generated nodes.
 
+import CSwvmSupport
+
 @inline(__always) func divS(_ a: UInt32, _ b: UInt32) throws(Trap) -> UInt32 {
     if b == 0 { throw .integerDivideByZero }
     let x = Int32(bitPattern: a), y = Int32(bitPattern: b)
@@ -58,6 +60,10 @@
 @inline(__always) func copysign(_ a: Double, _ b: Double) -> Double {
     Double(bitPattern: (a.bitPattern & 0x7FFF_FFFF_FFFF_FFFF) | (b.bitPattern & 0x8000_0000_0000_0000))
 }
+
+/// Square root in one instruction, without libm's errno path (swvm_support.h).
+@inline(__always) func wasmSqrt(_ a: Double) -> Double { swvm_sqrt(a) }
+@inline(__always) func wasmSqrt(_ a: Float) -> Float { swvm_sqrtf(a) }
 
 /// min: NaN if either operand is NaN; -0 is less than +0.
 @inline(__always) func wasmMin<F: BinaryFloatingPoint>(_ a: F, _ b: F) -> F {

@@ -5589,21 +5589,21 @@ func set_f32Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    return UInt64((a.squareRoot()).bitPattern)
+    return UInt64((wasmSqrt(a)).bitPattern)
 }
 func set_f32Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
-    fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
+    fp[n.pointee.c.int] = UInt64((wasmSqrt(a)).bitPattern)
     return proceed(n, fp, c)
 }
 func f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
-    return UInt64((a.squareRoot()).bitPattern)
+    return UInt64((wasmSqrt(a)).bitPattern)
 }
 func set_f32Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     if trapped(c) { return 0 }
-    fp[n.pointee.c.int] = UInt64((a.squareRoot()).bitPattern)
+    fp[n.pointee.c.int] = UInt64((wasmSqrt(a)).bitPattern)
     return proceed(n, fp, c)
 }
 func f64Abs_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -5722,21 +5722,21 @@ func set_f64Nearest_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 }
 func f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
-    return (a.squareRoot()).bitPattern
+    return (wasmSqrt(a)).bitPattern
 }
 func set_f64Sqrt_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
-    fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
+    fp[n.pointee.c.int] = (wasmSqrt(a)).bitPattern
     return proceed(n, fp, c)
 }
 func f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
-    return (a.squareRoot()).bitPattern
+    return (wasmSqrt(a)).bitPattern
 }
 func set_f64Sqrt_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     if trapped(c) { return 0 }
-    fp[n.pointee.c.int] = (a.squareRoot()).bitPattern
+    fp[n.pointee.c.int] = (wasmSqrt(a)).bitPattern
     return proceed(n, fp, c)
 }
 func i32WrapI64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
