@@ -83,6 +83,9 @@ struct SlotSpan {
     var lo: Int
     var hi: Int
     static let none = SlotSpan(lo: Int.max, hi: Int.min)
+    /// The slot a value starts at: two slots for a v128.
+    init(slot: Int, wide: Bool) { self.init(lo: slot, hi: slot + (wide ? 1 : 0)) }
+    init(lo: Int, hi: Int) { self.lo = lo; self.hi = hi }
     func union(_ o: SlotSpan) -> SlotSpan { SlotSpan(lo: Swift.min(lo, o.lo), hi: Swift.max(hi, o.hi)) }
     func overlaps(_ o: SlotSpan) -> Bool { lo <= o.hi && o.lo <= hi }
 }
@@ -176,7 +179,7 @@ final class FunctionTranslator {
             reads.append(childReads)
             effects.append(max(childEffect, effect(of: n)))
         case .slot(let s):
-            reads.append(s >= localSlots ? SlotSpan(lo: s, hi: s + (isWide ? 1 : 0)) : .none)
+            reads.append(s >= localSlots ? SlotSpan(slot: s, wide: isWide) : .none)
             effects.append(.pure)
         case .const:
             reads.append(.none)
@@ -345,7 +348,7 @@ final class FunctionTranslator {
         store(stack[h], to: target, wide: wide[h])
         stack[h] = .slot(target)
         depths[h] = 0
-        reads[h] = SlotSpan(lo: target, hi: target + (wide[h] ? 1 : 0))
+        reads[h] = SlotSpan(slot: target, wide: wide[h])
         effects[h] = .pure
     }
 
@@ -357,8 +360,7 @@ final class FunctionTranslator {
     /// This lets an operand become a statement without forcing the expressions below into
     /// slots too, which would undo their own fusion (a read-modify-write's load, say).
     func evaluatesEarly(_ h: Int) -> Bool {
-        let target = slot(ofHeight: h)
-        let span = SlotSpan(lo: target, hi: target + (wide[h] ? 1 : 0))
+        let span = SlotSpan(slot: slot(ofHeight: h), wide: wide[h])
         for j in stack.indices where j != h {
             if reads[j].overlaps(span) { return false }
             if j < h, case .expr = stack[j], !effects[h].commutes(with: effects[j]) { return false }
@@ -699,39 +701,36 @@ final class FunctionTranslator {
     }
 
     func load(_ nodes: LoadNodes, _ offset: UInt64, memory: UInt32) {
+        let state = memoryState(memory)
+        if memoryIs64(memory) {
+            push(.expr(node(nodes.w, word(expr(pop())), 0, state, offset)))
+            return
+        }
+        let top = stack.count - 1
+        var fields = addressFields(stack[top], offset: offset)
         // An address that no address kind takes (a load, an and) but that has a statement form
         // goes into its slot when that cannot be seen (`evaluatesEarly`): `set_<load>_s` reads
         // the slot, where the `_e` form calls the address with its registers saved (31
         // instructions of its own against 16; Lua's pointer chasing).
-        let top = stack.count - 1
-        if !memoryIs64(memory), case .expr(let n) = stack[top], setVariants[UInt(bitPattern: n.pointee.fn)] != nil,
-           slotPlusConstant(stack[top]) == nil, indexedAddress(stack[top]) == nil, evaluatesEarly(top) {
+        if fields == nil, case .expr(let n) = stack[top], setVariants[UInt(bitPattern: n.pointee.fn)] != nil,
+           evaluatesEarly(top) {
             materialize(top)
+            fields = addressFields(stack[top], offset: offset)
         }
         let a = pop()
-        let state = memoryState(memory)
-        if memoryIs64(memory) {
-            push(.expr(node(nodes.w, word(expr(a)), 0, state, offset)))
+        guard let f = fields else {
+            push(.expr(node(nodes.e, word(expr(a)), 0, state, offset)))
             return
         }
-        if let (x, k) = slotPlusConstant(a) {
-            push(.expr(node(nodes.p, x, 0, state, offset | k << 32)))
-            return
+        let fn: NodeFn
+        switch f.kind {
+        case "s": fn = nodes.s
+        case "p": fn = nodes.p
+        case "k": fn = nodes.k
+        case "x": fn = nodes.x
+        default: fn = nodes.y
         }
-        if case .const(let k) = a {
-            // A constant address: its sum with the offset (both below 2^32) is the access's.
-            push(.expr(node(nodes.k, 0, 0, state, UInt64(UInt32(truncatingIfNeeded: k)) + offset)))
-            return
-        }
-        if let ix = indexedAddress(a) {
-            push(.expr(arena.node(fnWord(ix.hasBase ? nodes.x : nodes.y), ix.a, 0, state, offset | ix.constant << 32,
-                                  extra: [ix.shift])))
-            return
-        }
-        switch a {
-        case .slot(let x): push(.expr(node(nodes.s, UInt64(x), 0, state, offset)))
-        case let o: push(.expr(node(nodes.e, word(expr(o)), 0, state, offset)))
-        }
+        push(.expr(arena.node(fnWord(fn), f.a, 0, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])))
     }
 
     /// An address operand `slot + constant` (an unevaluated i32Add_sc): its slot and constant,
@@ -812,18 +811,16 @@ final class FunctionTranslator {
     /// The slots a 32-bit address operand reads, if it reads nothing but slots and constants
     /// (kinds s, k, p, x, y).
     func addressSlots(_ a: Operand) -> [UInt64]? {
-        switch a {
-        case .slot(let s): return [UInt64(s)]
-        case .const: return []
-        case .expr:
-            if let (x, _) = slotPlusConstant(a) { return [x] }
-            if let ix = indexedAddress(a) { return ix.hasBase ? [ix.a & 0xFFFF_FFFF, ix.a >> 32] : [ix.a] }
-            return nil
+        guard let f = addressFields(a, offset: 0) else { return nil }
+        switch f.kind {
+        case "k": return []
+        case "x": return [f.a & 0xFFFF_FFFF, f.a >> 32]
+        default: return [f.a]
         }
     }
 
     /// The address operand as a memory node's address kind and fields (a; d, the offset word;
-    /// e, the wide word of kinds x and y), for the kinds a read-modify-write node takes.
+    /// e, the wide word of kinds x and y): the kinds loads and read-modify-write nodes take.
     func addressFields(_ a: Operand, offset: UInt64) -> (kind: Character, a: UInt64, d: UInt64, e: UInt64)? {
         if case .const(let k) = a { return ("k", 0, UInt64(UInt32(truncatingIfNeeded: k)) + offset, 0) }
         if case .slot(let s) = a { return ("s", UInt64(s), offset, 0) }
