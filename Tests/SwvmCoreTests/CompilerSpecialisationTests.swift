@@ -933,3 +933,111 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+@Test func callsToSmallPureFunctionsAgreeWithTheCalls() throws {
+    // A call to a function whose body is one pure expression of its parameters is translated
+    // as that body (Translate/Inlining.swift). Each such callee has a twin with one unused
+    // local, which keeps it a call; every caller must agree with its twin's caller, whether
+    // the arguments are locals, constants or expressions, whether the body reads a parameter
+    // twice or out of order. The inlined callee is never compiled; the twins are.
+    let i32 = ValueType.i32, i64 = ValueType.i64, f64 = ValueType.f64
+    let sub: [UInt8] = [0x6B], or: [UInt8] = [0x72], ltU: [UInt8] = [0x49]
+    let callees: [(name: String, params: [ValueType], result: ValueType, body: [UInt8])] = [
+        // isalnum: (x - 48 <u 10) | ((x | 32) - 97 <u 26)
+        ("isalnum", [i32], i32, W.get(0) + W.i32(-48) + [0x6A] + W.i32(10) + ltU
+            + W.get(0) + W.i32(32) + or + W.i32(-97) + [0x6A] + W.i32(26) + ltU + or),
+        // tolower: select(x | 32, x, x - 65 <u 26)
+        ("tolower", [i32], i32, W.get(0) + W.i32(32) + or + W.get(0) + W.get(0) + W.i32(-65) + [0x6A] + W.i32(26) + ltU + W.select),
+        // b - a: the parameters in the other order
+        ("reversedSub", [i32, i32], i32, W.get(1) + W.get(0) + sub),
+        ("second", [i32, i32], i32, W.get(1)),
+        ("seven", [], i32, W.i32(7)),
+        // (u64(a) << 3) ^ b, and a * b + a in f64
+        ("widen", [i32, i64], i64, W.get(0) + [0xAD] + W.i64(3) + [0x86] + W.get(1) + [0x85]),
+        ("mulAdd", [f64, f64], f64, W.get(0) + W.get(1) + [0xA2] + W.get(0) + [0xA0]),
+    ]
+    var b = ModuleBuilder()
+    var index: [String: UInt32] = [:]
+    for f in callees {
+        index[f.name] = b.function(f.name, f.params, [f.result], f.body)
+        index[f.name + "Twin"] = b.function(f.name + "Twin", f.params, [f.result], locals: [i32], f.body)
+    }
+    // Callers: the arguments as locals, as pure expressions (evaluated into slots first), and
+    // as constants; each result is added to a local so the call is an operand, not a root.
+    for f in callees {
+        let shapes: [[UInt8]] = [
+            f.params.indices.flatMap { W.get(UInt32($0)) },
+            f.params.indices.flatMap { asExpr(W.get(UInt32($0))) },
+            f.params.flatMap { W.const($0, bits: 0x41) },
+        ]
+        for (s, args) in shapes.enumerated() {
+            for twin in ["", "Twin"] {
+                let keep: [UInt8] = f.result == f64 ? [] : W.get(UInt32(f.params.count)) + [f.result == i64 ? 0x85 : 0x73]
+                b.function("\(f.name)\(s)\(twin)", f.params + [f.result], [f.result], args + W.call(index[f.name + twin]!) + keep)
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    for f in callees {
+        for s in 0..<3 {
+            let combos: [[UInt64]] = f.params.isEmpty ? [[]] : f.params.count == 1
+                ? samples(f.params[0]).map { [$0] }
+                : samples(f.params[0]).flatMap { x in samples(f.params[1]).prefix(4).map { [x, $0] } }
+            for args in combos {
+                let values = zip(f.params, args).map { value($0, $1) } + [value(f.result, 0x5A5A)]
+                #expect(run(inst.function("\(f.name)\(s)")!, values) == run(inst.function("\(f.name)\(s)Twin")!, values),
+                        "\(f.name) shape \(s) on \(args)")
+            }
+        }
+        #expect(inst.function(f.name)!.record.pointee.entry.pointee.fn == fnWord(lazyCompileEntry), "\(f.name) was called")
+        #expect(inst.function(f.name + "Twin")!.record.pointee.entry.pointee.fn != fnWord(lazyCompileEntry), "\(f.name)Twin was inlined")
+    }
+    // Spot checks of the values themselves.
+    #expect(run(inst.function("isalnum0")!, [.i32(UInt32(UInt8(ascii: "Q"))), .i32(0)]) == .value(1))
+    #expect(run(inst.function("isalnum0")!, [.i32(UInt32(UInt8(ascii: "@"))), .i32(0)]) == .value(0))
+    #expect(run(inst.function("tolower0")!, [.i32(UInt32(UInt8(ascii: "Q"))), .i32(0)]) == .value(UInt64(UInt8(ascii: "q"))))
+    #expect(run(inst.function("reversedSub0")!, [.i32(10), .i32(3), .i32(0)]) == .value(0xFFFF_FFF9))
+}
+
+@Test func inlinedCallsKeepTheOrderOfEffectsAndTraps() throws {
+    // Arguments with effects are evaluated into slots in Wasm order before the inlined body,
+    // and not ahead of pending expressions below the call that they could change. Bodies that
+    // could trap or read memory stay calls, so their traps keep the callee's frame.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let add: [UInt8] = [0x6A], sub: [UInt8] = [0x6B]
+    let load = W.load(0x28, offset: 0)
+    let reversedSub = b.function(nil, [.i32, .i32], [.i32], W.get(1) + W.get(0) + sub)
+    // put(x) stores x at 8 and returns 1.
+    let put = b.function("put", [.i32], [.i32], W.i32(8) + W.get(0) + W.store(0x36, offset: 0) + W.i32(1))
+    let divide = b.function("divide", [.i32, .i32], [.i32], W.get(0) + W.get(1) + [0x6E])
+    let peek = b.function("peek", [.i32], [.i32], W.get(0) + load)
+    // mem[8] + reversedSub(put(a), mem[8]): the first mem[8] is read before put writes a, the
+    // second after: old + (a - 1).
+    b.function("pendingBelow", [.i32], [.i32],
+               W.i32(8) + load + W.get(0) + W.call(put) + W.i32(8) + load + W.call(reversedSub) + add)
+    // reversedSub(mem[a], put(b)): an out-of-bounds a traps before put runs.
+    b.function("trapFirst", [.i32, .i32], [.i32], W.get(0) + load + W.get(1) + W.call(put) + W.call(reversedSub))
+    b.function("divides", [.i32, .i32], [.i32], W.get(0) + W.get(1) + W.call(divide) + W.i32(1) + add)
+    b.function("peeks", [.i32], [.i32], W.get(0) + W.call(peek) + W.i32(1) + add)
+    let inst = try instantiate(b)
+    let memory = inst.memories[0].state.pointee.base
+    memory.storeBytes(of: UInt32(100), toByteOffset: 8, as: UInt32.self)
+    #expect(run(inst.function("pendingBelow")!, [.i32(41)]) == .value(100 + 40))
+    #expect(memory.load(fromByteOffset: 8, as: UInt32.self) == 41)
+    #expect(run(inst.function("trapFirst")!, [.i32(65536), .i32(77)]) == .trap("out of bounds memory access"))
+    #expect(memory.load(fromByteOffset: 8, as: UInt32.self) == 41)
+    #expect(run(inst.function("trapFirst")!, [.i32(8), .i32(77)]) == .value(UInt64(UInt32(1) &- 41)))
+    #expect(memory.load(fromByteOffset: 8, as: UInt32.self) == 77)
+    // The trapping bodies are calls: the trap's backtrace starts in the callee.
+    for (caller, callee, args, message) in [("divides", "divide", [Value.i32(1), .i32(0)], "integer divide by zero"),
+                                            ("peeks", "peek", [.i32(65534)], "out of bounds memory access")] {
+        do {
+            _ = try inst.function(caller)!.call(args)
+            Issue.record("\(caller) did not trap")
+        } catch {
+            #expect(error.message == message)
+            #expect(error.backtrace.first == inst.function(callee)!.displayName, "\(caller)")
+        }
+    }
+}

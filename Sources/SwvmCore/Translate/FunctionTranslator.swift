@@ -451,7 +451,7 @@ final class FunctionTranslator {
         case .return: returnValues()
         case .brIf: branchIf(depth: Int(ins.index))
         case .brTable: branchTable(reader.targets(of: ins))
-        case .call: call(Int(ins.index))
+        case .call: if try !inlinedCall(Int(ins.index)) { call(Int(ins.index)) }
         case .callIndirect: callIndirect(typeIndex: Int(ins.index), table: Int(ins.index2))
         case .tryTable: enterTryTable(ins, reader.catches(of: ins))
         case .throw:
