@@ -1041,3 +1041,52 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+@Test func accessesTrapExactlyPastTheEndOfMemoryAsItGrows() throws {
+    // A 32-bit memory's access compares address + offset with an end kept per access size
+    // (`MemoryState.end(forSize:)`), updated when the memory grows. For every size, address
+    // kind (a slot, a slot plus a constant) and static offset, an access ending at the last
+    // byte works and one byte further traps, with 0, 1 and 2 pages.
+    var b = ModuleBuilder()
+    b.memoryPages = (0, 3)
+    b.function("grow", [], [.i32], W.i32(1) + [0x40, 0x00])
+    // (load op, store op, type, size); v128 via load + store of the same bytes.
+    let accesses: [(load: [UInt8], store: [UInt8], size: UInt64)] = [
+        ([0x2D], [0x3A], 1), ([0x2F], [0x3B], 2), ([0x28], [0x36], 4), ([0x29], [0x37], 8),
+        (W.simd(0x00), W.simd(0x0B), 16),
+    ]
+    for (i, a) in accesses.enumerated() {
+        for offset in [UInt32(0), 5] {
+            for plus in [false, true] {
+                let address = W.get(0) + (plus ? W.i32(3) + [0x6A] : [])
+                let memarg = W.u(0) + W.u(UInt64(offset))
+                // Loads the value and stores it back one access lower, so both trap or neither.
+                let value = address + a.load + memarg
+                let lower = W.get(0) + W.i32(Int32(a.size)) + [0x6B] + (plus ? W.i32(3) + [0x6A] : [])
+                let body: [UInt8] = i == 4
+                    ? lower + value + a.store + memarg + W.i32(1)
+                    : value + [0x1A] + W.i32(1)
+                b.function("access\(i)_\(offset)_\(plus)", [.i32], [.i32], body)
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    for pages in 0...2 {
+        if pages > 0 { #expect(run(inst.function("grow")!, []) == .value(UInt64(pages - 1))) }
+        let bytes = UInt64(pages) * 65536
+        for (i, a) in accesses.enumerated() {
+            for offset in [UInt64(0), 5] {
+                for plus in [false, true] {
+                    for ea in [bytes &- a.size, bytes &- a.size &+ 1, bytes, 0, 0xFFFF_FFFF] {
+                        let address = ea &- offset &- (plus ? 3 : 0)
+                        guard address < 1 << 32, ea >= offset + (plus ? 3 : 0) else { continue }
+                        let fits = ea + a.size <= bytes && (i != 4 || ea >= a.size)
+                        let expected: Outcome = fits ? .value(1) : .trap("out of bounds memory access")
+                        #expect(run(inst.function("access\(i)_\(offset)_\(plus)")!, [.i32(UInt32(address))]) == expected,
+                                "size \(a.size) offset \(offset) plus \(plus) at \(ea) in \(pages) pages")
+                    }
+                }
+            }
+        }
+    }
+}

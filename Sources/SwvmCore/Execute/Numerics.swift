@@ -117,7 +117,7 @@ import CSwvmSupport
 @inline(__always) func effectiveAddress(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
     let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
     let ea = UInt64(UInt32(truncatingIfNeeded: address)) &+ n.pointee.d
-    guard ea &+ size <= mem.pointee.byteSize else { return nil }
+    guard ea < mem.pointee.end(forSize: size) else { return nil }
     return mem.pointee.base + Int(truncatingIfNeeded: ea)
 }
 
@@ -135,7 +135,7 @@ import CSwvmSupport
 @inline(__always) func effectiveAddressPlus(_ address: UInt64, _ n: NodeP, _ size: UInt64) -> UnsafeMutableRawPointer? {
     let mem = UnsafeMutablePointer<MemoryState>(bitPattern: UInt(truncatingIfNeeded: n.pointee.c)).unsafelyUnwrapped
     let ea = address &+ (n.pointee.d & 0xFFFF_FFFF)
-    guard ea &+ size <= mem.pointee.byteSize else { return nil }
+    guard ea < mem.pointee.end(forSize: size) else { return nil }
     return mem.pointee.base + Int(truncatingIfNeeded: ea)
 }
 

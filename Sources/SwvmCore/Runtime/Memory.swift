@@ -2,11 +2,41 @@ import CSwvmSupport
 import Glibc
 
 /// The raw view of a linear memory that compiled code reads: every access reads `base` and
-/// `byteSize` from here, so the memory may move without compiled code noticing.
+/// its bound from here, so the memory may move without compiled code noticing.
 struct MemoryState {
     var base: UnsafeMutableRawPointer
-    var byteSize: UInt64
+    private(set) var byteSize: UInt64
     var maxPages: UInt64
+    /// For each access size: the first effective address at which an access of that size is
+    /// out of bounds (`byteSize - size + 1`, or 0 when no access of that size fits). A 32-bit
+    /// memory's access then tests `address + offset < end` against a constant field, without
+    /// adding the size first (`effectiveAddress`).
+    private(set) var end1: UInt64 = 0, end2: UInt64 = 0, end4: UInt64 = 0, end8: UInt64 = 0, end16: UInt64 = 0
+
+    init(base: UnsafeMutableRawPointer, maxPages: UInt64) {
+        self.base = base
+        byteSize = 0
+        self.maxPages = maxPages
+    }
+
+    mutating func setByteSize(_ bytes: UInt64) {
+        byteSize = bytes
+        func end(_ size: UInt64) -> UInt64 { bytes >= size ? bytes - size + 1 : 0 }
+        end1 = end(1); end2 = end(2); end4 = end(4); end8 = end(8); end16 = end(16)
+    }
+
+    /// The end for an access of `size` bytes (1, 2, 4, 8 or 16, a constant where inlined).
+    @inline(__always) func end(forSize size: UInt64) -> UInt64 {
+        switch size {
+        case 1: return end1
+        case 2: return end2
+        case 4: return end4
+        case 8: return end8
+        default:
+            assert(size == 16, "no access is \(size) bytes")
+            return end16
+        }
+    }
 }
 
 /// A linear memory. A 32-bit memory reserves its whole maximum (at most 4 GiB) as
@@ -46,7 +76,7 @@ public final class Memory {
         else { throw WasmError(.limit, "cannot reserve \(reservePages) pages of address space for a memory") }
         reservedBytes = Int(reservePages) * Memory.pageSize
         state = .allocate(capacity: 1)
-        state.initialize(to: MemoryState(base: p, byteSize: 0, maxPages: maxPages))
+        state.initialize(to: MemoryState(base: p, maxPages: maxPages))
         if type.limits.min > 0, grow(by: type.limits.min) == nil {
             throw WasmError(.limit, "cannot allocate \(type.limits.min) pages of memory")
         }
@@ -87,7 +117,7 @@ public final class Memory {
         if mprotect(state.pointee.base + oldBytes, newBytes - oldBytes, PROT_READ | PROT_WRITE) != 0 {
             return nil
         }
-        state.pointee.byteSize = UInt64(newBytes)
+        state.pointee.setByteSize(UInt64(newBytes))
         return old
     }
 
