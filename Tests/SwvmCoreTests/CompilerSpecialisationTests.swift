@@ -1090,3 +1090,39 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+@Test func globalSetOfEveryOperandShapeStoresTheValueOnce() throws {
+    // global.set takes a slot or a constant in its own node, and an operation with a statement
+    // form in its slot first; anything else stays a child. Each function sets the global and
+    // returns it; one whose value traps leaves the global as it was.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.globals = [(.i32, true, W.i32(5)), (.i64, true, W.i64(0))]
+    let set = W.globalSet(0), get = W.globalGet(0)
+    let values: [(String, [UInt8], UInt32)] = [
+        ("slot", W.get(0), 41),
+        ("const", W.i32(-3), 0xFFFF_FFFD),
+        ("sum", W.get(0) + W.i32(32) + [0x6A], 73),
+        ("difference", get + W.i32(16) + [0x6B], 0),  // computed from the global itself
+        ("select", W.get(0) + W.i32(9) + W.get(0) + W.select, 41),
+        ("load", W.get(0) + W.load(0x28, offset: 0), 0),
+    ]
+    for (name, value, _) in values {
+        b.function(name, [.i32], [.i32], value + set + get)
+    }
+    b.function("peek", [], [.i32], get)
+    // A wide global: i64 of a sum.
+    b.function("wide", [.i64], [.i64], W.get(0) + W.i64(1) + [0x7C] + W.globalSet(1) + W.globalGet(1))
+    let inst = try instantiate(b)
+    for (name, _, expected) in values {
+        let before = run(inst.function("slot")!, [.i32(21)])  // reset the global to 21
+        #expect(before == .value(21))
+        let want: UInt64 = name == "difference" ? 5 : UInt64(expected)
+        #expect(run(inst.function(name)!, [.i32(41)]) == .value(want), "\(name)")
+    }
+    _ = run(inst.function("slot")!, [.i32(21)])
+    #expect(run(inst.function("load")!, [.i32(65534)]) == .trap("out of bounds memory access"))
+    #expect(run(inst.function("peek")!, []) == .value(21))
+    #expect(run(inst.function("select")!, [.i32(0)]) == .value(9))
+    #expect(run(inst.function("wide")!, [.i64(0xFFFF_FFFF)]) == .value(0x1_0000_0000))
+}

@@ -35,6 +35,17 @@ func setSlotConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func globalGetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee
 }
+/// cell(a) = fp[b]: the usual global.set (clang's stack pointer, restored from a local or
+/// from a sum the translator has put in its slot) without a child node call.
+func globalSetSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee = fp[n.pointee.b.int]
+    return proceed(n, fp, c)
+}
+/// cell(a) = b
+func globalSetConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    UnsafeMutablePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.a)).unsafelyUnwrapped.pointee = n.pointee.b
+    return proceed(n, fp, c)
+}
 /// cell(a) = eval(b)
 func globalSetNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = eval(n.pointee.b, fp, c)

@@ -514,9 +514,18 @@ final class FunctionTranslator {
         case .globalSet:
             let g = instance.globals[Int(ins.index)]
             if g.type.valueType == .v128 { globalSetV128(g); break }
+            // An expression with a statement form goes into its slot first: that statement
+            // and a slot copy cost less than a node evaluating a child (docs/engine.md).
+            if case .expr(let e) = stack[stack.count - 1], setVariants[UInt(bitPattern: e.pointee.fn)] != nil {
+                flushExpressions()
+            }
             let v = pop()
             flushExpressions()
-            emit(node(globalSetNode, UInt64(pointer: g.cell), word(expr(v))))
+            switch v {
+            case .slot(let s): emit(node(globalSetSlotNode, UInt64(pointer: g.cell), UInt64(s)))
+            case .const(let k): emit(node(globalSetConstNode, UInt64(pointer: g.cell), k))
+            case .expr(let e): emit(node(globalSetNode, UInt64(pointer: g.cell), word(e)))
+            }
         case .i32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .f32Const: push(.const(UInt64(UInt32(truncatingIfNeeded: ins.value))))
         case .i64Const, .f64Const: push(.const(ins.value))
