@@ -18,7 +18,7 @@ the native one (or, where there is none, against the most common one): a wrong r
 failure shows in the table.
 
 The harness builds what it needs under build/bench/ (kernels to Wasm and natively with clang-14,
-the drivers with gcc), swvm itself (`swift build -c release`, unless --swvm-lib or SWVM_LIB
+the drivers with gcc), swvm itself (scripts/release-build.sh, unless --swvm-lib or SWVM_LIB
 names a libswvm.so) and the WasmKit driver (`swift build -c release --package-path
 bench/wasmkit-driver`). The peers' Python venv is ${SWVM_TOOLS:-~/.cache/swvm-tools}/bench-venv,
 made by bench/setup.sh.
@@ -187,10 +187,11 @@ class Build:
                         break
         elif "swvm" in runtimes or callgrind:
             if not self.args.no_build:
-                log("== building swvm (swift build -c release)")
-                run_checked(["swift", "build", "-c", "release", "--omit-frame-pointers", "--product", "swvm"], cwd=ROOT)
+                log("== building swvm (scripts/release-build.sh)")
+                build = os.path.join(ROOT, "scripts", "release-build.sh")
+                run_checked([build, "--product", "swvm"], cwd=ROOT)
                 if callgrind:
-                    run_checked(["swift", "build", "-c", "release", "--omit-frame-pointers", "--product", "swvm-cli"], cwd=ROOT)
+                    run_checked([build, "--product", "swvm-cli"], cwd=ROOT)
             self.swvm_lib = os.path.join(ROOT, ".build", "release", "libswvm.so")
             self.swvm_cli = self.swvm_cli or os.path.join(ROOT, ".build", "release", "swvm-cli")
         if "wasmkit" in runtimes:

@@ -4,7 +4,7 @@
 #   - gcc (the native column),
 #   - a venv with the Python-hosted peers, pinned: pywasm3 (wasm3) and wasmtime, under
 #     ${SWVM_TOOLS:-~/.cache/swvm-tools}/bench-venv,
-#   - swvm itself (`swift build -c release --omit-frame-pointers` in the repository root),
+#   - swvm itself (`scripts/release-build.sh`: a release build with the flags in scripts/swift-release-flags),
 #   - the WasmKit 0.4.2 driver, a separate SwiftPM package in bench/wasmkit-driver.
 # Idempotent: each step is skipped or incremental when already done. SWVM_BENCH_SKIP_SWVM=1
 # skips the swvm build (for `run.py --swvm-lib`).
@@ -36,8 +36,8 @@ fi
 
 if [ "${SWVM_BENCH_SKIP_SWVM:-0}" != 1 ]; then
     echo "building swvm (release)"
-    swift build -c release --omit-frame-pointers --product swvm
-    swift build -c release --omit-frame-pointers --product swvm-cli
+    scripts/release-build.sh --product swvm
+    scripts/release-build.sh --product swvm-cli
 fi
 
 # Even when up to date, this build recompiles part of WasmKit (a minute here): only when the

@@ -9,7 +9,7 @@ sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 
 scripts/install-deps.sh
-swift build -c release --omit-frame-pointers
+scripts/release-build.sh
 cmake -S . -B build -G Ninja -DCMAKE_INSTALL_PREFIX="$prefix"
 cmake --build build
 $sudo cmake --install build

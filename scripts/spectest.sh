@@ -87,7 +87,7 @@ for s in "${suites[@]}"; do
 done
 [ "$convert_only" = 1 ] && exit 0
 
-swift build -c release --omit-frame-pointers --product swvm-spectest
+scripts/release-build.sh --product swvm-spectest
 status=0
 for s in "${suites[@]}"; do
     if [ "$s" = 2.0 ]; then
