@@ -548,11 +548,14 @@ def gen_calls():
             kinds = "".join("sce"[(i // 3 ** k) % 3] for k in reversed(range(count)))
             shapes.append(kinds)
             body = "".join(f"    callee[{k}] = {call_argument(kind, CALL_FIELDS[k])}\n" for k, kind in enumerate(kinds))
+            # A trap takes the tail-called error path (`unwoundDirect`), which re-reads the record.
             out.append(f"func call_{kinds}{SIG} {{\n    let callee = fp + n.pointee.b.int\n{body}"
-                       "    return invoke(record(n.pointee.a), callee, c)\n}\n")
+                       "    let r = enter(record(n.pointee.a), callee, c)\n"
+                       "    if trapped(c) { return unwoundDirect(n, c) }\n    return r\n}\n")
             # The statement form (`local.set (call ...)`): the destination slot in b's high half.
             out.append(f"func set_call_{kinds}{SIG} {{\n    let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))\n{body}"
-                       "    let r = invoke(record(n.pointee.a), callee, c)\n" + CHECK +
+                       "    let r = enter(record(n.pointee.a), callee, c)\n"
+                       "    if trapped(c) { return unwoundDirect(n, c) }\n"
                        "    fp[Int(n.pointee.b >> 32)] = r\n" + NEXT + "}\n")
     out.append("\n/// The call node for arguments of the given kinds (one letter each, s/c/e).\n")
     out.append("func directCallNode(arguments kinds: String) -> NodeFn? {\n    switch kinds {\n")

@@ -9,20 +9,33 @@
 }
 
 @inline(__always) func invoke(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let entry = rec.pointee.entry
-    let r = unsafeBitCast(entry.pointee.fn, to: NodeFn.self)(entry, fp, c)
-    if trapped(c) { unwound(rec, fp, c) }
+    let r = enter(rec, fp, c)
+    if trapped(c) { unwound(rec, c) }
     return r
+}
+
+/// Runs the callee's chain with its frame at `fp`; the caller tests for a trap.
+@inline(__always) func enter(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let entry = rec.pointee.entry
+    return unsafeBitCast(entry.pointee.fn, to: NodeFn.self)(entry, fp, c)
 }
 
 /// The error path of a call: the backtrace gets the callee the trap came out of, not one
 /// that was only attempted after the trap and refused at its entry (see `refuseEntry`).
-@inline(never) func unwound(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) {
+@inline(never) func unwound(_ rec: UnsafeMutablePointer<FuncRecord>, _ c: Ctx) {
     if c.pointee.refusedCall {
         c.pointee.refusedCall = false
         return
     }
     c.pointee.unwound(through: rec)
+}
+
+/// The error path of a direct call node (callee record in field a), as a tail call that
+/// returns 0: the node keeps only itself, the frame and the context across the call, where
+/// `invoke` would also keep the record and the result (two saved registers more per call).
+@inline(never) func unwoundDirect(_ n: NodeP, _ c: Ctx) -> UInt64 {
+    unwound(record(n.pointee.a), c)
+    return 0
 }
 
 /// A function entry that failed its limit check: after a trap (the poisoned native limit)

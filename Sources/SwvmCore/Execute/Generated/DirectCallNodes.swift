@@ -3,39 +3,45 @@
 func call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
 func call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
 func call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -43,14 +49,16 @@ func call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -58,14 +66,16 @@ func call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -73,14 +83,16 @@ func call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -88,14 +100,16 @@ func call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -103,14 +117,16 @@ func call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -118,14 +134,16 @@ func call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -133,14 +151,16 @@ func call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -148,14 +168,16 @@ func call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -163,14 +185,16 @@ func call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -179,15 +203,17 @@ func call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -196,15 +222,17 @@ func call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -213,15 +241,17 @@ func call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -230,15 +260,17 @@ func call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -247,15 +279,17 @@ func call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -264,15 +298,17 @@ func call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -281,15 +317,17 @@ func call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -298,15 +336,17 @@ func call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -315,15 +355,17 @@ func call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = fp[n.pointee.c.int]
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -332,15 +374,17 @@ func call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -349,15 +393,17 @@ func call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -366,15 +412,17 @@ func call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -383,15 +431,17 @@ func call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -400,15 +450,17 @@ func call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -417,15 +469,17 @@ func call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -434,15 +488,17 @@ func call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -451,15 +507,17 @@ func call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -468,15 +526,17 @@ func call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = n.pointee.c
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -485,15 +545,17 @@ func call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -502,15 +564,17 @@ func call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -519,15 +583,17 @@ func call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = fp[n.pointee.d.int]
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -536,15 +602,17 @@ func call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -553,15 +621,17 @@ func call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -570,15 +640,17 @@ func call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = n.pointee.d
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -587,15 +659,17 @@ func call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = fp[n.e.int]
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -604,15 +678,17 @@ func call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = n.e
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
@@ -621,15 +697,17 @@ func call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    return invoke(record(n.pointee.a), callee, c)
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return r
 }
 func set_call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + Int(UInt32(truncatingIfNeeded: n.pointee.b))
     callee[0] = eval(n.pointee.c, fp, c)
     callee[1] = eval(n.pointee.d, fp, c)
     callee[2] = eval(n.e, fp, c)
-    let r = invoke(record(n.pointee.a), callee, c)
-    if trapped(c) { return 0 }
+    let r = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
