@@ -173,6 +173,17 @@ STORES = [
     ("i64Store32", "UInt32", 4),
 ]
 
+# Fused float pairs: `(x op1 y) op2 z` and `z op2 (x op1 y)` of three slots (fields a, b, c),
+# op1 and op2 each an f32/f64 add, sub or mul. Float chains (physics, geometry) are bound by
+# latency: the inner result stays in a register instead of passing through a slot, and one
+# statement replaces two. Named `<type><Op1><Op2>_l` (the pair on the left) or `_r`; the set
+# form writes the slot in field d. Wasm's float operations are IEEE's, so computing the pair in
+# one node rounds each operation exactly as two nodes would (Swift does not contract a * b + c
+# into a fused multiply-add).
+CHAIN_OPS = (("Add", "+"), ("Sub", "-"), ("Mul", "*"))
+CHAINS = [(t, inner, isym, outer, osym) for t in ("f32", "f64")
+          for inner, isym in CHAIN_OPS for outer, osym in CHAIN_OPS]
+
 def operand(kind, field):
     return {
         "s": f"fp[n.pointee.{field}.int]",
@@ -225,6 +236,12 @@ def gen_numeric():
         expr = f"(a &>> {U}(truncatingIfNeeded: n.pointee.b)) & {U}(truncatingIfNeeded: n.pointee.c)"
         out.append(expression_and_set(name, f"let a = {DEC[t].format(operand('s', 'a'))}", ENC[t].format('(' + expr + ')'),
                                       "d", "s", False))
+    for t, inner, isym, outer, osym in CHAINS:
+        prelude = (f"let a = {DEC[t].format(operand('s', 'a'))}\n    let b = {DEC[t].format(operand('s', 'b'))}\n"
+                   f"    let z = {DEC[t].format(operand('s', 'c'))}")
+        for side, expr in (("l", f"(a {isym} b) {osym} z"), ("r", f"z {osym} (a {isym} b)")):
+            out.append(expression_and_set(f"{t}{inner}{outer}_{side}", prelude, ENC[t].format('(' + expr + ')'),
+                                          "d", "sss", False))
     # select: each value operand a slot, a constant or an expression (fields a, b), the
     # condition an expression (field c); evaluated in Wasm order, first value to condition.
     for ka in "sce":
@@ -247,6 +264,16 @@ def gen_numeric():
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c, effect: {effect(expr)})),\n")
     for name, t, U in SHIFT_AND:
         out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
+    for t, inner, _, outer, _ in CHAINS:
+        for side in "lr":
+            name = f"{t}{inner}{outer}_{side}"
+            out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
+    out.append("]\n")
+    out.append("\n/// The fused pairs: the outer operator's `ss` node and the inner one's `ss` node, then the\n"
+               "/// pair with the inner result as the left operand and as the right one.\n")
+    out.append("let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)] = [\n")
+    for t, inner, _, outer, _ in CHAINS:
+        out.append(f"    ({t}{outer}_ss, {t}{inner}_ss, {t}{inner}{outer}_l, {t}{inner}{outer}_r),\n")
     out.append("]\n")
     # The dispatch tables the compiler reads.
     out.append("\n/// The specialisations of each binary numeric operator.\n")

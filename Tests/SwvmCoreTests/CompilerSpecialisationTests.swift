@@ -1126,3 +1126,48 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     #expect(run(inst.function("select")!, [.i32(0)]) == .value(9))
     #expect(run(inst.function("wide")!, [.i64(0xFFFF_FFFF)]) == .value(0x1_0000_0000))
 }
+
+@Test func fusedFloatPairsRoundLikeTwoOperations() throws {
+    // `(x op1 y) op2 z` and `z op2 (x op1 y)` of three locals, op1 and op2 each an f32/f64
+    // add, sub or mul, are one node (`chainNodes`). Each must give the bits the two operations
+    // give unfused (the inner one behind a select, which nothing fuses), NaNs, infinities,
+    // signed zeros and rounding included, as an expression and as a local.set.
+    let ops: [(String, UInt8, UInt8)] = [("add", 0x92, 0xA0), ("sub", 0x93, 0xA1), ("mul", 0x94, 0xA2)]
+    for t in [ValueType.f32, .f64] {
+        var b = ModuleBuilder()
+        var cases: [String] = []
+        for (innerName, i32op, i64op) in ops {
+            let inner = t == .f32 ? i32op : i64op
+            for (outerName, o32, o64) in ops {
+                let outer = t == .f32 ? o32 : o64
+                let pair = W.get(0) + W.get(1) + [inner]
+                for left in [true, false] {
+                    let name = "\(innerName)\(outerName)\(left ? "L" : "R")"
+                    cases.append(name)
+                    func body(_ p: [UInt8]) -> [UInt8] { left ? p + W.get(2) + [outer] : W.get(2) + p + [outer] }
+                    b.function(name, [t, t, t], [t], body(pair))
+                    b.function(name + "Set", [t, t, t], [t], locals: [t], body(pair) + W.set(3) + W.get(3))
+                    b.function(name + "Plain", [t, t, t], [t], body(asExpr(pair)))
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let fused: [UnsafeRawPointer] = chainNodeList.flatMap { [fnWord($0.left), fnWord($0.right)] }
+            .compactMap { setVariants[UInt(bitPattern: $0)].map { fnWord($0.fn) } }
+        let xs = samples(t)
+        for name in cases {
+            for x in xs {
+                for y in xs.prefix(6) {
+                    for z in [xs[2], xs[5], xs[xs.count - 1]] {
+                        let args = [value(t, x), value(t, y), value(t, z)]
+                        let plain = run(inst.function(name + "Plain")!, args)
+                        #expect(run(inst.function(name)!, args) == plain, "\(t) \(name) \(x) \(y) \(z)")
+                        #expect(run(inst.function(name + "Set")!, args) == plain, "\(t) \(name)Set \(x) \(y) \(z)")
+                    }
+                }
+            }
+            #expect(fused.contains(inst.function(name + "Set")!.record.pointee.entry.pointee.a.node.pointee.fn), "\(t) \(name)")
+            #expect(!fused.contains(inst.function(name + "Plain")!.record.pointee.entry.pointee.a.node.pointee.fn), "\(t) \(name)")
+        }
+    }
+}

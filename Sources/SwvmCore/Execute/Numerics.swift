@@ -235,3 +235,19 @@ let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSet
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariants = branchVariantTable(branchVariantList)
+
+/// The fused float pairs (`f64MulAdd_l`, ...; scripts/gen-nodes.py, CHAINS), keyed by the
+/// outer operator's `ss` function and the inner operation's `ss` function.
+struct ChainKey: Hashable {
+    var outer: UInt
+    var inner: UInt
+    init(outer: UnsafeRawPointer, inner: UnsafeRawPointer) {
+        self.outer = UInt(bitPattern: outer)
+        self.inner = UInt(bitPattern: inner)
+    }
+}
+let chainNodes: [ChainKey: (left: NodeFn, right: NodeFn)] = {
+    var table: [ChainKey: (left: NodeFn, right: NodeFn)] = [:]
+    for e in chainNodeList { table[ChainKey(outer: fnWord(e.outer), inner: fnWord(e.inner))] = (e.left, e.right) }
+    return table
+}()

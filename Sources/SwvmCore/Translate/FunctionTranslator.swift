@@ -620,6 +620,7 @@ final class FunctionTranslator {
     func binary(_ nodes: BinaryNodes) {
         let top = stack.count - 1
         if let fused = shiftAnd(nodes) { return push(.expr(fused)) }
+        if let fused = floatPair(nodes) { return push(.expr(fused)) }
         let l: NodeP? = if case .expr(let n) = stack[top - 1] { n } else { nil }
         let r: NodeP? = if case .expr(let n) = stack[top] { n } else { nil }
         if flattens(nodes, left: l, right: r) {
@@ -663,6 +664,25 @@ final class FunctionTranslator {
         guard case .expr(let n) = e, n.pointee.fn == shr, case .const(let mask) = m else { return nil }
         _ = pop(); _ = pop()
         return node(op == fnWord(i32And_ee) ? i32ShrUAnd_s : i64ShrUAnd_s, n.pointee.a, n.pointee.b, mask)
+    }
+
+    /// `(x op1 y) op2 z` or `z op2 (x op1 y)` with x, y, z slots and op1, op2 float add, sub
+    /// or mul: one node (`chainNodes`) where the inner operation would be flattened into its
+    /// slot and read back. The inner operation is still pending, so it is evaluated where the
+    /// pair is, as it would have been as a child.
+    func floatPair(_ nodes: BinaryNodes) -> NodeP? {
+        let top = stack.count - 1
+        switch (stack[top - 1], stack[top]) {
+        case (.expr(let n), .slot(let z)):
+            guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: n.pointee.fn)] else { return nil }
+            _ = pop(); _ = pop()
+            return node(pair.left, n.pointee.a, n.pointee.b, UInt64(z))
+        case (.slot(let z), .expr(let n)):
+            guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: n.pointee.fn)] else { return nil }
+            _ = pop(); _ = pop()
+            return node(pair.right, n.pointee.a, n.pointee.b, UInt64(z))
+        default: return nil
+        }
     }
 
     /// Whether an operation evaluates its pending expression operands (`left`, `right`; nil

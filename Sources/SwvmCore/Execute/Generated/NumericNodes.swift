@@ -6403,6 +6403,474 @@ func set_i64ShrUAnd_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.d.int] = ((a &>> UInt64(truncatingIfNeeded: n.pointee.b)) & UInt64(truncatingIfNeeded: n.pointee.c))
     return proceed(n, fp, c)
 }
+func f32AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a + b) + z).bitPattern)
+}
+func set_f32AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a + b) + z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z + (a + b)).bitPattern)
+}
+func set_f32AddAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z + (a + b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a + b) - z).bitPattern)
+}
+func set_f32AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a + b) - z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z - (a + b)).bitPattern)
+}
+func set_f32AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z - (a + b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a + b) * z).bitPattern)
+}
+func set_f32AddMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a + b) * z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z * (a + b)).bitPattern)
+}
+func set_f32AddMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z * (a + b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a - b) + z).bitPattern)
+}
+func set_f32SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a - b) + z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z + (a - b)).bitPattern)
+}
+func set_f32SubAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z + (a - b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a - b) - z).bitPattern)
+}
+func set_f32SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a - b) - z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z - (a - b)).bitPattern)
+}
+func set_f32SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z - (a - b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a - b) * z).bitPattern)
+}
+func set_f32SubMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a - b) * z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z * (a - b)).bitPattern)
+}
+func set_f32SubMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z * (a - b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a * b) + z).bitPattern)
+}
+func set_f32MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a * b) + z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z + (a * b)).bitPattern)
+}
+func set_f32MulAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z + (a * b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a * b) - z).bitPattern)
+}
+func set_f32MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a * b) - z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z - (a * b)).bitPattern)
+}
+func set_f32MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z - (a * b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64(((a * b) * z).bitPattern)
+}
+func set_f32MulMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64(((a * b) * z).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    return UInt64((z * (a * b)).bitPattern)
+}
+func set_f32MulMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    let z = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.c.int]))
+    fp[n.pointee.d.int] = UInt64((z * (a * b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f64AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a + b) + z).bitPattern
+}
+func set_f64AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a + b) + z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z + (a + b)).bitPattern
+}
+func set_f64AddAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z + (a + b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a + b) - z).bitPattern
+}
+func set_f64AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a + b) - z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z - (a + b)).bitPattern
+}
+func set_f64AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z - (a + b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a + b) * z).bitPattern
+}
+func set_f64AddMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a + b) * z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z * (a + b)).bitPattern
+}
+func set_f64AddMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z * (a + b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a - b) + z).bitPattern
+}
+func set_f64SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a - b) + z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z + (a - b)).bitPattern
+}
+func set_f64SubAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z + (a - b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a - b) - z).bitPattern
+}
+func set_f64SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a - b) - z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z - (a - b)).bitPattern
+}
+func set_f64SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z - (a - b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a - b) * z).bitPattern
+}
+func set_f64SubMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a - b) * z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z * (a - b)).bitPattern
+}
+func set_f64SubMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z * (a - b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a * b) + z).bitPattern
+}
+func set_f64MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a * b) + z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z + (a * b)).bitPattern
+}
+func set_f64MulAdd_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z + (a * b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a * b) - z).bitPattern
+}
+func set_f64MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a * b) - z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z - (a * b)).bitPattern
+}
+func set_f64MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z - (a * b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return ((a * b) * z).bitPattern
+}
+func set_f64MulMul_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = ((a * b) * z).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    return (z * (a * b)).bitPattern
+}
+func set_f64MulMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: fp[n.pointee.a.int])
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    let z = Double(bitPattern: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = (z * (a * b)).bitPattern
+    return proceed(n, fp, c)
+}
 func select_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = fp[n.pointee.a.int]
     let y = fp[n.pointee.b.int]
@@ -7037,6 +7505,65 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f64PromoteF32_e, SetVariant(fn: set_f64PromoteF32_e, slotField: .c, effect: .pure)),
     (i32ShrUAnd_s, SetVariant(fn: set_i32ShrUAnd_s, slotField: .d, effect: .pure)),
     (i64ShrUAnd_s, SetVariant(fn: set_i64ShrUAnd_s, slotField: .d, effect: .pure)),
+    (f32AddAdd_l, SetVariant(fn: set_f32AddAdd_l, slotField: .d, effect: .pure)),
+    (f32AddAdd_r, SetVariant(fn: set_f32AddAdd_r, slotField: .d, effect: .pure)),
+    (f32AddSub_l, SetVariant(fn: set_f32AddSub_l, slotField: .d, effect: .pure)),
+    (f32AddSub_r, SetVariant(fn: set_f32AddSub_r, slotField: .d, effect: .pure)),
+    (f32AddMul_l, SetVariant(fn: set_f32AddMul_l, slotField: .d, effect: .pure)),
+    (f32AddMul_r, SetVariant(fn: set_f32AddMul_r, slotField: .d, effect: .pure)),
+    (f32SubAdd_l, SetVariant(fn: set_f32SubAdd_l, slotField: .d, effect: .pure)),
+    (f32SubAdd_r, SetVariant(fn: set_f32SubAdd_r, slotField: .d, effect: .pure)),
+    (f32SubSub_l, SetVariant(fn: set_f32SubSub_l, slotField: .d, effect: .pure)),
+    (f32SubSub_r, SetVariant(fn: set_f32SubSub_r, slotField: .d, effect: .pure)),
+    (f32SubMul_l, SetVariant(fn: set_f32SubMul_l, slotField: .d, effect: .pure)),
+    (f32SubMul_r, SetVariant(fn: set_f32SubMul_r, slotField: .d, effect: .pure)),
+    (f32MulAdd_l, SetVariant(fn: set_f32MulAdd_l, slotField: .d, effect: .pure)),
+    (f32MulAdd_r, SetVariant(fn: set_f32MulAdd_r, slotField: .d, effect: .pure)),
+    (f32MulSub_l, SetVariant(fn: set_f32MulSub_l, slotField: .d, effect: .pure)),
+    (f32MulSub_r, SetVariant(fn: set_f32MulSub_r, slotField: .d, effect: .pure)),
+    (f32MulMul_l, SetVariant(fn: set_f32MulMul_l, slotField: .d, effect: .pure)),
+    (f32MulMul_r, SetVariant(fn: set_f32MulMul_r, slotField: .d, effect: .pure)),
+    (f64AddAdd_l, SetVariant(fn: set_f64AddAdd_l, slotField: .d, effect: .pure)),
+    (f64AddAdd_r, SetVariant(fn: set_f64AddAdd_r, slotField: .d, effect: .pure)),
+    (f64AddSub_l, SetVariant(fn: set_f64AddSub_l, slotField: .d, effect: .pure)),
+    (f64AddSub_r, SetVariant(fn: set_f64AddSub_r, slotField: .d, effect: .pure)),
+    (f64AddMul_l, SetVariant(fn: set_f64AddMul_l, slotField: .d, effect: .pure)),
+    (f64AddMul_r, SetVariant(fn: set_f64AddMul_r, slotField: .d, effect: .pure)),
+    (f64SubAdd_l, SetVariant(fn: set_f64SubAdd_l, slotField: .d, effect: .pure)),
+    (f64SubAdd_r, SetVariant(fn: set_f64SubAdd_r, slotField: .d, effect: .pure)),
+    (f64SubSub_l, SetVariant(fn: set_f64SubSub_l, slotField: .d, effect: .pure)),
+    (f64SubSub_r, SetVariant(fn: set_f64SubSub_r, slotField: .d, effect: .pure)),
+    (f64SubMul_l, SetVariant(fn: set_f64SubMul_l, slotField: .d, effect: .pure)),
+    (f64SubMul_r, SetVariant(fn: set_f64SubMul_r, slotField: .d, effect: .pure)),
+    (f64MulAdd_l, SetVariant(fn: set_f64MulAdd_l, slotField: .d, effect: .pure)),
+    (f64MulAdd_r, SetVariant(fn: set_f64MulAdd_r, slotField: .d, effect: .pure)),
+    (f64MulSub_l, SetVariant(fn: set_f64MulSub_l, slotField: .d, effect: .pure)),
+    (f64MulSub_r, SetVariant(fn: set_f64MulSub_r, slotField: .d, effect: .pure)),
+    (f64MulMul_l, SetVariant(fn: set_f64MulMul_l, slotField: .d, effect: .pure)),
+    (f64MulMul_r, SetVariant(fn: set_f64MulMul_r, slotField: .d, effect: .pure)),
+]
+
+/// The fused pairs: the outer operator's `ss` node and the inner one's `ss` node, then the
+/// pair with the inner result as the left operand and as the right one.
+let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)] = [
+    (f32Add_ss, f32Add_ss, f32AddAdd_l, f32AddAdd_r),
+    (f32Sub_ss, f32Add_ss, f32AddSub_l, f32AddSub_r),
+    (f32Mul_ss, f32Add_ss, f32AddMul_l, f32AddMul_r),
+    (f32Add_ss, f32Sub_ss, f32SubAdd_l, f32SubAdd_r),
+    (f32Sub_ss, f32Sub_ss, f32SubSub_l, f32SubSub_r),
+    (f32Mul_ss, f32Sub_ss, f32SubMul_l, f32SubMul_r),
+    (f32Add_ss, f32Mul_ss, f32MulAdd_l, f32MulAdd_r),
+    (f32Sub_ss, f32Mul_ss, f32MulSub_l, f32MulSub_r),
+    (f32Mul_ss, f32Mul_ss, f32MulMul_l, f32MulMul_r),
+    (f64Add_ss, f64Add_ss, f64AddAdd_l, f64AddAdd_r),
+    (f64Sub_ss, f64Add_ss, f64AddSub_l, f64AddSub_r),
+    (f64Mul_ss, f64Add_ss, f64AddMul_l, f64AddMul_r),
+    (f64Add_ss, f64Sub_ss, f64SubAdd_l, f64SubAdd_r),
+    (f64Sub_ss, f64Sub_ss, f64SubSub_l, f64SubSub_r),
+    (f64Mul_ss, f64Sub_ss, f64SubMul_l, f64SubMul_r),
+    (f64Add_ss, f64Mul_ss, f64MulAdd_l, f64MulAdd_r),
+    (f64Sub_ss, f64Mul_ss, f64MulSub_l, f64MulSub_r),
+    (f64Mul_ss, f64Mul_ss, f64MulMul_l, f64MulMul_r),
 ]
 
 /// The specialisations of each binary numeric operator.
