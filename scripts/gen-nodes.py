@@ -184,6 +184,12 @@ CHAIN_OPS = (("Add", "+"), ("Sub", "-"), ("Mul", "*"))
 CHAINS = [(t, inner, isym, outer, osym) for t in ("f32", "f64")
           for inner, isym in CHAIN_OPS for outer, osym in CHAIN_OPS]
 
+def binary_kinds(comm, res):
+    """Operand shapes of a binary operator: two slots, slot and constant, expressions; a
+    constant on the left (`cs`: `0 - x`, `1.0 / x`, `1 << n`) for the operators that cannot
+    swap their operands (compares have their mirrored compare instead)."""
+    return ("ss", "sc", "se", "es", "ec", "ee") + (("cs",) if not comm and res != "bool" else ())
+
 def operand(kind, field):
     return {
         "s": f"fp[n.pointee.{field}.int]",
@@ -222,7 +228,7 @@ def gen_numeric():
     out = [HEADER]
     out.append("// swiftlint:disable all\n")
     for name, t, res, expr, comm in BINARY:
-        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
+        for kinds in binary_kinds(comm, res):
             a = DEC[t].format(operand(kinds[0], "a"))
             b = DEC[t].format(operand(kinds[1], "b"))
             out.append(expression_and_set(f"{name}_{kinds}", f"let a = {a}\n    let b = {b}",
@@ -257,7 +263,7 @@ def gen_numeric():
     out.append("\n/// Statement forms writing to a slot, keyed by the expression node's function.\n")
     out.append("let numericSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, t, res, expr, comm in BINARY:
-        for kinds in ("ss", "sc", "se", "es", "ec", "ee"):
+        for kinds in binary_kinds(comm, res):
             out.append(f"    ({name}_{kinds}, SetVariant(fn: set_{name}_{kinds}, slotField: .c, effect: {effect(expr)})),\n")
     for name, t, res, expr in UNARY:
         for k in ("s", "e"):
@@ -280,7 +286,8 @@ def gen_numeric():
     out.append("func binaryNodes(_ op: Opcode) -> BinaryNodes? {\n    switch op {\n")
     for name, t, res, expr, comm in BINARY:
         fns = ", ".join(f"{k}: {name}_{k}" for k in ("ss", "sc", "se", "es", "ec", "ee"))
-        out.append(f"    case .{name}: return BinaryNodes({fns}, commutative: {'true' if comm else 'false'})\n")
+        cs = f", cs: {name}_cs" if "cs" in binary_kinds(comm, res) else ""
+        out.append(f"    case .{name}: return BinaryNodes({fns}, commutative: {'true' if comm else 'false'}{cs})\n")
     out.append("    default: return nil\n    }\n}\n")
     out.append("\n/// The specialisations of each unary numeric operator and conversion.\n")
     out.append("func unaryNodes(_ op: Opcode) -> UnaryNodes? {\n    switch op {\n")

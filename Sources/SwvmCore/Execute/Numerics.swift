@@ -143,6 +143,8 @@ import CSwvmSupport
 struct BinaryNodes {
     var ss, sc, se, es, ec, ee: NodeFn
     var commutative: Bool
+    /// A constant left operand and a slot, for operators that cannot swap their operands.
+    var cs: NodeFn? = nil
 }
 struct UnaryNodes {
     var s, e: NodeFn

@@ -639,6 +639,7 @@ final class FunctionTranslator {
         }
         var b = pop(), a = pop()
         if case .const = a, nodes.commutative { swap(&a, &b) }
+        if case .const(let k) = a, case .slot(let y) = b, let cs = nodes.cs { return push(.expr(node(cs, k, UInt64(y)))) }
         if case .const = a { a = .expr(expr(a)) }
         let n: NodeP
         switch (a, b) {

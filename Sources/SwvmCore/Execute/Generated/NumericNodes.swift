@@ -141,6 +141,17 @@ func set_i32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = UInt64((a &- b))
     return proceed(n, fp, c)
 }
+func i32Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &- b))
+}
+func set_i32Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &- b))
+    return proceed(n, fp, c)
+}
 func i32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -281,6 +292,17 @@ func set_i32DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
+func i32DivS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { return UInt64((try divS(a, b))) } catch { return raise(error, c) }
+}
+func set_i32DivS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divS(a, b))) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
 func i32DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -348,6 +370,17 @@ func set_i32DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
+func i32DivU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { return UInt64((try divU(a, b))) } catch { return raise(error, c) }
+}
+func set_i32DivU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try divU(a, b))) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
@@ -421,6 +454,17 @@ func set_i32RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
+func i32RemS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { return UInt64((try remS(a, b))) } catch { return raise(error, c) }
+}
+func set_i32RemS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remS(a, b))) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
 func i32RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -488,6 +532,17 @@ func set_i32RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
+func i32RemU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    do throws(Trap) { return UInt64((try remU(a, b))) } catch { return raise(error, c) }
+}
+func set_i32RemU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     do throws(Trap) { fp[n.pointee.c.int] = UInt64((try remU(a, b))) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
@@ -771,6 +826,17 @@ func set_i32Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = UInt64((a &<< b))
     return proceed(n, fp, c)
 }
+func i32Shl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &<< b))
+}
+func set_i32Shl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &<< b))
+    return proceed(n, fp, c)
+}
 func i32ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -838,6 +904,17 @@ func set_i32ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = UInt64((shrS(a, b)))
+    return proceed(n, fp, c)
+}
+func i32ShrS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((shrS(a, b)))
+}
+func set_i32ShrS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((shrS(a, b)))
     return proceed(n, fp, c)
 }
@@ -911,6 +988,17 @@ func set_i32ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = UInt64((a &>> b))
     return proceed(n, fp, c)
 }
+func i32ShrU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((a &>> b))
+}
+func set_i32ShrU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((a &>> b))
+    return proceed(n, fp, c)
+}
 func i32Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -981,6 +1069,17 @@ func set_i32Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = UInt64((rotl(a, b)))
     return proceed(n, fp, c)
 }
+func i32Rotl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotl(a, b)))
+}
+func set_i32Rotl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = UInt64((rotl(a, b)))
+    return proceed(n, fp, c)
+}
 func i32Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -1048,6 +1147,17 @@ func set_i32Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))
     let b = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = UInt64((rotr(a, b)))
+    return proceed(n, fp, c)
+}
+func i32Rotr_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return UInt64((rotr(a, b)))
+}
+func set_i32Rotr_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: n.pointee.a)
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = UInt64((rotr(a, b)))
     return proceed(n, fp, c)
 }
@@ -1891,6 +2001,17 @@ func set_i64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (a &- b)
     return proceed(n, fp, c)
 }
+func i64Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (a &- b)
+}
+func set_i64Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &- b)
+    return proceed(n, fp, c)
+}
 func i64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2031,6 +2152,17 @@ func set_i64DivS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
+func i64DivS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { return (try divS(a, b)) } catch { return raise(error, c) }
+}
+func set_i64DivS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { fp[n.pointee.c.int] = (try divS(a, b)) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
 func i64DivU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2098,6 +2230,17 @@ func set_i64DivU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
+    do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
+func i64DivU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { return (try divU(a, b)) } catch { return raise(error, c) }
+}
+func set_i64DivU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try divU(a, b)) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
@@ -2171,6 +2314,17 @@ func set_i64RemS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
+func i64RemS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { return (try remS(a, b)) } catch { return raise(error, c) }
+}
+func set_i64RemS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { fp[n.pointee.c.int] = (try remS(a, b)) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
 func i64RemU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2238,6 +2392,17 @@ func set_i64RemU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
+    do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
+    return proceed(n, fp, c)
+}
+func i64RemU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    do throws(Trap) { return (try remU(a, b)) } catch { return raise(error, c) }
+}
+func set_i64RemU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
     do throws(Trap) { fp[n.pointee.c.int] = (try remU(a, b)) } catch { return raise(error, c) }
     return proceed(n, fp, c)
 }
@@ -2521,6 +2686,17 @@ func set_i64Shl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (a &<< b)
     return proceed(n, fp, c)
 }
+func i64Shl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (a &<< b)
+}
+func set_i64Shl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &<< b)
+    return proceed(n, fp, c)
+}
 func i64ShrS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2588,6 +2764,17 @@ func set_i64ShrS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = (shrS(a, b))
+    return proceed(n, fp, c)
+}
+func i64ShrS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (shrS(a, b))
+}
+func set_i64ShrS_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (shrS(a, b))
     return proceed(n, fp, c)
 }
@@ -2661,6 +2848,17 @@ func set_i64ShrU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (a &>> b)
     return proceed(n, fp, c)
 }
+func i64ShrU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (a &>> b)
+}
+func set_i64ShrU_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (a &>> b)
+    return proceed(n, fp, c)
+}
 func i64Rotl_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2731,6 +2929,17 @@ func set_i64Rotl_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (rotl(a, b))
     return proceed(n, fp, c)
 }
+func i64Rotl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (rotl(a, b))
+}
+func set_i64Rotl_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    fp[n.pointee.c.int] = (rotl(a, b))
+    return proceed(n, fp, c)
+}
 func i64Rotr_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = fp[n.pointee.a.int]
     let b = fp[n.pointee.b.int]
@@ -2798,6 +3007,17 @@ func set_i64Rotr_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = eval(n.pointee.a, fp, c)
     let b = eval(n.pointee.b, fp, c)
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = (rotr(a, b))
+    return proceed(n, fp, c)
+}
+func i64Rotr_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
+    return (rotr(a, b))
+}
+func set_i64Rotr_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = n.pointee.a
+    let b = fp[n.pointee.b.int]
     fp[n.pointee.c.int] = (rotr(a, b))
     return proceed(n, fp, c)
 }
@@ -3641,6 +3861,17 @@ func set_f32Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
     return proceed(n, fp, c)
 }
+func f32Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a - b).bitPattern)
+}
+func set_f32Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    fp[n.pointee.c.int] = UInt64((a - b).bitPattern)
+    return proceed(n, fp, c)
+}
 func f32Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.a.int]))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
@@ -3778,6 +4009,17 @@ func set_f32Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32Div_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((a / b).bitPattern)
+}
+func set_f32Div_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((a / b).bitPattern)
     return proceed(n, fp, c)
 }
@@ -3988,6 +4230,17 @@ func set_f32Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c)))
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c)))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32Copysign_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
+    return UInt64((copysign(a, b)).bitPattern)
+}
+func set_f32Copysign_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.a))
+    let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     fp[n.pointee.c.int] = UInt64((copysign(a, b)).bitPattern)
     return proceed(n, fp, c)
 }
@@ -4551,6 +4804,17 @@ func set_f64Sub_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.c.int] = (a - b).bitPattern
     return proceed(n, fp, c)
 }
+func f64Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a - b).bitPattern
+}
+func set_f64Sub_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    fp[n.pointee.c.int] = (a - b).bitPattern
+    return proceed(n, fp, c)
+}
 func f64Mul_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: fp[n.pointee.a.int])
     let b = Double(bitPattern: fp[n.pointee.b.int])
@@ -4688,6 +4952,17 @@ func set_f64Div_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = (a / b).bitPattern
+    return proceed(n, fp, c)
+}
+func f64Div_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (a / b).bitPattern
+}
+func set_f64Div_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (a / b).bitPattern
     return proceed(n, fp, c)
 }
@@ -4898,6 +5173,17 @@ func set_f64Copysign_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = Double(bitPattern: eval(n.pointee.a, fp, c))
     let b = Double(bitPattern: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
+    fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
+    return proceed(n, fp, c)
+}
+func f64Copysign_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
+    return (copysign(a, b)).bitPattern
+}
+func set_f64Copysign_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = Double(bitPattern: n.pointee.a)
+    let b = Double(bitPattern: fp[n.pointee.b.int])
     fp[n.pointee.c.int] = (copysign(a, b)).bitPattern
     return proceed(n, fp, c)
 }
@@ -6947,6 +7233,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i32Sub_es, SetVariant(fn: set_i32Sub_es, slotField: .c, effect: .pure)),
     (i32Sub_ec, SetVariant(fn: set_i32Sub_ec, slotField: .c, effect: .pure)),
     (i32Sub_ee, SetVariant(fn: set_i32Sub_ee, slotField: .c, effect: .pure)),
+    (i32Sub_cs, SetVariant(fn: set_i32Sub_cs, slotField: .c, effect: .pure)),
     (i32Mul_ss, SetVariant(fn: set_i32Mul_ss, slotField: .c, effect: .pure)),
     (i32Mul_sc, SetVariant(fn: set_i32Mul_sc, slotField: .c, effect: .pure)),
     (i32Mul_se, SetVariant(fn: set_i32Mul_se, slotField: .c, effect: .pure)),
@@ -6959,24 +7246,28 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i32DivS_es, SetVariant(fn: set_i32DivS_es, slotField: .c, effect: .other)),
     (i32DivS_ec, SetVariant(fn: set_i32DivS_ec, slotField: .c, effect: .other)),
     (i32DivS_ee, SetVariant(fn: set_i32DivS_ee, slotField: .c, effect: .other)),
+    (i32DivS_cs, SetVariant(fn: set_i32DivS_cs, slotField: .c, effect: .other)),
     (i32DivU_ss, SetVariant(fn: set_i32DivU_ss, slotField: .c, effect: .other)),
     (i32DivU_sc, SetVariant(fn: set_i32DivU_sc, slotField: .c, effect: .other)),
     (i32DivU_se, SetVariant(fn: set_i32DivU_se, slotField: .c, effect: .other)),
     (i32DivU_es, SetVariant(fn: set_i32DivU_es, slotField: .c, effect: .other)),
     (i32DivU_ec, SetVariant(fn: set_i32DivU_ec, slotField: .c, effect: .other)),
     (i32DivU_ee, SetVariant(fn: set_i32DivU_ee, slotField: .c, effect: .other)),
+    (i32DivU_cs, SetVariant(fn: set_i32DivU_cs, slotField: .c, effect: .other)),
     (i32RemS_ss, SetVariant(fn: set_i32RemS_ss, slotField: .c, effect: .other)),
     (i32RemS_sc, SetVariant(fn: set_i32RemS_sc, slotField: .c, effect: .other)),
     (i32RemS_se, SetVariant(fn: set_i32RemS_se, slotField: .c, effect: .other)),
     (i32RemS_es, SetVariant(fn: set_i32RemS_es, slotField: .c, effect: .other)),
     (i32RemS_ec, SetVariant(fn: set_i32RemS_ec, slotField: .c, effect: .other)),
     (i32RemS_ee, SetVariant(fn: set_i32RemS_ee, slotField: .c, effect: .other)),
+    (i32RemS_cs, SetVariant(fn: set_i32RemS_cs, slotField: .c, effect: .other)),
     (i32RemU_ss, SetVariant(fn: set_i32RemU_ss, slotField: .c, effect: .other)),
     (i32RemU_sc, SetVariant(fn: set_i32RemU_sc, slotField: .c, effect: .other)),
     (i32RemU_se, SetVariant(fn: set_i32RemU_se, slotField: .c, effect: .other)),
     (i32RemU_es, SetVariant(fn: set_i32RemU_es, slotField: .c, effect: .other)),
     (i32RemU_ec, SetVariant(fn: set_i32RemU_ec, slotField: .c, effect: .other)),
     (i32RemU_ee, SetVariant(fn: set_i32RemU_ee, slotField: .c, effect: .other)),
+    (i32RemU_cs, SetVariant(fn: set_i32RemU_cs, slotField: .c, effect: .other)),
     (i32And_ss, SetVariant(fn: set_i32And_ss, slotField: .c, effect: .pure)),
     (i32And_sc, SetVariant(fn: set_i32And_sc, slotField: .c, effect: .pure)),
     (i32And_se, SetVariant(fn: set_i32And_se, slotField: .c, effect: .pure)),
@@ -7001,30 +7292,35 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i32Shl_es, SetVariant(fn: set_i32Shl_es, slotField: .c, effect: .pure)),
     (i32Shl_ec, SetVariant(fn: set_i32Shl_ec, slotField: .c, effect: .pure)),
     (i32Shl_ee, SetVariant(fn: set_i32Shl_ee, slotField: .c, effect: .pure)),
+    (i32Shl_cs, SetVariant(fn: set_i32Shl_cs, slotField: .c, effect: .pure)),
     (i32ShrS_ss, SetVariant(fn: set_i32ShrS_ss, slotField: .c, effect: .pure)),
     (i32ShrS_sc, SetVariant(fn: set_i32ShrS_sc, slotField: .c, effect: .pure)),
     (i32ShrS_se, SetVariant(fn: set_i32ShrS_se, slotField: .c, effect: .pure)),
     (i32ShrS_es, SetVariant(fn: set_i32ShrS_es, slotField: .c, effect: .pure)),
     (i32ShrS_ec, SetVariant(fn: set_i32ShrS_ec, slotField: .c, effect: .pure)),
     (i32ShrS_ee, SetVariant(fn: set_i32ShrS_ee, slotField: .c, effect: .pure)),
+    (i32ShrS_cs, SetVariant(fn: set_i32ShrS_cs, slotField: .c, effect: .pure)),
     (i32ShrU_ss, SetVariant(fn: set_i32ShrU_ss, slotField: .c, effect: .pure)),
     (i32ShrU_sc, SetVariant(fn: set_i32ShrU_sc, slotField: .c, effect: .pure)),
     (i32ShrU_se, SetVariant(fn: set_i32ShrU_se, slotField: .c, effect: .pure)),
     (i32ShrU_es, SetVariant(fn: set_i32ShrU_es, slotField: .c, effect: .pure)),
     (i32ShrU_ec, SetVariant(fn: set_i32ShrU_ec, slotField: .c, effect: .pure)),
     (i32ShrU_ee, SetVariant(fn: set_i32ShrU_ee, slotField: .c, effect: .pure)),
+    (i32ShrU_cs, SetVariant(fn: set_i32ShrU_cs, slotField: .c, effect: .pure)),
     (i32Rotl_ss, SetVariant(fn: set_i32Rotl_ss, slotField: .c, effect: .pure)),
     (i32Rotl_sc, SetVariant(fn: set_i32Rotl_sc, slotField: .c, effect: .pure)),
     (i32Rotl_se, SetVariant(fn: set_i32Rotl_se, slotField: .c, effect: .pure)),
     (i32Rotl_es, SetVariant(fn: set_i32Rotl_es, slotField: .c, effect: .pure)),
     (i32Rotl_ec, SetVariant(fn: set_i32Rotl_ec, slotField: .c, effect: .pure)),
     (i32Rotl_ee, SetVariant(fn: set_i32Rotl_ee, slotField: .c, effect: .pure)),
+    (i32Rotl_cs, SetVariant(fn: set_i32Rotl_cs, slotField: .c, effect: .pure)),
     (i32Rotr_ss, SetVariant(fn: set_i32Rotr_ss, slotField: .c, effect: .pure)),
     (i32Rotr_sc, SetVariant(fn: set_i32Rotr_sc, slotField: .c, effect: .pure)),
     (i32Rotr_se, SetVariant(fn: set_i32Rotr_se, slotField: .c, effect: .pure)),
     (i32Rotr_es, SetVariant(fn: set_i32Rotr_es, slotField: .c, effect: .pure)),
     (i32Rotr_ec, SetVariant(fn: set_i32Rotr_ec, slotField: .c, effect: .pure)),
     (i32Rotr_ee, SetVariant(fn: set_i32Rotr_ee, slotField: .c, effect: .pure)),
+    (i32Rotr_cs, SetVariant(fn: set_i32Rotr_cs, slotField: .c, effect: .pure)),
     (i32Eq_ss, SetVariant(fn: set_i32Eq_ss, slotField: .c, effect: .pure)),
     (i32Eq_sc, SetVariant(fn: set_i32Eq_sc, slotField: .c, effect: .pure)),
     (i32Eq_se, SetVariant(fn: set_i32Eq_se, slotField: .c, effect: .pure)),
@@ -7097,6 +7393,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i64Sub_es, SetVariant(fn: set_i64Sub_es, slotField: .c, effect: .pure)),
     (i64Sub_ec, SetVariant(fn: set_i64Sub_ec, slotField: .c, effect: .pure)),
     (i64Sub_ee, SetVariant(fn: set_i64Sub_ee, slotField: .c, effect: .pure)),
+    (i64Sub_cs, SetVariant(fn: set_i64Sub_cs, slotField: .c, effect: .pure)),
     (i64Mul_ss, SetVariant(fn: set_i64Mul_ss, slotField: .c, effect: .pure)),
     (i64Mul_sc, SetVariant(fn: set_i64Mul_sc, slotField: .c, effect: .pure)),
     (i64Mul_se, SetVariant(fn: set_i64Mul_se, slotField: .c, effect: .pure)),
@@ -7109,24 +7406,28 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i64DivS_es, SetVariant(fn: set_i64DivS_es, slotField: .c, effect: .other)),
     (i64DivS_ec, SetVariant(fn: set_i64DivS_ec, slotField: .c, effect: .other)),
     (i64DivS_ee, SetVariant(fn: set_i64DivS_ee, slotField: .c, effect: .other)),
+    (i64DivS_cs, SetVariant(fn: set_i64DivS_cs, slotField: .c, effect: .other)),
     (i64DivU_ss, SetVariant(fn: set_i64DivU_ss, slotField: .c, effect: .other)),
     (i64DivU_sc, SetVariant(fn: set_i64DivU_sc, slotField: .c, effect: .other)),
     (i64DivU_se, SetVariant(fn: set_i64DivU_se, slotField: .c, effect: .other)),
     (i64DivU_es, SetVariant(fn: set_i64DivU_es, slotField: .c, effect: .other)),
     (i64DivU_ec, SetVariant(fn: set_i64DivU_ec, slotField: .c, effect: .other)),
     (i64DivU_ee, SetVariant(fn: set_i64DivU_ee, slotField: .c, effect: .other)),
+    (i64DivU_cs, SetVariant(fn: set_i64DivU_cs, slotField: .c, effect: .other)),
     (i64RemS_ss, SetVariant(fn: set_i64RemS_ss, slotField: .c, effect: .other)),
     (i64RemS_sc, SetVariant(fn: set_i64RemS_sc, slotField: .c, effect: .other)),
     (i64RemS_se, SetVariant(fn: set_i64RemS_se, slotField: .c, effect: .other)),
     (i64RemS_es, SetVariant(fn: set_i64RemS_es, slotField: .c, effect: .other)),
     (i64RemS_ec, SetVariant(fn: set_i64RemS_ec, slotField: .c, effect: .other)),
     (i64RemS_ee, SetVariant(fn: set_i64RemS_ee, slotField: .c, effect: .other)),
+    (i64RemS_cs, SetVariant(fn: set_i64RemS_cs, slotField: .c, effect: .other)),
     (i64RemU_ss, SetVariant(fn: set_i64RemU_ss, slotField: .c, effect: .other)),
     (i64RemU_sc, SetVariant(fn: set_i64RemU_sc, slotField: .c, effect: .other)),
     (i64RemU_se, SetVariant(fn: set_i64RemU_se, slotField: .c, effect: .other)),
     (i64RemU_es, SetVariant(fn: set_i64RemU_es, slotField: .c, effect: .other)),
     (i64RemU_ec, SetVariant(fn: set_i64RemU_ec, slotField: .c, effect: .other)),
     (i64RemU_ee, SetVariant(fn: set_i64RemU_ee, slotField: .c, effect: .other)),
+    (i64RemU_cs, SetVariant(fn: set_i64RemU_cs, slotField: .c, effect: .other)),
     (i64And_ss, SetVariant(fn: set_i64And_ss, slotField: .c, effect: .pure)),
     (i64And_sc, SetVariant(fn: set_i64And_sc, slotField: .c, effect: .pure)),
     (i64And_se, SetVariant(fn: set_i64And_se, slotField: .c, effect: .pure)),
@@ -7151,30 +7452,35 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (i64Shl_es, SetVariant(fn: set_i64Shl_es, slotField: .c, effect: .pure)),
     (i64Shl_ec, SetVariant(fn: set_i64Shl_ec, slotField: .c, effect: .pure)),
     (i64Shl_ee, SetVariant(fn: set_i64Shl_ee, slotField: .c, effect: .pure)),
+    (i64Shl_cs, SetVariant(fn: set_i64Shl_cs, slotField: .c, effect: .pure)),
     (i64ShrS_ss, SetVariant(fn: set_i64ShrS_ss, slotField: .c, effect: .pure)),
     (i64ShrS_sc, SetVariant(fn: set_i64ShrS_sc, slotField: .c, effect: .pure)),
     (i64ShrS_se, SetVariant(fn: set_i64ShrS_se, slotField: .c, effect: .pure)),
     (i64ShrS_es, SetVariant(fn: set_i64ShrS_es, slotField: .c, effect: .pure)),
     (i64ShrS_ec, SetVariant(fn: set_i64ShrS_ec, slotField: .c, effect: .pure)),
     (i64ShrS_ee, SetVariant(fn: set_i64ShrS_ee, slotField: .c, effect: .pure)),
+    (i64ShrS_cs, SetVariant(fn: set_i64ShrS_cs, slotField: .c, effect: .pure)),
     (i64ShrU_ss, SetVariant(fn: set_i64ShrU_ss, slotField: .c, effect: .pure)),
     (i64ShrU_sc, SetVariant(fn: set_i64ShrU_sc, slotField: .c, effect: .pure)),
     (i64ShrU_se, SetVariant(fn: set_i64ShrU_se, slotField: .c, effect: .pure)),
     (i64ShrU_es, SetVariant(fn: set_i64ShrU_es, slotField: .c, effect: .pure)),
     (i64ShrU_ec, SetVariant(fn: set_i64ShrU_ec, slotField: .c, effect: .pure)),
     (i64ShrU_ee, SetVariant(fn: set_i64ShrU_ee, slotField: .c, effect: .pure)),
+    (i64ShrU_cs, SetVariant(fn: set_i64ShrU_cs, slotField: .c, effect: .pure)),
     (i64Rotl_ss, SetVariant(fn: set_i64Rotl_ss, slotField: .c, effect: .pure)),
     (i64Rotl_sc, SetVariant(fn: set_i64Rotl_sc, slotField: .c, effect: .pure)),
     (i64Rotl_se, SetVariant(fn: set_i64Rotl_se, slotField: .c, effect: .pure)),
     (i64Rotl_es, SetVariant(fn: set_i64Rotl_es, slotField: .c, effect: .pure)),
     (i64Rotl_ec, SetVariant(fn: set_i64Rotl_ec, slotField: .c, effect: .pure)),
     (i64Rotl_ee, SetVariant(fn: set_i64Rotl_ee, slotField: .c, effect: .pure)),
+    (i64Rotl_cs, SetVariant(fn: set_i64Rotl_cs, slotField: .c, effect: .pure)),
     (i64Rotr_ss, SetVariant(fn: set_i64Rotr_ss, slotField: .c, effect: .pure)),
     (i64Rotr_sc, SetVariant(fn: set_i64Rotr_sc, slotField: .c, effect: .pure)),
     (i64Rotr_se, SetVariant(fn: set_i64Rotr_se, slotField: .c, effect: .pure)),
     (i64Rotr_es, SetVariant(fn: set_i64Rotr_es, slotField: .c, effect: .pure)),
     (i64Rotr_ec, SetVariant(fn: set_i64Rotr_ec, slotField: .c, effect: .pure)),
     (i64Rotr_ee, SetVariant(fn: set_i64Rotr_ee, slotField: .c, effect: .pure)),
+    (i64Rotr_cs, SetVariant(fn: set_i64Rotr_cs, slotField: .c, effect: .pure)),
     (i64Eq_ss, SetVariant(fn: set_i64Eq_ss, slotField: .c, effect: .pure)),
     (i64Eq_sc, SetVariant(fn: set_i64Eq_sc, slotField: .c, effect: .pure)),
     (i64Eq_se, SetVariant(fn: set_i64Eq_se, slotField: .c, effect: .pure)),
@@ -7247,6 +7553,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f32Sub_es, SetVariant(fn: set_f32Sub_es, slotField: .c, effect: .pure)),
     (f32Sub_ec, SetVariant(fn: set_f32Sub_ec, slotField: .c, effect: .pure)),
     (f32Sub_ee, SetVariant(fn: set_f32Sub_ee, slotField: .c, effect: .pure)),
+    (f32Sub_cs, SetVariant(fn: set_f32Sub_cs, slotField: .c, effect: .pure)),
     (f32Mul_ss, SetVariant(fn: set_f32Mul_ss, slotField: .c, effect: .pure)),
     (f32Mul_sc, SetVariant(fn: set_f32Mul_sc, slotField: .c, effect: .pure)),
     (f32Mul_se, SetVariant(fn: set_f32Mul_se, slotField: .c, effect: .pure)),
@@ -7259,6 +7566,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f32Div_es, SetVariant(fn: set_f32Div_es, slotField: .c, effect: .pure)),
     (f32Div_ec, SetVariant(fn: set_f32Div_ec, slotField: .c, effect: .pure)),
     (f32Div_ee, SetVariant(fn: set_f32Div_ee, slotField: .c, effect: .pure)),
+    (f32Div_cs, SetVariant(fn: set_f32Div_cs, slotField: .c, effect: .pure)),
     (f32Min_ss, SetVariant(fn: set_f32Min_ss, slotField: .c, effect: .pure)),
     (f32Min_sc, SetVariant(fn: set_f32Min_sc, slotField: .c, effect: .pure)),
     (f32Min_se, SetVariant(fn: set_f32Min_se, slotField: .c, effect: .pure)),
@@ -7277,6 +7585,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f32Copysign_es, SetVariant(fn: set_f32Copysign_es, slotField: .c, effect: .pure)),
     (f32Copysign_ec, SetVariant(fn: set_f32Copysign_ec, slotField: .c, effect: .pure)),
     (f32Copysign_ee, SetVariant(fn: set_f32Copysign_ee, slotField: .c, effect: .pure)),
+    (f32Copysign_cs, SetVariant(fn: set_f32Copysign_cs, slotField: .c, effect: .pure)),
     (f32Eq_ss, SetVariant(fn: set_f32Eq_ss, slotField: .c, effect: .pure)),
     (f32Eq_sc, SetVariant(fn: set_f32Eq_sc, slotField: .c, effect: .pure)),
     (f32Eq_se, SetVariant(fn: set_f32Eq_se, slotField: .c, effect: .pure)),
@@ -7325,6 +7634,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f64Sub_es, SetVariant(fn: set_f64Sub_es, slotField: .c, effect: .pure)),
     (f64Sub_ec, SetVariant(fn: set_f64Sub_ec, slotField: .c, effect: .pure)),
     (f64Sub_ee, SetVariant(fn: set_f64Sub_ee, slotField: .c, effect: .pure)),
+    (f64Sub_cs, SetVariant(fn: set_f64Sub_cs, slotField: .c, effect: .pure)),
     (f64Mul_ss, SetVariant(fn: set_f64Mul_ss, slotField: .c, effect: .pure)),
     (f64Mul_sc, SetVariant(fn: set_f64Mul_sc, slotField: .c, effect: .pure)),
     (f64Mul_se, SetVariant(fn: set_f64Mul_se, slotField: .c, effect: .pure)),
@@ -7337,6 +7647,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f64Div_es, SetVariant(fn: set_f64Div_es, slotField: .c, effect: .pure)),
     (f64Div_ec, SetVariant(fn: set_f64Div_ec, slotField: .c, effect: .pure)),
     (f64Div_ee, SetVariant(fn: set_f64Div_ee, slotField: .c, effect: .pure)),
+    (f64Div_cs, SetVariant(fn: set_f64Div_cs, slotField: .c, effect: .pure)),
     (f64Min_ss, SetVariant(fn: set_f64Min_ss, slotField: .c, effect: .pure)),
     (f64Min_sc, SetVariant(fn: set_f64Min_sc, slotField: .c, effect: .pure)),
     (f64Min_se, SetVariant(fn: set_f64Min_se, slotField: .c, effect: .pure)),
@@ -7355,6 +7666,7 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f64Copysign_es, SetVariant(fn: set_f64Copysign_es, slotField: .c, effect: .pure)),
     (f64Copysign_ec, SetVariant(fn: set_f64Copysign_ec, slotField: .c, effect: .pure)),
     (f64Copysign_ee, SetVariant(fn: set_f64Copysign_ee, slotField: .c, effect: .pure)),
+    (f64Copysign_cs, SetVariant(fn: set_f64Copysign_cs, slotField: .c, effect: .pure)),
     (f64Eq_ss, SetVariant(fn: set_f64Eq_ss, slotField: .c, effect: .pure)),
     (f64Eq_sc, SetVariant(fn: set_f64Eq_sc, slotField: .c, effect: .pure)),
     (f64Eq_se, SetVariant(fn: set_f64Eq_se, slotField: .c, effect: .pure)),
@@ -7570,20 +7882,20 @@ let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)]
 func binaryNodes(_ op: Opcode) -> BinaryNodes? {
     switch op {
     case .i32Add: return BinaryNodes(ss: i32Add_ss, sc: i32Add_sc, se: i32Add_se, es: i32Add_es, ec: i32Add_ec, ee: i32Add_ee, commutative: true)
-    case .i32Sub: return BinaryNodes(ss: i32Sub_ss, sc: i32Sub_sc, se: i32Sub_se, es: i32Sub_es, ec: i32Sub_ec, ee: i32Sub_ee, commutative: false)
+    case .i32Sub: return BinaryNodes(ss: i32Sub_ss, sc: i32Sub_sc, se: i32Sub_se, es: i32Sub_es, ec: i32Sub_ec, ee: i32Sub_ee, commutative: false, cs: i32Sub_cs)
     case .i32Mul: return BinaryNodes(ss: i32Mul_ss, sc: i32Mul_sc, se: i32Mul_se, es: i32Mul_es, ec: i32Mul_ec, ee: i32Mul_ee, commutative: true)
-    case .i32DivS: return BinaryNodes(ss: i32DivS_ss, sc: i32DivS_sc, se: i32DivS_se, es: i32DivS_es, ec: i32DivS_ec, ee: i32DivS_ee, commutative: false)
-    case .i32DivU: return BinaryNodes(ss: i32DivU_ss, sc: i32DivU_sc, se: i32DivU_se, es: i32DivU_es, ec: i32DivU_ec, ee: i32DivU_ee, commutative: false)
-    case .i32RemS: return BinaryNodes(ss: i32RemS_ss, sc: i32RemS_sc, se: i32RemS_se, es: i32RemS_es, ec: i32RemS_ec, ee: i32RemS_ee, commutative: false)
-    case .i32RemU: return BinaryNodes(ss: i32RemU_ss, sc: i32RemU_sc, se: i32RemU_se, es: i32RemU_es, ec: i32RemU_ec, ee: i32RemU_ee, commutative: false)
+    case .i32DivS: return BinaryNodes(ss: i32DivS_ss, sc: i32DivS_sc, se: i32DivS_se, es: i32DivS_es, ec: i32DivS_ec, ee: i32DivS_ee, commutative: false, cs: i32DivS_cs)
+    case .i32DivU: return BinaryNodes(ss: i32DivU_ss, sc: i32DivU_sc, se: i32DivU_se, es: i32DivU_es, ec: i32DivU_ec, ee: i32DivU_ee, commutative: false, cs: i32DivU_cs)
+    case .i32RemS: return BinaryNodes(ss: i32RemS_ss, sc: i32RemS_sc, se: i32RemS_se, es: i32RemS_es, ec: i32RemS_ec, ee: i32RemS_ee, commutative: false, cs: i32RemS_cs)
+    case .i32RemU: return BinaryNodes(ss: i32RemU_ss, sc: i32RemU_sc, se: i32RemU_se, es: i32RemU_es, ec: i32RemU_ec, ee: i32RemU_ee, commutative: false, cs: i32RemU_cs)
     case .i32And: return BinaryNodes(ss: i32And_ss, sc: i32And_sc, se: i32And_se, es: i32And_es, ec: i32And_ec, ee: i32And_ee, commutative: true)
     case .i32Or: return BinaryNodes(ss: i32Or_ss, sc: i32Or_sc, se: i32Or_se, es: i32Or_es, ec: i32Or_ec, ee: i32Or_ee, commutative: true)
     case .i32Xor: return BinaryNodes(ss: i32Xor_ss, sc: i32Xor_sc, se: i32Xor_se, es: i32Xor_es, ec: i32Xor_ec, ee: i32Xor_ee, commutative: true)
-    case .i32Shl: return BinaryNodes(ss: i32Shl_ss, sc: i32Shl_sc, se: i32Shl_se, es: i32Shl_es, ec: i32Shl_ec, ee: i32Shl_ee, commutative: false)
-    case .i32ShrS: return BinaryNodes(ss: i32ShrS_ss, sc: i32ShrS_sc, se: i32ShrS_se, es: i32ShrS_es, ec: i32ShrS_ec, ee: i32ShrS_ee, commutative: false)
-    case .i32ShrU: return BinaryNodes(ss: i32ShrU_ss, sc: i32ShrU_sc, se: i32ShrU_se, es: i32ShrU_es, ec: i32ShrU_ec, ee: i32ShrU_ee, commutative: false)
-    case .i32Rotl: return BinaryNodes(ss: i32Rotl_ss, sc: i32Rotl_sc, se: i32Rotl_se, es: i32Rotl_es, ec: i32Rotl_ec, ee: i32Rotl_ee, commutative: false)
-    case .i32Rotr: return BinaryNodes(ss: i32Rotr_ss, sc: i32Rotr_sc, se: i32Rotr_se, es: i32Rotr_es, ec: i32Rotr_ec, ee: i32Rotr_ee, commutative: false)
+    case .i32Shl: return BinaryNodes(ss: i32Shl_ss, sc: i32Shl_sc, se: i32Shl_se, es: i32Shl_es, ec: i32Shl_ec, ee: i32Shl_ee, commutative: false, cs: i32Shl_cs)
+    case .i32ShrS: return BinaryNodes(ss: i32ShrS_ss, sc: i32ShrS_sc, se: i32ShrS_se, es: i32ShrS_es, ec: i32ShrS_ec, ee: i32ShrS_ee, commutative: false, cs: i32ShrS_cs)
+    case .i32ShrU: return BinaryNodes(ss: i32ShrU_ss, sc: i32ShrU_sc, se: i32ShrU_se, es: i32ShrU_es, ec: i32ShrU_ec, ee: i32ShrU_ee, commutative: false, cs: i32ShrU_cs)
+    case .i32Rotl: return BinaryNodes(ss: i32Rotl_ss, sc: i32Rotl_sc, se: i32Rotl_se, es: i32Rotl_es, ec: i32Rotl_ec, ee: i32Rotl_ee, commutative: false, cs: i32Rotl_cs)
+    case .i32Rotr: return BinaryNodes(ss: i32Rotr_ss, sc: i32Rotr_sc, se: i32Rotr_se, es: i32Rotr_es, ec: i32Rotr_ec, ee: i32Rotr_ee, commutative: false, cs: i32Rotr_cs)
     case .i32Eq: return BinaryNodes(ss: i32Eq_ss, sc: i32Eq_sc, se: i32Eq_se, es: i32Eq_es, ec: i32Eq_ec, ee: i32Eq_ee, commutative: true)
     case .i32Ne: return BinaryNodes(ss: i32Ne_ss, sc: i32Ne_sc, se: i32Ne_se, es: i32Ne_es, ec: i32Ne_ec, ee: i32Ne_ee, commutative: true)
     case .i32LtS: return BinaryNodes(ss: i32LtS_ss, sc: i32LtS_sc, se: i32LtS_se, es: i32LtS_es, ec: i32LtS_ec, ee: i32LtS_ee, commutative: false)
@@ -7595,20 +7907,20 @@ func binaryNodes(_ op: Opcode) -> BinaryNodes? {
     case .i32GeS: return BinaryNodes(ss: i32GeS_ss, sc: i32GeS_sc, se: i32GeS_se, es: i32GeS_es, ec: i32GeS_ec, ee: i32GeS_ee, commutative: false)
     case .i32GeU: return BinaryNodes(ss: i32GeU_ss, sc: i32GeU_sc, se: i32GeU_se, es: i32GeU_es, ec: i32GeU_ec, ee: i32GeU_ee, commutative: false)
     case .i64Add: return BinaryNodes(ss: i64Add_ss, sc: i64Add_sc, se: i64Add_se, es: i64Add_es, ec: i64Add_ec, ee: i64Add_ee, commutative: true)
-    case .i64Sub: return BinaryNodes(ss: i64Sub_ss, sc: i64Sub_sc, se: i64Sub_se, es: i64Sub_es, ec: i64Sub_ec, ee: i64Sub_ee, commutative: false)
+    case .i64Sub: return BinaryNodes(ss: i64Sub_ss, sc: i64Sub_sc, se: i64Sub_se, es: i64Sub_es, ec: i64Sub_ec, ee: i64Sub_ee, commutative: false, cs: i64Sub_cs)
     case .i64Mul: return BinaryNodes(ss: i64Mul_ss, sc: i64Mul_sc, se: i64Mul_se, es: i64Mul_es, ec: i64Mul_ec, ee: i64Mul_ee, commutative: true)
-    case .i64DivS: return BinaryNodes(ss: i64DivS_ss, sc: i64DivS_sc, se: i64DivS_se, es: i64DivS_es, ec: i64DivS_ec, ee: i64DivS_ee, commutative: false)
-    case .i64DivU: return BinaryNodes(ss: i64DivU_ss, sc: i64DivU_sc, se: i64DivU_se, es: i64DivU_es, ec: i64DivU_ec, ee: i64DivU_ee, commutative: false)
-    case .i64RemS: return BinaryNodes(ss: i64RemS_ss, sc: i64RemS_sc, se: i64RemS_se, es: i64RemS_es, ec: i64RemS_ec, ee: i64RemS_ee, commutative: false)
-    case .i64RemU: return BinaryNodes(ss: i64RemU_ss, sc: i64RemU_sc, se: i64RemU_se, es: i64RemU_es, ec: i64RemU_ec, ee: i64RemU_ee, commutative: false)
+    case .i64DivS: return BinaryNodes(ss: i64DivS_ss, sc: i64DivS_sc, se: i64DivS_se, es: i64DivS_es, ec: i64DivS_ec, ee: i64DivS_ee, commutative: false, cs: i64DivS_cs)
+    case .i64DivU: return BinaryNodes(ss: i64DivU_ss, sc: i64DivU_sc, se: i64DivU_se, es: i64DivU_es, ec: i64DivU_ec, ee: i64DivU_ee, commutative: false, cs: i64DivU_cs)
+    case .i64RemS: return BinaryNodes(ss: i64RemS_ss, sc: i64RemS_sc, se: i64RemS_se, es: i64RemS_es, ec: i64RemS_ec, ee: i64RemS_ee, commutative: false, cs: i64RemS_cs)
+    case .i64RemU: return BinaryNodes(ss: i64RemU_ss, sc: i64RemU_sc, se: i64RemU_se, es: i64RemU_es, ec: i64RemU_ec, ee: i64RemU_ee, commutative: false, cs: i64RemU_cs)
     case .i64And: return BinaryNodes(ss: i64And_ss, sc: i64And_sc, se: i64And_se, es: i64And_es, ec: i64And_ec, ee: i64And_ee, commutative: true)
     case .i64Or: return BinaryNodes(ss: i64Or_ss, sc: i64Or_sc, se: i64Or_se, es: i64Or_es, ec: i64Or_ec, ee: i64Or_ee, commutative: true)
     case .i64Xor: return BinaryNodes(ss: i64Xor_ss, sc: i64Xor_sc, se: i64Xor_se, es: i64Xor_es, ec: i64Xor_ec, ee: i64Xor_ee, commutative: true)
-    case .i64Shl: return BinaryNodes(ss: i64Shl_ss, sc: i64Shl_sc, se: i64Shl_se, es: i64Shl_es, ec: i64Shl_ec, ee: i64Shl_ee, commutative: false)
-    case .i64ShrS: return BinaryNodes(ss: i64ShrS_ss, sc: i64ShrS_sc, se: i64ShrS_se, es: i64ShrS_es, ec: i64ShrS_ec, ee: i64ShrS_ee, commutative: false)
-    case .i64ShrU: return BinaryNodes(ss: i64ShrU_ss, sc: i64ShrU_sc, se: i64ShrU_se, es: i64ShrU_es, ec: i64ShrU_ec, ee: i64ShrU_ee, commutative: false)
-    case .i64Rotl: return BinaryNodes(ss: i64Rotl_ss, sc: i64Rotl_sc, se: i64Rotl_se, es: i64Rotl_es, ec: i64Rotl_ec, ee: i64Rotl_ee, commutative: false)
-    case .i64Rotr: return BinaryNodes(ss: i64Rotr_ss, sc: i64Rotr_sc, se: i64Rotr_se, es: i64Rotr_es, ec: i64Rotr_ec, ee: i64Rotr_ee, commutative: false)
+    case .i64Shl: return BinaryNodes(ss: i64Shl_ss, sc: i64Shl_sc, se: i64Shl_se, es: i64Shl_es, ec: i64Shl_ec, ee: i64Shl_ee, commutative: false, cs: i64Shl_cs)
+    case .i64ShrS: return BinaryNodes(ss: i64ShrS_ss, sc: i64ShrS_sc, se: i64ShrS_se, es: i64ShrS_es, ec: i64ShrS_ec, ee: i64ShrS_ee, commutative: false, cs: i64ShrS_cs)
+    case .i64ShrU: return BinaryNodes(ss: i64ShrU_ss, sc: i64ShrU_sc, se: i64ShrU_se, es: i64ShrU_es, ec: i64ShrU_ec, ee: i64ShrU_ee, commutative: false, cs: i64ShrU_cs)
+    case .i64Rotl: return BinaryNodes(ss: i64Rotl_ss, sc: i64Rotl_sc, se: i64Rotl_se, es: i64Rotl_es, ec: i64Rotl_ec, ee: i64Rotl_ee, commutative: false, cs: i64Rotl_cs)
+    case .i64Rotr: return BinaryNodes(ss: i64Rotr_ss, sc: i64Rotr_sc, se: i64Rotr_se, es: i64Rotr_es, ec: i64Rotr_ec, ee: i64Rotr_ee, commutative: false, cs: i64Rotr_cs)
     case .i64Eq: return BinaryNodes(ss: i64Eq_ss, sc: i64Eq_sc, se: i64Eq_se, es: i64Eq_es, ec: i64Eq_ec, ee: i64Eq_ee, commutative: true)
     case .i64Ne: return BinaryNodes(ss: i64Ne_ss, sc: i64Ne_sc, se: i64Ne_se, es: i64Ne_es, ec: i64Ne_ec, ee: i64Ne_ee, commutative: true)
     case .i64LtS: return BinaryNodes(ss: i64LtS_ss, sc: i64LtS_sc, se: i64LtS_se, es: i64LtS_es, ec: i64LtS_ec, ee: i64LtS_ee, commutative: false)
@@ -7620,12 +7932,12 @@ func binaryNodes(_ op: Opcode) -> BinaryNodes? {
     case .i64GeS: return BinaryNodes(ss: i64GeS_ss, sc: i64GeS_sc, se: i64GeS_se, es: i64GeS_es, ec: i64GeS_ec, ee: i64GeS_ee, commutative: false)
     case .i64GeU: return BinaryNodes(ss: i64GeU_ss, sc: i64GeU_sc, se: i64GeU_se, es: i64GeU_es, ec: i64GeU_ec, ee: i64GeU_ee, commutative: false)
     case .f32Add: return BinaryNodes(ss: f32Add_ss, sc: f32Add_sc, se: f32Add_se, es: f32Add_es, ec: f32Add_ec, ee: f32Add_ee, commutative: true)
-    case .f32Sub: return BinaryNodes(ss: f32Sub_ss, sc: f32Sub_sc, se: f32Sub_se, es: f32Sub_es, ec: f32Sub_ec, ee: f32Sub_ee, commutative: false)
+    case .f32Sub: return BinaryNodes(ss: f32Sub_ss, sc: f32Sub_sc, se: f32Sub_se, es: f32Sub_es, ec: f32Sub_ec, ee: f32Sub_ee, commutative: false, cs: f32Sub_cs)
     case .f32Mul: return BinaryNodes(ss: f32Mul_ss, sc: f32Mul_sc, se: f32Mul_se, es: f32Mul_es, ec: f32Mul_ec, ee: f32Mul_ee, commutative: true)
-    case .f32Div: return BinaryNodes(ss: f32Div_ss, sc: f32Div_sc, se: f32Div_se, es: f32Div_es, ec: f32Div_ec, ee: f32Div_ee, commutative: false)
+    case .f32Div: return BinaryNodes(ss: f32Div_ss, sc: f32Div_sc, se: f32Div_se, es: f32Div_es, ec: f32Div_ec, ee: f32Div_ee, commutative: false, cs: f32Div_cs)
     case .f32Min: return BinaryNodes(ss: f32Min_ss, sc: f32Min_sc, se: f32Min_se, es: f32Min_es, ec: f32Min_ec, ee: f32Min_ee, commutative: true)
     case .f32Max: return BinaryNodes(ss: f32Max_ss, sc: f32Max_sc, se: f32Max_se, es: f32Max_es, ec: f32Max_ec, ee: f32Max_ee, commutative: true)
-    case .f32Copysign: return BinaryNodes(ss: f32Copysign_ss, sc: f32Copysign_sc, se: f32Copysign_se, es: f32Copysign_es, ec: f32Copysign_ec, ee: f32Copysign_ee, commutative: false)
+    case .f32Copysign: return BinaryNodes(ss: f32Copysign_ss, sc: f32Copysign_sc, se: f32Copysign_se, es: f32Copysign_es, ec: f32Copysign_ec, ee: f32Copysign_ee, commutative: false, cs: f32Copysign_cs)
     case .f32Eq: return BinaryNodes(ss: f32Eq_ss, sc: f32Eq_sc, se: f32Eq_se, es: f32Eq_es, ec: f32Eq_ec, ee: f32Eq_ee, commutative: true)
     case .f32Ne: return BinaryNodes(ss: f32Ne_ss, sc: f32Ne_sc, se: f32Ne_se, es: f32Ne_es, ec: f32Ne_ec, ee: f32Ne_ee, commutative: true)
     case .f32Lt: return BinaryNodes(ss: f32Lt_ss, sc: f32Lt_sc, se: f32Lt_se, es: f32Lt_es, ec: f32Lt_ec, ee: f32Lt_ee, commutative: false)
@@ -7633,12 +7945,12 @@ func binaryNodes(_ op: Opcode) -> BinaryNodes? {
     case .f32Le: return BinaryNodes(ss: f32Le_ss, sc: f32Le_sc, se: f32Le_se, es: f32Le_es, ec: f32Le_ec, ee: f32Le_ee, commutative: false)
     case .f32Ge: return BinaryNodes(ss: f32Ge_ss, sc: f32Ge_sc, se: f32Ge_se, es: f32Ge_es, ec: f32Ge_ec, ee: f32Ge_ee, commutative: false)
     case .f64Add: return BinaryNodes(ss: f64Add_ss, sc: f64Add_sc, se: f64Add_se, es: f64Add_es, ec: f64Add_ec, ee: f64Add_ee, commutative: true)
-    case .f64Sub: return BinaryNodes(ss: f64Sub_ss, sc: f64Sub_sc, se: f64Sub_se, es: f64Sub_es, ec: f64Sub_ec, ee: f64Sub_ee, commutative: false)
+    case .f64Sub: return BinaryNodes(ss: f64Sub_ss, sc: f64Sub_sc, se: f64Sub_se, es: f64Sub_es, ec: f64Sub_ec, ee: f64Sub_ee, commutative: false, cs: f64Sub_cs)
     case .f64Mul: return BinaryNodes(ss: f64Mul_ss, sc: f64Mul_sc, se: f64Mul_se, es: f64Mul_es, ec: f64Mul_ec, ee: f64Mul_ee, commutative: true)
-    case .f64Div: return BinaryNodes(ss: f64Div_ss, sc: f64Div_sc, se: f64Div_se, es: f64Div_es, ec: f64Div_ec, ee: f64Div_ee, commutative: false)
+    case .f64Div: return BinaryNodes(ss: f64Div_ss, sc: f64Div_sc, se: f64Div_se, es: f64Div_es, ec: f64Div_ec, ee: f64Div_ee, commutative: false, cs: f64Div_cs)
     case .f64Min: return BinaryNodes(ss: f64Min_ss, sc: f64Min_sc, se: f64Min_se, es: f64Min_es, ec: f64Min_ec, ee: f64Min_ee, commutative: true)
     case .f64Max: return BinaryNodes(ss: f64Max_ss, sc: f64Max_sc, se: f64Max_se, es: f64Max_es, ec: f64Max_ec, ee: f64Max_ee, commutative: true)
-    case .f64Copysign: return BinaryNodes(ss: f64Copysign_ss, sc: f64Copysign_sc, se: f64Copysign_se, es: f64Copysign_es, ec: f64Copysign_ec, ee: f64Copysign_ee, commutative: false)
+    case .f64Copysign: return BinaryNodes(ss: f64Copysign_ss, sc: f64Copysign_sc, se: f64Copysign_se, es: f64Copysign_es, ec: f64Copysign_ec, ee: f64Copysign_ee, commutative: false, cs: f64Copysign_cs)
     case .f64Eq: return BinaryNodes(ss: f64Eq_ss, sc: f64Eq_sc, se: f64Eq_se, es: f64Eq_es, ec: f64Eq_ec, ee: f64Eq_ee, commutative: true)
     case .f64Ne: return BinaryNodes(ss: f64Ne_ss, sc: f64Ne_sc, se: f64Ne_se, es: f64Ne_es, ec: f64Ne_ec, ee: f64Ne_ee, commutative: true)
     case .f64Lt: return BinaryNodes(ss: f64Lt_ss, sc: f64Lt_sc, se: f64Lt_se, es: f64Lt_es, ec: f64Lt_ec, ee: f64Lt_ee, commutative: false)
