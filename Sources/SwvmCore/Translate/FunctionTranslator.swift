@@ -673,17 +673,15 @@ final class FunctionTranslator {
     /// pair is, as it would have been as a child.
     func floatPair(_ nodes: BinaryNodes) -> NodeP? {
         let top = stack.count - 1
+        let (inner, z, onLeft): (NodeP, Int, Bool)
         switch (stack[top - 1], stack[top]) {
-        case (.expr(let n), .slot(let z)):
-            guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: n.pointee.fn)] else { return nil }
-            _ = pop(); _ = pop()
-            return node(pair.left, n.pointee.a, n.pointee.b, UInt64(z))
-        case (.slot(let z), .expr(let n)):
-            guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: n.pointee.fn)] else { return nil }
-            _ = pop(); _ = pop()
-            return node(pair.right, n.pointee.a, n.pointee.b, UInt64(z))
+        case (.expr(let n), .slot(let s)): (inner, z, onLeft) = (n, s, true)
+        case (.slot(let s), .expr(let n)): (inner, z, onLeft) = (n, s, false)
         default: return nil
         }
+        guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: inner.pointee.fn)] else { return nil }
+        _ = pop(); _ = pop()
+        return node(onLeft ? pair.left : pair.right, inner.pointee.a, inner.pointee.b, UInt64(z))
     }
 
     /// Whether an operation evaluates its pending expression operands (`left`, `right`; nil

@@ -66,9 +66,7 @@ extension FunctionTranslator {
         let params = instance.functions[index].type.params.count
         let height = stack.count - params
         for h in height..<stack.count {
-            guard case .expr = stack[h] else { continue }
-            if !evaluatesEarly(h) { flushExpressions(below: h) }
-            materialize(h)
+            if case .expr = stack[h] { materializeInOrder(h) }
         }
         let arguments = Array(stack[height...])
         let callee = InstructionReader(module: module, body: module.codes[index - module.importedFunctionCount])
@@ -85,10 +83,14 @@ extension FunctionTranslator {
         push(result)
         // A spill-slot result must be in its own slot: label boundaries keep such operands
         // where they are (`spillAll`), and code inside a label may reuse the others.
-        if case .slot(let s) = result, s >= localSlots, s != slot(ofHeight: height) {
-            if !evaluatesEarly(height) { flushExpressions(below: height) }
-            materialize(height)
-        }
+        if case .slot(let s) = result, s >= localSlots, s != slot(ofHeight: height) { materializeInOrder(height) }
         return true
+    }
+
+    /// Puts the entry at height h into its slot, after the pending expressions below it unless
+    /// it may go ahead of them (`evaluatesEarly`).
+    func materializeInOrder(_ h: Int) {
+        if !evaluatesEarly(h) { flushExpressions(below: h) }
+        materialize(h)
     }
 }
