@@ -26,6 +26,7 @@ stores, branches) end by tail-calling their successor: `proceed` for the stateme
 after them, `next` for a branch target (docs/engine.md).
 """
 import os
+import re
 
 OUT = "Sources/SwvmCore/Execute/Generated"
 
@@ -173,16 +174,45 @@ STORES = [
     ("i64Store32", "UInt32", 4),
 ]
 
-# Fused float pairs: `(x op1 y) op2 z` and `z op2 (x op1 y)` of three slots (fields a, b, c),
-# op1 and op2 each an f32/f64 add, sub or mul. Float chains (physics, geometry) are bound by
-# latency: the inner result stays in a register instead of passing through a slot, and one
-# statement replaces two. Named `<type><Op1><Op2>_l` (the pair on the left) or `_r`; the set
-# form writes the slot in field d. Wasm's float operations are IEEE's, so computing the pair in
-# one node rounds each operation exactly as two nodes would (Swift does not contract a * b + c
-# into a fused multiply-add).
-CHAIN_OPS = (("Add", "+"), ("Sub", "-"), ("Mul", "*"))
-CHAINS = [(t, inner, isym, outer, osym) for t in ("f32", "f64")
-          for inner, isym in CHAIN_OPS for outer, osym in CHAIN_OPS]
+# Fused pairs: `(x op1 y) op2 z` and `z op2 (x op1 y)`, where the inner operation op1 reads
+# slots or a slot and a constant (fields a, b) and z is a slot (field c); the set form writes
+# the slot in field d. One statement replaces two, and the inner result stays in a register
+# instead of passing through a slot: chains of one-cycle integer operations (hashes, checksums,
+# bit packing: `rotl(e, 26) ^ rotl(e, 21)`, `(a ^ b) & c`, `h * 31 + c`) and float chains
+# (physics, geometry) are bound by latency, and a slot costs a store and a load on the
+# critical path. Named `<type><Op1><Op2>_<side>`: side `l` (the pair on the left) or `r`,
+# prefixed by `c` when op1's right operand is a constant (`i32RotlXor_cl`). A commutative op2
+# has only the left form; the compiler puts z on the right. Wasm's float operations are IEEE's,
+# so computing a pair in one node rounds each operation exactly as two nodes would (Swift does
+# not contract a * b + c into a fused multiply-add); the integer ones wrap as Wasm's do.
+FLOAT_PAIR_OPS = ("Add", "Sub", "Mul")
+INT_PAIR_OUTER = ("Add", "Sub", "And", "Or", "Xor")
+INT_PAIR_INNER = {"ss": ("Add", "Sub", "Mul", "And", "Or", "Xor"),
+                  "sc": ("Add", "Mul", "And", "Or", "Xor", "Shl", "ShrS", "ShrU", "Rotl", "Rotr")}
+
+def pairs():
+    """(type, inner op, inner kinds, outer op, left node name, right node name or None)."""
+    out = []
+    for t in ("f32", "f64"):
+        for inner in FLOAT_PAIR_OPS:
+            for outer in FLOAT_PAIR_OPS:
+                out.append((t, inner, "ss", outer, f"{t}{inner}{outer}_l", f"{t}{inner}{outer}_r"))
+    for t in ("i32", "i64"):
+        for kinds, inners in INT_PAIR_INNER.items():
+            k = "c" if kinds == "sc" else ""
+            for inner in inners:
+                for outer in INT_PAIR_OUTER:
+                    right = None if binary_op(f"{t}{outer}")[3] else f"{t}{inner}{outer}_{k}r"
+                    out.append((t, inner, kinds, outer, f"{t}{inner}{outer}_{k}l", right))
+    return out
+
+def binary_op(name):
+    """(operand type, result type, Swift expression over a and b, commutative) of a BINARY entry."""
+    return next((t, res, expr, comm) for n, t, res, expr, comm in BINARY if n == name)
+
+def substitute(expr, left, right):
+    """A BINARY expression with its operands a and b replaced by the given Swift expressions."""
+    return re.sub(r"\b[ab]\b", lambda m: left if m.group(0) == "a" else right, expr)
 
 def binary_kinds(comm, res):
     """Operand shapes of a binary operator: two slots, slot and constant, expressions; a
@@ -242,12 +272,14 @@ def gen_numeric():
         expr = f"(a &>> {U}(truncatingIfNeeded: n.pointee.b)) & {U}(truncatingIfNeeded: n.pointee.c)"
         out.append(expression_and_set(name, f"let a = {DEC[t].format(operand('s', 'a'))}", ENC[t].format('(' + expr + ')'),
                                       "d", "s", False))
-    for t, inner, isym, outer, osym in CHAINS:
-        prelude = (f"let a = {DEC[t].format(operand('s', 'a'))}\n    let b = {DEC[t].format(operand('s', 'b'))}\n"
+    for t, inner, kinds, outer, left, right in pairs():
+        prelude = (f"let a = {DEC[t].format(operand('s', 'a'))}\n    let b = {DEC[t].format(operand(kinds[1], 'b'))}\n"
                    f"    let z = {DEC[t].format(operand('s', 'c'))}")
-        for side, expr in (("l", f"(a {isym} b) {osym} z"), ("r", f"z {osym} (a {isym} b)")):
-            out.append(expression_and_set(f"{t}{inner}{outer}_{side}", prelude, ENC[t].format('(' + expr + ')'),
-                                          "d", "sss", False))
+        p = "(" + substitute(binary_op(f"{t}{inner}")[2], "a", "b") + ")"
+        outer_expr = binary_op(f"{t}{outer}")[2]
+        for name, expr in ((left, substitute(outer_expr, p, "z")), (right, substitute(outer_expr, "z", p))):
+            if name:
+                out.append(expression_and_set(name, prelude, ENC[t].format('(' + expr + ')'), "d", "s" + kinds, False))
     # select: each value operand a slot, a constant or an expression (fields a, b), the
     # condition an expression (field c); evaluated in Wasm order, first value to condition.
     for ka in "sce":
@@ -270,16 +302,16 @@ def gen_numeric():
             out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c, effect: {effect(expr)})),\n")
     for name, t, U in SHIFT_AND:
         out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
-    for t, inner, _, outer, _ in CHAINS:
-        for side in "lr":
-            name = f"{t}{inner}{outer}_{side}"
+    for *_, left, right in pairs():
+        for name in (left, right) if right else (left,):
             out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
     out.append("]\n")
-    out.append("\n/// The fused pairs: the outer operator's `ss` node and the inner one's `ss` node, then the\n"
-               "/// pair with the inner result as the left operand and as the right one.\n")
+    out.append("\n/// The fused pairs: the outer operator's `ss` node and the inner operation's node, then the\n"
+               "/// pair with the inner result as the left operand and as the right one (the left one again\n"
+               "/// for a commutative outer operator).\n")
     out.append("let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)] = [\n")
-    for t, inner, _, outer, _ in CHAINS:
-        out.append(f"    ({t}{outer}_ss, {t}{inner}_ss, {t}{inner}{outer}_l, {t}{inner}{outer}_r),\n")
+    for t, inner, kinds, outer, left, right in pairs():
+        out.append(f"    ({t}{outer}_ss, {t}{inner}_{kinds}, {left}, {right or left}),\n")
     out.append("]\n")
     # The dispatch tables the compiler reads.
     out.append("\n/// The specialisations of each binary numeric operator.\n")

@@ -1171,3 +1171,81 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+@Test func fusedIntegerPairsComputeLikeTwoOperations() throws {
+    // `(x op1 y) op2 z` and `z op2 (x op1 y)` with op1 an integer operation of two locals or of
+    // a local and a constant, and op2 add, sub, and, or or xor, are one node (`chainNodes`),
+    // also when z is a pending expression that is evaluated into its slot first. Each must
+    // give what the two operations give unfused (the inner one behind a select, which nothing
+    // fuses): wrapping, shift and rotate counts modulo the width, signed shifts, as an
+    // expression and as a local.set. An i32 sum that is an indexed address (`z + (x << k)`,
+    // `z + (x + y)`) stays one for the loads and stores that take it.
+    let outers: [(String, UInt8, UInt8)] = [("add", 0x6A, 0x7C), ("sub", 0x6B, 0x7D), ("and", 0x71, 0x83),
+                                           ("or", 0x72, 0x84), ("xor", 0x73, 0x85)]
+    let inners: [(String, UInt8, UInt8)] = [
+        ("add", 0x6A, 0x7C), ("sub", 0x6B, 0x7D), ("mul", 0x6C, 0x7E), ("and", 0x71, 0x83), ("or", 0x72, 0x84),
+        ("xor", 0x73, 0x85), ("shl", 0x74, 0x86), ("shrS", 0x75, 0x87), ("shrU", 0x76, 0x88), ("rotl", 0x77, 0x89),
+        ("rotr", 0x78, 0x8A)]
+    let slotInners: Set = ["add", "sub", "mul", "and", "or", "xor"]
+    let constantInners: Set = ["add", "mul", "and", "or", "xor", "shl", "shrS", "shrU", "rotl", "rotr"]
+    let constants: [Int64] = [1, 33, 64, -1, 0x1234_5678]
+    for t in [ValueType.i32, .i64] {
+        var b = ModuleBuilder()
+        var cases: [(name: String, fuses: Bool)] = []
+        for (innerName, i32op, i64op) in inners {
+            let inner = t == .i32 ? i32op : i64op
+            for (outerName, o32, o64) in outers {
+                let outer = t == .i32 ? o32 : o64
+                // The inner operation of two locals, then of a local and each constant; z a
+                // local, or for two of them an expression of its own that can trap (`z / y`),
+                // evaluated first.
+                var shapes: [(name: String, pair: [UInt8], z: [UInt8], fuses: Bool)] = []
+                let indexed = t == .i32 && outerName == "add" && (innerName == "add" || innerName == "shl")
+                let zExpr = W.get(2) + W.get(1) + [t == .i32 ? 0x6E : 0x80]
+                let ss = W.get(0) + W.get(1) + [inner]
+                shapes.append(("ss", ss, W.get(2), slotInners.contains(innerName) && !indexed))
+                shapes.append(("ssE", ss, zExpr, slotInners.contains(innerName) && !indexed))
+                for (i, k) in constants.enumerated() {
+                    let sc = W.get(0) + (t == .i32 ? W.i32(Int32(truncatingIfNeeded: k)) : W.i64(k)) + [inner]
+                    shapes.append(("c\(i)", sc, W.get(2), constantInners.contains(innerName) && !indexed))
+                    if i == constants.count - 1 { shapes.append(("c\(i)E", sc, zExpr, constantInners.contains(innerName) && !indexed)) }
+                }
+                for shape in shapes {
+                    for left in [true, false] {
+                        let name = "\(innerName)\(outerName)\(shape.name)\(left ? "L" : "R")"
+                        cases.append((name, shape.fuses))
+                        func body(_ p: [UInt8]) -> [UInt8] { left ? p + shape.z + [outer] : shape.z + p + [outer] }
+                        b.function(name, [t, t, t], [t], body(shape.pair))
+                        b.function(name + "Set", [t, t, t], [t], locals: [t], body(shape.pair) + W.set(3) + W.get(3))
+                        b.function(name + "Plain", [t, t, t], [t], body(asExpr(shape.pair)))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let fused: Set<UInt> = Set(chainNodeList.flatMap { [fnWord($0.left), fnWord($0.right)] }
+            .compactMap { setVariants[UInt(bitPattern: $0)].map { UInt(bitPattern: fnWord($0.fn)) } })
+        // Whether one of the function's first two statements is a fused pair.
+        func hasFusedPair(_ f: Function) -> Bool {
+            let first = UnsafeRawPointer(f.record.pointee.entry.pointee.a.node)
+            return (0..<2).contains { i in
+                fused.contains(UInt(bitPattern: first.advanced(by: i * statementStride).assumingMemoryBound(to: Node.self).pointee.fn))
+            }
+        }
+        let xs = samples(t)
+        for (name, fuses) in cases {
+            for x in xs {
+                for y in [xs[0], xs[3], xs[6]] {
+                    for z in [xs[2], xs[7]] {
+                        let args = [value(t, x), value(t, y), value(t, z)]
+                        let plain = run(inst.function(name + "Plain")!, args)
+                        #expect(run(inst.function(name)!, args) == plain, "\(t) \(name) \(x) \(y) \(z)")
+                        #expect(run(inst.function(name + "Set")!, args) == plain, "\(t) \(name)Set \(x) \(y) \(z)")
+                    }
+                }
+            }
+            #expect(hasFusedPair(inst.function(name + "Set")!) == fuses, "\(t) \(name)")
+            #expect(!hasFusedPair(inst.function(name + "Plain")!), "\(t) \(name)")
+        }
+    }
+}

@@ -238,8 +238,8 @@ let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSet
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariants = branchVariantTable(branchVariantList)
 
-/// The fused float pairs (`f64MulAdd_l`, ...; scripts/gen-nodes.py, CHAINS), keyed by the
-/// outer operator's `ss` function and the inner operation's `ss` function.
+/// The fused pairs (`f64MulAdd_l`, `i32RotlXor_cl`, ...; scripts/gen-nodes.py, `pairs`), keyed
+/// by the outer operator's `ss` function and the inner operation's function (`ss` or `sc`).
 struct ChainKey: Hashable {
     var outer: UInt
     var inner: UInt

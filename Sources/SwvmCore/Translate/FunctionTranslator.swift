@@ -620,7 +620,7 @@ final class FunctionTranslator {
     func binary(_ nodes: BinaryNodes) {
         let top = stack.count - 1
         if let fused = shiftAnd(nodes) { return push(.expr(fused)) }
-        if let fused = floatPair(nodes) { return push(.expr(fused)) }
+        if let fused = fusedPair(nodes) { return push(.expr(fused)) }
         let l: NodeP? = if case .expr(let n) = stack[top - 1] { n } else { nil }
         let r: NodeP? = if case .expr(let n) = stack[top] { n } else { nil }
         if flattens(nodes, left: l, right: r) {
@@ -667,21 +667,42 @@ final class FunctionTranslator {
         return node(op == fnWord(i32And_ee) ? i32ShrUAnd_s : i64ShrUAnd_s, n.pointee.a, n.pointee.b, mask)
     }
 
-    /// `(x op1 y) op2 z` or `z op2 (x op1 y)` with x, y, z slots and op1, op2 float add, sub
-    /// or mul: one node (`chainNodes`) where the inner operation would be flattened into its
-    /// slot and read back. The inner operation is still pending, so it is evaluated where the
-    /// pair is, as it would have been as a child.
-    func floatPair(_ nodes: BinaryNodes) -> NodeP? {
+    /// `(x op1 y) op2 z` or `z op2 (x op1 y)` with z a slot and op1 an operation of slots, or
+    /// of a slot and a constant, that has a fused pair with op2 (`chainNodes`: float add, sub
+    /// and mul; integer add, sub, and, or, xor around the common integer operations): one node
+    /// where the inner operation would be flattened into its slot and read back. The inner
+    /// operation is still pending, so it is evaluated where the pair is, as it would have been
+    /// as a child: it reads only slots and constants and has no effect, so that is the same.
+    /// When both operands are pending expressions and one of them is such an inner operation,
+    /// the other is evaluated into its slot first if that move cannot be seen (as `binary`
+    /// would flatten it) and becomes z.
+    func fusedPair(_ nodes: BinaryNodes) -> NodeP? {
         let top = stack.count - 1
+        func pair(_ inner: NodeP) -> (left: NodeFn, right: NodeFn)? {
+            guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: inner.pointee.fn)] else { return nil }
+            // A sum that is an indexed address stays one for the load or store that takes it.
+            if fnWord(nodes.ss) == fnWord(i32Add_ss), indexedAddress(summing: [word(inner)]) != nil { return nil }
+            return pair
+        }
+        switch (stack[top - 1], stack[top]) {
+        case (.expr(let n), .slot), (.slot, .expr(let n)):
+            guard pair(n) != nil else { return nil }
+        case (.expr(let l), .expr(let r)):
+            guard flattens(nodes, left: l, right: r) else { return nil }
+            if pair(r) != nil, evaluatesEarly(top - 1) { materialize(top - 1) }
+            else if pair(l) != nil, evaluatesEarly(top) { materialize(top) }
+            else { return nil }
+        default: return nil
+        }
         let (inner, z, onLeft): (NodeP, Int, Bool)
         switch (stack[top - 1], stack[top]) {
         case (.expr(let n), .slot(let s)): (inner, z, onLeft) = (n, s, true)
         case (.slot(let s), .expr(let n)): (inner, z, onLeft) = (n, s, false)
-        default: return nil
+        default: preconditionFailure("one operand of a fused pair is a slot")
         }
-        guard let pair = chainNodes[ChainKey(outer: fnWord(nodes.ss), inner: inner.pointee.fn)] else { return nil }
+        guard let fused = pair(inner) else { preconditionFailure("checked above") }
         _ = pop(); _ = pop()
-        return node(onLeft ? pair.left : pair.right, inner.pointee.a, inner.pointee.b, UInt64(z))
+        return node(onLeft ? fused.left : fused.right, inner.pointee.a, inner.pointee.b, UInt64(z))
     }
 
     /// Whether an operation evaluates its pending expression operands (`left`, `right`; nil

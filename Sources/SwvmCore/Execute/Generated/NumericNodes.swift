@@ -7157,6 +7157,2502 @@ func set_f64MulMul_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.d.int] = (z * (a * b)).bitPattern
     return proceed(n, fp, c)
 }
+func i32AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) &+ z))
+}
+func set_i32AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) &- z))
+}
+func set_i32AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) &- z))
+    return proceed(n, fp, c)
+}
+func i32AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &+ b)))
+}
+func set_i32AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &+ b)))
+    return proceed(n, fp, c)
+}
+func i32AddAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) & z))
+}
+func set_i32AddAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) & z))
+    return proceed(n, fp, c)
+}
+func i32AddOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) | z))
+}
+func set_i32AddOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) | z))
+    return proceed(n, fp, c)
+}
+func i32AddXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) ^ z))
+}
+func set_i32AddXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &- b) &+ z))
+}
+func set_i32SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &- b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &- b) &- z))
+}
+func set_i32SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &- b) &- z))
+    return proceed(n, fp, c)
+}
+func i32SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &- b)))
+}
+func set_i32SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &- b)))
+    return proceed(n, fp, c)
+}
+func i32SubAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &- b) & z))
+}
+func set_i32SubAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &- b) & z))
+    return proceed(n, fp, c)
+}
+func i32SubOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &- b) | z))
+}
+func set_i32SubOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &- b) | z))
+    return proceed(n, fp, c)
+}
+func i32SubXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &- b) ^ z))
+}
+func set_i32SubXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &- b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) &+ z))
+}
+func set_i32MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) &- z))
+}
+func set_i32MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) &- z))
+    return proceed(n, fp, c)
+}
+func i32MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &* b)))
+}
+func set_i32MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &* b)))
+    return proceed(n, fp, c)
+}
+func i32MulAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) & z))
+}
+func set_i32MulAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) & z))
+    return proceed(n, fp, c)
+}
+func i32MulOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) | z))
+}
+func set_i32MulOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) | z))
+    return proceed(n, fp, c)
+}
+func i32MulXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) ^ z))
+}
+func set_i32MulXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32AndAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) &+ z))
+}
+func set_i32AndAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32AndSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) &- z))
+}
+func set_i32AndSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) &- z))
+    return proceed(n, fp, c)
+}
+func i32AndSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a & b)))
+}
+func set_i32AndSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a & b)))
+    return proceed(n, fp, c)
+}
+func i32AndAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) & z))
+}
+func set_i32AndAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) & z))
+    return proceed(n, fp, c)
+}
+func i32AndOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) | z))
+}
+func set_i32AndOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) | z))
+    return proceed(n, fp, c)
+}
+func i32AndXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) ^ z))
+}
+func set_i32AndXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32OrAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) &+ z))
+}
+func set_i32OrAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32OrSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) &- z))
+}
+func set_i32OrSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) &- z))
+    return proceed(n, fp, c)
+}
+func i32OrSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a | b)))
+}
+func set_i32OrSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a | b)))
+    return proceed(n, fp, c)
+}
+func i32OrAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) & z))
+}
+func set_i32OrAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) & z))
+    return proceed(n, fp, c)
+}
+func i32OrOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) | z))
+}
+func set_i32OrOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) | z))
+    return proceed(n, fp, c)
+}
+func i32OrXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) ^ z))
+}
+func set_i32OrXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32XorAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) &+ z))
+}
+func set_i32XorAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32XorSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) &- z))
+}
+func set_i32XorSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) &- z))
+    return proceed(n, fp, c)
+}
+func i32XorSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a ^ b)))
+}
+func set_i32XorSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a ^ b)))
+    return proceed(n, fp, c)
+}
+func i32XorAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) & z))
+}
+func set_i32XorAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) & z))
+    return proceed(n, fp, c)
+}
+func i32XorOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) | z))
+}
+func set_i32XorOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) | z))
+    return proceed(n, fp, c)
+}
+func i32XorXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) ^ z))
+}
+func set_i32XorXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32AddAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) &+ z))
+}
+func set_i32AddAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32AddSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) &- z))
+}
+func set_i32AddSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) &- z))
+    return proceed(n, fp, c)
+}
+func i32AddSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &+ b)))
+}
+func set_i32AddSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &+ b)))
+    return proceed(n, fp, c)
+}
+func i32AddAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) & z))
+}
+func set_i32AddAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) & z))
+    return proceed(n, fp, c)
+}
+func i32AddOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) | z))
+}
+func set_i32AddOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) | z))
+    return proceed(n, fp, c)
+}
+func i32AddXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &+ b) ^ z))
+}
+func set_i32AddXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &+ b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32MulAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) &+ z))
+}
+func set_i32MulAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32MulSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) &- z))
+}
+func set_i32MulSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) &- z))
+    return proceed(n, fp, c)
+}
+func i32MulSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &* b)))
+}
+func set_i32MulSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &* b)))
+    return proceed(n, fp, c)
+}
+func i32MulAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) & z))
+}
+func set_i32MulAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) & z))
+    return proceed(n, fp, c)
+}
+func i32MulOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) | z))
+}
+func set_i32MulOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) | z))
+    return proceed(n, fp, c)
+}
+func i32MulXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &* b) ^ z))
+}
+func set_i32MulXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &* b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32AndAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) &+ z))
+}
+func set_i32AndAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32AndSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) &- z))
+}
+func set_i32AndSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) &- z))
+    return proceed(n, fp, c)
+}
+func i32AndSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a & b)))
+}
+func set_i32AndSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a & b)))
+    return proceed(n, fp, c)
+}
+func i32AndAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) & z))
+}
+func set_i32AndAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) & z))
+    return proceed(n, fp, c)
+}
+func i32AndOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) | z))
+}
+func set_i32AndOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) | z))
+    return proceed(n, fp, c)
+}
+func i32AndXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a & b) ^ z))
+}
+func set_i32AndXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a & b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32OrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) &+ z))
+}
+func set_i32OrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32OrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) &- z))
+}
+func set_i32OrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) &- z))
+    return proceed(n, fp, c)
+}
+func i32OrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a | b)))
+}
+func set_i32OrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a | b)))
+    return proceed(n, fp, c)
+}
+func i32OrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) & z))
+}
+func set_i32OrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) & z))
+    return proceed(n, fp, c)
+}
+func i32OrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) | z))
+}
+func set_i32OrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) | z))
+    return proceed(n, fp, c)
+}
+func i32OrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a | b) ^ z))
+}
+func set_i32OrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a | b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32XorAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) &+ z))
+}
+func set_i32XorAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32XorSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) &- z))
+}
+func set_i32XorSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) &- z))
+    return proceed(n, fp, c)
+}
+func i32XorSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a ^ b)))
+}
+func set_i32XorSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a ^ b)))
+    return proceed(n, fp, c)
+}
+func i32XorAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) & z))
+}
+func set_i32XorAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) & z))
+    return proceed(n, fp, c)
+}
+func i32XorOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) | z))
+}
+func set_i32XorOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) | z))
+    return proceed(n, fp, c)
+}
+func i32XorXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a ^ b) ^ z))
+}
+func set_i32XorXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a ^ b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32ShlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &<< b) &+ z))
+}
+func set_i32ShlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &<< b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32ShlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &<< b) &- z))
+}
+func set_i32ShlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &<< b) &- z))
+    return proceed(n, fp, c)
+}
+func i32ShlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &<< b)))
+}
+func set_i32ShlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &<< b)))
+    return proceed(n, fp, c)
+}
+func i32ShlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &<< b) & z))
+}
+func set_i32ShlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &<< b) & z))
+    return proceed(n, fp, c)
+}
+func i32ShlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &<< b) | z))
+}
+func set_i32ShlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &<< b) | z))
+    return proceed(n, fp, c)
+}
+func i32ShlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &<< b) ^ z))
+}
+func set_i32ShlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &<< b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32ShrSAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((shrS(a, b)) &+ z))
+}
+func set_i32ShrSAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((shrS(a, b)) &+ z))
+    return proceed(n, fp, c)
+}
+func i32ShrSSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((shrS(a, b)) &- z))
+}
+func set_i32ShrSSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((shrS(a, b)) &- z))
+    return proceed(n, fp, c)
+}
+func i32ShrSSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (shrS(a, b))))
+}
+func set_i32ShrSSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (shrS(a, b))))
+    return proceed(n, fp, c)
+}
+func i32ShrSAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((shrS(a, b)) & z))
+}
+func set_i32ShrSAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((shrS(a, b)) & z))
+    return proceed(n, fp, c)
+}
+func i32ShrSOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((shrS(a, b)) | z))
+}
+func set_i32ShrSOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((shrS(a, b)) | z))
+    return proceed(n, fp, c)
+}
+func i32ShrSXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((shrS(a, b)) ^ z))
+}
+func set_i32ShrSXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((shrS(a, b)) ^ z))
+    return proceed(n, fp, c)
+}
+func i32ShrUAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &>> b) &+ z))
+}
+func set_i32ShrUAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> b) &+ z))
+    return proceed(n, fp, c)
+}
+func i32ShrUSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &>> b) &- z))
+}
+func set_i32ShrUSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> b) &- z))
+    return proceed(n, fp, c)
+}
+func i32ShrUSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (a &>> b)))
+}
+func set_i32ShrUSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (a &>> b)))
+    return proceed(n, fp, c)
+}
+func i32ShrUAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &>> b) & z))
+}
+func set_i32ShrUAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> b) & z))
+    return proceed(n, fp, c)
+}
+func i32ShrUOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &>> b) | z))
+}
+func set_i32ShrUOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> b) | z))
+    return proceed(n, fp, c)
+}
+func i32ShrUXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((a &>> b) ^ z))
+}
+func set_i32ShrUXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((a &>> b) ^ z))
+    return proceed(n, fp, c)
+}
+func i32RotlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotl(a, b)) &+ z))
+}
+func set_i32RotlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotl(a, b)) &+ z))
+    return proceed(n, fp, c)
+}
+func i32RotlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotl(a, b)) &- z))
+}
+func set_i32RotlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotl(a, b)) &- z))
+    return proceed(n, fp, c)
+}
+func i32RotlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (rotl(a, b))))
+}
+func set_i32RotlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (rotl(a, b))))
+    return proceed(n, fp, c)
+}
+func i32RotlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotl(a, b)) & z))
+}
+func set_i32RotlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotl(a, b)) & z))
+    return proceed(n, fp, c)
+}
+func i32RotlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotl(a, b)) | z))
+}
+func set_i32RotlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotl(a, b)) | z))
+    return proceed(n, fp, c)
+}
+func i32RotlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotl(a, b)) ^ z))
+}
+func set_i32RotlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotl(a, b)) ^ z))
+    return proceed(n, fp, c)
+}
+func i32RotrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotr(a, b)) &+ z))
+}
+func set_i32RotrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotr(a, b)) &+ z))
+    return proceed(n, fp, c)
+}
+func i32RotrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotr(a, b)) &- z))
+}
+func set_i32RotrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotr(a, b)) &- z))
+    return proceed(n, fp, c)
+}
+func i32RotrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64((z &- (rotr(a, b))))
+}
+func set_i32RotrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64((z &- (rotr(a, b))))
+    return proceed(n, fp, c)
+}
+func i32RotrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotr(a, b)) & z))
+}
+func set_i32RotrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotr(a, b)) & z))
+    return proceed(n, fp, c)
+}
+func i32RotrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotr(a, b)) | z))
+}
+func set_i32RotrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotr(a, b)) | z))
+    return proceed(n, fp, c)
+}
+func i32RotrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    return UInt64(((rotr(a, b)) ^ z))
+}
+func set_i32RotrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    let z = UInt32(truncatingIfNeeded: fp[n.pointee.c.int])
+    fp[n.pointee.d.int] = UInt64(((rotr(a, b)) ^ z))
+    return proceed(n, fp, c)
+}
+func i64AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) &+ z)
+}
+func set_i64AddAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) &- z)
+}
+func set_i64AddSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) &- z)
+    return proceed(n, fp, c)
+}
+func i64AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &+ b))
+}
+func set_i64AddSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &+ b))
+    return proceed(n, fp, c)
+}
+func i64AddAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) & z)
+}
+func set_i64AddAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) & z)
+    return proceed(n, fp, c)
+}
+func i64AddOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) | z)
+}
+func set_i64AddOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) | z)
+    return proceed(n, fp, c)
+}
+func i64AddXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) ^ z)
+}
+func set_i64AddXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &- b) &+ z)
+}
+func set_i64SubAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &- b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &- b) &- z)
+}
+func set_i64SubSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &- b) &- z)
+    return proceed(n, fp, c)
+}
+func i64SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &- b))
+}
+func set_i64SubSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &- b))
+    return proceed(n, fp, c)
+}
+func i64SubAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &- b) & z)
+}
+func set_i64SubAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &- b) & z)
+    return proceed(n, fp, c)
+}
+func i64SubOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &- b) | z)
+}
+func set_i64SubOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &- b) | z)
+    return proceed(n, fp, c)
+}
+func i64SubXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &- b) ^ z)
+}
+func set_i64SubXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &- b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) &+ z)
+}
+func set_i64MulAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) &- z)
+}
+func set_i64MulSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) &- z)
+    return proceed(n, fp, c)
+}
+func i64MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &* b))
+}
+func set_i64MulSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &* b))
+    return proceed(n, fp, c)
+}
+func i64MulAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) & z)
+}
+func set_i64MulAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) & z)
+    return proceed(n, fp, c)
+}
+func i64MulOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) | z)
+}
+func set_i64MulOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) | z)
+    return proceed(n, fp, c)
+}
+func i64MulXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) ^ z)
+}
+func set_i64MulXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64AndAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a & b) &+ z)
+}
+func set_i64AndAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64AndSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a & b) &- z)
+}
+func set_i64AndSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) &- z)
+    return proceed(n, fp, c)
+}
+func i64AndSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a & b))
+}
+func set_i64AndSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a & b))
+    return proceed(n, fp, c)
+}
+func i64AndAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a & b) & z)
+}
+func set_i64AndAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) & z)
+    return proceed(n, fp, c)
+}
+func i64AndOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a & b) | z)
+}
+func set_i64AndOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) | z)
+    return proceed(n, fp, c)
+}
+func i64AndXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a & b) ^ z)
+}
+func set_i64AndXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64OrAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a | b) &+ z)
+}
+func set_i64OrAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64OrSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a | b) &- z)
+}
+func set_i64OrSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) &- z)
+    return proceed(n, fp, c)
+}
+func i64OrSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a | b))
+}
+func set_i64OrSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a | b))
+    return proceed(n, fp, c)
+}
+func i64OrAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a | b) & z)
+}
+func set_i64OrAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) & z)
+    return proceed(n, fp, c)
+}
+func i64OrOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a | b) | z)
+}
+func set_i64OrOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) | z)
+    return proceed(n, fp, c)
+}
+func i64OrXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a | b) ^ z)
+}
+func set_i64OrXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64XorAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) &+ z)
+}
+func set_i64XorAdd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64XorSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) &- z)
+}
+func set_i64XorSub_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) &- z)
+    return proceed(n, fp, c)
+}
+func i64XorSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return (z &- (a ^ b))
+}
+func set_i64XorSub_r(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a ^ b))
+    return proceed(n, fp, c)
+}
+func i64XorAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) & z)
+}
+func set_i64XorAnd_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) & z)
+    return proceed(n, fp, c)
+}
+func i64XorOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) | z)
+}
+func set_i64XorOr_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) | z)
+    return proceed(n, fp, c)
+}
+func i64XorXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) ^ z)
+}
+func set_i64XorXor_l(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = fp[n.pointee.b.int]
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64AddAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) &+ z)
+}
+func set_i64AddAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64AddSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) &- z)
+}
+func set_i64AddSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) &- z)
+    return proceed(n, fp, c)
+}
+func i64AddSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &+ b))
+}
+func set_i64AddSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &+ b))
+    return proceed(n, fp, c)
+}
+func i64AddAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) & z)
+}
+func set_i64AddAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) & z)
+    return proceed(n, fp, c)
+}
+func i64AddOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) | z)
+}
+func set_i64AddOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) | z)
+    return proceed(n, fp, c)
+}
+func i64AddXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &+ b) ^ z)
+}
+func set_i64AddXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &+ b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64MulAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) &+ z)
+}
+func set_i64MulAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64MulSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) &- z)
+}
+func set_i64MulSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) &- z)
+    return proceed(n, fp, c)
+}
+func i64MulSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &* b))
+}
+func set_i64MulSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &* b))
+    return proceed(n, fp, c)
+}
+func i64MulAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) & z)
+}
+func set_i64MulAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) & z)
+    return proceed(n, fp, c)
+}
+func i64MulOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) | z)
+}
+func set_i64MulOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) | z)
+    return proceed(n, fp, c)
+}
+func i64MulXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &* b) ^ z)
+}
+func set_i64MulXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &* b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64AndAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a & b) &+ z)
+}
+func set_i64AndAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64AndSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a & b) &- z)
+}
+func set_i64AndSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) &- z)
+    return proceed(n, fp, c)
+}
+func i64AndSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a & b))
+}
+func set_i64AndSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a & b))
+    return proceed(n, fp, c)
+}
+func i64AndAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a & b) & z)
+}
+func set_i64AndAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) & z)
+    return proceed(n, fp, c)
+}
+func i64AndOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a & b) | z)
+}
+func set_i64AndOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) | z)
+    return proceed(n, fp, c)
+}
+func i64AndXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a & b) ^ z)
+}
+func set_i64AndXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a & b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64OrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a | b) &+ z)
+}
+func set_i64OrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64OrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a | b) &- z)
+}
+func set_i64OrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) &- z)
+    return proceed(n, fp, c)
+}
+func i64OrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a | b))
+}
+func set_i64OrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a | b))
+    return proceed(n, fp, c)
+}
+func i64OrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a | b) & z)
+}
+func set_i64OrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) & z)
+    return proceed(n, fp, c)
+}
+func i64OrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a | b) | z)
+}
+func set_i64OrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) | z)
+    return proceed(n, fp, c)
+}
+func i64OrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a | b) ^ z)
+}
+func set_i64OrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a | b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64XorAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) &+ z)
+}
+func set_i64XorAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64XorSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) &- z)
+}
+func set_i64XorSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) &- z)
+    return proceed(n, fp, c)
+}
+func i64XorSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a ^ b))
+}
+func set_i64XorSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a ^ b))
+    return proceed(n, fp, c)
+}
+func i64XorAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) & z)
+}
+func set_i64XorAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) & z)
+    return proceed(n, fp, c)
+}
+func i64XorOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) | z)
+}
+func set_i64XorOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) | z)
+    return proceed(n, fp, c)
+}
+func i64XorXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a ^ b) ^ z)
+}
+func set_i64XorXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a ^ b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64ShlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &<< b) &+ z)
+}
+func set_i64ShlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &<< b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64ShlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &<< b) &- z)
+}
+func set_i64ShlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &<< b) &- z)
+    return proceed(n, fp, c)
+}
+func i64ShlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &<< b))
+}
+func set_i64ShlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &<< b))
+    return proceed(n, fp, c)
+}
+func i64ShlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &<< b) & z)
+}
+func set_i64ShlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &<< b) & z)
+    return proceed(n, fp, c)
+}
+func i64ShlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &<< b) | z)
+}
+func set_i64ShlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &<< b) | z)
+    return proceed(n, fp, c)
+}
+func i64ShlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &<< b) ^ z)
+}
+func set_i64ShlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &<< b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64ShrSAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((shrS(a, b)) &+ z)
+}
+func set_i64ShrSAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((shrS(a, b)) &+ z)
+    return proceed(n, fp, c)
+}
+func i64ShrSSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((shrS(a, b)) &- z)
+}
+func set_i64ShrSSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((shrS(a, b)) &- z)
+    return proceed(n, fp, c)
+}
+func i64ShrSSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (shrS(a, b)))
+}
+func set_i64ShrSSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (shrS(a, b)))
+    return proceed(n, fp, c)
+}
+func i64ShrSAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((shrS(a, b)) & z)
+}
+func set_i64ShrSAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((shrS(a, b)) & z)
+    return proceed(n, fp, c)
+}
+func i64ShrSOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((shrS(a, b)) | z)
+}
+func set_i64ShrSOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((shrS(a, b)) | z)
+    return proceed(n, fp, c)
+}
+func i64ShrSXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((shrS(a, b)) ^ z)
+}
+func set_i64ShrSXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((shrS(a, b)) ^ z)
+    return proceed(n, fp, c)
+}
+func i64ShrUAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &>> b) &+ z)
+}
+func set_i64ShrUAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &>> b) &+ z)
+    return proceed(n, fp, c)
+}
+func i64ShrUSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &>> b) &- z)
+}
+func set_i64ShrUSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &>> b) &- z)
+    return proceed(n, fp, c)
+}
+func i64ShrUSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (a &>> b))
+}
+func set_i64ShrUSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (a &>> b))
+    return proceed(n, fp, c)
+}
+func i64ShrUAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &>> b) & z)
+}
+func set_i64ShrUAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &>> b) & z)
+    return proceed(n, fp, c)
+}
+func i64ShrUOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &>> b) | z)
+}
+func set_i64ShrUOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &>> b) | z)
+    return proceed(n, fp, c)
+}
+func i64ShrUXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((a &>> b) ^ z)
+}
+func set_i64ShrUXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((a &>> b) ^ z)
+    return proceed(n, fp, c)
+}
+func i64RotlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotl(a, b)) &+ z)
+}
+func set_i64RotlAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotl(a, b)) &+ z)
+    return proceed(n, fp, c)
+}
+func i64RotlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotl(a, b)) &- z)
+}
+func set_i64RotlSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotl(a, b)) &- z)
+    return proceed(n, fp, c)
+}
+func i64RotlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (rotl(a, b)))
+}
+func set_i64RotlSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (rotl(a, b)))
+    return proceed(n, fp, c)
+}
+func i64RotlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotl(a, b)) & z)
+}
+func set_i64RotlAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotl(a, b)) & z)
+    return proceed(n, fp, c)
+}
+func i64RotlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotl(a, b)) | z)
+}
+func set_i64RotlOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotl(a, b)) | z)
+    return proceed(n, fp, c)
+}
+func i64RotlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotl(a, b)) ^ z)
+}
+func set_i64RotlXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotl(a, b)) ^ z)
+    return proceed(n, fp, c)
+}
+func i64RotrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotr(a, b)) &+ z)
+}
+func set_i64RotrAdd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotr(a, b)) &+ z)
+    return proceed(n, fp, c)
+}
+func i64RotrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotr(a, b)) &- z)
+}
+func set_i64RotrSub_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotr(a, b)) &- z)
+    return proceed(n, fp, c)
+}
+func i64RotrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return (z &- (rotr(a, b)))
+}
+func set_i64RotrSub_cr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = (z &- (rotr(a, b)))
+    return proceed(n, fp, c)
+}
+func i64RotrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotr(a, b)) & z)
+}
+func set_i64RotrAnd_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotr(a, b)) & z)
+    return proceed(n, fp, c)
+}
+func i64RotrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotr(a, b)) | z)
+}
+func set_i64RotrOr_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotr(a, b)) | z)
+    return proceed(n, fp, c)
+}
+func i64RotrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    return ((rotr(a, b)) ^ z)
+}
+func set_i64RotrXor_cl(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let a = fp[n.pointee.a.int]
+    let b = n.pointee.b
+    let z = fp[n.pointee.c.int]
+    fp[n.pointee.d.int] = ((rotr(a, b)) ^ z)
+    return proceed(n, fp, c)
+}
 func select_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let x = fp[n.pointee.a.int]
     let y = fp[n.pointee.b.int]
@@ -7853,10 +10349,203 @@ let numericSetVariants: [(NodeFn, SetVariant)] = [
     (f64MulSub_r, SetVariant(fn: set_f64MulSub_r, slotField: .d, effect: .pure)),
     (f64MulMul_l, SetVariant(fn: set_f64MulMul_l, slotField: .d, effect: .pure)),
     (f64MulMul_r, SetVariant(fn: set_f64MulMul_r, slotField: .d, effect: .pure)),
+    (i32AddAdd_l, SetVariant(fn: set_i32AddAdd_l, slotField: .d, effect: .pure)),
+    (i32AddSub_l, SetVariant(fn: set_i32AddSub_l, slotField: .d, effect: .pure)),
+    (i32AddSub_r, SetVariant(fn: set_i32AddSub_r, slotField: .d, effect: .pure)),
+    (i32AddAnd_l, SetVariant(fn: set_i32AddAnd_l, slotField: .d, effect: .pure)),
+    (i32AddOr_l, SetVariant(fn: set_i32AddOr_l, slotField: .d, effect: .pure)),
+    (i32AddXor_l, SetVariant(fn: set_i32AddXor_l, slotField: .d, effect: .pure)),
+    (i32SubAdd_l, SetVariant(fn: set_i32SubAdd_l, slotField: .d, effect: .pure)),
+    (i32SubSub_l, SetVariant(fn: set_i32SubSub_l, slotField: .d, effect: .pure)),
+    (i32SubSub_r, SetVariant(fn: set_i32SubSub_r, slotField: .d, effect: .pure)),
+    (i32SubAnd_l, SetVariant(fn: set_i32SubAnd_l, slotField: .d, effect: .pure)),
+    (i32SubOr_l, SetVariant(fn: set_i32SubOr_l, slotField: .d, effect: .pure)),
+    (i32SubXor_l, SetVariant(fn: set_i32SubXor_l, slotField: .d, effect: .pure)),
+    (i32MulAdd_l, SetVariant(fn: set_i32MulAdd_l, slotField: .d, effect: .pure)),
+    (i32MulSub_l, SetVariant(fn: set_i32MulSub_l, slotField: .d, effect: .pure)),
+    (i32MulSub_r, SetVariant(fn: set_i32MulSub_r, slotField: .d, effect: .pure)),
+    (i32MulAnd_l, SetVariant(fn: set_i32MulAnd_l, slotField: .d, effect: .pure)),
+    (i32MulOr_l, SetVariant(fn: set_i32MulOr_l, slotField: .d, effect: .pure)),
+    (i32MulXor_l, SetVariant(fn: set_i32MulXor_l, slotField: .d, effect: .pure)),
+    (i32AndAdd_l, SetVariant(fn: set_i32AndAdd_l, slotField: .d, effect: .pure)),
+    (i32AndSub_l, SetVariant(fn: set_i32AndSub_l, slotField: .d, effect: .pure)),
+    (i32AndSub_r, SetVariant(fn: set_i32AndSub_r, slotField: .d, effect: .pure)),
+    (i32AndAnd_l, SetVariant(fn: set_i32AndAnd_l, slotField: .d, effect: .pure)),
+    (i32AndOr_l, SetVariant(fn: set_i32AndOr_l, slotField: .d, effect: .pure)),
+    (i32AndXor_l, SetVariant(fn: set_i32AndXor_l, slotField: .d, effect: .pure)),
+    (i32OrAdd_l, SetVariant(fn: set_i32OrAdd_l, slotField: .d, effect: .pure)),
+    (i32OrSub_l, SetVariant(fn: set_i32OrSub_l, slotField: .d, effect: .pure)),
+    (i32OrSub_r, SetVariant(fn: set_i32OrSub_r, slotField: .d, effect: .pure)),
+    (i32OrAnd_l, SetVariant(fn: set_i32OrAnd_l, slotField: .d, effect: .pure)),
+    (i32OrOr_l, SetVariant(fn: set_i32OrOr_l, slotField: .d, effect: .pure)),
+    (i32OrXor_l, SetVariant(fn: set_i32OrXor_l, slotField: .d, effect: .pure)),
+    (i32XorAdd_l, SetVariant(fn: set_i32XorAdd_l, slotField: .d, effect: .pure)),
+    (i32XorSub_l, SetVariant(fn: set_i32XorSub_l, slotField: .d, effect: .pure)),
+    (i32XorSub_r, SetVariant(fn: set_i32XorSub_r, slotField: .d, effect: .pure)),
+    (i32XorAnd_l, SetVariant(fn: set_i32XorAnd_l, slotField: .d, effect: .pure)),
+    (i32XorOr_l, SetVariant(fn: set_i32XorOr_l, slotField: .d, effect: .pure)),
+    (i32XorXor_l, SetVariant(fn: set_i32XorXor_l, slotField: .d, effect: .pure)),
+    (i32AddAdd_cl, SetVariant(fn: set_i32AddAdd_cl, slotField: .d, effect: .pure)),
+    (i32AddSub_cl, SetVariant(fn: set_i32AddSub_cl, slotField: .d, effect: .pure)),
+    (i32AddSub_cr, SetVariant(fn: set_i32AddSub_cr, slotField: .d, effect: .pure)),
+    (i32AddAnd_cl, SetVariant(fn: set_i32AddAnd_cl, slotField: .d, effect: .pure)),
+    (i32AddOr_cl, SetVariant(fn: set_i32AddOr_cl, slotField: .d, effect: .pure)),
+    (i32AddXor_cl, SetVariant(fn: set_i32AddXor_cl, slotField: .d, effect: .pure)),
+    (i32MulAdd_cl, SetVariant(fn: set_i32MulAdd_cl, slotField: .d, effect: .pure)),
+    (i32MulSub_cl, SetVariant(fn: set_i32MulSub_cl, slotField: .d, effect: .pure)),
+    (i32MulSub_cr, SetVariant(fn: set_i32MulSub_cr, slotField: .d, effect: .pure)),
+    (i32MulAnd_cl, SetVariant(fn: set_i32MulAnd_cl, slotField: .d, effect: .pure)),
+    (i32MulOr_cl, SetVariant(fn: set_i32MulOr_cl, slotField: .d, effect: .pure)),
+    (i32MulXor_cl, SetVariant(fn: set_i32MulXor_cl, slotField: .d, effect: .pure)),
+    (i32AndAdd_cl, SetVariant(fn: set_i32AndAdd_cl, slotField: .d, effect: .pure)),
+    (i32AndSub_cl, SetVariant(fn: set_i32AndSub_cl, slotField: .d, effect: .pure)),
+    (i32AndSub_cr, SetVariant(fn: set_i32AndSub_cr, slotField: .d, effect: .pure)),
+    (i32AndAnd_cl, SetVariant(fn: set_i32AndAnd_cl, slotField: .d, effect: .pure)),
+    (i32AndOr_cl, SetVariant(fn: set_i32AndOr_cl, slotField: .d, effect: .pure)),
+    (i32AndXor_cl, SetVariant(fn: set_i32AndXor_cl, slotField: .d, effect: .pure)),
+    (i32OrAdd_cl, SetVariant(fn: set_i32OrAdd_cl, slotField: .d, effect: .pure)),
+    (i32OrSub_cl, SetVariant(fn: set_i32OrSub_cl, slotField: .d, effect: .pure)),
+    (i32OrSub_cr, SetVariant(fn: set_i32OrSub_cr, slotField: .d, effect: .pure)),
+    (i32OrAnd_cl, SetVariant(fn: set_i32OrAnd_cl, slotField: .d, effect: .pure)),
+    (i32OrOr_cl, SetVariant(fn: set_i32OrOr_cl, slotField: .d, effect: .pure)),
+    (i32OrXor_cl, SetVariant(fn: set_i32OrXor_cl, slotField: .d, effect: .pure)),
+    (i32XorAdd_cl, SetVariant(fn: set_i32XorAdd_cl, slotField: .d, effect: .pure)),
+    (i32XorSub_cl, SetVariant(fn: set_i32XorSub_cl, slotField: .d, effect: .pure)),
+    (i32XorSub_cr, SetVariant(fn: set_i32XorSub_cr, slotField: .d, effect: .pure)),
+    (i32XorAnd_cl, SetVariant(fn: set_i32XorAnd_cl, slotField: .d, effect: .pure)),
+    (i32XorOr_cl, SetVariant(fn: set_i32XorOr_cl, slotField: .d, effect: .pure)),
+    (i32XorXor_cl, SetVariant(fn: set_i32XorXor_cl, slotField: .d, effect: .pure)),
+    (i32ShlAdd_cl, SetVariant(fn: set_i32ShlAdd_cl, slotField: .d, effect: .pure)),
+    (i32ShlSub_cl, SetVariant(fn: set_i32ShlSub_cl, slotField: .d, effect: .pure)),
+    (i32ShlSub_cr, SetVariant(fn: set_i32ShlSub_cr, slotField: .d, effect: .pure)),
+    (i32ShlAnd_cl, SetVariant(fn: set_i32ShlAnd_cl, slotField: .d, effect: .pure)),
+    (i32ShlOr_cl, SetVariant(fn: set_i32ShlOr_cl, slotField: .d, effect: .pure)),
+    (i32ShlXor_cl, SetVariant(fn: set_i32ShlXor_cl, slotField: .d, effect: .pure)),
+    (i32ShrSAdd_cl, SetVariant(fn: set_i32ShrSAdd_cl, slotField: .d, effect: .pure)),
+    (i32ShrSSub_cl, SetVariant(fn: set_i32ShrSSub_cl, slotField: .d, effect: .pure)),
+    (i32ShrSSub_cr, SetVariant(fn: set_i32ShrSSub_cr, slotField: .d, effect: .pure)),
+    (i32ShrSAnd_cl, SetVariant(fn: set_i32ShrSAnd_cl, slotField: .d, effect: .pure)),
+    (i32ShrSOr_cl, SetVariant(fn: set_i32ShrSOr_cl, slotField: .d, effect: .pure)),
+    (i32ShrSXor_cl, SetVariant(fn: set_i32ShrSXor_cl, slotField: .d, effect: .pure)),
+    (i32ShrUAdd_cl, SetVariant(fn: set_i32ShrUAdd_cl, slotField: .d, effect: .pure)),
+    (i32ShrUSub_cl, SetVariant(fn: set_i32ShrUSub_cl, slotField: .d, effect: .pure)),
+    (i32ShrUSub_cr, SetVariant(fn: set_i32ShrUSub_cr, slotField: .d, effect: .pure)),
+    (i32ShrUAnd_cl, SetVariant(fn: set_i32ShrUAnd_cl, slotField: .d, effect: .pure)),
+    (i32ShrUOr_cl, SetVariant(fn: set_i32ShrUOr_cl, slotField: .d, effect: .pure)),
+    (i32ShrUXor_cl, SetVariant(fn: set_i32ShrUXor_cl, slotField: .d, effect: .pure)),
+    (i32RotlAdd_cl, SetVariant(fn: set_i32RotlAdd_cl, slotField: .d, effect: .pure)),
+    (i32RotlSub_cl, SetVariant(fn: set_i32RotlSub_cl, slotField: .d, effect: .pure)),
+    (i32RotlSub_cr, SetVariant(fn: set_i32RotlSub_cr, slotField: .d, effect: .pure)),
+    (i32RotlAnd_cl, SetVariant(fn: set_i32RotlAnd_cl, slotField: .d, effect: .pure)),
+    (i32RotlOr_cl, SetVariant(fn: set_i32RotlOr_cl, slotField: .d, effect: .pure)),
+    (i32RotlXor_cl, SetVariant(fn: set_i32RotlXor_cl, slotField: .d, effect: .pure)),
+    (i32RotrAdd_cl, SetVariant(fn: set_i32RotrAdd_cl, slotField: .d, effect: .pure)),
+    (i32RotrSub_cl, SetVariant(fn: set_i32RotrSub_cl, slotField: .d, effect: .pure)),
+    (i32RotrSub_cr, SetVariant(fn: set_i32RotrSub_cr, slotField: .d, effect: .pure)),
+    (i32RotrAnd_cl, SetVariant(fn: set_i32RotrAnd_cl, slotField: .d, effect: .pure)),
+    (i32RotrOr_cl, SetVariant(fn: set_i32RotrOr_cl, slotField: .d, effect: .pure)),
+    (i32RotrXor_cl, SetVariant(fn: set_i32RotrXor_cl, slotField: .d, effect: .pure)),
+    (i64AddAdd_l, SetVariant(fn: set_i64AddAdd_l, slotField: .d, effect: .pure)),
+    (i64AddSub_l, SetVariant(fn: set_i64AddSub_l, slotField: .d, effect: .pure)),
+    (i64AddSub_r, SetVariant(fn: set_i64AddSub_r, slotField: .d, effect: .pure)),
+    (i64AddAnd_l, SetVariant(fn: set_i64AddAnd_l, slotField: .d, effect: .pure)),
+    (i64AddOr_l, SetVariant(fn: set_i64AddOr_l, slotField: .d, effect: .pure)),
+    (i64AddXor_l, SetVariant(fn: set_i64AddXor_l, slotField: .d, effect: .pure)),
+    (i64SubAdd_l, SetVariant(fn: set_i64SubAdd_l, slotField: .d, effect: .pure)),
+    (i64SubSub_l, SetVariant(fn: set_i64SubSub_l, slotField: .d, effect: .pure)),
+    (i64SubSub_r, SetVariant(fn: set_i64SubSub_r, slotField: .d, effect: .pure)),
+    (i64SubAnd_l, SetVariant(fn: set_i64SubAnd_l, slotField: .d, effect: .pure)),
+    (i64SubOr_l, SetVariant(fn: set_i64SubOr_l, slotField: .d, effect: .pure)),
+    (i64SubXor_l, SetVariant(fn: set_i64SubXor_l, slotField: .d, effect: .pure)),
+    (i64MulAdd_l, SetVariant(fn: set_i64MulAdd_l, slotField: .d, effect: .pure)),
+    (i64MulSub_l, SetVariant(fn: set_i64MulSub_l, slotField: .d, effect: .pure)),
+    (i64MulSub_r, SetVariant(fn: set_i64MulSub_r, slotField: .d, effect: .pure)),
+    (i64MulAnd_l, SetVariant(fn: set_i64MulAnd_l, slotField: .d, effect: .pure)),
+    (i64MulOr_l, SetVariant(fn: set_i64MulOr_l, slotField: .d, effect: .pure)),
+    (i64MulXor_l, SetVariant(fn: set_i64MulXor_l, slotField: .d, effect: .pure)),
+    (i64AndAdd_l, SetVariant(fn: set_i64AndAdd_l, slotField: .d, effect: .pure)),
+    (i64AndSub_l, SetVariant(fn: set_i64AndSub_l, slotField: .d, effect: .pure)),
+    (i64AndSub_r, SetVariant(fn: set_i64AndSub_r, slotField: .d, effect: .pure)),
+    (i64AndAnd_l, SetVariant(fn: set_i64AndAnd_l, slotField: .d, effect: .pure)),
+    (i64AndOr_l, SetVariant(fn: set_i64AndOr_l, slotField: .d, effect: .pure)),
+    (i64AndXor_l, SetVariant(fn: set_i64AndXor_l, slotField: .d, effect: .pure)),
+    (i64OrAdd_l, SetVariant(fn: set_i64OrAdd_l, slotField: .d, effect: .pure)),
+    (i64OrSub_l, SetVariant(fn: set_i64OrSub_l, slotField: .d, effect: .pure)),
+    (i64OrSub_r, SetVariant(fn: set_i64OrSub_r, slotField: .d, effect: .pure)),
+    (i64OrAnd_l, SetVariant(fn: set_i64OrAnd_l, slotField: .d, effect: .pure)),
+    (i64OrOr_l, SetVariant(fn: set_i64OrOr_l, slotField: .d, effect: .pure)),
+    (i64OrXor_l, SetVariant(fn: set_i64OrXor_l, slotField: .d, effect: .pure)),
+    (i64XorAdd_l, SetVariant(fn: set_i64XorAdd_l, slotField: .d, effect: .pure)),
+    (i64XorSub_l, SetVariant(fn: set_i64XorSub_l, slotField: .d, effect: .pure)),
+    (i64XorSub_r, SetVariant(fn: set_i64XorSub_r, slotField: .d, effect: .pure)),
+    (i64XorAnd_l, SetVariant(fn: set_i64XorAnd_l, slotField: .d, effect: .pure)),
+    (i64XorOr_l, SetVariant(fn: set_i64XorOr_l, slotField: .d, effect: .pure)),
+    (i64XorXor_l, SetVariant(fn: set_i64XorXor_l, slotField: .d, effect: .pure)),
+    (i64AddAdd_cl, SetVariant(fn: set_i64AddAdd_cl, slotField: .d, effect: .pure)),
+    (i64AddSub_cl, SetVariant(fn: set_i64AddSub_cl, slotField: .d, effect: .pure)),
+    (i64AddSub_cr, SetVariant(fn: set_i64AddSub_cr, slotField: .d, effect: .pure)),
+    (i64AddAnd_cl, SetVariant(fn: set_i64AddAnd_cl, slotField: .d, effect: .pure)),
+    (i64AddOr_cl, SetVariant(fn: set_i64AddOr_cl, slotField: .d, effect: .pure)),
+    (i64AddXor_cl, SetVariant(fn: set_i64AddXor_cl, slotField: .d, effect: .pure)),
+    (i64MulAdd_cl, SetVariant(fn: set_i64MulAdd_cl, slotField: .d, effect: .pure)),
+    (i64MulSub_cl, SetVariant(fn: set_i64MulSub_cl, slotField: .d, effect: .pure)),
+    (i64MulSub_cr, SetVariant(fn: set_i64MulSub_cr, slotField: .d, effect: .pure)),
+    (i64MulAnd_cl, SetVariant(fn: set_i64MulAnd_cl, slotField: .d, effect: .pure)),
+    (i64MulOr_cl, SetVariant(fn: set_i64MulOr_cl, slotField: .d, effect: .pure)),
+    (i64MulXor_cl, SetVariant(fn: set_i64MulXor_cl, slotField: .d, effect: .pure)),
+    (i64AndAdd_cl, SetVariant(fn: set_i64AndAdd_cl, slotField: .d, effect: .pure)),
+    (i64AndSub_cl, SetVariant(fn: set_i64AndSub_cl, slotField: .d, effect: .pure)),
+    (i64AndSub_cr, SetVariant(fn: set_i64AndSub_cr, slotField: .d, effect: .pure)),
+    (i64AndAnd_cl, SetVariant(fn: set_i64AndAnd_cl, slotField: .d, effect: .pure)),
+    (i64AndOr_cl, SetVariant(fn: set_i64AndOr_cl, slotField: .d, effect: .pure)),
+    (i64AndXor_cl, SetVariant(fn: set_i64AndXor_cl, slotField: .d, effect: .pure)),
+    (i64OrAdd_cl, SetVariant(fn: set_i64OrAdd_cl, slotField: .d, effect: .pure)),
+    (i64OrSub_cl, SetVariant(fn: set_i64OrSub_cl, slotField: .d, effect: .pure)),
+    (i64OrSub_cr, SetVariant(fn: set_i64OrSub_cr, slotField: .d, effect: .pure)),
+    (i64OrAnd_cl, SetVariant(fn: set_i64OrAnd_cl, slotField: .d, effect: .pure)),
+    (i64OrOr_cl, SetVariant(fn: set_i64OrOr_cl, slotField: .d, effect: .pure)),
+    (i64OrXor_cl, SetVariant(fn: set_i64OrXor_cl, slotField: .d, effect: .pure)),
+    (i64XorAdd_cl, SetVariant(fn: set_i64XorAdd_cl, slotField: .d, effect: .pure)),
+    (i64XorSub_cl, SetVariant(fn: set_i64XorSub_cl, slotField: .d, effect: .pure)),
+    (i64XorSub_cr, SetVariant(fn: set_i64XorSub_cr, slotField: .d, effect: .pure)),
+    (i64XorAnd_cl, SetVariant(fn: set_i64XorAnd_cl, slotField: .d, effect: .pure)),
+    (i64XorOr_cl, SetVariant(fn: set_i64XorOr_cl, slotField: .d, effect: .pure)),
+    (i64XorXor_cl, SetVariant(fn: set_i64XorXor_cl, slotField: .d, effect: .pure)),
+    (i64ShlAdd_cl, SetVariant(fn: set_i64ShlAdd_cl, slotField: .d, effect: .pure)),
+    (i64ShlSub_cl, SetVariant(fn: set_i64ShlSub_cl, slotField: .d, effect: .pure)),
+    (i64ShlSub_cr, SetVariant(fn: set_i64ShlSub_cr, slotField: .d, effect: .pure)),
+    (i64ShlAnd_cl, SetVariant(fn: set_i64ShlAnd_cl, slotField: .d, effect: .pure)),
+    (i64ShlOr_cl, SetVariant(fn: set_i64ShlOr_cl, slotField: .d, effect: .pure)),
+    (i64ShlXor_cl, SetVariant(fn: set_i64ShlXor_cl, slotField: .d, effect: .pure)),
+    (i64ShrSAdd_cl, SetVariant(fn: set_i64ShrSAdd_cl, slotField: .d, effect: .pure)),
+    (i64ShrSSub_cl, SetVariant(fn: set_i64ShrSSub_cl, slotField: .d, effect: .pure)),
+    (i64ShrSSub_cr, SetVariant(fn: set_i64ShrSSub_cr, slotField: .d, effect: .pure)),
+    (i64ShrSAnd_cl, SetVariant(fn: set_i64ShrSAnd_cl, slotField: .d, effect: .pure)),
+    (i64ShrSOr_cl, SetVariant(fn: set_i64ShrSOr_cl, slotField: .d, effect: .pure)),
+    (i64ShrSXor_cl, SetVariant(fn: set_i64ShrSXor_cl, slotField: .d, effect: .pure)),
+    (i64ShrUAdd_cl, SetVariant(fn: set_i64ShrUAdd_cl, slotField: .d, effect: .pure)),
+    (i64ShrUSub_cl, SetVariant(fn: set_i64ShrUSub_cl, slotField: .d, effect: .pure)),
+    (i64ShrUSub_cr, SetVariant(fn: set_i64ShrUSub_cr, slotField: .d, effect: .pure)),
+    (i64ShrUAnd_cl, SetVariant(fn: set_i64ShrUAnd_cl, slotField: .d, effect: .pure)),
+    (i64ShrUOr_cl, SetVariant(fn: set_i64ShrUOr_cl, slotField: .d, effect: .pure)),
+    (i64ShrUXor_cl, SetVariant(fn: set_i64ShrUXor_cl, slotField: .d, effect: .pure)),
+    (i64RotlAdd_cl, SetVariant(fn: set_i64RotlAdd_cl, slotField: .d, effect: .pure)),
+    (i64RotlSub_cl, SetVariant(fn: set_i64RotlSub_cl, slotField: .d, effect: .pure)),
+    (i64RotlSub_cr, SetVariant(fn: set_i64RotlSub_cr, slotField: .d, effect: .pure)),
+    (i64RotlAnd_cl, SetVariant(fn: set_i64RotlAnd_cl, slotField: .d, effect: .pure)),
+    (i64RotlOr_cl, SetVariant(fn: set_i64RotlOr_cl, slotField: .d, effect: .pure)),
+    (i64RotlXor_cl, SetVariant(fn: set_i64RotlXor_cl, slotField: .d, effect: .pure)),
+    (i64RotrAdd_cl, SetVariant(fn: set_i64RotrAdd_cl, slotField: .d, effect: .pure)),
+    (i64RotrSub_cl, SetVariant(fn: set_i64RotrSub_cl, slotField: .d, effect: .pure)),
+    (i64RotrSub_cr, SetVariant(fn: set_i64RotrSub_cr, slotField: .d, effect: .pure)),
+    (i64RotrAnd_cl, SetVariant(fn: set_i64RotrAnd_cl, slotField: .d, effect: .pure)),
+    (i64RotrOr_cl, SetVariant(fn: set_i64RotrOr_cl, slotField: .d, effect: .pure)),
+    (i64RotrXor_cl, SetVariant(fn: set_i64RotrXor_cl, slotField: .d, effect: .pure)),
 ]
 
-/// The fused pairs: the outer operator's `ss` node and the inner one's `ss` node, then the
-/// pair with the inner result as the left operand and as the right one.
+/// The fused pairs: the outer operator's `ss` node and the inner operation's node, then the
+/// pair with the inner result as the left operand and as the right one (the left one again
+/// for a commutative outer operator).
 let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)] = [
     (f32Add_ss, f32Add_ss, f32AddAdd_l, f32AddAdd_r),
     (f32Sub_ss, f32Add_ss, f32AddSub_l, f32AddSub_r),
@@ -7876,6 +10565,166 @@ let chainNodeList: [(outer: NodeFn, inner: NodeFn, left: NodeFn, right: NodeFn)]
     (f64Add_ss, f64Mul_ss, f64MulAdd_l, f64MulAdd_r),
     (f64Sub_ss, f64Mul_ss, f64MulSub_l, f64MulSub_r),
     (f64Mul_ss, f64Mul_ss, f64MulMul_l, f64MulMul_r),
+    (i32Add_ss, i32Add_ss, i32AddAdd_l, i32AddAdd_l),
+    (i32Sub_ss, i32Add_ss, i32AddSub_l, i32AddSub_r),
+    (i32And_ss, i32Add_ss, i32AddAnd_l, i32AddAnd_l),
+    (i32Or_ss, i32Add_ss, i32AddOr_l, i32AddOr_l),
+    (i32Xor_ss, i32Add_ss, i32AddXor_l, i32AddXor_l),
+    (i32Add_ss, i32Sub_ss, i32SubAdd_l, i32SubAdd_l),
+    (i32Sub_ss, i32Sub_ss, i32SubSub_l, i32SubSub_r),
+    (i32And_ss, i32Sub_ss, i32SubAnd_l, i32SubAnd_l),
+    (i32Or_ss, i32Sub_ss, i32SubOr_l, i32SubOr_l),
+    (i32Xor_ss, i32Sub_ss, i32SubXor_l, i32SubXor_l),
+    (i32Add_ss, i32Mul_ss, i32MulAdd_l, i32MulAdd_l),
+    (i32Sub_ss, i32Mul_ss, i32MulSub_l, i32MulSub_r),
+    (i32And_ss, i32Mul_ss, i32MulAnd_l, i32MulAnd_l),
+    (i32Or_ss, i32Mul_ss, i32MulOr_l, i32MulOr_l),
+    (i32Xor_ss, i32Mul_ss, i32MulXor_l, i32MulXor_l),
+    (i32Add_ss, i32And_ss, i32AndAdd_l, i32AndAdd_l),
+    (i32Sub_ss, i32And_ss, i32AndSub_l, i32AndSub_r),
+    (i32And_ss, i32And_ss, i32AndAnd_l, i32AndAnd_l),
+    (i32Or_ss, i32And_ss, i32AndOr_l, i32AndOr_l),
+    (i32Xor_ss, i32And_ss, i32AndXor_l, i32AndXor_l),
+    (i32Add_ss, i32Or_ss, i32OrAdd_l, i32OrAdd_l),
+    (i32Sub_ss, i32Or_ss, i32OrSub_l, i32OrSub_r),
+    (i32And_ss, i32Or_ss, i32OrAnd_l, i32OrAnd_l),
+    (i32Or_ss, i32Or_ss, i32OrOr_l, i32OrOr_l),
+    (i32Xor_ss, i32Or_ss, i32OrXor_l, i32OrXor_l),
+    (i32Add_ss, i32Xor_ss, i32XorAdd_l, i32XorAdd_l),
+    (i32Sub_ss, i32Xor_ss, i32XorSub_l, i32XorSub_r),
+    (i32And_ss, i32Xor_ss, i32XorAnd_l, i32XorAnd_l),
+    (i32Or_ss, i32Xor_ss, i32XorOr_l, i32XorOr_l),
+    (i32Xor_ss, i32Xor_ss, i32XorXor_l, i32XorXor_l),
+    (i32Add_ss, i32Add_sc, i32AddAdd_cl, i32AddAdd_cl),
+    (i32Sub_ss, i32Add_sc, i32AddSub_cl, i32AddSub_cr),
+    (i32And_ss, i32Add_sc, i32AddAnd_cl, i32AddAnd_cl),
+    (i32Or_ss, i32Add_sc, i32AddOr_cl, i32AddOr_cl),
+    (i32Xor_ss, i32Add_sc, i32AddXor_cl, i32AddXor_cl),
+    (i32Add_ss, i32Mul_sc, i32MulAdd_cl, i32MulAdd_cl),
+    (i32Sub_ss, i32Mul_sc, i32MulSub_cl, i32MulSub_cr),
+    (i32And_ss, i32Mul_sc, i32MulAnd_cl, i32MulAnd_cl),
+    (i32Or_ss, i32Mul_sc, i32MulOr_cl, i32MulOr_cl),
+    (i32Xor_ss, i32Mul_sc, i32MulXor_cl, i32MulXor_cl),
+    (i32Add_ss, i32And_sc, i32AndAdd_cl, i32AndAdd_cl),
+    (i32Sub_ss, i32And_sc, i32AndSub_cl, i32AndSub_cr),
+    (i32And_ss, i32And_sc, i32AndAnd_cl, i32AndAnd_cl),
+    (i32Or_ss, i32And_sc, i32AndOr_cl, i32AndOr_cl),
+    (i32Xor_ss, i32And_sc, i32AndXor_cl, i32AndXor_cl),
+    (i32Add_ss, i32Or_sc, i32OrAdd_cl, i32OrAdd_cl),
+    (i32Sub_ss, i32Or_sc, i32OrSub_cl, i32OrSub_cr),
+    (i32And_ss, i32Or_sc, i32OrAnd_cl, i32OrAnd_cl),
+    (i32Or_ss, i32Or_sc, i32OrOr_cl, i32OrOr_cl),
+    (i32Xor_ss, i32Or_sc, i32OrXor_cl, i32OrXor_cl),
+    (i32Add_ss, i32Xor_sc, i32XorAdd_cl, i32XorAdd_cl),
+    (i32Sub_ss, i32Xor_sc, i32XorSub_cl, i32XorSub_cr),
+    (i32And_ss, i32Xor_sc, i32XorAnd_cl, i32XorAnd_cl),
+    (i32Or_ss, i32Xor_sc, i32XorOr_cl, i32XorOr_cl),
+    (i32Xor_ss, i32Xor_sc, i32XorXor_cl, i32XorXor_cl),
+    (i32Add_ss, i32Shl_sc, i32ShlAdd_cl, i32ShlAdd_cl),
+    (i32Sub_ss, i32Shl_sc, i32ShlSub_cl, i32ShlSub_cr),
+    (i32And_ss, i32Shl_sc, i32ShlAnd_cl, i32ShlAnd_cl),
+    (i32Or_ss, i32Shl_sc, i32ShlOr_cl, i32ShlOr_cl),
+    (i32Xor_ss, i32Shl_sc, i32ShlXor_cl, i32ShlXor_cl),
+    (i32Add_ss, i32ShrS_sc, i32ShrSAdd_cl, i32ShrSAdd_cl),
+    (i32Sub_ss, i32ShrS_sc, i32ShrSSub_cl, i32ShrSSub_cr),
+    (i32And_ss, i32ShrS_sc, i32ShrSAnd_cl, i32ShrSAnd_cl),
+    (i32Or_ss, i32ShrS_sc, i32ShrSOr_cl, i32ShrSOr_cl),
+    (i32Xor_ss, i32ShrS_sc, i32ShrSXor_cl, i32ShrSXor_cl),
+    (i32Add_ss, i32ShrU_sc, i32ShrUAdd_cl, i32ShrUAdd_cl),
+    (i32Sub_ss, i32ShrU_sc, i32ShrUSub_cl, i32ShrUSub_cr),
+    (i32And_ss, i32ShrU_sc, i32ShrUAnd_cl, i32ShrUAnd_cl),
+    (i32Or_ss, i32ShrU_sc, i32ShrUOr_cl, i32ShrUOr_cl),
+    (i32Xor_ss, i32ShrU_sc, i32ShrUXor_cl, i32ShrUXor_cl),
+    (i32Add_ss, i32Rotl_sc, i32RotlAdd_cl, i32RotlAdd_cl),
+    (i32Sub_ss, i32Rotl_sc, i32RotlSub_cl, i32RotlSub_cr),
+    (i32And_ss, i32Rotl_sc, i32RotlAnd_cl, i32RotlAnd_cl),
+    (i32Or_ss, i32Rotl_sc, i32RotlOr_cl, i32RotlOr_cl),
+    (i32Xor_ss, i32Rotl_sc, i32RotlXor_cl, i32RotlXor_cl),
+    (i32Add_ss, i32Rotr_sc, i32RotrAdd_cl, i32RotrAdd_cl),
+    (i32Sub_ss, i32Rotr_sc, i32RotrSub_cl, i32RotrSub_cr),
+    (i32And_ss, i32Rotr_sc, i32RotrAnd_cl, i32RotrAnd_cl),
+    (i32Or_ss, i32Rotr_sc, i32RotrOr_cl, i32RotrOr_cl),
+    (i32Xor_ss, i32Rotr_sc, i32RotrXor_cl, i32RotrXor_cl),
+    (i64Add_ss, i64Add_ss, i64AddAdd_l, i64AddAdd_l),
+    (i64Sub_ss, i64Add_ss, i64AddSub_l, i64AddSub_r),
+    (i64And_ss, i64Add_ss, i64AddAnd_l, i64AddAnd_l),
+    (i64Or_ss, i64Add_ss, i64AddOr_l, i64AddOr_l),
+    (i64Xor_ss, i64Add_ss, i64AddXor_l, i64AddXor_l),
+    (i64Add_ss, i64Sub_ss, i64SubAdd_l, i64SubAdd_l),
+    (i64Sub_ss, i64Sub_ss, i64SubSub_l, i64SubSub_r),
+    (i64And_ss, i64Sub_ss, i64SubAnd_l, i64SubAnd_l),
+    (i64Or_ss, i64Sub_ss, i64SubOr_l, i64SubOr_l),
+    (i64Xor_ss, i64Sub_ss, i64SubXor_l, i64SubXor_l),
+    (i64Add_ss, i64Mul_ss, i64MulAdd_l, i64MulAdd_l),
+    (i64Sub_ss, i64Mul_ss, i64MulSub_l, i64MulSub_r),
+    (i64And_ss, i64Mul_ss, i64MulAnd_l, i64MulAnd_l),
+    (i64Or_ss, i64Mul_ss, i64MulOr_l, i64MulOr_l),
+    (i64Xor_ss, i64Mul_ss, i64MulXor_l, i64MulXor_l),
+    (i64Add_ss, i64And_ss, i64AndAdd_l, i64AndAdd_l),
+    (i64Sub_ss, i64And_ss, i64AndSub_l, i64AndSub_r),
+    (i64And_ss, i64And_ss, i64AndAnd_l, i64AndAnd_l),
+    (i64Or_ss, i64And_ss, i64AndOr_l, i64AndOr_l),
+    (i64Xor_ss, i64And_ss, i64AndXor_l, i64AndXor_l),
+    (i64Add_ss, i64Or_ss, i64OrAdd_l, i64OrAdd_l),
+    (i64Sub_ss, i64Or_ss, i64OrSub_l, i64OrSub_r),
+    (i64And_ss, i64Or_ss, i64OrAnd_l, i64OrAnd_l),
+    (i64Or_ss, i64Or_ss, i64OrOr_l, i64OrOr_l),
+    (i64Xor_ss, i64Or_ss, i64OrXor_l, i64OrXor_l),
+    (i64Add_ss, i64Xor_ss, i64XorAdd_l, i64XorAdd_l),
+    (i64Sub_ss, i64Xor_ss, i64XorSub_l, i64XorSub_r),
+    (i64And_ss, i64Xor_ss, i64XorAnd_l, i64XorAnd_l),
+    (i64Or_ss, i64Xor_ss, i64XorOr_l, i64XorOr_l),
+    (i64Xor_ss, i64Xor_ss, i64XorXor_l, i64XorXor_l),
+    (i64Add_ss, i64Add_sc, i64AddAdd_cl, i64AddAdd_cl),
+    (i64Sub_ss, i64Add_sc, i64AddSub_cl, i64AddSub_cr),
+    (i64And_ss, i64Add_sc, i64AddAnd_cl, i64AddAnd_cl),
+    (i64Or_ss, i64Add_sc, i64AddOr_cl, i64AddOr_cl),
+    (i64Xor_ss, i64Add_sc, i64AddXor_cl, i64AddXor_cl),
+    (i64Add_ss, i64Mul_sc, i64MulAdd_cl, i64MulAdd_cl),
+    (i64Sub_ss, i64Mul_sc, i64MulSub_cl, i64MulSub_cr),
+    (i64And_ss, i64Mul_sc, i64MulAnd_cl, i64MulAnd_cl),
+    (i64Or_ss, i64Mul_sc, i64MulOr_cl, i64MulOr_cl),
+    (i64Xor_ss, i64Mul_sc, i64MulXor_cl, i64MulXor_cl),
+    (i64Add_ss, i64And_sc, i64AndAdd_cl, i64AndAdd_cl),
+    (i64Sub_ss, i64And_sc, i64AndSub_cl, i64AndSub_cr),
+    (i64And_ss, i64And_sc, i64AndAnd_cl, i64AndAnd_cl),
+    (i64Or_ss, i64And_sc, i64AndOr_cl, i64AndOr_cl),
+    (i64Xor_ss, i64And_sc, i64AndXor_cl, i64AndXor_cl),
+    (i64Add_ss, i64Or_sc, i64OrAdd_cl, i64OrAdd_cl),
+    (i64Sub_ss, i64Or_sc, i64OrSub_cl, i64OrSub_cr),
+    (i64And_ss, i64Or_sc, i64OrAnd_cl, i64OrAnd_cl),
+    (i64Or_ss, i64Or_sc, i64OrOr_cl, i64OrOr_cl),
+    (i64Xor_ss, i64Or_sc, i64OrXor_cl, i64OrXor_cl),
+    (i64Add_ss, i64Xor_sc, i64XorAdd_cl, i64XorAdd_cl),
+    (i64Sub_ss, i64Xor_sc, i64XorSub_cl, i64XorSub_cr),
+    (i64And_ss, i64Xor_sc, i64XorAnd_cl, i64XorAnd_cl),
+    (i64Or_ss, i64Xor_sc, i64XorOr_cl, i64XorOr_cl),
+    (i64Xor_ss, i64Xor_sc, i64XorXor_cl, i64XorXor_cl),
+    (i64Add_ss, i64Shl_sc, i64ShlAdd_cl, i64ShlAdd_cl),
+    (i64Sub_ss, i64Shl_sc, i64ShlSub_cl, i64ShlSub_cr),
+    (i64And_ss, i64Shl_sc, i64ShlAnd_cl, i64ShlAnd_cl),
+    (i64Or_ss, i64Shl_sc, i64ShlOr_cl, i64ShlOr_cl),
+    (i64Xor_ss, i64Shl_sc, i64ShlXor_cl, i64ShlXor_cl),
+    (i64Add_ss, i64ShrS_sc, i64ShrSAdd_cl, i64ShrSAdd_cl),
+    (i64Sub_ss, i64ShrS_sc, i64ShrSSub_cl, i64ShrSSub_cr),
+    (i64And_ss, i64ShrS_sc, i64ShrSAnd_cl, i64ShrSAnd_cl),
+    (i64Or_ss, i64ShrS_sc, i64ShrSOr_cl, i64ShrSOr_cl),
+    (i64Xor_ss, i64ShrS_sc, i64ShrSXor_cl, i64ShrSXor_cl),
+    (i64Add_ss, i64ShrU_sc, i64ShrUAdd_cl, i64ShrUAdd_cl),
+    (i64Sub_ss, i64ShrU_sc, i64ShrUSub_cl, i64ShrUSub_cr),
+    (i64And_ss, i64ShrU_sc, i64ShrUAnd_cl, i64ShrUAnd_cl),
+    (i64Or_ss, i64ShrU_sc, i64ShrUOr_cl, i64ShrUOr_cl),
+    (i64Xor_ss, i64ShrU_sc, i64ShrUXor_cl, i64ShrUXor_cl),
+    (i64Add_ss, i64Rotl_sc, i64RotlAdd_cl, i64RotlAdd_cl),
+    (i64Sub_ss, i64Rotl_sc, i64RotlSub_cl, i64RotlSub_cr),
+    (i64And_ss, i64Rotl_sc, i64RotlAnd_cl, i64RotlAnd_cl),
+    (i64Or_ss, i64Rotl_sc, i64RotlOr_cl, i64RotlOr_cl),
+    (i64Xor_ss, i64Rotl_sc, i64RotlXor_cl, i64RotlXor_cl),
+    (i64Add_ss, i64Rotr_sc, i64RotrAdd_cl, i64RotrAdd_cl),
+    (i64Sub_ss, i64Rotr_sc, i64RotrSub_cl, i64RotrSub_cr),
+    (i64And_ss, i64Rotr_sc, i64RotrAnd_cl, i64RotrAnd_cl),
+    (i64Or_ss, i64Rotr_sc, i64RotrOr_cl, i64RotrOr_cl),
+    (i64Xor_ss, i64Rotr_sc, i64RotrXor_cl, i64RotrXor_cl),
 ]
 
 /// The specialisations of each binary numeric operator.
