@@ -1249,3 +1249,57 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+@Test func slotPlusConstantAddressesWrapAt32BitsBeforeTheOffset() throws {
+    // Address kind p, `local + constant`, keeps the constant in the wide word and adds it with
+    // 32-bit wrapping before the whole offset is added (`i32.add` then the memarg offset). Each
+    // load, store and read-modify-write in kind p must do what the same access does with its
+    // address hidden behind a select (kind e): the same value, the same bytes written, the
+    // same trap, for sums that wrap to a low address, sums past the end, and large offsets.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    let constants: [Int32] = [3, -16, 65536, Int32.min]
+    let offsets: [UInt64] = [0, 5, 0xFFFF_0000]
+    // (load, store, size): i32.load8_u / i32.store8, i32.load / i32.store, i64.load / i64.store.
+    let accesses: [(load: UInt8, store: UInt8, t: ValueType)] = [(0x2D, 0x3A, .i32), (0x28, 0x36, .i32), (0x29, 0x37, .i64)]
+    var names: [String] = []
+    for (ai, a) in accesses.enumerated() {
+        let add: UInt8 = a.t == .i32 ? 0x6A : 0x7C
+        let value = a.t == .i32 ? W.i32(0x5A5A_5A5A) : W.i64(0x1234_5678_9ABC_DEF0)
+        let extend: [UInt8] = a.t == .i32 ? [0xAD] : []  // i64.extend_i32_u
+        for (ki, k) in constants.enumerated() {
+            for (oi, offset) in offsets.enumerated() {
+                let memarg = W.u(0) + W.u(offset)
+                for hidden in [false, true] {
+                    let p = W.get(0) + W.i32(k) + [0x6A]
+                    let address = hidden ? asExpr(p) : p
+                    let tag = "\(ai)_\(ki)_\(oi)_\(hidden ? "e" : "p")"
+                    b.function("load" + tag, [.i32], [.i64], address + [a.load] + memarg + extend)
+                    b.function("store" + tag, [.i32], [], address + value + [a.store] + memarg)
+                    b.function("rmw" + tag, [.i32], [], address + address + [a.load] + memarg + value + [add] + [a.store] + memarg)
+                    if !hidden { names.append(tag) }
+                }
+            }
+        }
+    }
+    b.function("sum", [], [.i64], {
+        // The sum of the memory's words, to compare what the stores wrote.
+        var code = W.i64(0)
+        for i in stride(from: 0, to: 65536, by: 8) { code += W.i32(Int32(i)) + [0x29] + W.u(3) + W.u(0) + [0x7C] }
+        return code
+    }())
+    let inst = try instantiate(b)
+    let pInst = try instantiate(b)
+    let xs: [UInt32] = [0, 1, 8, 0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFF0, 65_530, 65_528, 0x7FFF_FFFF, 0x8000_0008, 0xFFFF_0000, 0x0001_0010]
+    for tag in names {
+        let plainTag = String(tag.dropLast()) + "e"
+        for x in xs {
+            for op in ["load", "store", "rmw"] {
+                let got = run(pInst.function(op + tag)!, [.i32(x)])
+                let want = run(inst.function(op + plainTag)!, [.i32(x)])
+                #expect(got == want, "\(op)\(tag) at \(x)")
+            }
+            #expect(run(pInst.function("sum")!, []) == run(inst.function("sum")!, []), "\(tag) at \(x)")
+        }
+    }
+}

@@ -779,7 +779,7 @@ final class FunctionTranslator {
         case "x": fn = nodes.x
         default: fn = nodes.y
         }
-        push(.expr(arena.node(fnWord(fn), f.a, 0, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])))
+        push(.expr(arena.node(fnWord(fn), f.a, 0, state, f.d, extra: f.kind == "s" || f.kind == "k" ? [] : [f.e])))
     }
 
     /// An address operand `slot + constant` (an unevaluated i32Add_sc): its slot and constant,
@@ -869,11 +869,11 @@ final class FunctionTranslator {
     }
 
     /// The address operand as a memory node's address kind and fields (a; d, the offset word;
-    /// e, the wide word of kinds x and y): the kinds loads and read-modify-write nodes take.
+    /// e, the wide word of kinds p, x and y): the kinds loads and read-modify-write nodes take.
     func addressFields(_ a: Operand, offset: UInt64) -> (kind: Character, a: UInt64, d: UInt64, e: UInt64)? {
         if case .const(let k) = a { return ("k", 0, UInt64(UInt32(truncatingIfNeeded: k)) + offset, 0) }
         if case .slot(let s) = a { return ("s", UInt64(s), offset, 0) }
-        if let (x, k) = slotPlusConstant(a) { return ("p", x, offset | k << 32, 0) }
+        if let (x, k) = slotPlusConstant(a) { return ("p", x, offset, k) }
         if let ix = indexedAddress(a) { return (ix.hasBase ? "x" : "y", ix.a, offset | ix.constant << 32, ix.shift) }
         return nil
     }
@@ -920,7 +920,7 @@ final class FunctionTranslator {
     /// Whether a load of this shape reads the address of these memory-node fields (kind, a, d,
     /// and e for kinds x and y; `addressFields`): the same slots, constants and offset.
     static func load(_ n: NodeP, _ shape: LoadShape, reads f: (kind: Character, a: UInt64, d: UInt64, e: UInt64)) -> Bool {
-        shape.kind == f.kind && n.pointee.a == f.a && n.pointee.d == f.d && (f.kind != "x" && f.kind != "y" || n.e == f.e)
+        shape.kind == f.kind && n.pointee.a == f.a && n.pointee.d == f.d && (f.kind == "s" || f.kind == "k" || n.e == f.e)
     }
 
     static let rmwOperations: [RMWOperation] = {
@@ -959,7 +959,7 @@ final class FunctionTranslator {
             let (load, v) = operation.loadLeft ? (opNode.pointee.a, opNode.pointee.b) : (opNode.pointee.b, opNode.pointee.a)
             guard matches(load.node), let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
             else { continue }
-            return arena.node(fnWord(fn), f.a, v, state, f.d, extra: f.kind == "x" || f.kind == "y" ? [f.e] : [])
+            return arena.node(fnWord(fn), f.a, v, state, f.d, extra: f.kind == "s" || f.kind == "k" ? [] : [f.e])
         }
         return nil
     }
@@ -984,7 +984,6 @@ final class FunctionTranslator {
         }
         let fn: NodeFn
         var aw: UInt64 = 0, vw: UInt64 = 0
-        var offset = offset
         let state = memoryState(memory)
         if case .const(let k) = a, !memoryIs64(memory) {
             // A constant address: its sum with the offset (both below 2^32) is the access's.
@@ -1006,14 +1005,12 @@ final class FunctionTranslator {
             return emit(node(fn, aw, vw, state, offset))
         }
         if let (x, k) = slotPlusConstant(a) {
-            aw = x
-            offset |= k << 32
             switch v {
             case .slot(let y): fn = nodes.ps; vw = UInt64(y)
             case .const(let y): fn = nodes.pc; vw = y
             case .expr(let y): fn = nodes.pe; vw = word(y)
             }
-            return emit(node(fn, aw, vw, state, offset))
+            return emit(arena.node(fnWord(fn), x, vw, state, offset, extra: [k]))
         }
         if let ix = indexedAddress(a) {
             switch v {

@@ -28,14 +28,14 @@ func set_i32Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     return UInt64(v)
 }
 func set_i32Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt32.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -121,14 +121,14 @@ func set_i64Load_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     return v
 }
 func set_i64Load_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt64.self)
     fp[n.pointee.b.int] = v
     return proceed(n, fp, c)
@@ -214,14 +214,14 @@ func set_i32Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
 }
 func set_i32Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
@@ -307,14 +307,14 @@ func set_i32Load8U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     return UInt64(v)
 }
 func set_i32Load8U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt8.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -400,14 +400,14 @@ func set_i32Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(UInt32(bitPattern: Int32(v)))
 }
 func set_i32Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(UInt32(bitPattern: Int32(v)))
     return proceed(n, fp, c)
@@ -493,14 +493,14 @@ func set_i32Load16U_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     return UInt64(v)
 }
 func set_i32Load16U_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: UInt16.self)
     fp[n.pointee.b.int] = UInt64(v)
     return proceed(n, fp, c)
@@ -586,14 +586,14 @@ func set_i64Load8S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     return UInt64(bitPattern: Int64(v))
 }
 func set_i64Load8S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int8.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
@@ -679,14 +679,14 @@ func set_i64Load16S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     return UInt64(bitPattern: Int64(v))
 }
 func set_i64Load16S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int16.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
@@ -772,14 +772,14 @@ func set_i64Load32S_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64Load32S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     return UInt64(bitPattern: Int64(v))
 }
 func set_i64Load32S_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let v = p.loadUnaligned(as: Int32.self)
     fp[n.pointee.b.int] = UInt64(bitPattern: Int64(v))
     return proceed(n, fp, c)
@@ -884,24 +884,24 @@ func i32Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -1042,24 +1042,24 @@ func i64Store_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64Store_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64Store_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64Store_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -1200,24 +1200,24 @@ func i32Store8_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt8.self)
     return proceed(n, fp, c)
 }
@@ -1358,24 +1358,24 @@ func i32Store16_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     p.storeBytes(of: v, as: UInt16.self)
     return proceed(n, fp, c)
 }
@@ -1512,24 +1512,24 @@ func i32StoreAdd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &+ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &+ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -1539,8 +1539,8 @@ func i32StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreAdd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: v &+ old, as: UInt32.self)
     return proceed(n, fp, c)
@@ -1673,24 +1673,24 @@ func i32StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &- v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &- v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -1807,24 +1807,24 @@ func i32StoreAnd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old & v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old & v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -1834,8 +1834,8 @@ func i32StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreAnd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: v & old, as: UInt32.self)
     return proceed(n, fp, c)
@@ -1977,24 +1977,24 @@ func i32StoreOr_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old | v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old | v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2004,8 +2004,8 @@ func i32StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreOr_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: v | old, as: UInt32.self)
     return proceed(n, fp, c)
@@ -2147,24 +2147,24 @@ func i32StoreXor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old ^ v, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2174,8 +2174,8 @@ func i32StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreXor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: v ^ old, as: UInt32.self)
     return proceed(n, fp, c)
@@ -2325,24 +2325,24 @@ func i32StoreF32Add_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Float(bitPattern: old) + Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2352,15 +2352,15 @@ func i32StoreF32Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreF32Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Add_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Float(bitPattern: v) + Float(bitPattern: old)).bitPattern, as: UInt32.self)
@@ -2518,24 +2518,24 @@ func i32StoreF32Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreF32Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Float(bitPattern: old) - Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2660,24 +2660,24 @@ func i32StoreF32Mul_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Float(bitPattern: old) * Float(bitPattern: v)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2687,15 +2687,15 @@ func i32StoreF32Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32StoreF32Mul_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt32(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
 func i32StoreF32Mul_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let v = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Float(bitPattern: v) * Float(bitPattern: old)).bitPattern, as: UInt32.self)
@@ -2862,24 +2862,24 @@ func i64StoreAdd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreAdd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &+ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAdd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &+ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -2889,8 +2889,8 @@ func i64StoreAdd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreAdd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: v &+ old, as: UInt64.self)
     return proceed(n, fp, c)
@@ -3023,24 +3023,24 @@ func i64StoreSub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreSub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &- v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreSub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &- v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreSub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -3157,24 +3157,24 @@ func i64StoreAnd_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreAnd_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old & v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAnd_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old & v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -3184,8 +3184,8 @@ func i64StoreAnd_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreAnd_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: v & old, as: UInt64.self)
     return proceed(n, fp, c)
@@ -3327,24 +3327,24 @@ func i64StoreOr_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreOr_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old | v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreOr_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old | v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -3354,8 +3354,8 @@ func i64StoreOr_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreOr_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: v | old, as: UInt64.self)
     return proceed(n, fp, c)
@@ -3497,24 +3497,24 @@ func i64StoreXor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreXor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old ^ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreXor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old ^ v, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -3524,8 +3524,8 @@ func i64StoreXor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreXor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: v ^ old, as: UInt64.self)
     return proceed(n, fp, c)
@@ -3675,24 +3675,24 @@ func i64StoreF64Add_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Double(bitPattern: old) + Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -3702,15 +3702,15 @@ func i64StoreF64Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreF64Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Add_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Double(bitPattern: v) + Double(bitPattern: old)).bitPattern, as: UInt64.self)
@@ -3868,24 +3868,24 @@ func i64StoreF64Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreF64Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Double(bitPattern: old) - Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4010,24 +4010,24 @@ func i64StoreF64Mul_sr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: (Double(bitPattern: old) * Double(bitPattern: v)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4037,15 +4037,15 @@ func i64StoreF64Mul_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i64StoreF64Mul_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt64(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
 func i64StoreF64Mul_pr(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let v = UInt64(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: (Double(bitPattern: v) * Double(bitPattern: old)).bitPattern, as: UInt64.self)
@@ -4212,24 +4212,24 @@ func i32Store8Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &+ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &+ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4239,8 +4239,8 @@ func i32Store8Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store8Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     p.storeBytes(of: v &+ old, as: UInt8.self)
     return proceed(n, fp, c)
@@ -4373,24 +4373,24 @@ func i32Store8Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &- v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &- v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4507,24 +4507,24 @@ func i32Store8And_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old & v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old & v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4534,8 +4534,8 @@ func i32Store8And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store8And_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     p.storeBytes(of: v & old, as: UInt8.self)
     return proceed(n, fp, c)
@@ -4677,24 +4677,24 @@ func i32Store8Or_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old | v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old | v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4704,8 +4704,8 @@ func i32Store8Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store8Or_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     p.storeBytes(of: v | old, as: UInt8.self)
     return proceed(n, fp, c)
@@ -4847,24 +4847,24 @@ func i32Store8Xor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store8Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old ^ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old ^ v, as: UInt8.self)
     return proceed(n, fp, c)
 }
 func i32Store8Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -4874,8 +4874,8 @@ func i32Store8Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store8Xor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt8(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt8.self)
     p.storeBytes(of: v ^ old, as: UInt8.self)
     return proceed(n, fp, c)
@@ -5017,24 +5017,24 @@ func i32Store16Add_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16Add_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &+ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Add_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &+ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -5044,8 +5044,8 @@ func i32Store16Add_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store16Add_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     p.storeBytes(of: v &+ old, as: UInt16.self)
     return proceed(n, fp, c)
@@ -5178,24 +5178,24 @@ func i32Store16Sub_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16Sub_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old &- v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Sub_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old &- v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Sub_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -5312,24 +5312,24 @@ func i32Store16And_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16And_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old & v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16And_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old & v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -5339,8 +5339,8 @@ func i32Store16And_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store16And_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     p.storeBytes(of: v & old, as: UInt16.self)
     return proceed(n, fp, c)
@@ -5482,24 +5482,24 @@ func i32Store16Or_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16Or_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old | v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Or_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old | v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -5509,8 +5509,8 @@ func i32Store16Or_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store16Or_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     p.storeBytes(of: v | old, as: UInt16.self)
     return proceed(n, fp, c)
@@ -5652,24 +5652,24 @@ func i32Store16Xor_sf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func i32Store16Xor_ps(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: fp[n.pointee.b.int])
     p.storeBytes(of: old ^ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Xor_pc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: n.pointee.b)
     p.storeBytes(of: old ^ v, as: UInt16.self)
     return proceed(n, fp, c)
 }
 func i32Store16Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
@@ -5679,8 +5679,8 @@ func i32Store16Xor_pe(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func i32Store16Xor_pf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let v = UInt16(truncatingIfNeeded: eval(n.pointee.b, fp, c))
     if trapped(c) { return 0 }
-    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
-    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt16.self)
     p.storeBytes(of: v ^ old, as: UInt16.self)
     return proceed(n, fp, c)
