@@ -738,7 +738,9 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
                     // division by zero) traps first even where the address is out of bounds.
                     guard opName != "Sub" else { continue }
                     let divide = W.get(2) + W.const(t, bits: 0) + [t == .i32 ? 0x6E : 0x80]
-                    for (vk, value) in [("s", W.get(2)), ("f", asExpr(W.get(2))), ("f", divide)] as [(Character, [UInt8])] {
+                    // The division has a statement form: it goes into a slot first, and the node
+                    // reads the slot (kind s, the statement after it).
+                    for (vk, value) in [("s", W.get(2)), ("f", asExpr(W.get(2))), ("s", divide)] as [(Character, [UInt8])] {
                         let back = a + W.load(loadOp, offset: 4)
                         let fused = a + value + a + W.load(loadOp, offset: 4) + op + W.store(storeOp, offset: 4) + back
                         let unfused = a + value + asExpr(a + W.load(loadOp, offset: 4)) + op + W.store(storeOp, offset: 4) + back
@@ -776,9 +778,13 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
                 #expect(other == otherReference && otherMemory == otherReferenceMemory, "store 0x\(String(storeOp, radix: 16)) form \(i), other offset")
                 if case .trap = reference { traps += 1 }
             }
-            let first = { (name: String) in inst.function(name)!.record.pointee.entry.pointee.a.node.pointee.fn }
-            #expect(rmw != nil && first("f\(f)") == fnWord(rmw!), "form \(i) is not fused")
-            #expect(![f + 1, f + 2, f + 3].contains { rmw != nil && first("f\($0)") == fnWord(rmw!) })
+            // The read-modify-write node is the first statement, or the second after its value's.
+            let first = { (name: String) in
+                let s = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
+                return [s, s + statementStride].map { $0.assumingMemoryBound(to: Node.self).pointee.fn }
+            }
+            #expect(rmw != nil && first("f\(f)").contains(fnWord(rmw!)), "form \(i) is not fused")
+            #expect(![f + 1, f + 2, f + 3].contains { rmw != nil && first("f\($0)").contains(fnWord(rmw!)) })
         }
         #expect(traps > 0)
     }
@@ -1301,5 +1307,80 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
             }
             #expect(run(pInst.function("sum")!, []) == run(inst.function("sum")!, []), "\(tag) at \(x)")
         }
+    }
+}
+
+@Test func readModifyWriteTakesAnOperatorValueFromItsSlot() throws {
+    // `mem[a] = mem[a] op v` with v an operator or a load is evaluated as a statement into a
+    // slot first and the node reads the slot (value kind s, or r for a float with the load on
+    // the right), where that cannot be seen: v only computes or reads memory, or the load is
+    // on the right, where v comes first anyway. A v that may trap otherwise (an integer division) stays
+    // a child of a left load, so an out-of-bounds address still traps before v's division by
+    // zero. Each form must leave memory and return what the unfused access does.
+    let i32Add: UInt8 = 0x6A
+    // (type, store, load, ops (name, opcode, commutative), v forms (name, code, moves, float)).
+    let kinds: [(ValueType, UInt8, UInt8, [(String, UInt8, Bool)])] = [
+        (.i32, 0x36, 0x28, [("Add", 0x6A, true), ("Sub", 0x6B, false), ("Xor", 0x73, true)]),
+        (.f64, 0x39, 0x2B, [("F64Add", 0xA0, true), ("F64Sub", 0xA1, false), ("F64Mul", 0xA2, true)]),
+    ]
+    for (t, storeOp, loadOp, ops) in kinds {
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        let mul: UInt8 = t == .i32 ? 0x6C : 0xA2, div: UInt8 = t == .i32 ? 0x6D : 0xA3
+        // v: a product of two locals, a load from address 512 + y, a division by the third local.
+        let values: [(String, [UInt8], Bool)] = [
+            ("mul", W.get(2) + W.get(2) + [mul], true),
+            ("load", W.get(1) + W.i32(512) + [i32Add] + W.load(loadOp), true),
+            // An f64 division cannot trap: it moves like the product.
+            ("div", W.const(t, bits: t == .i32 ? 1000 : Double(1000).bitPattern) + W.get(2) + [div], t == .f64),
+        ]
+        var cases: [(name: String, fusedFirst: Bool)] = []
+        for (opName, op, commutative) in ops {
+            for (vName, v, moves) in values {
+                let a = W.get(0)
+                let back = a + W.load(loadOp, offset: 4)
+                for right in commutative ? [false, true] : [false] {
+                    let load = a + W.load(loadOp, offset: 4)
+                    func body(_ l: [UInt8]) -> [UInt8] {
+                        a + (right ? v + l : l + v) + [op] + W.store(storeOp, offset: 4) + back
+                    }
+                    let name = "\(opName)\(vName)\(right ? "R" : "L")"
+                    b.function(name, [.i32, .i32, t], [t], body(load))
+                    b.function(name + "Unfused", [.i32, .i32, t], [t], body(asExpr(load)))
+                    // With the value in a slot first, the node is the second statement.
+                    cases.append((name, moves || right))
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        let pattern = (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 5) }
+        func runFresh(_ name: String, _ args: [Value]) -> (Outcome, [UInt8]) {
+            memory.copyMemory(from: pattern, byteCount: pattern.count)
+            let r = run(inst.function(name)!, args)
+            return (r, Array(UnsafeRawBufferPointer(start: memory, count: pattern.count)))
+        }
+        let slotForms: Set<UInt> = Set(ops.flatMap { op in ["ss", "sr"].compactMap { rmwNode(size: t == .i32 ? 4 : 8, op: op.0, kinds: $0) } }
+            .map { UInt(bitPattern: fnWord($0)) })
+        let vs: [UInt64] = t == .i32 ? [0, 3, 0xFFFF_FFFF] : [Double(0).bitPattern, Double(-1.5).bitPattern, Double.infinity.bitPattern]
+        var traps: Set<String> = []
+        for (name, slotFirst) in cases {
+            for x: UInt32 in [16, 1000, 65_533, 0xFFFF_FFF0] {
+                for y: UInt32 in [0, 8, 70_000] {
+                    for v in vs {
+                        let args = [Value.i32(x), .i32(y), value(t, v)]
+                        let (got, gotMemory) = runFresh(name, args)
+                        let (want, wantMemory) = runFresh(name + "Unfused", args)
+                        #expect(got == want && gotMemory == wantMemory, "\(t) \(name) at (\(x), \(y)), v \(v): \(got) vs \(want)")
+                        if case .trap(let m) = want { traps.insert(m) }
+                    }
+                }
+            }
+            let first = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
+            let second = first.advanced(by: statementStride).assumingMemoryBound(to: Node.self).pointee.fn
+            #expect(slotForms.contains(UInt(bitPattern: second)) == slotFirst, "\(t) \(name)")
+        }
+        #expect(traps.contains("out of bounds memory access"))
+        if t == .i32 { #expect(traps.contains("integer divide by zero")) }
     }
 }
