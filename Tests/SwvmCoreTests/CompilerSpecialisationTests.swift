@@ -1384,3 +1384,49 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         if t == .i32 { #expect(traps.contains("integer divide by zero")) }
     }
 }
+
+@Test func countDownLoopsAgreeWithTheUnfusedPath() throws {
+    // `x += step; br_if loop (x)` with the counter's tee as the condition (clang's
+    // `while (--n)`) is one counter node on the updated slot, or a self-looping one when the
+    // counter is the whole loop. Every step kind must leave x where the unfused loop (its
+    // condition an expression) does, and endless loops must run out of fuel in every form.
+    var b = ModuleBuilder()
+    // Parameters: x, stride; local 2 is a second counter.
+    let steps: [[UInt8]] = [W.i32(1), W.i32(-1), W.i32(3), W.get(1)]
+    let other = W.get(2) + W.i32(1) + [0x6A] + W.set(2)
+    for step in steps {
+        let fused = W.get(0) + step + [0x6A] + W.tee(0) + W.brIf(0)
+        let unfused = W.get(0) + step + [0x6A] + W.set(0) + asExpr(W.get(0)) + W.brIf(0)
+        for body in [fused, other + fused, unfused] {
+            b.function("f\(b.functions.count)", [.i32, .i32], [.i32], locals: [.i32], W.loop() + body + W.end + W.get(0))
+        }
+    }
+    var config = StoreConfig()
+    config.consumeFuel = true
+    let store = keptStore(config)
+    let inst = try instantiate(b, store: store)
+    let counters: [NodeFn] = [incSelfLoop_nonzero_s, addSelfLoop_nonzero_s, incBrIfLoop_nonzero_s, addBrIfLoop_nonzero_s,
+                              addSlotBrIfLoop_nonzero_s]
+    func usesCounter(_ f: Function) -> Bool {
+        let first = UnsafeRawPointer(f.record.pointee.entry.pointee.a.node)
+        return (0..<2).contains { i in
+            counters.contains { fnWord($0) == first.advanced(by: i * statementStride).assumingMemoryBound(to: Node.self).pointee.fn }
+        }
+    }
+    for x: UInt32 in [0, 1, 7, 1000, 0xFFFF_FFF9, 0x8000_0005] {
+        for strideValue: UInt32 in [1, 0xFFFF_FFFF, 2] {
+            for f in stride(from: 0, to: b.functions.count, by: 3) {
+                var got: [Outcome] = []
+                for k in 0..<3 {
+                    try store.setFuel(20_000)
+                    got.append(run(inst.function("f\(f + k)")!, [.i32(x), .i32(strideValue)]))
+                }
+                #expect(got[0] == got[2] && got[1] == got[2], "form \(f) on (\(x), \(strideValue)): \(got)")
+            }
+        }
+    }
+    for f in stride(from: 0, to: b.functions.count, by: 3) {
+        #expect(usesCounter(inst.function("f\(f)")!) && usesCounter(inst.function("f\(f + 1)")!), "form \(f)")
+        #expect(!usesCounter(inst.function("f\(f + 2)")!), "form \(f)")
+    }
+}

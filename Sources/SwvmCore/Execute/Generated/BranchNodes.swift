@@ -1940,6 +1940,52 @@ func addSlotBrIfLoop_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func addBrIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let taken = a != 0
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func addSelfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    while true {
+        let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+        x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: n.e), as: UInt32.self)
+        let a = x.load(as: UInt32.self)
+        let taken = a != 0
+        if !taken { return proceed(n, fp, c) }
+        c.pointee.budget &-= Int(truncatingIfNeeded: n.pointee.d)
+        if c.pointee.budget < 0 { return exhaustedOnBackEdge(n, fp, c) }
+    }
+}
+func incBrIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let taken = a != 0
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
+func incSelfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    while true {
+        let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+        x.storeBytes(of: x.load(as: UInt32.self) &+ 1, as: UInt32.self)
+        let a = x.load(as: UInt32.self)
+        let taken = a != 0
+        if !taken { return proceed(n, fp, c) }
+        c.pointee.budget &-= Int(truncatingIfNeeded: n.pointee.d)
+        if c.pointee.budget < 0 { return exhaustedOnBackEdge(n, fp, c) }
+    }
+}
+func addSlotBrIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
+    x.storeBytes(of: x.load(as: UInt32.self) &+ UInt32(truncatingIfNeeded: fp[n.e.int]), as: UInt32.self)
+    let a = x.load(as: UInt32.self)
+    let taken = a != 0
+    if taken { return backEdge(n, fp, c) }
+    return proceed(n, fp, c)
+}
 func brIf_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
@@ -9899,4 +9945,4 @@ let branchVariantList: [(NodeFn, BranchNodes)] = [
 ]
 
 /// Branch statements on a plain i32 slot condition.
-let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brIf_i32Eqz_s, counter: nil)
+let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brIf_i32Eqz_s, counter: CounterNodes(add: addBrIfLoop_nonzero_s, inc: incBrIfLoop_nonzero_s, addSlot: addSlotBrIfLoop_nonzero_s, incSelf: incSelfLoop_nonzero_s, addSelf: addSelfLoop_nonzero_s, width32: true))
