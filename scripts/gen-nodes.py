@@ -534,14 +534,12 @@ def gen_branches():
     conds.append(("i32Eqz_e", "let v = UInt32(truncatingIfNeeded: eval(n.pointee.a, fp, c))\n"
                                "    if trapped(c) { return 0 }\n    let taken = v == 0"))
     conds.append(("i64Eqz_e", "let v = eval(n.pointee.a, fp, c)\n    if trapped(c) { return 0 }\n    let taken = v == 0"))
-    conds.append(("nonzero_s", "let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0"))
+    conds.append(("nonzero_s", "let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])\n    let taken = a != 0"))
     counters = {}
     for cname, body in conds:
+        # A count-down loop, `x += k; br_if 0 (x)` (clang's `while (--n)`, a tee of the counter
+        # as the condition), gets the same nodes on the plain slot condition (nonzero_s, i32).
         t = "i32" if cname == "nonzero_s" else cname[:3]
-        if cname == "nonzero_s":
-            # A count-down loop, `x += k; br_if 0 (x)` (clang's `while (--n)`, a tee of the
-            # counter as the condition): the same nodes, on the updated value itself.
-            body = "let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])\n    let taken = a != 0"
         if t in ("i32", "i64") and (cname.endswith(("_ss", "_sc")) and "Eqz" not in cname or cname == "nonzero_s"):
             # A loop closed by `x += k; br_if 0 (x cmp y)` (clang's counted loop): one node
             # adds, compares and branches back. k is the wide field e; inc_ is the k = 1 form.

@@ -37,6 +37,13 @@ private func run(_ f: Function, _ args: [Value]) -> Outcome {
 
 private func value(_ t: ValueType, _ bits: UInt64) -> Value { Value.fromSlots(bits, type: t) }
 
+/// The node functions of a compiled function's first `count` statements, in layout order
+/// (`statementStride` apart). The function must have run, so that it is compiled.
+private func statementFunctions(_ f: Function, count: Int = 2) -> [UnsafeRawPointer] {
+    let first = UnsafeRawPointer(f.record.pointee.entry.pointee.a.node)
+    return (0..<count).map { (first + $0 * statementStride).assumingMemoryBound(to: Node.self).pointee.fn }
+}
+
 private var binaryOperators: [(Opcode, ValueType, ValueType)] {
     (0...0xFF).compactMap { raw -> (Opcode, ValueType, ValueType)? in
         guard let op = Opcode(rawValue: UInt16(raw)), let sig = op.numericSignature, sig.params.count == 2 else { return nil }
@@ -576,8 +583,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     }
     // The forms are the nodes meant: the first statement of each plain function.
     func statement(_ name: String, _ k: Int = 0) -> UnsafeRawPointer {
-        let first = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
-        return (first + k * statementStride).assumingMemoryBound(to: Node.self).pointee.fn
+        statementFunctions(inst.function(name)!, count: k + 1)[k]
     }
     func first(_ name: String) -> UnsafeRawPointer { statement(name) }
     #expect(first("f0") == fnWord(brTableSlotNode))
@@ -779,10 +785,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
                 if case .trap = reference { traps += 1 }
             }
             // The read-modify-write node is the first statement, or the second after its value's.
-            let first = { (name: String) in
-                let s = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
-                return [s, s + statementStride].map { $0.assumingMemoryBound(to: Node.self).pointee.fn }
-            }
+            let first = { (name: String) in statementFunctions(inst.function(name)!) }
             #expect(rmw != nil && first("f\(f)").contains(fnWord(rmw!)), "form \(i) is not fused")
             #expect(![f + 1, f + 2, f + 3].contains { rmw != nil && first("f\($0)").contains(fnWord(rmw!)) })
         }
@@ -1233,10 +1236,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
             .compactMap { setVariants[UInt(bitPattern: $0)].map { UInt(bitPattern: fnWord($0.fn)) } })
         // Whether one of the function's first two statements is a fused pair.
         func hasFusedPair(_ f: Function) -> Bool {
-            let first = UnsafeRawPointer(f.record.pointee.entry.pointee.a.node)
-            return (0..<2).contains { i in
-                fused.contains(UInt(bitPattern: first.advanced(by: i * statementStride).assumingMemoryBound(to: Node.self).pointee.fn))
-            }
+            statementFunctions(f).contains { fused.contains(UInt(bitPattern: $0)) }
         }
         let xs = samples(t)
         for (name, fuses) in cases {
@@ -1376,8 +1376,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
                     }
                 }
             }
-            let first = UnsafeRawPointer(inst.function(name)!.record.pointee.entry.pointee.a.node)
-            let second = first.advanced(by: statementStride).assumingMemoryBound(to: Node.self).pointee.fn
+            let second = statementFunctions(inst.function(name)!)[1]
             #expect(slotForms.contains(UInt(bitPattern: second)) == slotFirst, "\(t) \(name)")
         }
         #expect(traps.contains("out of bounds memory access"))
@@ -1408,10 +1407,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     let counters: [NodeFn] = [incSelfLoop_nonzero_s, addSelfLoop_nonzero_s, incBrIfLoop_nonzero_s, addBrIfLoop_nonzero_s,
                               addSlotBrIfLoop_nonzero_s]
     func usesCounter(_ f: Function) -> Bool {
-        let first = UnsafeRawPointer(f.record.pointee.entry.pointee.a.node)
-        return (0..<2).contains { i in
-            counters.contains { fnWord($0) == first.advanced(by: i * statementStride).assumingMemoryBound(to: Node.self).pointee.fn }
-        }
+        statementFunctions(f).contains { fn in counters.contains { fnWord($0) == fn } }
     }
     for x: UInt32 in [0, 1, 7, 1000, 0xFFFF_FFF9, 0x8000_0005] {
         for strideValue: UInt32 in [1, 0xFFFF_FFFF, 2] {

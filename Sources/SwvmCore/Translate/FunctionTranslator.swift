@@ -684,23 +684,19 @@ final class FunctionTranslator {
             if fnWord(nodes.ss) == fnWord(i32Add_ss), indexedAddress(summing: [word(inner)]) != nil { return nil }
             return pair
         }
-        switch (stack[top - 1], stack[top]) {
-        case (.expr(let n), .slot), (.slot, .expr(let n)):
-            guard pair(n) != nil else { return nil }
-        case (.expr(let l), .expr(let r)):
+        if case .expr(let l) = stack[top - 1], case .expr(let r) = stack[top] {
             guard flattens(nodes, left: l, right: r) else { return nil }
             if pair(r) != nil, evaluatesEarly(top - 1) { materialize(top - 1) }
             else if pair(l) != nil, evaluatesEarly(top) { materialize(top) }
             else { return nil }
-        default: return nil
         }
         let (inner, z, onLeft): (NodeP, Int, Bool)
         switch (stack[top - 1], stack[top]) {
         case (.expr(let n), .slot(let s)): (inner, z, onLeft) = (n, s, true)
         case (.slot(let s), .expr(let n)): (inner, z, onLeft) = (n, s, false)
-        default: preconditionFailure("one operand of a fused pair is a slot")
+        default: return nil
         }
-        guard let fused = pair(inner) else { preconditionFailure("checked above") }
+        guard let fused = pair(inner) else { return nil }
         _ = pop(); _ = pop()
         return node(onLeft ? fused.left : fused.right, inner.pointee.a, inner.pointee.b, UInt64(z))
     }
@@ -779,7 +775,7 @@ final class FunctionTranslator {
         case "x": fn = nodes.x
         default: fn = nodes.y
         }
-        push(.expr(arena.node(fnWord(fn), f.a, 0, state, f.d, extra: f.kind == "s" || f.kind == "k" ? [] : [f.e])))
+        push(.expr(arena.node(fnWord(fn), f.a, 0, state, f.d, extra: FunctionTranslator.wideWords(f))))
     }
 
     /// An address operand `slot + constant` (an unevaluated i32Add_sc): its slot and constant,
@@ -920,7 +916,13 @@ final class FunctionTranslator {
     /// Whether a load of this shape reads the address of these memory-node fields (kind, a, d,
     /// and e for kinds x and y; `addressFields`): the same slots, constants and offset.
     static func load(_ n: NodeP, _ shape: LoadShape, reads f: (kind: Character, a: UInt64, d: UInt64, e: UInt64)) -> Bool {
-        shape.kind == f.kind && n.pointee.a == f.a && n.pointee.d == f.d && (f.kind == "s" || f.kind == "k" || n.e == f.e)
+        shape.kind == f.kind && n.pointee.a == f.a && n.pointee.d == f.d && wideWords(f).allSatisfy { n.e == $0 }
+    }
+
+    /// The wide word of a memory node with these address fields: `e` for kinds p, x and y
+    /// (`addressFields`), none for s and k.
+    static func wideWords(_ f: (kind: Character, a: UInt64, d: UInt64, e: UInt64)) -> [UInt64] {
+        f.kind == "s" || f.kind == "k" ? [] : [f.e]
     }
 
     static let rmwOperations: [RMWOperation] = {
@@ -962,25 +964,38 @@ final class FunctionTranslator {
             guard let shape = FunctionTranslator.loadShape(of: load) else { return false }
             return shape.size == size && load.pointee.c == state && FunctionTranslator.load(load, shape, reads: f)
         }
-        let extra = f.kind == "s" || f.kind == "k" ? [] : [f.e]
+        let extra = FunctionTranslator.wideWords(f)
         for operation in FunctionTranslator.rmwOperations where operation.fn == opNode.pointee.fn {
             let (load, v) = operation.loadLeft ? (opNode.pointee.a, opNode.pointee.b) : (opNode.pointee.b, opNode.pointee.a)
             guard matches(load.node), let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
             else { continue }
             let slotKind: Character = operation.loadLeft || !operation.op.hasPrefix("F") ? "s" : "r"
-            let target = slot(ofHeight: stack.count) + 1  // above the address's slot, as for a store's value
             if operation.kind == "e" && valueEffect.commutes(with: .read) || operation.kind == "f",
-               setVariants[UInt(bitPattern: v.node.pointee.fn)] != nil,
-               let reads = addressSlots(address), !reads.contains(UInt64(target)),
+               let target = storeValueSlot(v.node, address: address),
                !valueReads.overlaps(SlotSpan(slot: target, wide: false)),
                let slotFn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, slotKind])) {
-                reserve(slotsTo: target + 1)
-                store(.expr(v.node), to: target)
+                evaluate(v.node, into: target)
                 return arena.node(fnWord(slotFn), f.a, UInt64(target), state, f.d, extra: extra)
             }
             return arena.node(fnWord(fn), f.a, v, state, f.d, extra: extra)
         }
         return nil
+    }
+
+    /// The slot a store's value expression `e` is evaluated into ahead of the store, as a
+    /// statement: the one above the address's slot, when `e` has a statement form and the
+    /// address (slots and constants only) does not read that slot; nil otherwise.
+    func storeValueSlot(_ e: NodeP, address: Operand) -> Int? {
+        let target = slot(ofHeight: stack.count) + 1
+        guard setVariants[UInt(bitPattern: e.pointee.fn)] != nil, let reads = addressSlots(address),
+              !reads.contains(UInt64(target)) else { return nil }
+        return target
+    }
+
+    /// Evaluates expression `e` into frame slot `target` (above the operand stack) as a statement.
+    func evaluate(_ e: NodeP, into target: Int) {
+        reserve(slotsTo: target + 1)
+        store(.expr(e), to: target)
     }
 
     func storeInstruction(_ nodes: StoreNodes, _ offset: UInt64, memory: UInt32, size: Int) {
@@ -996,11 +1011,8 @@ final class FunctionTranslator {
         // operation's operands are (`flattens`), when that keeps the program's order: the
         // address only reads slots and constants, none of them the value's slot (which may
         // be a spilled operand of the address). interp -5 % instructions.
-        let target = slot(ofHeight: stack.count) + 1  // above the address's slot
-        if !memoryIs64(memory), case .expr(let e) = v, setVariants[UInt(bitPattern: e.pointee.fn)] != nil,
-           let reads = addressSlots(a), !reads.contains(UInt64(target)) {
-            reserve(slotsTo: target + 1)
-            store(v, to: target)
+        if !memoryIs64(memory), case .expr(let e) = v, let target = storeValueSlot(e, address: a) {
+            evaluate(e, into: target)
             v = .slot(target)
         }
         let fn: NodeFn

@@ -9718,17 +9718,20 @@ func returnIfConst_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func brIf_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let taken = a != 0
     if taken { return next(n.pointee.c, fp, c) }
     return proceed(n, fp, c)
 }
 func brIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let taken = a != 0
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
 func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let taken = a != 0
     if taken {
         c.pointee.depth &-= 1
         return fp[n.pointee.c.int]
@@ -9736,7 +9739,8 @@ func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) != 0
+    let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
+    let taken = a != 0
     if taken {
         c.pointee.depth &-= 1
         return n.pointee.c
