@@ -18,7 +18,8 @@ address kinds. Operand
 words are the node's fields a, b. Address kind w is the 64-bit address of a memory64 memory,
 an expression (loads `_w`, stores `_ws/_wc/_we`): those memories are rare, so they get one
 general form, and the 32-bit forms stay as they are.
-Loads and stores keep the memory state pointer in field c and the static offset in field d.
+Loads and stores keep the memory state pointer in field c and the static offset in field d;
+so do the branches on a loaded value (`brIfLoad<bits>_<kind>`), whose taken target is field b.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
 field b for loads; the other fields are the expression node's own. Statements (set_ forms,
@@ -377,6 +378,36 @@ def canonical_store(name):
     _, st, size = next(s for s in STORES if s[0] == name)
     return next(s[0] for s in STORES if s[1:] == (st, size))
 
+# A branch on a loaded value: `br_if` or `if` whose condition is a load, or eqz of one, with an
+# address an address kind takes (`if (*s)`, `if (!node->next)`, sieve's `if (composite[i])`).
+# One node checks the address, loads and branches: the load's value never passes through a
+# slot, and the branch is one dispatch instead of two. Only the loaded bits' being zero
+# matters, which no extension changes, so there is one node per access width (`brIfLoad8`...
+# `brIfLoad64`, taken when the value is nonzero; `brUnlessLoad*`, taken when it is zero) and
+# address kind. Fields as the load's (address a, e; memory state c; offset d), the taken
+# target in b. A loop's back edge keeps its load statement and counter branch: its cost would
+# need a field these nodes do not have free.
+LOAD_BRANCH_WIDTHS = (("UInt8", 1), ("UInt16", 2), ("UInt32", 4), ("UInt64", 8))
+LOAD_BRANCH_KINDS = ("s", "p", "x", "y", "k")
+
+def gen_load_branches():
+    out = []
+    for st, size in LOAD_BRANCH_WIDTHS:
+        for k in LOAD_BRANCH_KINDS:
+            for name, test in (("brIfLoad", "!="), ("brUnlessLoad", "==")):
+                out.append(f"func {name}{size * 8}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {access(k, size)}"
+                           f"    if p.loadUnaligned(as: {st}.self) {test} 0 {{ return next(n.pointee.b, fp, c) }}\n"
+                           + NEXT + "}\n")
+    out.append("\n/// The branches on a loaded value of `size` bytes at an address of `kind` (s, p, x, y, k):\n"
+               "/// taken when it is nonzero (`brIf`) or zero (`brUnless`).\n")
+    out.append("func loadBranchNodes(size: Int, kind: Character) -> (brIf: NodeFn, brUnless: NodeFn)? {\n"
+               "    switch (size, kind) {\n")
+    for st, size in LOAD_BRANCH_WIDTHS:
+        for k in LOAD_BRANCH_KINDS:
+            out.append(f'    case ({size}, "{k}"): return (brIfLoad{size * 8}_{k}, brUnlessLoad{size * 8}_{k})\n')
+    out.append("    default: return nil\n    }\n}\n")
+    return out
+
 # Read-modify-write: `store (a) (op (load (a)) v)` with the load at the store's own address,
 # offset and memory (`mem[a] += v`, a counter in memory, `x[i] ^= k`): one node that checks the
 # address once, loads, applies op and stores. The load is the operation's left operand, so v
@@ -467,6 +498,7 @@ def gen_memory():
     # where the i32.add/i32.shl tree would be a set node calling its children.
     for k in ("x", "y"):
         out.append(f"func setIndexedAddress_{k}{SIG} {{\n    fp[n.pointee.b.int] = {ADDRESS[k]}\n" + NEXT + "}\n")
+    out += gen_load_branches()
     out += gen_rmw()
     out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
     out.append("/// F64Mul for a float's own width), for an\n")

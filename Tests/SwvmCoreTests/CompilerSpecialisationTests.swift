@@ -20,7 +20,7 @@ private func samples(_ t: ValueType) -> [UInt64] {
     }
 }
 
-private enum Outcome: Equatable {
+private enum Outcome: Hashable {
     case value(UInt64)
     case trap(String)
 }
@@ -245,9 +245,9 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
 
 @Test func branchesOnALoadOrOperatorConditionTestItsSlot() throws {
     // br_if, if, and br_if out of the function on a condition that is neither a compare nor a
-    // slot (a load, an and) evaluate it into a slot first, and eqz of a load tests eqz of the
-    // load's slot: the branch must go where the value says, and a load out of bounds must
-    // trap before the branch.
+    // slot: a load or eqz of one (a load-and-branch node, or for the return the load into a
+    // slot), an and (into a slot first): the branch must go where the value says, and a load
+    // out of bounds must trap before the branch.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
     let and: [UInt8] = [0x71]
@@ -1424,5 +1424,73 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     for f in stride(from: 0, to: b.functions.count, by: 3) {
         #expect(usesCounter(inst.function("f\(f)")!) && usesCounter(inst.function("f\(f + 1)")!), "form \(f)")
         #expect(!usesCounter(inst.function("f\(f + 2)")!), "form \(f)")
+    }
+}
+
+@Test func branchesOnALoadedValueAgreeWithTheLoadInASlot() throws {
+    // `br_if` and `if` on a load, or on i32.eqz / i64.eqz of one, at an address of kind s, p, x,
+    // y or k are one node that loads and branches (`brIfLoad8_p`, ...). Each load width and
+    // extension, each polarity and each address kind must branch, or trap, as the same code
+    // with its address hidden behind a select (kind e: the load goes into a slot and a second
+    // node tests it), over memory with zero and nonzero bytes and addresses in and out of bounds.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    var bytes = [UInt8](repeating: 0, count: 65536)
+    for i in 0..<65536 where (i / 16) % 3 != 0 && i % 4 != 1 { bytes[i] = UInt8(0x80 | (i & 0x7F)) }
+    b.data = [(0, bytes)]
+    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
+    let s = W.get(0)
+    let p = W.get(0) + W.i32(5) + add
+    let x = W.get(0) + W.get(1) + W.i32(2) + shl + add  // x + (y << 2)
+    let y = W.get(1) + W.i32(3) + shl + W.i32(7) + add  // (y << 3) + 7
+    let addresses: [[UInt8]] = [s, p, x, y, W.i32(1000)]  // the last one kind k
+    // (load opcode, the condition's tail after the load): i32 loads as they are and under
+    // i32.eqz, i64 loads under i64.eqz.
+    var conditions: [(UInt8, [UInt8])] = []
+    for op: UInt8 in [0x28, 0x2C, 0x2D, 0x2E, 0x2F] { conditions += [(op, []), (op, [0x45])] }
+    for op: UInt8 in [0x29, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35] { conditions.append((op, [0x50])) }
+    var fusedNames: [String] = []
+    for (ai, address) in addresses.enumerated() {
+        for (ci, (op, tail)) in conditions.enumerated() {
+            for offset: UInt32 in [0, 3, 65533] {
+                for hidden in [false, true] {
+                    let cond = (hidden ? asExpr(address) : address) + W.load(op, offset: offset) + tail
+                    let tag = "\(ai)_\(ci)_\(offset)_\(hidden ? "e" : "f")"
+                    b.function("brIf" + tag, [.i32, .i32], [.i32],
+                               W.block() + cond + W.brIf(0) + W.i32(1) + [0x0F] + W.end + W.i32(2))
+                    b.function("if" + tag, [.i32, .i32], [.i32],
+                               cond + W.if(.i32) + W.i32(1) + [0x05] + W.i32(2) + W.end)
+                    if !hidden { fusedNames += ["brIf" + tag, "if" + tag] }
+                }
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    let xs: [UInt32] = [0, 1, 5, 4093, 65528, 65531, 65535, 65536, 0xFFFF_FFFF, 0x8000_0000]
+    let ys: [UInt32] = [0, 3, 16383, 0x4000_0000, 0xFFFF_FFFF]
+    var outcomes = Set<Outcome>()
+    for name in fusedNames {
+        let plain = String(name.dropLast()) + "e"
+        for x in xs {
+            for y in ys {
+                let got = run(inst.function(name)!, [.i32(x), .i32(y)])
+                #expect(got == run(inst.function(plain)!, [.i32(x), .i32(y)]), "\(name) at (\(x), \(y))")
+                outcomes.insert(got)
+            }
+        }
+    }
+    // Both ways and the trap were exercised.
+    #expect(outcomes == [.value(1), .value(2), .trap("out of bounds memory access")], "\(outcomes)")
+    var loadBranches: Set<UnsafeRawPointer> = []
+    for size in [1, 2, 4, 8] {
+        for kind: Character in ["s", "p", "x", "y", "k"] {
+            let nodes = loadBranchNodes(size: size, kind: kind)!
+            loadBranches.formUnion([fnWord(nodes.brIf), fnWord(nodes.brUnless)])
+        }
+    }
+    for name in fusedNames {
+        #expect(loadBranches.contains(statementFunctions(inst.function(name)!, count: 1)[0]), "\(name)")
+        let plain = String(name.dropLast()) + "e"
+        #expect(!loadBranches.contains(statementFunctions(inst.function(plain)!, count: 1)[0]), "\(plain)")
     }
 }

@@ -1238,6 +1238,12 @@ final class FunctionTranslator {
             var frame = ControlFrame(kind: .ifThen, label: newLabel(), base: base, params: params, results: results,
                                      paramTypes: paramTypes, resultTypes: resultTypes)
             frame.elseLabel = newLabel()
+            if let n = loadBranch(condition!, takenWhenNonzero: false) {
+                fix(n, \.b, .label(frame.elseLabel))
+                emit(n)
+                control.append(frame)
+                return
+            }
             let n: NodeP
             condition = branchCondition(condition!)
             let fused = fusedBranch(condition!)
@@ -1575,6 +1581,11 @@ final class FunctionTranslator {
         let first = stack.count - arity
         let src = slot(ofHeight: first)
         let inPlace = arity == 0 || src == dst
+        if inPlace, control[index].kind != .loop, let n = loadBranch(condition, takenWhenNonzero: true) {
+            for h in first..<stack.count { materialize(h) }
+            fix(n, \.b, target)
+            return emit(n)
+        }
         if inPlace { condition = branchCondition(condition) }
         for h in first..<stack.count { materialize(h) }
         if inPlace {
@@ -1660,6 +1671,26 @@ final class FunctionTranslator {
         }
         if branchVariants[UInt(bitPattern: n.pointee.fn)] != nil { return condition }
         return intoSlotAbove(condition)
+    }
+
+    /// The node for a forward branch whose condition is a load, or i32.eqz / i64.eqz of one, at
+    /// an address an address kind takes: it loads and branches itself (`brIfLoad8_p`, ...;
+    /// scripts/gen-nodes.py), where the load would be a statement writing a slot and the branch
+    /// a second one testing it (sieve's `if (composite[i])`, `if (!node->next)`). Taken (to
+    /// field b, left for the caller to fix) when the loaded value is nonzero if
+    /// `takenWhenNonzero`, else when it is zero; eqz flips that.
+    func loadBranch(_ condition: Operand, takenWhenNonzero: Bool) -> NodeP? {
+        guard case .expr(var n) = condition else { return nil }
+        var nonzero = takenWhenNonzero
+        if n.pointee.fn == fnWord(i32Eqz_e) || n.pointee.fn == fnWord(i64Eqz_e) {
+            n = n.pointee.a.node
+            nonzero.toggle()
+        }
+        guard let shape = FunctionTranslator.loadShape(of: n),
+              let nodes = loadBranchNodes(size: shape.size, kind: shape.kind) else { return nil }
+        let p = n.pointee
+        let wide = FunctionTranslator.wideWords((shape.kind, p.a, p.d, shape.kind == "s" || shape.kind == "k" ? 0 : n.e))
+        return arena.node(fnWord(nonzero ? nodes.brIf : nodes.brUnless), p.a, 0, p.c, p.d, extra: wide)
     }
 
     /// A branch's operand (a condition, a `br_table` index) as a slot when it is an expression

@@ -1477,6 +1477,274 @@ func setIndexedAddress_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[n.pointee.b.int] = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
     return proceed(n, fp, c)
 }
+func brIfLoad8_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad8_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad8_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad8_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad8_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad8_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad8_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad8_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad8_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad8_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 1) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt8.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad16_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad16_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad16_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad16_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad16_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad16_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad16_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad16_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad16_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad16_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 2) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt16.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad32_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad32_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad32_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad32_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad32_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad32_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad32_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad32_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad32_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt32.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad64_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad64_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad64_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad64_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad64_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad64_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad64_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brIfLoad64_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) != 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+func brUnlessLoad64_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    if p.loadUnaligned(as: UInt64.self) == 0 { return next(n.pointee.b, fp, c) }
+    return proceed(n, fp, c)
+}
+
+/// The branches on a loaded value of `size` bytes at an address of `kind` (s, p, x, y, k):
+/// taken when it is nonzero (`brIf`) or zero (`brUnless`).
+func loadBranchNodes(size: Int, kind: Character) -> (brIf: NodeFn, brUnless: NodeFn)? {
+    switch (size, kind) {
+    case (1, "s"): return (brIfLoad8_s, brUnlessLoad8_s)
+    case (1, "p"): return (brIfLoad8_p, brUnlessLoad8_p)
+    case (1, "x"): return (brIfLoad8_x, brUnlessLoad8_x)
+    case (1, "y"): return (brIfLoad8_y, brUnlessLoad8_y)
+    case (1, "k"): return (brIfLoad8_k, brUnlessLoad8_k)
+    case (2, "s"): return (brIfLoad16_s, brUnlessLoad16_s)
+    case (2, "p"): return (brIfLoad16_p, brUnlessLoad16_p)
+    case (2, "x"): return (brIfLoad16_x, brUnlessLoad16_x)
+    case (2, "y"): return (brIfLoad16_y, brUnlessLoad16_y)
+    case (2, "k"): return (brIfLoad16_k, brUnlessLoad16_k)
+    case (4, "s"): return (brIfLoad32_s, brUnlessLoad32_s)
+    case (4, "p"): return (brIfLoad32_p, brUnlessLoad32_p)
+    case (4, "x"): return (brIfLoad32_x, brUnlessLoad32_x)
+    case (4, "y"): return (brIfLoad32_y, brUnlessLoad32_y)
+    case (4, "k"): return (brIfLoad32_k, brUnlessLoad32_k)
+    case (8, "s"): return (brIfLoad64_s, brUnlessLoad64_s)
+    case (8, "p"): return (brIfLoad64_p, brUnlessLoad64_p)
+    case (8, "x"): return (brIfLoad64_x, brUnlessLoad64_x)
+    case (8, "y"): return (brIfLoad64_y, brUnlessLoad64_y)
+    case (8, "k"): return (brIfLoad64_k, brUnlessLoad64_k)
+    default: return nil
+    }
+}
 func i32StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
