@@ -248,6 +248,15 @@ def expression_and_set(fname, prelude, value, slot_field, kinds, can_trap):
             f"func set_{fname}{SIG} {{\n    {prelude}\n" + check
             + deliver(f"fp[n.pointee.{slot_field}.int] = ", value, can_trap) + NEXT + "}\n")
 
+def slot_form(name, kinds):
+    """The `slotForm` argument of an operation's set variant: for one expression operand (binary
+    es, ec, se; unary or load e), the form reading it from a slot instead (`SlotForm`)."""
+    form = {"es": ("ss", "false", "true"), "ec": ("sc", "false", "false"), "se": ("ss", "true", "true"),
+            "e": ("s", "false", "false")}.get(kinds)
+    if form is None:
+        return ""
+    return f", slotForm: SlotForm(fn: {name}_{form[0]}, operandInB: {form[1]}, otherIsSlot: {form[2]})"
+
 def effect(expr):
     """What an operator's own evaluation may do besides computing its value (`Effect`):
     division, remainder and float-to-integer truncation trap; the others are pure."""
@@ -297,10 +306,12 @@ def gen_numeric():
     out.append("let numericSetVariants: [(NodeFn, SetVariant)] = [\n")
     for name, t, res, expr, comm in BINARY:
         for kinds in binary_kinds(comm, res):
-            out.append(f"    ({name}_{kinds}, SetVariant(fn: set_{name}_{kinds}, slotField: .c, effect: {effect(expr)})),\n")
+            out.append(f"    ({name}_{kinds}, SetVariant(fn: set_{name}_{kinds}, slotField: .c, effect: {effect(expr)}"
+                       f"{slot_form(name, kinds)})),\n")
     for name, t, res, expr in UNARY:
         for k in ("s", "e"):
-            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c, effect: {effect(expr)})),\n")
+            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .c, effect: {effect(expr)}"
+                       f"{slot_form(name, k)})),\n")
     for name, t, U in SHIFT_AND:
         out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .d, effect: .pure)),\n")
     for *_, left, right in pairs():
@@ -513,7 +524,7 @@ def gen_memory():
         if canonical_load(name) != name:
             continue
         for k in ("s", "e", "p", "w", "x", "y", "k"):
-            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b, effect: .read)),\n")
+            out.append(f"    ({name}_{k}, SetVariant(fn: set_{name}_{k}, slotField: .b, effect: .read{slot_form(name, k)})),\n")
     out.append("]\n")
     out.append("\n/// The specialisations of each load.\n")
     out.append("func loadNodes(_ op: Opcode) -> LoadNodes? {\n    switch op {\n")

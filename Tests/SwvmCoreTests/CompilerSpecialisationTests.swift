@@ -1494,3 +1494,52 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         #expect(!loadBranches.contains(statementFunctions(inst.function(plain)!, count: 1)[0]), "\(plain)")
     }
 }
+
+@Test func anOperationsExpressionOperandGoesIntoItsTargetFirst() throws {
+    // An operation evaluated into a slot (a local.set, a spill) whose one expression operand
+    // stayed a child (a load kept for a read-modify-write that did not come; the operand of a
+    // unary operation) evaluates that operand into the same slot first, as a statement, and
+    // reads it there: unless the operation's other operand is that slot. Every shape must give
+    // what the same code gives with the operand hidden behind a select (no statement form, so
+    // it stays a child), traps included, and the shapes that may move must move.
+    let f64Load: [UInt8] = W.load(0x2B), i32Load: [UInt8] = W.load(0x28)
+    let mul: UInt8 = 0xA2, add: UInt8 = 0xA0, i32Add: UInt8 = 0x6A
+    // (name, parameter and local types, the load (hidden or not) -> body, the statement the
+    // operation becomes: its slot form when its operand moves, else its own set_ form).
+    typealias Shape = (String, [ValueType], [ValueType], ([UInt8]) -> [UInt8], NodeFn)
+    let shapes: [Shape] = [
+        // Below the operation, the address a store of its result would take: its load stays whole.
+        ("mulConst", [.i32, .f64], [.f64], { W.get(0) + $0 + W.f64(2.5) + [mul] + W.set(2) + W.drop + W.get(2) }, set_f64Mul_sc),
+        ("mulSlotOther", [.i32, .f64], [.f64], { W.get(0) + $0 + W.get(1) + [mul] + W.set(2) + W.drop + W.get(2) }, set_f64Mul_ss),
+        ("mulSlotSame", [.i32, .f64], [], { W.get(0) + $0 + W.get(1) + [mul] + W.set(1) + W.drop + W.get(1) }, set_f64Mul_es),
+        ("addRightOther", [.i32, .f64], [.f64], { W.get(0) + W.get(1) + $0 + [add] + W.set(2) + W.drop + W.get(2) }, set_f64Add_ss),
+        ("addRightSame", [.i32, .f64], [], { W.get(0) + W.get(1) + $0 + [add] + W.set(1) + W.drop + W.get(1) }, set_f64Add_se),
+        // Spilled when local 0, which its load reads, is overwritten.
+        ("i32AddSpill", [.i32, .i32], [], { W.get(0) + $0 + W.get(1) + [i32Add] + W.get(1) + W.set(0) + W.set(1) + W.drop + W.get(1) }, set_i32Add_ss),
+        // A unary operation keeps any operand as a child when it is made.
+        ("sqrt", [.i32, .f64], [.f64], { $0 + [0x9F] + W.set(2) + W.get(2) }, set_f64Sqrt_s),
+        ("extend", [.i32, .f64], [.i64], { $0 + [0xAC] + W.set(2) + W.get(2) }, set_i64ExtendI32S_s),
+    ]
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.data = [(0, (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }), (65528, [1, 2, 3, 4, 5, 6, 7, 0xC0])]
+    for (name, params, locals, body, _) in shapes {
+        let load = name.hasPrefix("i32") || name == "extend" ? i32Load : f64Load
+        let results: [ValueType] = [locals.last ?? params[1]]
+        b.function(name, params, results, locals: locals, body(W.get(0) + load))
+        b.function(name + "Hidden", params, results, locals: locals, body(asExpr(W.get(0) + load)))
+    }
+    let inst = try instantiate(b)
+    for (name, params, _, _, statement) in shapes {
+        for x: UInt32 in [0, 8, 13, 65524, 65528, 65529, 65536, 0xFFFF_FFFF] {
+            for y: UInt64 in params[1] == .f64 ? [Double(1.5).bitPattern, (-0.0).bitPattern, 0x7FF8_0000_0000_0001] : [0, 5, 0xFFFF_FFFF] {
+                let args = [Value.i32(x), value(params[1], y)]
+                let got = run(inst.function(name)!, args)
+                #expect(got == run(inst.function(name + "Hidden")!, args), "\(name) at (\(x), \(y))")
+            }
+        }
+        // The operation is the first or second statement; three for the spill (a copy of local 0 first).
+        let count = name == "i32AddSpill" ? 3 : 2
+        #expect(statementFunctions(inst.function(name)!, count: count).contains(fnWord(statement)), "\(name)")
+    }
+}

@@ -196,6 +196,19 @@ struct SetVariant {
     var slotField: Field
     /// What evaluating the node itself (not its children) may do besides computing a value.
     var effect: Effect
+    /// For an operation with one expression operand, its form reading that operand from a slot.
+    var slotForm: SlotForm? = nil
+}
+
+/// The form of an operation with one expression operand that reads the operand from a slot
+/// instead: binary es → ss, ec → sc, se → ss; unary e → s; a 32-bit memory's load e → s. The
+/// translator evaluates the operand into the statement's own slot first
+/// (`FunctionTranslator.operandFirst`). `operandInB`: the operand is field b (else a);
+/// `otherIsSlot`: the other field is a slot, which the operand's statement must not overwrite.
+struct SlotForm {
+    var fn: NodeFn
+    var operandInB: Bool
+    var otherIsSlot: Bool
 }
 
 /// What an expression may do besides computing its value, for moving its evaluation ahead of
