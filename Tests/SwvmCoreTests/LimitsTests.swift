@@ -28,6 +28,21 @@ private func spinModule() -> ModuleBuilder {
     // count(n): loops n times, returns n.
     b.function("count", [.i32], [.i32], locals: [.i32],
                W.loop() + W.get(1) + W.i32(1) + [0x6A] + W.tee(1) + W.get(0) + [0x49] + W.brIf(0) + W.end + W.get(1))
+    // Endless loops closed by each kind of back edge, which without fuel look at the interrupt
+    // flag instead of charging: a compare of a slot and a constant (brIfLoop), a counter with
+    // another statement in the loop (addBrIfLoop), a counter alone (addSelfLoop), a count-down
+    // counter's tee (nonzero), and a counter adding a slot (addSlotBrIfLoop). Local 0 stays
+    // even, so it is never 1, nor 0 once it started at 2.
+    let even = W.get(0) + W.i32(2) + [0x6A] + W.tee(0)
+    b.function("spinCompare", [], [], locals: [.i32, .i32],
+               W.loop() + W.get(1) + W.i32(1) + [0x6A] + W.set(1) + W.get(0) + W.i32(1) + [0x47] + W.brIf(0) + W.end)
+    b.function("spinCounter", [], [], locals: [.i32, .i32],
+               W.loop() + W.get(1) + W.i32(3) + [0x6A] + W.set(1) + even + W.i32(1) + [0x47] + W.brIf(0) + W.end)
+    b.function("spinSelf", [], [], locals: [.i32], W.loop() + even + W.i32(1) + [0x47] + W.brIf(0) + W.end)
+    b.function("spinCountDown", [], [], locals: [.i32],
+               W.i32(2) + W.set(0) + W.loop() + even + W.brIf(0) + W.end)
+    b.function("spinStride", [], [], locals: [.i32, .i32],
+               W.i32(2) + W.set(1) + W.loop() + W.get(0) + W.get(1) + [0x6A] + W.tee(0) + W.i32(1) + [0x47] + W.brIf(0) + W.end)
     b.function("ok", [], [.i32], W.i32(42))
     return b
 }
@@ -76,6 +91,11 @@ private func spinModule() -> ModuleBuilder {
     #expect(store.fuel == 0)
     try store.setFuel(2_000_000)
     #expect(trap { try call(inst, "spinCalling") }?.trap == .fuelExhausted)
+    for name in ["spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride"] {
+        try store.setFuel(1_000_000)
+        #expect(trap { try call(inst, name) }?.trap == .fuelExhausted, "\(name)")
+    }
+    #expect(store.fuel == 0)
     try store.addFuel(1000)
     #expect(store.fuel == 1000)
     #expect(try i32(call(inst, "ok")) == 42)
@@ -138,7 +158,7 @@ private func milliseconds() -> Double {
     // A request made while nothing runs does not stop the next call.
     handle.interrupt()
     #expect(try i32(call(inst, "ok")) == 42)
-    for name in ["spin", "spinCalling"] {
+    for name in ["spin", "spinCalling", "spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride"] {
         nonisolated(unsafe) var requested = 0.0
         let join = spawn {
             usleep(50_000)
