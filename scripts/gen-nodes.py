@@ -19,7 +19,8 @@ words are the node's fields a, b. Address kind w is the 64-bit address of a memo
 an expression (loads `_w`, stores `_ws/_wc/_we`): those memories are rare, so they get one
 general form, and the 32-bit forms stay as they are.
 Loads and stores keep the memory state pointer in field c and the static offset in field d;
-so do the branches on a loaded value (`brIfLoad<bits>_<kind>`), whose taken target is field b.
+so do the branches on a loaded value (`brIfLoad<bits>_<kind>`), whose taken target is field b,
+and the float operations of a slot and a load (`<t><Op>Load<side>_<kind>`), whose slot is b.
 A `set_` prefix marks the statement form of an expression node that writes its value to a frame
 slot (local.set/tee of the expression, or a spill): the slot is field c for numeric operators,
 field b for loads; the other fields are the expression node's own. Statements (set_ forms,
@@ -419,6 +420,50 @@ def gen_load_branches():
     out.append("    default: return nil\n    }\n}\n")
     return out
 
+# A float add, sub or mul of a slot and a load (`x - p->x`, `s + a[i]`, nbody's
+# `dx = a->x - b->x`): one node loads, at an address an address kind takes, and computes, where
+# the load would be a statement writing a slot and the operation a second one reading it. The
+# load's value stays in a register, off the slot's store and reload on the float chain. Named
+# `<t><Op>Load<side>_<kind>`: side L when the load is the left operand, R the right (each kept
+# in its place: x86 returns the first NaN operand's payload). Fields as the load's (address a,
+# e; memory state c; offset d), the slot operand in the low half of b; the set form writes the
+# slot in b's high half. The slot is read after the load, which nothing can tell apart.
+LOAD_OPERAND_OPS = [(t, op) for t in ("f32", "f64") for op in ("Add", "Sub", "Mul")]
+LOAD_OPERAND_KINDS = ("s", "p", "x", "y", "k")
+
+def load_operand_names():
+    """(type, op, side, address kind, node name) of every load-operand node."""
+    for t, op in LOAD_OPERAND_OPS:
+        for side in "LR":
+            for k in LOAD_OPERAND_KINDS:
+                yield t, op, side, k, f"{t}{op}Load{side}_{k}"
+
+def gen_load_operands():
+    out = []
+    for t, op, side, k, name in load_operand_names():
+        st, size = ("UInt32", 4) if t == "f32" else ("UInt64", 8)
+        loaded = DEC[t].format(f"UInt64(p.loadUnaligned(as: {st}.self))")
+        other = DEC[t].format("fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]")
+        x, y = (loaded, other) if side == "L" else (other, loaded)
+        value = ENC[t].format("(" + substitute(binary_op(f"{t}{op}")[2], "x", "y") + ")")
+        prelude = f"    let address = {ADDRESS[k]}\n    {access(k, size)}    let x = {x}\n    let y = {y}\n"
+        out.append(f"func {name}{SIG} {{\n{prelude}    return {value}\n}}\n"
+                   f"func set_{name}{SIG} {{\n{prelude}    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = {value}\n"
+                   + NEXT + "}\n")
+    out.append("\n/// The float add, sub or mul (`op`: f32Add ... f64Mul) of a slot and a load at an address of\n"
+               "/// `kind` (s, p, x, y, k), the load on the left or on the right.\n")
+    out.append("func loadOperandNode(_ op: Opcode, loadLeft: Bool, kind: Character) -> NodeFn? {\n"
+               "    switch (op, loadLeft, kind) {\n")
+    for t, op, side, k, name in load_operand_names():
+        out.append(f'    case (.{t}{op}, {"true" if side == "L" else "false"}, "{k}"): return {name}\n')
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("\n/// Their statement forms, writing the slot in b's high half.\n")
+    out.append("let loadOperandSetVariants: [(NodeFn, SetVariant)] = [\n")
+    for t, op, side, k, name in load_operand_names():
+        out.append(f"    ({name}, SetVariant(fn: set_{name}, slotField: .bHigh, effect: .read)),\n")
+    out.append("]\n")
+    return out
+
 # Read-modify-write: `store (a) (op (load (a)) v)` with the load at the store's own address,
 # offset and memory (`mem[a] += v`, a counter in memory, `x[i] ^= k`): one node that checks the
 # address once, loads, applies op and stores. The load is the operation's left operand, so v
@@ -510,6 +555,7 @@ def gen_memory():
     for k in ("x", "y"):
         out.append(f"func setIndexedAddress_{k}{SIG} {{\n    fp[n.pointee.b.int] = {ADDRESS[k]}\n" + NEXT + "}\n")
     out += gen_load_branches()
+    out += gen_load_operands()
     out += gen_rmw()
     out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
     out.append("/// F64Mul for a float's own width), for an\n")

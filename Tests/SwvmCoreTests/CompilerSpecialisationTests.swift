@@ -1543,3 +1543,71 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         #expect(statementFunctions(inst.function(name)!, count: count).contains(fnWord(statement)), "\(name)")
     }
 }
+
+@Test func floatOperationsOfASlotAndALoadAgreeWithTheUnfusedPath() throws {
+    // A float add, sub or mul of a slot and a load at an address of kind s, p, x, y or k is one
+    // node that loads and computes (`f64SubLoadR_p`, ...), as an expression and as a
+    // local.set. Each must give the bits (NaN payloads in operand order included) and traps of
+    // the same code with the load hidden behind a select, and a reinterpreted narrower load must
+    // not be taken for a float load.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    var bytes = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+    bytes.replaceSubrange(16..<24, with: withUnsafeBytes(of: UInt64(0x7FF8_0000_0000_0BAD).littleEndian, Array.init))
+    bytes.replaceSubrange(24..<28, with: withUnsafeBytes(of: UInt32(0x7FC0_0BAD).littleEndian, Array.init))
+    b.data = [(0, bytes), (65528, [1, 2, 3, 4, 5, 6, 7, 0x40])]
+    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
+    let addresses: [[UInt8]] = [W.get(0), W.get(0) + W.i32(5) + add, W.get(0) + W.get(1) + W.i32(2) + shl + add,
+                                W.get(1) + W.i32(3) + shl + W.i32(7) + add, W.i32(1000)]
+    // (type, load, reinterpreted narrower load, ops)
+    let types: [(ValueType, UInt8, [UInt8], [UInt8])] = [
+        (.f32, 0x2A, [0x2F, 0x01, 0x00, 0xBE], [0x92, 0x93, 0x94]),   // i32.load16_u, f32.reinterpret_i32
+        (.f64, 0x2B, [0x35, 0x02, 0x00, 0xBF], [0xA0, 0xA1, 0xA2]),   // i64.load32_u, f64.reinterpret_i64
+    ]
+    var fused: [(tag: String, fullWidth: Bool)] = []
+    for (t, loadOp, narrow, ops) in types {
+        for (oi, op) in ops.enumerated() {
+            for (ai, address) in addresses.enumerated() {
+                for offset: UInt32 in [0, 65530] {
+                    for (li, load) in [W.load(loadOp, offset: offset), narrow].enumerated() where li == 0 || offset == 0 {
+                        for loadLeft in [true, false] {
+                            for hidden in [false, true] {
+                                let operand = hidden ? asExpr(address + load) : address + load
+                                let value = loadLeft ? operand + W.get(2) + [op] : W.get(2) + operand + [op]
+                                let tag = "\(t)_\(oi)_\(ai)_\(offset)_\(li)_\(loadLeft)_\(hidden ? "e" : "f")"
+                                b.function("ret" + tag, [.i32, .i32, t], [t], value)
+                                b.function("set" + tag, [.i32, .i32, t], [t], locals: [t], value + W.set(3) + W.get(3))
+                                if !hidden { fused.append((tag, li == 0)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let inst = try instantiate(b)
+    var outcomes = Set<Outcome>()
+    for (tag, fullWidth) in fused {
+        let t: ValueType = tag.hasPrefix("f32") ? .f32 : .f64
+        let plain = String(tag.dropLast()) + "e"
+        let vs: [UInt64] = t == .f32 ? [UInt64(Float(1.5).bitPattern), UInt64(Float(-0.0).bitPattern), 0x7FC0_0001]
+            : [Double(1.5).bitPattern, Double(-0.0).bitPattern, 0x7FF8_0000_0000_0001]
+        for x: UInt32 in [0, 8, 13, 16, 24, 65528, 65532, 65536, 0xFFFF_FFFF] {
+            for y: UInt32 in [0, 4, 16382, 0x4000_0000] {
+                for v in vs {
+                    let args = [Value.i32(x), .i32(y), value(t, v)]
+                    for form in ["ret", "set"] {
+                        let got = run(inst.function(form + tag)!, args)
+                        #expect(got == run(inst.function(form + plain)!, args), "\(form)\(tag) at (\(x), \(y), \(v))")
+                        outcomes.insert(got)
+                    }
+                }
+            }
+        }
+        // The full-width load fuses; the reinterpreted narrow one does not.
+        let first = statementFunctions(inst.function("set" + tag)!, count: 1)[0]
+        let isLoadOperand = loadOperandSetVariants.contains { fnWord($0.1.fn) == first }
+        #expect(isLoadOperand == fullWidth, "set\(tag)")
+    }
+    #expect(outcomes.contains(.trap("out of bounds memory access")) && outcomes.count > 100)
+}

@@ -246,7 +246,7 @@ func branchVariantTable(_ pairs: [(NodeFn, BranchNodes)]) -> [UInt: BranchNodes]
 }
 
 /// Every set variant, keyed by the expression function it replaces.
-let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSetVariants)
+let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSetVariants + loadOperandSetVariants)
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariants = branchVariantTable(branchVariantList)

@@ -609,7 +609,7 @@ final class FunctionTranslator {
             let v = pop()
             push(.expr(node(refAsNonNullNode, word(expr(v)))))
         default:
-            if let nodes = binaryNodes(ins.op) { binary(nodes) }
+            if let nodes = binaryNodes(ins.op) { binary(nodes, ins.op) }
             else if let nodes = unaryNodes(ins.op) { unary(nodes) }
             else if isReinterpret(ins.op) { break }  // same bits, other type
             else if let nodes = loadNodes(ins.op) { load(nodes, ins.memOffset, memory: ins.memIndex) }
@@ -643,10 +643,11 @@ final class FunctionTranslator {
 
     // MARK: - Numeric operators and memory access
 
-    func binary(_ nodes: BinaryNodes) {
+    func binary(_ nodes: BinaryNodes, _ op: Opcode) {
         let top = stack.count - 1
         if let fused = shiftAnd(nodes) { return push(.expr(fused)) }
         if let fused = fusedPair(nodes) { return push(.expr(fused)) }
+        if let fused = loadOperand(op) { return push(.expr(fused)) }
         let l: NodeP? = if case .expr(let n) = stack[top - 1] { n } else { nil }
         let r: NodeP? = if case .expr(let n) = stack[top] { n } else { nil }
         if flattens(nodes, left: l, right: r) {
@@ -678,6 +679,34 @@ final class FunctionTranslator {
         case (.const, _): preconditionFailure("constant left operand was turned into an expression")
         }
         push(.expr(n))
+    }
+
+    /// A float add, sub or mul of a slot and a pending load at an address an address kind
+    /// takes (`x - p->x`), as one node that loads and computes (`f64SubLoadR_p`, ...;
+    /// gen-nodes.py), popping both operands; nil for any other operation or shape. The load
+    /// is evaluated where the operation is, as a child would be. A load a read-modify-write
+    /// may take (it reads the address below, where the result may be stored) is left to it.
+    func loadOperand(_ op: Opcode) -> NodeP? {
+        let size: Int
+        switch op {
+        case .f32Add, .f32Sub, .f32Mul: size = 4
+        case .f64Add, .f64Sub, .f64Mul: size = 8
+        default: return nil
+        }
+        let top = stack.count - 1
+        let (left, right): (Operand, Operand) = (stack[top - 1], stack[top])
+        // A reinterpreted narrower load (`f64.reinterpret_i64 (i64.load32_u)`) is the load's own
+        // node: only a load of the float's full width is taken.
+        for (l, s, loadLeft) in [(left, right, true), (right, left, false)] {
+            guard case .expr(let n) = l, case .slot(let slot) = s, let shape = FunctionTranslator.loadShape(of: n),
+                  shape.size == size, let fn = loadOperandNode(op, loadLeft: loadLeft, kind: shape.kind),
+                  !readsStoreAddress(n) else { continue }
+            _ = pop()
+            _ = pop()
+            return arena.node(fnWord(fn), n.pointee.a, UInt64(slot), n.pointee.c, n.pointee.d,
+                              extra: FunctionTranslator.wideWords(of: n, shape))
+        }
+        return nil
     }
 
     /// `(x >> k) & m` of a slot and two constants as one bit-field node (scripts/gen-nodes.py,
@@ -950,6 +979,12 @@ final class FunctionTranslator {
     /// (`addressFields`), none for s and k.
     static func wideWords(_ f: (kind: Character, a: UInt64, d: UInt64, e: UInt64)) -> [UInt64] {
         f.kind == "s" || f.kind == "k" ? [] : [f.e]
+    }
+
+    /// The wide word of a load node of this shape, for a node that takes over its address
+    /// fields (a, c, d and this).
+    static func wideWords(of load: NodeP, _ shape: LoadShape) -> [UInt64] {
+        shape.kind == "s" || shape.kind == "k" ? [] : [load.e]
     }
 
     static let rmwOperations: [RMWOperation] = {
@@ -1715,9 +1750,8 @@ final class FunctionTranslator {
         }
         guard let shape = FunctionTranslator.loadShape(of: n),
               let nodes = loadBranchNodes(size: shape.size, kind: shape.kind) else { return nil }
-        let p = n.pointee
-        let wide = FunctionTranslator.wideWords((shape.kind, p.a, p.d, shape.kind == "s" || shape.kind == "k" ? 0 : n.e))
-        return arena.node(fnWord(nonzero ? nodes.brIf : nodes.brUnless), p.a, 0, p.c, p.d, extra: wide)
+        return arena.node(fnWord(nonzero ? nodes.brIf : nodes.brUnless), n.pointee.a, 0, n.pointee.c, n.pointee.d,
+                          extra: FunctionTranslator.wideWords(of: n, shape))
     }
 
     /// A branch's operand (a condition, a `br_table` index) as a slot when it is an expression

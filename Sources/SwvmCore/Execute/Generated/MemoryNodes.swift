@@ -1745,6 +1745,1038 @@ func loadBranchNodes(size: Int, kind: Character) -> (brIf: NodeFn, brUnless: Nod
     default: return nil
     }
 }
+func f32AddLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32AddLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x + y).bitPattern)
+}
+func set_f32AddLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x + y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32SubLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x - y).bitPattern)
+}
+func set_f32SubLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x - y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f32MulLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    return UInt64((x * y).bitPattern)
+}
+func set_f32MulLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)]))
+    let y = Float(bitPattern: UInt32(truncatingIfNeeded: UInt64(p.loadUnaligned(as: UInt32.self))))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = UInt64((x * y).bitPattern)
+    return proceed(n, fp, c)
+}
+func f64AddLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x + y).bitPattern
+}
+func set_f64AddLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x + y).bitPattern
+}
+func set_f64AddLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x + y).bitPattern
+}
+func set_f64AddLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x + y).bitPattern
+}
+func set_f64AddLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x + y).bitPattern
+}
+func set_f64AddLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x + y).bitPattern
+}
+func set_f64AddLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x + y).bitPattern
+}
+func set_f64AddLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x + y).bitPattern
+}
+func set_f64AddLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x + y).bitPattern
+}
+func set_f64AddLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64AddLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x + y).bitPattern
+}
+func set_f64AddLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x + y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x - y).bitPattern
+}
+func set_f64SubLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x - y).bitPattern
+}
+func set_f64SubLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x - y).bitPattern
+}
+func set_f64SubLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x - y).bitPattern
+}
+func set_f64SubLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x - y).bitPattern
+}
+func set_f64SubLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x - y).bitPattern
+}
+func set_f64SubLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x - y).bitPattern
+}
+func set_f64SubLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x - y).bitPattern
+}
+func set_f64SubLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x - y).bitPattern
+}
+func set_f64SubLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64SubLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x - y).bitPattern
+}
+func set_f64SubLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x - y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x * y).bitPattern
+}
+func set_f64MulLoadL_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x * y).bitPattern
+}
+func set_f64MulLoadL_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x * y).bitPattern
+}
+func set_f64MulLoadL_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x * y).bitPattern
+}
+func set_f64MulLoadL_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    return (x * y).bitPattern
+}
+func set_f64MulLoadL_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    let y = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x * y).bitPattern
+}
+func set_f64MulLoadR_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x * y).bitPattern
+}
+func set_f64MulLoadR_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x * y).bitPattern
+}
+func set_f64MulLoadR_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x * y).bitPattern
+}
+func set_f64MulLoadR_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+func f64MulLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    return (x * y).bitPattern
+}
+func set_f64MulLoadR_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let x = Double(bitPattern: fp[Int(truncatingIfNeeded: n.pointee.b & 0xFFFF_FFFF)])
+    let y = Double(bitPattern: UInt64(p.loadUnaligned(as: UInt64.self)))
+    fp[Int(truncatingIfNeeded: n.pointee.b >> 32)] = (x * y).bitPattern
+    return proceed(n, fp, c)
+}
+
+/// The float add, sub or mul (`op`: f32Add ... f64Mul) of a slot and a load at an address of
+/// `kind` (s, p, x, y, k), the load on the left or on the right.
+func loadOperandNode(_ op: Opcode, loadLeft: Bool, kind: Character) -> NodeFn? {
+    switch (op, loadLeft, kind) {
+    case (.f32Add, true, "s"): return f32AddLoadL_s
+    case (.f32Add, true, "p"): return f32AddLoadL_p
+    case (.f32Add, true, "x"): return f32AddLoadL_x
+    case (.f32Add, true, "y"): return f32AddLoadL_y
+    case (.f32Add, true, "k"): return f32AddLoadL_k
+    case (.f32Add, false, "s"): return f32AddLoadR_s
+    case (.f32Add, false, "p"): return f32AddLoadR_p
+    case (.f32Add, false, "x"): return f32AddLoadR_x
+    case (.f32Add, false, "y"): return f32AddLoadR_y
+    case (.f32Add, false, "k"): return f32AddLoadR_k
+    case (.f32Sub, true, "s"): return f32SubLoadL_s
+    case (.f32Sub, true, "p"): return f32SubLoadL_p
+    case (.f32Sub, true, "x"): return f32SubLoadL_x
+    case (.f32Sub, true, "y"): return f32SubLoadL_y
+    case (.f32Sub, true, "k"): return f32SubLoadL_k
+    case (.f32Sub, false, "s"): return f32SubLoadR_s
+    case (.f32Sub, false, "p"): return f32SubLoadR_p
+    case (.f32Sub, false, "x"): return f32SubLoadR_x
+    case (.f32Sub, false, "y"): return f32SubLoadR_y
+    case (.f32Sub, false, "k"): return f32SubLoadR_k
+    case (.f32Mul, true, "s"): return f32MulLoadL_s
+    case (.f32Mul, true, "p"): return f32MulLoadL_p
+    case (.f32Mul, true, "x"): return f32MulLoadL_x
+    case (.f32Mul, true, "y"): return f32MulLoadL_y
+    case (.f32Mul, true, "k"): return f32MulLoadL_k
+    case (.f32Mul, false, "s"): return f32MulLoadR_s
+    case (.f32Mul, false, "p"): return f32MulLoadR_p
+    case (.f32Mul, false, "x"): return f32MulLoadR_x
+    case (.f32Mul, false, "y"): return f32MulLoadR_y
+    case (.f32Mul, false, "k"): return f32MulLoadR_k
+    case (.f64Add, true, "s"): return f64AddLoadL_s
+    case (.f64Add, true, "p"): return f64AddLoadL_p
+    case (.f64Add, true, "x"): return f64AddLoadL_x
+    case (.f64Add, true, "y"): return f64AddLoadL_y
+    case (.f64Add, true, "k"): return f64AddLoadL_k
+    case (.f64Add, false, "s"): return f64AddLoadR_s
+    case (.f64Add, false, "p"): return f64AddLoadR_p
+    case (.f64Add, false, "x"): return f64AddLoadR_x
+    case (.f64Add, false, "y"): return f64AddLoadR_y
+    case (.f64Add, false, "k"): return f64AddLoadR_k
+    case (.f64Sub, true, "s"): return f64SubLoadL_s
+    case (.f64Sub, true, "p"): return f64SubLoadL_p
+    case (.f64Sub, true, "x"): return f64SubLoadL_x
+    case (.f64Sub, true, "y"): return f64SubLoadL_y
+    case (.f64Sub, true, "k"): return f64SubLoadL_k
+    case (.f64Sub, false, "s"): return f64SubLoadR_s
+    case (.f64Sub, false, "p"): return f64SubLoadR_p
+    case (.f64Sub, false, "x"): return f64SubLoadR_x
+    case (.f64Sub, false, "y"): return f64SubLoadR_y
+    case (.f64Sub, false, "k"): return f64SubLoadR_k
+    case (.f64Mul, true, "s"): return f64MulLoadL_s
+    case (.f64Mul, true, "p"): return f64MulLoadL_p
+    case (.f64Mul, true, "x"): return f64MulLoadL_x
+    case (.f64Mul, true, "y"): return f64MulLoadL_y
+    case (.f64Mul, true, "k"): return f64MulLoadL_k
+    case (.f64Mul, false, "s"): return f64MulLoadR_s
+    case (.f64Mul, false, "p"): return f64MulLoadR_p
+    case (.f64Mul, false, "x"): return f64MulLoadR_x
+    case (.f64Mul, false, "y"): return f64MulLoadR_y
+    case (.f64Mul, false, "k"): return f64MulLoadR_k
+    default: return nil
+    }
+}
+
+/// Their statement forms, writing the slot in b's high half.
+let loadOperandSetVariants: [(NodeFn, SetVariant)] = [
+    (f32AddLoadL_s, SetVariant(fn: set_f32AddLoadL_s, slotField: .bHigh, effect: .read)),
+    (f32AddLoadL_p, SetVariant(fn: set_f32AddLoadL_p, slotField: .bHigh, effect: .read)),
+    (f32AddLoadL_x, SetVariant(fn: set_f32AddLoadL_x, slotField: .bHigh, effect: .read)),
+    (f32AddLoadL_y, SetVariant(fn: set_f32AddLoadL_y, slotField: .bHigh, effect: .read)),
+    (f32AddLoadL_k, SetVariant(fn: set_f32AddLoadL_k, slotField: .bHigh, effect: .read)),
+    (f32AddLoadR_s, SetVariant(fn: set_f32AddLoadR_s, slotField: .bHigh, effect: .read)),
+    (f32AddLoadR_p, SetVariant(fn: set_f32AddLoadR_p, slotField: .bHigh, effect: .read)),
+    (f32AddLoadR_x, SetVariant(fn: set_f32AddLoadR_x, slotField: .bHigh, effect: .read)),
+    (f32AddLoadR_y, SetVariant(fn: set_f32AddLoadR_y, slotField: .bHigh, effect: .read)),
+    (f32AddLoadR_k, SetVariant(fn: set_f32AddLoadR_k, slotField: .bHigh, effect: .read)),
+    (f32SubLoadL_s, SetVariant(fn: set_f32SubLoadL_s, slotField: .bHigh, effect: .read)),
+    (f32SubLoadL_p, SetVariant(fn: set_f32SubLoadL_p, slotField: .bHigh, effect: .read)),
+    (f32SubLoadL_x, SetVariant(fn: set_f32SubLoadL_x, slotField: .bHigh, effect: .read)),
+    (f32SubLoadL_y, SetVariant(fn: set_f32SubLoadL_y, slotField: .bHigh, effect: .read)),
+    (f32SubLoadL_k, SetVariant(fn: set_f32SubLoadL_k, slotField: .bHigh, effect: .read)),
+    (f32SubLoadR_s, SetVariant(fn: set_f32SubLoadR_s, slotField: .bHigh, effect: .read)),
+    (f32SubLoadR_p, SetVariant(fn: set_f32SubLoadR_p, slotField: .bHigh, effect: .read)),
+    (f32SubLoadR_x, SetVariant(fn: set_f32SubLoadR_x, slotField: .bHigh, effect: .read)),
+    (f32SubLoadR_y, SetVariant(fn: set_f32SubLoadR_y, slotField: .bHigh, effect: .read)),
+    (f32SubLoadR_k, SetVariant(fn: set_f32SubLoadR_k, slotField: .bHigh, effect: .read)),
+    (f32MulLoadL_s, SetVariant(fn: set_f32MulLoadL_s, slotField: .bHigh, effect: .read)),
+    (f32MulLoadL_p, SetVariant(fn: set_f32MulLoadL_p, slotField: .bHigh, effect: .read)),
+    (f32MulLoadL_x, SetVariant(fn: set_f32MulLoadL_x, slotField: .bHigh, effect: .read)),
+    (f32MulLoadL_y, SetVariant(fn: set_f32MulLoadL_y, slotField: .bHigh, effect: .read)),
+    (f32MulLoadL_k, SetVariant(fn: set_f32MulLoadL_k, slotField: .bHigh, effect: .read)),
+    (f32MulLoadR_s, SetVariant(fn: set_f32MulLoadR_s, slotField: .bHigh, effect: .read)),
+    (f32MulLoadR_p, SetVariant(fn: set_f32MulLoadR_p, slotField: .bHigh, effect: .read)),
+    (f32MulLoadR_x, SetVariant(fn: set_f32MulLoadR_x, slotField: .bHigh, effect: .read)),
+    (f32MulLoadR_y, SetVariant(fn: set_f32MulLoadR_y, slotField: .bHigh, effect: .read)),
+    (f32MulLoadR_k, SetVariant(fn: set_f32MulLoadR_k, slotField: .bHigh, effect: .read)),
+    (f64AddLoadL_s, SetVariant(fn: set_f64AddLoadL_s, slotField: .bHigh, effect: .read)),
+    (f64AddLoadL_p, SetVariant(fn: set_f64AddLoadL_p, slotField: .bHigh, effect: .read)),
+    (f64AddLoadL_x, SetVariant(fn: set_f64AddLoadL_x, slotField: .bHigh, effect: .read)),
+    (f64AddLoadL_y, SetVariant(fn: set_f64AddLoadL_y, slotField: .bHigh, effect: .read)),
+    (f64AddLoadL_k, SetVariant(fn: set_f64AddLoadL_k, slotField: .bHigh, effect: .read)),
+    (f64AddLoadR_s, SetVariant(fn: set_f64AddLoadR_s, slotField: .bHigh, effect: .read)),
+    (f64AddLoadR_p, SetVariant(fn: set_f64AddLoadR_p, slotField: .bHigh, effect: .read)),
+    (f64AddLoadR_x, SetVariant(fn: set_f64AddLoadR_x, slotField: .bHigh, effect: .read)),
+    (f64AddLoadR_y, SetVariant(fn: set_f64AddLoadR_y, slotField: .bHigh, effect: .read)),
+    (f64AddLoadR_k, SetVariant(fn: set_f64AddLoadR_k, slotField: .bHigh, effect: .read)),
+    (f64SubLoadL_s, SetVariant(fn: set_f64SubLoadL_s, slotField: .bHigh, effect: .read)),
+    (f64SubLoadL_p, SetVariant(fn: set_f64SubLoadL_p, slotField: .bHigh, effect: .read)),
+    (f64SubLoadL_x, SetVariant(fn: set_f64SubLoadL_x, slotField: .bHigh, effect: .read)),
+    (f64SubLoadL_y, SetVariant(fn: set_f64SubLoadL_y, slotField: .bHigh, effect: .read)),
+    (f64SubLoadL_k, SetVariant(fn: set_f64SubLoadL_k, slotField: .bHigh, effect: .read)),
+    (f64SubLoadR_s, SetVariant(fn: set_f64SubLoadR_s, slotField: .bHigh, effect: .read)),
+    (f64SubLoadR_p, SetVariant(fn: set_f64SubLoadR_p, slotField: .bHigh, effect: .read)),
+    (f64SubLoadR_x, SetVariant(fn: set_f64SubLoadR_x, slotField: .bHigh, effect: .read)),
+    (f64SubLoadR_y, SetVariant(fn: set_f64SubLoadR_y, slotField: .bHigh, effect: .read)),
+    (f64SubLoadR_k, SetVariant(fn: set_f64SubLoadR_k, slotField: .bHigh, effect: .read)),
+    (f64MulLoadL_s, SetVariant(fn: set_f64MulLoadL_s, slotField: .bHigh, effect: .read)),
+    (f64MulLoadL_p, SetVariant(fn: set_f64MulLoadL_p, slotField: .bHigh, effect: .read)),
+    (f64MulLoadL_x, SetVariant(fn: set_f64MulLoadL_x, slotField: .bHigh, effect: .read)),
+    (f64MulLoadL_y, SetVariant(fn: set_f64MulLoadL_y, slotField: .bHigh, effect: .read)),
+    (f64MulLoadL_k, SetVariant(fn: set_f64MulLoadL_k, slotField: .bHigh, effect: .read)),
+    (f64MulLoadR_s, SetVariant(fn: set_f64MulLoadR_s, slotField: .bHigh, effect: .read)),
+    (f64MulLoadR_p, SetVariant(fn: set_f64MulLoadR_p, slotField: .bHigh, effect: .read)),
+    (f64MulLoadR_x, SetVariant(fn: set_f64MulLoadR_x, slotField: .bHigh, effect: .read)),
+    (f64MulLoadR_y, SetVariant(fn: set_f64MulLoadR_y, slotField: .bHigh, effect: .read)),
+    (f64MulLoadR_k, SetVariant(fn: set_f64MulLoadR_k, slotField: .bHigh, effect: .read)),
+]
 func i32StoreAdd_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let address = fp[n.pointee.a.int]
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
