@@ -374,6 +374,11 @@ ADDRESS = {
          " &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))",
 }
 
+# The address kinds whose fields a node can take over from a load or store node: the ones
+# computed from slots and constants (not e, w), for read-modify-writes, branches on a loaded
+# value and float operations with a load operand.
+FUSED_ADDRESS_KINDS = ("s", "p", "x", "y", "k")
+
 def access(kind, size):
     fn = {"x": "effectiveAddressPlus", "y": "effectiveAddressPlus",
           "w": "effectiveAddress64"}.get(kind, "effectiveAddress")
@@ -400,12 +405,11 @@ def canonical_store(name):
 # target in b. A loop's back edge keeps its load statement and counter branch: its cost would
 # need a field these nodes do not have free.
 LOAD_BRANCH_WIDTHS = (("UInt8", 1), ("UInt16", 2), ("UInt32", 4), ("UInt64", 8))
-LOAD_BRANCH_KINDS = ("s", "p", "x", "y", "k")
 
 def gen_load_branches():
     out = []
     for st, size in LOAD_BRANCH_WIDTHS:
-        for k in LOAD_BRANCH_KINDS:
+        for k in FUSED_ADDRESS_KINDS:
             for name, test in (("brIfLoad", "!="), ("brUnlessLoad", "==")):
                 out.append(f"func {name}{size * 8}_{k}{SIG} {{\n    let address = {ADDRESS[k]}\n    {access(k, size)}"
                            f"    if p.loadUnaligned(as: {st}.self) {test} 0 {{ return next(n.pointee.b, fp, c) }}\n"
@@ -415,7 +419,7 @@ def gen_load_branches():
     out.append("func loadBranchNodes(size: Int, kind: Character) -> (brIf: NodeFn, brUnless: NodeFn)? {\n"
                "    switch (size, kind) {\n")
     for st, size in LOAD_BRANCH_WIDTHS:
-        for k in LOAD_BRANCH_KINDS:
+        for k in FUSED_ADDRESS_KINDS:
             out.append(f'    case ({size}, "{k}"): return (brIfLoad{size * 8}_{k}, brUnlessLoad{size * 8}_{k})\n')
     out.append("    default: return nil\n    }\n}\n")
     return out
@@ -429,13 +433,12 @@ def gen_load_branches():
 # e; memory state c; offset d), the slot operand in the low half of b; the set form writes the
 # slot in b's high half. The slot is read after the load, which nothing can tell apart.
 LOAD_OPERAND_OPS = [(t, op) for t in ("f32", "f64") for op in ("Add", "Sub", "Mul")]
-LOAD_OPERAND_KINDS = ("s", "p", "x", "y", "k")
 
 def load_operand_names():
     """(type, op, side, address kind, node name) of every load-operand node."""
     for t, op in LOAD_OPERAND_OPS:
         for side in "LR":
-            for k in LOAD_OPERAND_KINDS:
+            for k in FUSED_ADDRESS_KINDS:
                 yield t, op, side, k, f"{t}{op}Load{side}_{k}"
 
 def gen_load_operands():
@@ -478,7 +481,6 @@ def gen_load_operands():
 # left-load node.
 RMW_OPS = [("Add", "&+"), ("Sub", "&-"), ("And", "&"), ("Or", "|"), ("Xor", "^")]
 RMW_COMMUTATIVE = {"Add", "And", "Or", "Xor", "F32Add", "F32Mul", "F64Add", "F64Mul"}
-RMW_ADDRESS = ("s", "p", "x", "y", "k")
 # Float read-modify-writes (nbody's `v -= dx * m * mag`): the whole value, so only the store of
 # the float's own width, (storage type, Swift float type, op name, operator).
 RMW_FLOAT_OPS = [(st, ft, f"{w}{op}", sym) for st, ft, w in (("UInt32", "Float", "F32"), ("UInt64", "Double", "F64"))
@@ -500,7 +502,7 @@ def rmw_variants():
         if canonical_store(name) != name:
             continue
         for op, expr in rmw_ops(st):
-            for ka in RMW_ADDRESS:
+            for ka in FUSED_ADDRESS_KINDS:
                 for kv in ("s", "c", "e", "f", "r"):
                     if kv == "f" and op not in RMW_COMMUTATIVE:
                         continue

@@ -35,6 +35,15 @@ private func run(_ f: Function, _ args: [Value]) -> Outcome {
     }
 }
 
+/// An i32 address of each kind the memory nodes take, from parameters 0 (a base) and 1 (an
+/// index): s `base`, p `base + plus`, x `base + (index << shift)`, y `(index << 3) + indexPlus`,
+/// k `constant`.
+private func addressForms(plus: Int32, shift: Int32, indexPlus: Int32, constant: Int32) -> [(Character, [UInt8])] {
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    return [("s", W.get(0)), ("p", W.get(0) + W.i32(plus) + add), ("x", W.get(0) + W.get(1) + W.i32(shift) + shl + add),
+            ("y", W.get(1) + W.i32(3) + shl + W.i32(indexPlus) + add), ("k", W.i32(constant))]
+}
+
 private func value(_ t: ValueType, _ bits: UInt64) -> Value { Value.fromSlots(bits, type: t) }
 
 /// The node functions of a compiled function's first `count` statements, in layout order
@@ -704,11 +713,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     // and store do unfused (the load behind a select, which nothing fuses), for every store
     // width (narrow loads sign- or zero-extending), operation, address kind (s, p, x, y, k) and
     // value kind, and trap where they trap. A load at another offset is not fused.
-    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
-    let addresses: [(Character, [UInt8])] = [
-        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(2) + shl + add),
-        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
-    ]
+    let addresses = addressForms(plus: 8, shift: 2, indexPlus: 64, constant: 200)
     // (store, its loads, value type, bytes)
     let accesses: [(UInt8, [UInt8], ValueType, Int)] = [
         (0x36, [0x28], .i32, 4), (0x37, [0x29], .i64, 8), (0x3A, [0x2C, 0x2D], .i32, 1), (0x3B, [0x2E, 0x2F], .i32, 2),
@@ -841,11 +846,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     // add/mul forms are one node at the float's own width: the stored bits, NaNs and signed
     // zeros included, must be those of the unfused load, operation and store, for every
     // address kind and value kind, and out-of-bounds addresses must trap.
-    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
-    let addresses: [(Character, [UInt8])] = [
-        ("s", W.get(0)), ("p", W.get(0) + W.i32(8) + add), ("x", W.get(0) + W.get(1) + W.i32(3) + shl + add),
-        ("y", W.get(1) + W.i32(3) + shl + W.i32(64) + add), ("k", W.i32(200)),
-    ]
+    let addresses = addressForms(plus: 8, shift: 3, indexPlus: 64, constant: 200)
     // (store, load, type, bytes, ops as (name, opcode), samples of v and of the memory's value)
     let floats: [(UInt8, UInt8, ValueType, Int, [(String, UInt8)], [UInt64])] = [
         (0x38, 0x2A, .f32, 4, [("F32Add", 0x92), ("F32Sub", 0x93), ("F32Mul", 0x94)],
@@ -1438,12 +1439,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     var bytes = [UInt8](repeating: 0, count: 65536)
     for i in 0..<65536 where (i / 16) % 3 != 0 && i % 4 != 1 { bytes[i] = UInt8(0x80 | (i & 0x7F)) }
     b.data = [(0, bytes)]
-    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
-    let s = W.get(0)
-    let p = W.get(0) + W.i32(5) + add
-    let x = W.get(0) + W.get(1) + W.i32(2) + shl + add  // x + (y << 2)
-    let y = W.get(1) + W.i32(3) + shl + W.i32(7) + add  // (y << 3) + 7
-    let addresses: [[UInt8]] = [s, p, x, y, W.i32(1000)]  // the last one kind k
+    let addresses = addressForms(plus: 5, shift: 2, indexPlus: 7, constant: 1000).map { $0.1 }
     // (load opcode, the condition's tail after the load): i32 loads as they are and under
     // i32.eqz, i64 loads under i64.eqz.
     var conditions: [(UInt8, [UInt8])] = []
@@ -1556,9 +1552,7 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     bytes.replaceSubrange(16..<24, with: withUnsafeBytes(of: UInt64(0x7FF8_0000_0000_0BAD).littleEndian, Array.init))
     bytes.replaceSubrange(24..<28, with: withUnsafeBytes(of: UInt32(0x7FC0_0BAD).littleEndian, Array.init))
     b.data = [(0, bytes), (65528, [1, 2, 3, 4, 5, 6, 7, 0x40])]
-    let shl: [UInt8] = [0x74], add: [UInt8] = [0x6A]
-    let addresses: [[UInt8]] = [W.get(0), W.get(0) + W.i32(5) + add, W.get(0) + W.get(1) + W.i32(2) + shl + add,
-                                W.get(1) + W.i32(3) + shl + W.i32(7) + add, W.i32(1000)]
+    let addresses = addressForms(plus: 5, shift: 2, indexPlus: 7, constant: 1000).map { $0.1 }
     // (type, load, reinterpreted narrower load, ops)
     let types: [(ValueType, UInt8, [UInt8], [UInt8])] = [
         (.f32, 0x2A, [0x2F, 0x01, 0x00, 0xBE], [0x92, 0x93, 0x94]),   // i32.load16_u, f32.reinterpret_i32

@@ -1643,13 +1643,13 @@ final class FunctionTranslator {
         let first = stack.count - arity
         let src = slot(ofHeight: first)
         let inPlace = arity == 0 || src == dst
-        if inPlace, control[index].kind != .loop, let n = loadBranch(condition, takenWhenNonzero: true) {
-            for h in first..<stack.count { materialize(h) }
+        let onLoad = inPlace && control[index].kind != .loop ? loadBranch(condition, takenWhenNonzero: true) : nil
+        if inPlace, onLoad == nil { condition = branchCondition(condition) }
+        for h in first..<stack.count { materialize(h) }
+        if let n = onLoad {
             fix(n, \.b, target)
             return emit(n)
         }
-        if inPlace { condition = branchCondition(condition) }
-        for h in first..<stack.count { materialize(h) }
         if inPlace {
             if control[index].kind == .loop, !crossesTry(index), let (fused, a, b) = fusedBranch(condition) {
                 // A back edge on a fused condition charges the loop's cost itself; with the
