@@ -1540,6 +1540,95 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     }
 }
 
+@Test func aLocalSetLeavesThePendingExpressionsItCannotReachPending() throws {
+    // A local.set or local.tee evaluates its value into the local ahead of the pending
+    // expressions below it when none of them reads that local and the order cannot be seen
+    // (`setKeepsPending`); they stay pending. Every pair of a pending operand and a set value,
+    // into a local the operand reads or not and with a read of that local pending between
+    // them, must give what the same code gives with the
+    // operand forced into its slot before the value (a global.set between them flushes it):
+    // the result or trap, and the memory and global a call in the value writes.
+    let i32Load: [UInt8] = W.load(0x28)
+    var base = ModuleBuilder()
+    base.memoryPages = (1, 1)
+    base.data = [(0, (0..<32).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })]
+    base.globals = [(.i32, true, W.i32(100)), (.i32, true, W.i32(0))]
+    // Writes 77 at its argument, bumps global 0 and returns 5.
+    let writer = base.function(nil, [.i32], [.i32], W.get(0) + W.i32(77) + W.store(0x36) + W.globalGet(0) + W.i32(1) + [0x6A]
+                               + W.globalSet(0) + W.i32(5))
+    base.function("state", [], [.i32], W.i32(8) + i32Load + W.globalGet(0) + [0x73])
+    // Parameters 0 and 1 are numbers, 2 an address in bounds, 3 one out of bounds; local 4 is
+    // one no operand reads.
+    let pending: [(String, [UInt8])] = [
+        ("pure", W.get(0) + W.get(1) + [0x6C]),
+        ("readsL0", W.get(0) + W.i32(1) + [0x6A]),
+        ("load", W.get(2) + i32Load),
+        ("loadOut", W.get(3) + i32Load),
+        ("div", W.get(0) + W.get(1) + [0x6D]),
+        ("global", W.globalGet(0) + W.get(1) + [0x6A]),
+        ("loadOfL0", W.get(0) + W.i32(8) + [0x71] + i32Load),
+        // rotl(l1, l2 - l0): the subtraction goes into the spill slot above, where the read of
+        // the target local (pending above it) must not be copied before it is used.
+        ("spillAbove", W.get(1) + W.get(2) + W.get(0) + [0x6B] + [0x77]),
+    ]
+    let values: [(String, [UInt8])] = [
+        ("const", W.i32(11)),
+        ("pure", W.get(1) + W.i32(3) + [0x6B]),
+        ("load", W.get(2) + W.load(0x28, offset: 4)),
+        ("loadOut", W.get(3) + i32Load),
+        ("div", W.get(1) + W.get(0) + [0x6D]),
+        ("call", W.get(2) + W.call(writer)),
+        ("eqzLoad", W.get(2) + i32Load + [0x45]),
+    ]
+    for (pn, p) in pending {
+        var b = base
+        for (vn, v) in values {
+            for target: UInt32 in [0, 1, 4] {
+                for tee in [false, true] {
+                    for flushed in [false, true] {
+                        let set = tee ? W.tee(target) : W.set(target) + W.get(target)
+                        let body = p + W.get(target) + (flushed ? W.i32(0) + W.globalSet(1) : []) + v + set
+                            + [0x6A, 0x6A] + W.get(target) + [0x73] + W.get(0) + [0x6A]
+                        b.function("\(vn)_\(target)_\(tee)_\(flushed)", [.i32, .i32, .i32, .i32], [.i32], locals: [.i32], body)
+                    }
+                }
+            }
+        }
+        let module = try Module.load(b.build())
+        for (vn, _) in values {
+            for target: UInt32 in [0, 1, 4] {
+                for tee in [false, true] {
+                    for (x, y): (Int32, Int32) in [(5, 3), (0, 3), (5, 0), (-7, 2), (8, 1)] {
+                        let args: [Value] = [.i32(UInt32(bitPattern: x)), .i32(UInt32(bitPattern: y)), .i32(8), .i32(70000)]
+                        var outcomes: [[Outcome]] = []
+                        for flushed in [false, true] {
+                            // A fresh instance each (the call writes memory and a global);
+                            // its store lives for these two calls.
+                            let store = Store()
+                            let inst = try Linker(store: store).instantiate(module)
+                            let got = run(inst.function("\(vn)_\(target)_\(tee)_\(flushed)")!, args)
+                            outcomes.append([got, run(inst.function("state")!, [])])
+                            withExtendedLifetime(store) {}
+                        }
+                        #expect(outcomes[0] == outcomes[1], "\(pn) under \(vn) into \(target) (tee \(tee)) at (\(x), \(y))")
+                    }
+                }
+            }
+        }
+    }
+    // The shape that needs it (nbody's `a->vx -= dx * b->mass * mag` with `dx` a tee inside
+    // the value): the load below the tee stays whole, so the store becomes a read-modify-write.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.function("rmw", [.i32, .f64, .f64, .i32], [.f64], locals: [.f64],
+               W.get(0) + W.get(0) + W.load(0x2B) + W.get(1) + W.get(2) + W.get(3) + W.load(0x2B, offset: 8) + [0xA1]
+               + W.tee(4) + [0xA2] + [0xA1] + W.store(0x39) + W.get(4))
+    let inst = try instantiate(b)
+    #expect(run(inst.function("rmw")!, [.i32(16), value(.f64, Double(2).bitPattern), value(.f64, Double(3).bitPattern), .i32(0)])
+            == .value(Double(3).bitPattern))
+    #expect(statementFunctions(inst.function("rmw")!, count: 3).contains(fnWord(i64StoreF64Sub_ss)))
+}
+
 @Test func floatOperationsOfASlotAndALoadAgreeWithTheUnfusedPath() throws {
     // A float add, sub or mul of a slot and a load at an address of kind s, p, x, y or k is one
     // node that loads and computes (`f64SubLoadR_p`, ...), as an expression and as a

@@ -69,7 +69,9 @@ struct ControlFrame {
 ///   expressions keep Wasm's order because nodes evaluate their operands left to right.
 ///   An operand may be evaluated into its slot ahead of the pending expressions below it only
 ///   where no entry reads that slot and the move is unobservable (`evaluatesEarly`).
-/// - Before `local.set/tee i`, every pending read of local i is copied to its slot.
+/// - Before `local.set/tee i`, every pending read of local i is copied to its slot. The set
+///   itself is a statement, but its value may be evaluated ahead of pending expressions that
+///   do not read local i when the move is unobservable (`setKeepsPending`); they stay pending.
 /// - At block, loop and if boundaries everything but constants is spilled, so code inside
 ///   a label (a loop body in particular, which runs many times) never depends on virtual
 ///   operands from outside it.
@@ -78,16 +80,29 @@ struct ControlFrame {
 /// fall-through and branch field is patched with its target node's address. The translator's
 /// state is private to one translation: `@exclusivity(unchecked)` drops the dynamic checks a
 /// class's stored properties would otherwise get on every access.
-/// A range of frame slots, for what a stack entry reads (`FunctionTranslator.reads`).
+/// The frame slots a stack entry reads (`FunctionTranslator.reads`): spill slots as a range
+/// (`lo...hi`, which `overlaps` compares), locals' slots as bits `slot % 64` (`locals`, which
+/// `readsLocal` compares; two locals may share a bit, which only makes the check more careful).
 struct SlotSpan {
     var lo: Int
     var hi: Int
+    var locals: UInt64 = 0
     static let none = SlotSpan(lo: Int.max, hi: Int.min)
     /// The slot a value starts at: two slots for a v128.
     init(slot: Int, wide: Bool) { self.init(lo: slot, hi: slot + (wide ? 1 : 0)) }
     init(lo: Int, hi: Int) { self.lo = lo; self.hi = hi }
-    func union(_ o: SlotSpan) -> SlotSpan { SlotSpan(lo: Swift.min(lo, o.lo), hi: Swift.max(hi, o.hi)) }
+    /// A local's slot (two for a v128), as bits only.
+    init(local slot: Int, wide: Bool) {
+        self.init(lo: Int.max, hi: Int.min)
+        locals = 1 << UInt64(slot & 63) | (wide ? 1 << UInt64((slot + 1) & 63) : 0)
+    }
+    func union(_ o: SlotSpan) -> SlotSpan {
+        var u = SlotSpan(lo: Swift.min(lo, o.lo), hi: Swift.max(hi, o.hi))
+        u.locals = locals | o.locals
+        return u
+    }
     func overlaps(_ o: SlotSpan) -> Bool { lo <= o.hi && o.lo <= hi }
+    func readsLocal(of o: SlotSpan) -> Bool { locals & o.locals != 0 }
 }
 
 final class FunctionTranslator {
@@ -109,9 +124,9 @@ final class FunctionTranslator {
     @exclusivity(unchecked) var depths: [Int] = []
     /// Deepest operand popped since the last push: the children of the next expression.
     @exclusivity(unchecked) var childDepth = 0
-    /// For each stack entry: the spill slots it reads when it is evaluated (a pending
-    /// expression's tree, or a slot entry's own slot; locals are not counted), and what its
-    /// evaluation may do besides (`evaluatesEarly`).
+    /// For each stack entry: the slots it reads when it is evaluated (a pending expression's
+    /// tree, or a slot entry's own slot; spill slots as a range, locals as bits), and what its
+    /// evaluation may do besides (`evaluatesEarly`, `setKeepsPending`).
     @exclusivity(unchecked) var reads: [SlotSpan] = []
     @exclusivity(unchecked) var effects: [Effect] = []
     /// The same for the operands popped since the last push.
@@ -179,7 +194,7 @@ final class FunctionTranslator {
             reads.append(childReads)
             effects.append(max(childEffect, effect(of: n)))
         case .slot(let s):
-            reads.append(s >= localSlots ? SlotSpan(slot: s, wide: isWide) : .none)
+            reads.append(s >= localSlots ? SlotSpan(slot: s, wide: isWide) : SlotSpan(local: s, wide: isWide))
             effects.append(.pure)
         case .const:
             reads.append(.none)
@@ -405,6 +420,27 @@ final class FunctionTranslator {
         }
     }
 
+    /// Whether a `local.set` of the local at `slot`, whose value (just popped) has effect
+    /// `valueEffect`, may be evaluated ahead of the pending expressions on the stack, leaving
+    /// them pending: none of them reads that local, the value's evaluation commutes with each
+    /// (`Effect`), and each pending read of the local may be copied to its slot ahead of them
+    /// (`evaluatesEarly`). A `local.tee` inside an expression (nbody's `dx`, `d2`) then no longer
+    /// forces the operands below it into slots, which would split their trees and the
+    /// read-modify-write that a load below may still become.
+    func setKeepsPending(_ slot: Int, wide: Bool, valueEffect: Effect) -> Bool {
+        let local = SlotSpan(local: slot, wide: wide)
+        for j in stack.indices {
+            switch stack[j] {
+            case .expr:
+                if reads[j].readsLocal(of: local) || !valueEffect.commutes(with: effects[j]) { return false }
+            case .slot(let s) where s == slot:
+                if !evaluatesEarly(j) { return false }
+            default: break
+            }
+        }
+        return true
+    }
+
     func flushExpressions(below height: Int? = nil) {
         for h in 0..<(height ?? stack.count) { if case .expr = stack[h] { materialize(h) } }
     }
@@ -528,8 +564,9 @@ final class FunctionTranslator {
         case .localGet: push(.slot(localSlot[Int(ins.index)]), wide: localWide[Int(ins.index)])
         case .localSet, .localTee:
             let i = Int(ins.index)
+            let valueEffect = effects[effects.count - 1]
             let v = pop()
-            flushExpressions()
+            if !setKeepsPending(localSlot[i], wide: localWide[i], valueEffect: valueEffect) { flushExpressions() }
             flushReads(ofLocal: localSlot[i])
             store(v, to: localSlot[i], wide: localWide[i])
             if ins.op == .localTee { push(.slot(localSlot[i]), wide: localWide[i]) }
