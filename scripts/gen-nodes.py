@@ -669,7 +669,7 @@ def gen_branches():
                    f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
         for kind, value in (("Slot", "fp[n.pointee.c.int]"), ("Const", "n.pointee.c")):
             out.append(f"func returnIf{kind}_{cname}{SIG} {{\n    {body}\n"
-                       f"    if taken {{\n        c.pointee.depth &-= 1\n        return {value}\n    }}\n"
+                       f"    if taken {{\n        c.pointee.callsLeft &+= 1\n        return {value}\n    }}\n"
                        + NEXT + "}\n")
     def nodes(cname):
         counter = "nil"

@@ -70,10 +70,23 @@ private func spinModule() -> ModuleBuilder {
     // down(n) = n == 0 ? 0 : down(n - 1)
     b.function("down", [.i32], [.i32],
                W.get(0) + [0x45] + W.if(.i32) + W.i32(0) + W.else + W.get(0) + W.i32(1) + [0x6B] + W.call(0) + W.end)
+    // The same with declared locals (the other entry node): local 1 is set to 5 before the
+    // call, so a callee that did not zero its locals would return 5 at the bottom.
+    b.function("downLocals", [.i32], [.i32], locals: [.i32],
+               W.get(0) + [0x45] + W.if(.i32) + W.get(1) + W.else + W.i32(5) + W.set(1) + W.get(0) + W.i32(1) + [0x6B]
+               + W.call(1) + W.end)
     let inst = try instantiate(b, store: keptStore(config))
     #expect(try i32(call(inst, "down", [.i32(40)])) == 0)
     #expect(trap { _ = try call(inst, "down", [.i32(60)]) }?.trap == .callStackExhausted)
     #expect(try i32(call(inst, "down", [.i32(40)])) == 0)
+    // Exactly at the limit: down(n) is n + 1 calls deep. A refused call gives its count back,
+    // and a trap leaves none behind, however often.
+    for name in ["down", "downLocals"] {
+        for _ in 0..<3 {
+            #expect(try i32(call(inst, name, [.i32(49)])) == 0, "\(name)(49)")
+            #expect(trap { _ = try call(inst, name, [.i32(50)]) }?.trap == .callStackExhausted, "\(name)(50)")
+        }
+    }
 }
 
 @Test func fuelStopsAnInfiniteLoopAndCanBeRefilled() throws {

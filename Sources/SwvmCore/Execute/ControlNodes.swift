@@ -101,28 +101,44 @@ func evalNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     return proceed(n, fp, c)
 }
 
-/// The entry of a compiled function: one combined limit check (native stack, value stack,
-/// call depth; a raised trap poisons the native limit, so it fails here too), zeroed locals,
-/// the fuel charge of the body outside loops, then the body. a = first statement, b = frame
-/// size, c = parameter count | declared local count << 32, d = cost.
+/// The entry of a compiled function that declares no locals besides its parameters: one
+/// combined limit check (native stack, value stack, call depth; a raised trap poisons the
+/// native limit, so it fails here too), the fuel charge of the body outside loops, then the
+/// body. a = first statement, b = frame size, c = parameter count | declared local count
+/// << 32, d = cost.
 func functionEntryNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    if swvm_frame_address() < c.pointee.nativeLimit || fp + n.pointee.b.int > c.pointee.stackEnd
-        || c.pointee.depth >= c.pointee.maxDepth {
-        return refuseEntry(c)
-    }
-    c.pointee.depth &+= 1
+    if !entryAllowed(n, fp, c) { return refuseEntry(c) }
+    return chargeThenRun(n.pointee.d, n.pointee.a, fp, c)
+}
+
+/// The same for a function that declares locals: they are zeroed first. Separate, so that a
+/// function without any (small helpers, recursive leaves) does not test for them on every
+/// call.
+func functionEntryLocalsNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    if !entryAllowed(n, fp, c) { return refuseEntry(c) }
     let locals = n.pointee.c
     let declared = Int(truncatingIfNeeded: locals >> 32)
-    if declared != 0 {
-        // A few locals are zeroed inline; more take a path of their own (a loop, or memset),
-        // so the common entry needs no saved registers.
-        if declared > 3 { return enterZeroingLocals(n, fp, c) }
-        let p = fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF)
-        p[0] = 0
-        if declared > 1 { p[1] = 0 }
-        if declared > 2 { p[2] = 0 }
-    }
+    // A few locals are zeroed inline; more take a path of their own (a loop, or memset), so
+    // the common entry needs no saved registers.
+    if declared > 3 { return enterZeroingLocals(n, fp, c) }
+    let p = fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF)
+    p[0] = 0
+    if declared > 1 { p[1] = 0 }
+    if declared > 2 { p[2] = 0 }
     return chargeThenRun(n.pointee.d, n.pointee.a, fp, c)
+}
+
+/// The entry nodes' limit check, which also counts the call: the call depth (`callsLeft`), the
+/// native stack against the calling thread's bounds, and the value stack against the callee's
+/// frame size (field b). Three branches to one cold path: combined into one condition, they
+/// compiled to flag arithmetic. A refused call keeps its count: the refusal is a trap, and
+/// where a trap is caught (`Function.call`) the count saved before the call is restored.
+@inline(__always)
+func entryAllowed(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> Bool {
+    c.pointee.callsLeft &-= 1
+    if _slowPath(c.pointee.callsLeft < 0) { return false }
+    if _slowPath(swvm_frame_address() < c.pointee.nativeLimit) { return false }
+    return _fastPath(fp + n.pointee.b.int <= c.pointee.stackEnd)
 }
 
 @inline(never)
@@ -136,28 +152,28 @@ func enterZeroingLocals(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 // result back in a register; several results are left in the frame's first slots.
 
 func returnVoidNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     return 0
 }
 /// a = slot of the result.
 func returnSlotNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     return fp[n.pointee.a.int]
 }
 /// a = the result.
 func returnConstNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     return n.pointee.a
 }
 /// a = the result's expression. A trap in it needs no test here: the caller's call node
 /// and statement see the flag.
 func returnExprNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     return eval(n.pointee.a, fp, c)
 }
 /// a = slot of the first result, b = result count.
 func returnMultiNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     moveSlots(fp, 0, n.pointee.a.int, n.pointee.b.int)
     return fp[0]
 }

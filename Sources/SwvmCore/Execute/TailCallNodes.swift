@@ -15,11 +15,13 @@
 @inline(__always)
 func tailEnter(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let entry = rec.pointee.entry
-    if entry.pointee.fn == fnWord(functionEntryNode) { return tailEntry(entry, fp, c) }
+    if entry.pointee.fn == fnWord(functionEntryNode) || entry.pointee.fn == fnWord(functionEntryLocalsNode) {
+        return tailEntry(entry, fp, c)
+    }
     return tailEnterSlow(rec, fp, c)
 }
 
-/// `functionEntryNode`'s work for a tail call (its record: a = first statement, b = frame
+/// The entry nodes' work for a tail call (its record: a = first statement, b = frame
 /// size, c = parameter count | declared local count << 32, d = cost), continuing in the
 /// current statement chain. The native stack needs no check (a tail call does not grow it),
 /// nor does a pending trap (the tail call nodes test the flag before coming here): only the
@@ -52,7 +54,7 @@ func tailEnterSlow(_ rec: UnsafeMutablePointer<FuncRecord>, _ fp: Frame, _ c: Ct
     }
     let r = invoke(rec, fp, c)
     if trapped(c) { return 0 }
-    c.pointee.depth &-= 1
+    c.pointee.callsLeft &+= 1
     return r
 }
 

@@ -140,11 +140,11 @@ func tryExitNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 /// (falling off its end or branching out), a return (a function return inside the body: its
 /// result is handed on), or a trap or exception.
 func tryTableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
-    let depth = c.pointee.depth
+    let callsLeft = c.pointee.callsLeft
     let traceCount = c.pointee.traceCount
     let limit = c.pointee.nativeLimit
     let r = runBody(n.pointee.a, fp, c)
-    if trapped(c) { return handle(n, fp, c, depth, traceCount, limit) }
+    if trapped(c) { return handle(n, fp, c, callsLeft, traceCount, limit) }
     let exit = c.pointee.tryExit
     if exit == 0 { return r }
     c.pointee.tryExit = 0
@@ -154,7 +154,7 @@ func tryTableNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 /// An exception (or trap) came out of a try_table body: the first matching clause takes it,
 /// with the state the unwinding left behind restored; otherwise it travels on.
 @inline(never)
-func handle(_ n: NodeP, _ fp: Frame, _ c: Ctx, _ depth: Int, _ traceCount: Int, _ limit: UInt) -> UInt64 {
+func handle(_ n: NodeP, _ fp: Frame, _ c: Ctx, _ callsLeft: Int, _ traceCount: Int, _ limit: UInt) -> UInt64 {
     guard c.pointee.raisedTrap == .exception, let e = Exception.from(word: c.pointee.exception) else { return 0 }
     let table = UnsafePointer<UInt64>(bitPattern: UInt(truncatingIfNeeded: n.pointee.b)).unsafelyUnwrapped
     let tag = e.tag.word
@@ -166,7 +166,7 @@ func handle(_ n: NodeP, _ fp: Frame, _ c: Ctx, _ depth: Int, _ traceCount: Int, 
         c.pointee.refusedCall = false
         c.pointee.pending = 0
         c.pointee.tryExit = 0
-        c.pointee.depth = depth
+        c.pointee.callsLeft = callsLeft
         c.pointee.traceCount = traceCount
         c.pointee.nativeLimit = limit
         var dst = fp + clause[3].int

@@ -10,9 +10,13 @@ struct ExecContext {
     var entryTop: UnsafeMutablePointer<UInt64>
     /// Native recursion stops with `call stack exhausted` once the frame address drops below.
     var nativeLimit: UInt
-    /// Wasm call depth, bounded by `maxDepth` (a configurable limit independent of stacks).
-    var depth: Int
+    /// Wasm calls that may still begin before the call depth reaches `maxDepth` (a
+    /// configurable limit independent of stacks): a countdown, so that a function's entry
+    /// checks it with one decrement and a sign test, and a return adds one back.
+    var callsLeft: Int
     var maxDepth: Int
+    /// The current Wasm call depth.
+    var depth: Int { maxDepth &- callsLeft }
     /// The element index of the last `uninitialized element` trap, for its message.
     var trapIndex: UInt64 = 0
     /// Functions a trap unwound through, innermost first (FuncRecord addresses), recorded by

@@ -91,7 +91,7 @@ public final class Function {
             }
             a.store(to: fp + offset)
         }
-        let savedDepth = ctx.pointee.depth
+        let savedCallsLeft = ctx.pointee.callsLeft
         let record = self.record
         ctx.pointee.traceCount = 0
         let first = store.withEntry { invoke(record, fp, ctx) }
@@ -100,7 +100,7 @@ public final class Function {
             ctx.pointee.trap = 0
             ctx.pointee.refusedCall = false
             ctx.pointee.pending = 0
-            ctx.pointee.depth = savedDepth
+            ctx.pointee.callsLeft = savedCallsLeft
             ctx.pointee.entryTop = fp
             ctx.pointee.tryExit = 0
             if trap == .exception {
@@ -111,19 +111,19 @@ public final class Function {
                 e.exception?.captured = true
                 e.trap = .exception
                 e.backtrace = store.backtrace()
-                if savedDepth == 0 { store.dropExceptions() }
+                if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
                 throw e
             }
             var e = store.wasmError(for: trap)
             e.backtrace = store.backtrace()
-            if savedDepth == 0 { store.dropExceptions() }
+            if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
             throw e
         }
         // One scalar result comes back in a register; a v128 or several are left in the
         // frame's first slots.
         let results = type.resultInRegister ? [Value.fromSlots(first, type: type.results[0])]
             : zip(type.results, type.results.slotOffsets).map { Value.load(from: fp + $1, type: $0) }
-        if savedDepth == 0 { store.dropExceptions() }
+        if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
         return results
     }
 

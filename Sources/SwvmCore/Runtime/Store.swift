@@ -64,7 +64,7 @@ public final class Store {
         ctx = Ctx.allocate(capacity: 1)
         ctx.initialize(to: ExecContext(
             stackBase: stack, stackEnd: stack + slots, entryTop: stack,
-            nativeLimit: 0, depth: 0, maxDepth: config.maxCallDepth,
+            nativeLimit: 0, callsLeft: config.maxCallDepth, maxDepth: config.maxCallDepth,
             trace: .allocate(capacity: ExecContext.traceCapacity), interruptFlag: interruptHandle.flag))
         ctx.pointee.fuelEnabled = config.consumeFuel
         ctx.pointee.regrant()

@@ -1558,7 +1558,7 @@ final class FunctionTranslator {
         let frameSize = UInt64(localSlots + maxSlots + 1)
         let paramSlots = type.params.slotCount
         let declared = UInt64(localSlots - paramSlots)
-        return node(functionEntryNode, UInt64(pointer: first), frameSize,
+        return node(declared == 0 ? functionEntryNode : functionEntryLocalsNode, UInt64(pointer: first), frameSize,
                     UInt64(paramSlots) | declared << 32, UInt64(Swift.max(control[0].cost, 1)))
     }
 

@@ -2005,7 +2005,7 @@ func returnIfSlot_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2015,7 +2015,7 @@ func returnIfConst_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2039,7 +2039,7 @@ func returnIfSlot_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2049,7 +2049,7 @@ func returnIfConst_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2076,7 +2076,7 @@ func returnIfSlot_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2087,7 +2087,7 @@ func returnIfConst_i32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2114,7 +2114,7 @@ func returnIfSlot_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2125,7 +2125,7 @@ func returnIfConst_i32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2152,7 +2152,7 @@ func returnIfSlot_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2163,7 +2163,7 @@ func returnIfConst_i32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2190,7 +2190,7 @@ func returnIfSlot_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2201,7 +2201,7 @@ func returnIfConst_i32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2225,7 +2225,7 @@ func returnIfSlot_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2235,7 +2235,7 @@ func returnIfConst_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2259,7 +2259,7 @@ func returnIfSlot_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2269,7 +2269,7 @@ func returnIfConst_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2296,7 +2296,7 @@ func returnIfSlot_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2307,7 +2307,7 @@ func returnIfConst_i32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2334,7 +2334,7 @@ func returnIfSlot_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2345,7 +2345,7 @@ func returnIfConst_i32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2372,7 +2372,7 @@ func returnIfSlot_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2383,7 +2383,7 @@ func returnIfConst_i32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2410,7 +2410,7 @@ func returnIfSlot_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2421,7 +2421,7 @@ func returnIfConst_i32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2445,7 +2445,7 @@ func returnIfSlot_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2455,7 +2455,7 @@ func returnIfConst_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2479,7 +2479,7 @@ func returnIfSlot_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2489,7 +2489,7 @@ func returnIfConst_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2516,7 +2516,7 @@ func returnIfSlot_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2527,7 +2527,7 @@ func returnIfConst_i32LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2554,7 +2554,7 @@ func returnIfSlot_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2565,7 +2565,7 @@ func returnIfConst_i32LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2592,7 +2592,7 @@ func returnIfSlot_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2603,7 +2603,7 @@ func returnIfConst_i32LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2630,7 +2630,7 @@ func returnIfSlot_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2641,7 +2641,7 @@ func returnIfConst_i32LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2665,7 +2665,7 @@ func returnIfSlot_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2675,7 +2675,7 @@ func returnIfConst_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2699,7 +2699,7 @@ func returnIfSlot_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2709,7 +2709,7 @@ func returnIfConst_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2736,7 +2736,7 @@ func returnIfSlot_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2747,7 +2747,7 @@ func returnIfConst_i32LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2774,7 +2774,7 @@ func returnIfSlot_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2785,7 +2785,7 @@ func returnIfConst_i32LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2812,7 +2812,7 @@ func returnIfSlot_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2823,7 +2823,7 @@ func returnIfConst_i32LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2850,7 +2850,7 @@ func returnIfSlot_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2861,7 +2861,7 @@ func returnIfConst_i32LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2885,7 +2885,7 @@ func returnIfSlot_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2895,7 +2895,7 @@ func returnIfConst_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2919,7 +2919,7 @@ func returnIfSlot_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2929,7 +2929,7 @@ func returnIfConst_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2956,7 +2956,7 @@ func returnIfSlot_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -2967,7 +2967,7 @@ func returnIfConst_i32GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -2994,7 +2994,7 @@ func returnIfSlot_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3005,7 +3005,7 @@ func returnIfConst_i32GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3032,7 +3032,7 @@ func returnIfSlot_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3043,7 +3043,7 @@ func returnIfConst_i32GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3070,7 +3070,7 @@ func returnIfSlot_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3081,7 +3081,7 @@ func returnIfConst_i32GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3105,7 +3105,7 @@ func returnIfSlot_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3115,7 +3115,7 @@ func returnIfConst_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3139,7 +3139,7 @@ func returnIfSlot_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3149,7 +3149,7 @@ func returnIfConst_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3176,7 +3176,7 @@ func returnIfSlot_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3187,7 +3187,7 @@ func returnIfConst_i32GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3214,7 +3214,7 @@ func returnIfSlot_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3225,7 +3225,7 @@ func returnIfConst_i32GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3252,7 +3252,7 @@ func returnIfSlot_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3263,7 +3263,7 @@ func returnIfConst_i32GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3290,7 +3290,7 @@ func returnIfSlot_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3301,7 +3301,7 @@ func returnIfConst_i32GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3325,7 +3325,7 @@ func returnIfSlot_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3335,7 +3335,7 @@ func returnIfConst_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3359,7 +3359,7 @@ func returnIfSlot_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3369,7 +3369,7 @@ func returnIfConst_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3396,7 +3396,7 @@ func returnIfSlot_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3407,7 +3407,7 @@ func returnIfConst_i32LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3434,7 +3434,7 @@ func returnIfSlot_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3445,7 +3445,7 @@ func returnIfConst_i32LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3472,7 +3472,7 @@ func returnIfSlot_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3483,7 +3483,7 @@ func returnIfConst_i32LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3510,7 +3510,7 @@ func returnIfSlot_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3521,7 +3521,7 @@ func returnIfConst_i32LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3545,7 +3545,7 @@ func returnIfSlot_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3555,7 +3555,7 @@ func returnIfConst_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3579,7 +3579,7 @@ func returnIfSlot_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3589,7 +3589,7 @@ func returnIfConst_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3616,7 +3616,7 @@ func returnIfSlot_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3627,7 +3627,7 @@ func returnIfConst_i32LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3654,7 +3654,7 @@ func returnIfSlot_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3665,7 +3665,7 @@ func returnIfConst_i32LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3692,7 +3692,7 @@ func returnIfSlot_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3703,7 +3703,7 @@ func returnIfConst_i32LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3730,7 +3730,7 @@ func returnIfSlot_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3741,7 +3741,7 @@ func returnIfConst_i32LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3765,7 +3765,7 @@ func returnIfSlot_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3775,7 +3775,7 @@ func returnIfConst_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3799,7 +3799,7 @@ func returnIfSlot_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3809,7 +3809,7 @@ func returnIfConst_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3836,7 +3836,7 @@ func returnIfSlot_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3847,7 +3847,7 @@ func returnIfConst_i32GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3874,7 +3874,7 @@ func returnIfSlot_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3885,7 +3885,7 @@ func returnIfConst_i32GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3912,7 +3912,7 @@ func returnIfSlot_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3923,7 +3923,7 @@ func returnIfConst_i32GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3950,7 +3950,7 @@ func returnIfSlot_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3961,7 +3961,7 @@ func returnIfConst_i32GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -3985,7 +3985,7 @@ func returnIfSlot_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -3995,7 +3995,7 @@ func returnIfConst_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4019,7 +4019,7 @@ func returnIfSlot_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4029,7 +4029,7 @@ func returnIfConst_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = UInt32(truncatingIfNeeded: n.pointee.b)
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4056,7 +4056,7 @@ func returnIfSlot_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4067,7 +4067,7 @@ func returnIfConst_i32GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4094,7 +4094,7 @@ func returnIfSlot_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4105,7 +4105,7 @@ func returnIfConst_i32GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4132,7 +4132,7 @@ func returnIfSlot_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4143,7 +4143,7 @@ func returnIfConst_i32GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4170,7 +4170,7 @@ func returnIfSlot_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4181,7 +4181,7 @@ func returnIfConst_i32GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4205,7 +4205,7 @@ func returnIfSlot_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4215,7 +4215,7 @@ func returnIfConst_i64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4239,7 +4239,7 @@ func returnIfSlot_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4249,7 +4249,7 @@ func returnIfConst_i64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4276,7 +4276,7 @@ func returnIfSlot_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4287,7 +4287,7 @@ func returnIfConst_i64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4314,7 +4314,7 @@ func returnIfSlot_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4325,7 +4325,7 @@ func returnIfConst_i64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4352,7 +4352,7 @@ func returnIfSlot_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4363,7 +4363,7 @@ func returnIfConst_i64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4390,7 +4390,7 @@ func returnIfSlot_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4401,7 +4401,7 @@ func returnIfConst_i64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4425,7 +4425,7 @@ func returnIfSlot_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4435,7 +4435,7 @@ func returnIfConst_i64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4459,7 +4459,7 @@ func returnIfSlot_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4469,7 +4469,7 @@ func returnIfConst_i64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4496,7 +4496,7 @@ func returnIfSlot_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4507,7 +4507,7 @@ func returnIfConst_i64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4534,7 +4534,7 @@ func returnIfSlot_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4545,7 +4545,7 @@ func returnIfConst_i64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4572,7 +4572,7 @@ func returnIfSlot_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4583,7 +4583,7 @@ func returnIfConst_i64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4610,7 +4610,7 @@ func returnIfSlot_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4621,7 +4621,7 @@ func returnIfConst_i64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4645,7 +4645,7 @@ func returnIfSlot_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4655,7 +4655,7 @@ func returnIfConst_i64LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4679,7 +4679,7 @@ func returnIfSlot_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4689,7 +4689,7 @@ func returnIfConst_i64LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4716,7 +4716,7 @@ func returnIfSlot_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4727,7 +4727,7 @@ func returnIfConst_i64LtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4754,7 +4754,7 @@ func returnIfSlot_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4765,7 +4765,7 @@ func returnIfConst_i64LtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4792,7 +4792,7 @@ func returnIfSlot_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4803,7 +4803,7 @@ func returnIfConst_i64LtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4830,7 +4830,7 @@ func returnIfSlot_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4841,7 +4841,7 @@ func returnIfConst_i64LtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) < Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4865,7 +4865,7 @@ func returnIfSlot_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4875,7 +4875,7 @@ func returnIfConst_i64LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4899,7 +4899,7 @@ func returnIfSlot_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4909,7 +4909,7 @@ func returnIfConst_i64LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4936,7 +4936,7 @@ func returnIfSlot_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4947,7 +4947,7 @@ func returnIfConst_i64LtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -4974,7 +4974,7 @@ func returnIfSlot_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -4985,7 +4985,7 @@ func returnIfConst_i64LtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5012,7 +5012,7 @@ func returnIfSlot_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5023,7 +5023,7 @@ func returnIfConst_i64LtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5050,7 +5050,7 @@ func returnIfSlot_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5061,7 +5061,7 @@ func returnIfConst_i64LtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5085,7 +5085,7 @@ func returnIfSlot_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5095,7 +5095,7 @@ func returnIfConst_i64GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5119,7 +5119,7 @@ func returnIfSlot_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5129,7 +5129,7 @@ func returnIfConst_i64GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5156,7 +5156,7 @@ func returnIfSlot_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5167,7 +5167,7 @@ func returnIfConst_i64GtS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5194,7 +5194,7 @@ func returnIfSlot_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5205,7 +5205,7 @@ func returnIfConst_i64GtS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5232,7 +5232,7 @@ func returnIfSlot_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5243,7 +5243,7 @@ func returnIfConst_i64GtS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5270,7 +5270,7 @@ func returnIfSlot_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5281,7 +5281,7 @@ func returnIfConst_i64GtS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) > Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5305,7 +5305,7 @@ func returnIfSlot_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5315,7 +5315,7 @@ func returnIfConst_i64GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5339,7 +5339,7 @@ func returnIfSlot_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5349,7 +5349,7 @@ func returnIfConst_i64GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5376,7 +5376,7 @@ func returnIfSlot_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5387,7 +5387,7 @@ func returnIfConst_i64GtU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5414,7 +5414,7 @@ func returnIfSlot_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5425,7 +5425,7 @@ func returnIfConst_i64GtU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5452,7 +5452,7 @@ func returnIfSlot_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5463,7 +5463,7 @@ func returnIfConst_i64GtU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5490,7 +5490,7 @@ func returnIfSlot_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5501,7 +5501,7 @@ func returnIfConst_i64GtU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5525,7 +5525,7 @@ func returnIfSlot_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5535,7 +5535,7 @@ func returnIfConst_i64LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5559,7 +5559,7 @@ func returnIfSlot_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5569,7 +5569,7 @@ func returnIfConst_i64LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5596,7 +5596,7 @@ func returnIfSlot_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5607,7 +5607,7 @@ func returnIfConst_i64LeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5634,7 +5634,7 @@ func returnIfSlot_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5645,7 +5645,7 @@ func returnIfConst_i64LeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5672,7 +5672,7 @@ func returnIfSlot_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5683,7 +5683,7 @@ func returnIfConst_i64LeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5710,7 +5710,7 @@ func returnIfSlot_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5721,7 +5721,7 @@ func returnIfConst_i64LeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) <= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5745,7 +5745,7 @@ func returnIfSlot_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5755,7 +5755,7 @@ func returnIfConst_i64LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5779,7 +5779,7 @@ func returnIfSlot_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5789,7 +5789,7 @@ func returnIfConst_i64LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5816,7 +5816,7 @@ func returnIfSlot_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5827,7 +5827,7 @@ func returnIfConst_i64LeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5854,7 +5854,7 @@ func returnIfSlot_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5865,7 +5865,7 @@ func returnIfConst_i64LeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5892,7 +5892,7 @@ func returnIfSlot_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5903,7 +5903,7 @@ func returnIfConst_i64LeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5930,7 +5930,7 @@ func returnIfSlot_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5941,7 +5941,7 @@ func returnIfConst_i64LeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5965,7 +5965,7 @@ func returnIfSlot_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -5975,7 +5975,7 @@ func returnIfConst_i64GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -5999,7 +5999,7 @@ func returnIfSlot_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6009,7 +6009,7 @@ func returnIfConst_i64GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6036,7 +6036,7 @@ func returnIfSlot_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6047,7 +6047,7 @@ func returnIfConst_i64GeS_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6074,7 +6074,7 @@ func returnIfSlot_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6085,7 +6085,7 @@ func returnIfConst_i64GeS_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6112,7 +6112,7 @@ func returnIfSlot_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6123,7 +6123,7 @@ func returnIfConst_i64GeS_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6150,7 +6150,7 @@ func returnIfSlot_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6161,7 +6161,7 @@ func returnIfConst_i64GeS_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = Int64(bitPattern: a) >= Int64(bitPattern: b)
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6185,7 +6185,7 @@ func returnIfSlot_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6195,7 +6195,7 @@ func returnIfConst_i64GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = fp[n.pointee.b.int]
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6219,7 +6219,7 @@ func returnIfSlot_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6229,7 +6229,7 @@ func returnIfConst_i64GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = n.pointee.b
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6256,7 +6256,7 @@ func returnIfSlot_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6267,7 +6267,7 @@ func returnIfConst_i64GeU_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6294,7 +6294,7 @@ func returnIfSlot_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6305,7 +6305,7 @@ func returnIfConst_i64GeU_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6332,7 +6332,7 @@ func returnIfSlot_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6343,7 +6343,7 @@ func returnIfConst_i64GeU_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6370,7 +6370,7 @@ func returnIfSlot_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6381,7 +6381,7 @@ func returnIfConst_i64GeU_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6412,7 +6412,7 @@ func returnIfSlot_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6422,7 +6422,7 @@ func returnIfConst_f32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6453,7 +6453,7 @@ func returnIfSlot_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6463,7 +6463,7 @@ func returnIfConst_f32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6498,7 +6498,7 @@ func returnIfSlot_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6509,7 +6509,7 @@ func returnIfConst_f32Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6544,7 +6544,7 @@ func returnIfSlot_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6555,7 +6555,7 @@ func returnIfConst_f32Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6590,7 +6590,7 @@ func returnIfSlot_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6601,7 +6601,7 @@ func returnIfConst_f32Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6636,7 +6636,7 @@ func returnIfSlot_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6647,7 +6647,7 @@ func returnIfConst_f32Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6678,7 +6678,7 @@ func returnIfSlot_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6688,7 +6688,7 @@ func returnIfConst_f32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6719,7 +6719,7 @@ func returnIfSlot_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6729,7 +6729,7 @@ func returnIfConst_f32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6764,7 +6764,7 @@ func returnIfSlot_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6775,7 +6775,7 @@ func returnIfConst_f32Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6810,7 +6810,7 @@ func returnIfSlot_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6821,7 +6821,7 @@ func returnIfConst_f32Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6856,7 +6856,7 @@ func returnIfSlot_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6867,7 +6867,7 @@ func returnIfConst_f32Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6902,7 +6902,7 @@ func returnIfSlot_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6913,7 +6913,7 @@ func returnIfConst_f32Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6944,7 +6944,7 @@ func returnIfSlot_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6954,7 +6954,7 @@ func returnIfConst_f32Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -6985,7 +6985,7 @@ func returnIfSlot_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -6995,7 +6995,7 @@ func returnIfConst_f32Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7030,7 +7030,7 @@ func returnIfSlot_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7041,7 +7041,7 @@ func returnIfConst_f32Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7076,7 +7076,7 @@ func returnIfSlot_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7087,7 +7087,7 @@ func returnIfConst_f32Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7122,7 +7122,7 @@ func returnIfSlot_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7133,7 +7133,7 @@ func returnIfConst_f32Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7168,7 +7168,7 @@ func returnIfSlot_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7179,7 +7179,7 @@ func returnIfConst_f32Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7210,7 +7210,7 @@ func returnIfSlot_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7220,7 +7220,7 @@ func returnIfConst_f32Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7251,7 +7251,7 @@ func returnIfSlot_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7261,7 +7261,7 @@ func returnIfConst_f32Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7296,7 +7296,7 @@ func returnIfSlot_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7307,7 +7307,7 @@ func returnIfConst_f32Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7342,7 +7342,7 @@ func returnIfSlot_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7353,7 +7353,7 @@ func returnIfConst_f32Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7388,7 +7388,7 @@ func returnIfSlot_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7399,7 +7399,7 @@ func returnIfConst_f32Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7434,7 +7434,7 @@ func returnIfSlot_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7445,7 +7445,7 @@ func returnIfConst_f32Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7476,7 +7476,7 @@ func returnIfSlot_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7486,7 +7486,7 @@ func returnIfConst_f32Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7517,7 +7517,7 @@ func returnIfSlot_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7527,7 +7527,7 @@ func returnIfConst_f32Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7562,7 +7562,7 @@ func returnIfSlot_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7573,7 +7573,7 @@ func returnIfConst_f32Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7608,7 +7608,7 @@ func returnIfSlot_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7619,7 +7619,7 @@ func returnIfConst_f32Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7654,7 +7654,7 @@ func returnIfSlot_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7665,7 +7665,7 @@ func returnIfConst_f32Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7700,7 +7700,7 @@ func returnIfSlot_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7711,7 +7711,7 @@ func returnIfConst_f32Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7742,7 +7742,7 @@ func returnIfSlot_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7752,7 +7752,7 @@ func returnIfConst_f32Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: fp[n.pointee.b.int]))
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7783,7 +7783,7 @@ func returnIfSlot_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7793,7 +7793,7 @@ func returnIfConst_f32Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Float(bitPattern: UInt32(truncatingIfNeeded: n.pointee.b))
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7828,7 +7828,7 @@ func returnIfSlot_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7839,7 +7839,7 @@ func returnIfConst_f32Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7874,7 +7874,7 @@ func returnIfSlot_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7885,7 +7885,7 @@ func returnIfConst_f32Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7920,7 +7920,7 @@ func returnIfSlot_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7931,7 +7931,7 @@ func returnIfConst_f32Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -7966,7 +7966,7 @@ func returnIfSlot_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -7977,7 +7977,7 @@ func returnIfConst_f32Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8008,7 +8008,7 @@ func returnIfSlot_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8018,7 +8018,7 @@ func returnIfConst_f64Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8049,7 +8049,7 @@ func returnIfSlot_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8059,7 +8059,7 @@ func returnIfConst_f64Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8094,7 +8094,7 @@ func returnIfSlot_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8105,7 +8105,7 @@ func returnIfConst_f64Eq_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8140,7 +8140,7 @@ func returnIfSlot_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8151,7 +8151,7 @@ func returnIfConst_f64Eq_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8186,7 +8186,7 @@ func returnIfSlot_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8197,7 +8197,7 @@ func returnIfConst_f64Eq_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8232,7 +8232,7 @@ func returnIfSlot_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8243,7 +8243,7 @@ func returnIfConst_f64Eq_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a == b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8274,7 +8274,7 @@ func returnIfSlot_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8284,7 +8284,7 @@ func returnIfConst_f64Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8315,7 +8315,7 @@ func returnIfSlot_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8325,7 +8325,7 @@ func returnIfConst_f64Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8360,7 +8360,7 @@ func returnIfSlot_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8371,7 +8371,7 @@ func returnIfConst_f64Ne_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8406,7 +8406,7 @@ func returnIfSlot_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8417,7 +8417,7 @@ func returnIfConst_f64Ne_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8452,7 +8452,7 @@ func returnIfSlot_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8463,7 +8463,7 @@ func returnIfConst_f64Ne_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8498,7 +8498,7 @@ func returnIfSlot_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8509,7 +8509,7 @@ func returnIfConst_f64Ne_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a != b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8540,7 +8540,7 @@ func returnIfSlot_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8550,7 +8550,7 @@ func returnIfConst_f64Lt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8581,7 +8581,7 @@ func returnIfSlot_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8591,7 +8591,7 @@ func returnIfConst_f64Lt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8626,7 +8626,7 @@ func returnIfSlot_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8637,7 +8637,7 @@ func returnIfConst_f64Lt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8672,7 +8672,7 @@ func returnIfSlot_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8683,7 +8683,7 @@ func returnIfConst_f64Lt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8718,7 +8718,7 @@ func returnIfSlot_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8729,7 +8729,7 @@ func returnIfConst_f64Lt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8764,7 +8764,7 @@ func returnIfSlot_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8775,7 +8775,7 @@ func returnIfConst_f64Lt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a < b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8806,7 +8806,7 @@ func returnIfSlot_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8816,7 +8816,7 @@ func returnIfConst_f64Gt_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8847,7 +8847,7 @@ func returnIfSlot_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8857,7 +8857,7 @@ func returnIfConst_f64Gt_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8892,7 +8892,7 @@ func returnIfSlot_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8903,7 +8903,7 @@ func returnIfConst_f64Gt_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8938,7 +8938,7 @@ func returnIfSlot_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8949,7 +8949,7 @@ func returnIfConst_f64Gt_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -8984,7 +8984,7 @@ func returnIfSlot_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -8995,7 +8995,7 @@ func returnIfConst_f64Gt_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9030,7 +9030,7 @@ func returnIfSlot_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9041,7 +9041,7 @@ func returnIfConst_f64Gt_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a > b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9072,7 +9072,7 @@ func returnIfSlot_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9082,7 +9082,7 @@ func returnIfConst_f64Le_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9113,7 +9113,7 @@ func returnIfSlot_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9123,7 +9123,7 @@ func returnIfConst_f64Le_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9158,7 +9158,7 @@ func returnIfSlot_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9169,7 +9169,7 @@ func returnIfConst_f64Le_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9204,7 +9204,7 @@ func returnIfSlot_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9215,7 +9215,7 @@ func returnIfConst_f64Le_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9250,7 +9250,7 @@ func returnIfSlot_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9261,7 +9261,7 @@ func returnIfConst_f64Le_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9296,7 +9296,7 @@ func returnIfSlot_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9307,7 +9307,7 @@ func returnIfConst_f64Le_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a <= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9338,7 +9338,7 @@ func returnIfSlot_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9348,7 +9348,7 @@ func returnIfConst_f64Ge_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: fp[n.pointee.b.int])
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9379,7 +9379,7 @@ func returnIfSlot_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9389,7 +9389,7 @@ func returnIfConst_f64Ge_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let b = Double(bitPattern: n.pointee.b)
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9424,7 +9424,7 @@ func returnIfSlot_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9435,7 +9435,7 @@ func returnIfConst_f64Ge_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9470,7 +9470,7 @@ func returnIfSlot_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9481,7 +9481,7 @@ func returnIfConst_f64Ge_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9516,7 +9516,7 @@ func returnIfSlot_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9527,7 +9527,7 @@ func returnIfConst_f64Ge_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9562,7 +9562,7 @@ func returnIfSlot_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9573,7 +9573,7 @@ func returnIfConst_f64Ge_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = a >= b
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9591,7 +9591,7 @@ func brIfLoop_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfSlot_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9599,7 +9599,7 @@ func returnIfSlot_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i32Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9622,7 +9622,7 @@ func brIfLoop_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfSlot_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9630,7 +9630,7 @@ func returnIfSlot_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 func returnIfConst_i64Eqz_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = fp[n.pointee.a.int] == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9661,7 +9661,7 @@ func returnIfSlot_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9671,7 +9671,7 @@ func returnIfConst_i32Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9702,7 +9702,7 @@ func returnIfSlot_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9712,7 +9712,7 @@ func returnIfConst_i64Eqz_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if trapped(c) { return 0 }
     let taken = v == 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
@@ -9733,7 +9733,7 @@ func returnIfSlot_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let taken = a != 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return fp[n.pointee.c.int]
     }
     return proceed(n, fp, c)
@@ -9742,7 +9742,7 @@ func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let a = UInt32(truncatingIfNeeded: fp[n.pointee.a.int])
     let taken = a != 0
     if taken {
-        c.pointee.depth &-= 1
+        c.pointee.callsLeft &+= 1
         return n.pointee.c
     }
     return proceed(n, fp, c)
