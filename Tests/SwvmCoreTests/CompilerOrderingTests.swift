@@ -279,3 +279,42 @@ func onSmallStack(_ body: @escaping () throws -> Void) throws {
     #expect(try i32Result(inst, "chain", [.i32(3), .i32(4)]) == 4 * 100 + 4)
     #expect(try i32Result(inst, "loop", [.i32(3), .i32(9)]) == 9)
 }
+
+@Test func declaredLocalsStartAtZeroWhateverTheFrameHeldBefore() throws {
+    // A function's entry zeroes its declared locals (inline up to 16 slots, two per store;
+    // memset beyond). Each `dirty<k>` sets its k locals to all ones; `clean<k>`, called next
+    // at the same frame position, must see every one of its k locals zero: for 1 to 40
+    // locals, after parameters of one and of two slots, and with a v128 local among them.
+    var b = ModuleBuilder()
+    let ks = Array(1...20) + [31, 32, 33, 40]
+    for k in ks {
+        for (tag, params) in [("a", [ValueType.i32]), ("b", [ValueType.i32, .v128])] {
+            let first = UInt32(params.count)
+            let locals = [ValueType](repeating: .i64, count: k)
+            var dirty: [UInt8] = [], clean: [UInt8] = W.i64(0)
+            for i in 0..<UInt32(k) {
+                dirty += W.i64(-1) + W.set(first + i)
+                clean += W.get(first + i) + [0x84]  // i64.or
+            }
+            b.function("dirty\(tag)\(k)", params, [], locals: locals, dirty)
+            b.function("clean\(tag)\(k)", params, [.i64], locals: locals, clean)
+        }
+    }
+    // A v128 local between scalars: its two slots start zero too.
+    b.function("dirtyv", [], [], locals: [.i64, .v128, .i64, .i64, .i64],
+               W.i64(-1) + W.set(0) + W.v128([~0, ~0, ~0, ~0]) + W.set(1) + W.i64(-1) + W.set(2)
+               + W.i64(-1) + W.set(3) + W.i64(-1) + W.set(4))
+    b.function("cleanv", [], [.i64], locals: [.i64, .v128, .i64, .i64, .i64],
+               W.get(0) + W.get(1) + W.simd(29, [0]) + [0x84] + W.get(1) + W.simd(29, [1]) + [0x84]
+               + W.get(2) + [0x84] + W.get(3) + [0x84] + W.get(4) + [0x84])
+    let inst = try instantiate(b)
+    for k in ks {
+        for (tag, args) in [("a", [Value.i32(1)]), ("b", [Value.i32(1), .v128(0, 0)])] {
+            _ = try inst.function("dirty\(tag)\(k)")!.call(args)
+            let r = try inst.function("clean\(tag)\(k)")!.call(args)
+            #expect(r.first == .i64(0), "\(tag)\(k)")
+        }
+    }
+    _ = try inst.function("dirtyv")!.call([])
+    #expect(try inst.function("cleanv")!.call([]).first == .i64(0))
+}

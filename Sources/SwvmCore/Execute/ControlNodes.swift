@@ -118,13 +118,24 @@ func functionEntryLocalsNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if !entryAllowed(n, fp, c) { return refuseEntry(c) }
     let locals = n.pointee.c
     let declared = Int(truncatingIfNeeded: locals >> 32)
-    // A few locals are zeroed inline; more take a path of their own (a loop, or memset), so
-    // the common entry needs no saved registers.
-    if declared > 3 { return enterZeroingLocals(n, fp, c) }
-    let p = fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF)
-    p[0] = 0
-    if declared > 1 { p[1] = 0 }
-    if declared > 2 { p[2] = 0 }
+    // Up to 16 locals are zeroed here, two slots per 16-byte store: an odd count also
+    // zeroes the slot after the last local, the operand stack's first, which the frame
+    // always has (its size is one more than locals and operands need) and which holds
+    // nothing yet. Straight-line stores, because the optimiser turns a loop into a memset
+    // call, and a call makes the node save registers: that path (`enterZeroingLocals`, for
+    // more locals) cost 50 instructions and memset's own for a dozen locals (Lua's
+    // interpreter functions).
+    if declared > 16 { return enterZeroingLocals(n, fp, c) }
+    let p = UnsafeMutableRawPointer(fp + Int(truncatingIfNeeded: locals & 0xFFFF_FFFF))
+    let zero = SIMD2<UInt64>(repeating: 0)
+    p.storeBytes(of: zero, as: SIMD2<UInt64>.self)
+    if declared > 2 { p.storeBytes(of: zero, toByteOffset: 16, as: SIMD2<UInt64>.self) }
+    if declared > 4 { p.storeBytes(of: zero, toByteOffset: 32, as: SIMD2<UInt64>.self) }
+    if declared > 6 { p.storeBytes(of: zero, toByteOffset: 48, as: SIMD2<UInt64>.self) }
+    if declared > 8 { p.storeBytes(of: zero, toByteOffset: 64, as: SIMD2<UInt64>.self) }
+    if declared > 10 { p.storeBytes(of: zero, toByteOffset: 80, as: SIMD2<UInt64>.self) }
+    if declared > 12 { p.storeBytes(of: zero, toByteOffset: 96, as: SIMD2<UInt64>.self) }
+    if declared > 14 { p.storeBytes(of: zero, toByteOffset: 112, as: SIMD2<UInt64>.self) }
     return chargeThenRun(n.pointee.d, n.pointee.a, fp, c)
 }
 
