@@ -717,6 +717,11 @@ def gen_calls():
                        "    let r = enter(record(n.pointee.a), callee, c)\n"
                        "    if trapped(c) { return unwoundDirect(n, c) }\n"
                        "    fp[Int(n.pointee.b >> 32)] = r\n" + NEXT + "}\n")
+            # The statement that discards the result (a call with none, or whose result is
+            # dropped), in place of `evalNode` calling the call node.
+            out.append(f"func do_call_{kinds}{SIG} {{\n    let callee = fp + n.pointee.b.int\n{body}"
+                       "    _ = enter(record(n.pointee.a), callee, c)\n"
+                       "    if trapped(c) { return unwoundDirect(n, c) }\n" + NEXT + "}\n")
     out.append("\n/// The call node for arguments of the given kinds (one letter each, s/c/e).\n")
     out.append("func directCallNode(arguments kinds: String) -> NodeFn? {\n    switch kinds {\n")
     for kinds in shapes:
@@ -726,6 +731,11 @@ def gen_calls():
     out.append("let callSetVariants: [(NodeFn, SetVariant)] = [\n")
     for kinds in shapes:
         out.append(f"    (call_{kinds}, SetVariant(fn: set_call_{kinds}, slotField: .bHigh, effect: .other)),\n")
+    out.append("]\n")
+    out.append("\n/// Statement forms of the direct calls that discard the result.\n")
+    out.append("let callDiscardVariants: [(NodeFn, NodeFn)] = [\n")
+    for kinds in shapes:
+        out.append(f"    (call_{kinds}, do_call_{kinds}),\n")
     out.append("]\n")
     return "".join(out)
 

@@ -1052,6 +1052,73 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     }
 }
 
+@Test func directCallsWhoseResultIsDiscardedAreOneStatement() throws {
+    // A direct call with no result, or whose result is dropped, runs as its own statement
+    // (`do_call_<kinds>`), not as an `evalNode` calling the call node: for one to three
+    // arguments of every kind (slot, constant, expression). The callee's effects happen, in
+    // order, and a trap in the callee keeps its frame in the backtrace.
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    // record<k>(args...) appends (memory[0] counts) each argument at 4 + 4 * count; returns
+    // the count. It traps (out of bounds) when its first argument is 0x7FFFFFFF.
+    var records: [Int: UInt32] = [:]
+    for k in 1...3 {
+        var body: [UInt8] = W.get(0) + W.i32(0x7FFF_FFFF) + [0x46] + W.if() + W.i32(-4) + W.load(0x28) + W.drop + W.end
+        for a in 0..<UInt32(k) {
+            body += W.i32(0) + W.load(0x28) + W.i32(2) + [0x74] + W.get(a) + W.store(0x36, offset: 4)
+            body += W.i32(0) + W.i32(0) + W.load(0x28) + W.i32(1) + [0x6A] + W.store(0x36)
+        }
+        records[k] = b.function("record\(k)", [ValueType](repeating: .i32, count: k), [.i32], body + W.i32(0) + W.load(0x28))
+    }
+    var shapes: [String] = []
+    for k in 1...3 {
+        let letters: [Character] = ["s", "c", "e"]
+        var power = 1
+        for _ in 0..<k { power *= 3 }
+        for i in 0..<power {
+            var kinds: [Character] = []
+            var rest = i
+            for _ in 0..<k {
+                kinds.append(letters[rest % 3])
+                rest /= 3
+            }
+            let name = String(kinds)
+            shapes.append("\(k)\(name)")
+            var args: [UInt8] = []
+            for (j, kind) in kinds.enumerated() {
+                switch kind {
+                case "s": args += W.get(UInt32(j))
+                case "c": args += W.i32(Int32(100 + j))
+                default: args += W.get(UInt32(j)) + W.get(UInt32(j)) + W.i32(1) + W.select  // an expression
+                }
+            }
+            b.function("drop\(k)\(name)", [.i32, .i32, .i32], [], args + W.call(records[k]!) + W.drop)
+        }
+    }
+    let inst = try instantiate(b)
+    let memory = inst.memories[0].state.pointee.base
+    for shape in shapes {
+        let k = Int(String(shape.first!))!, kinds = Array(shape.dropFirst())
+        memory.storeBytes(of: UInt32(0), as: UInt32.self)
+        let f = inst.function("drop\(shape)")!
+        #expect(run(f, [.i32(7), .i32(8), .i32(9)]) == .value(0), "\(shape)")
+        let expected = (0..<k).map { j in kinds[j] == "c" ? UInt32(100 + j) : UInt32(7 + j) }
+        #expect(memory.load(as: UInt32.self) == UInt32(k), "\(shape)")
+        #expect((0..<k).map { memory.load(fromByteOffset: 4 + 4 * $0, as: UInt32.self) } == expected, "\(shape)")
+        let discarding = discardVariants[UInt(bitPattern: fnWord(directCallNode(arguments: String(kinds))!))]!
+        #expect(statementFunctions(f, count: 1) == [fnWord(discarding)], "\(shape)")
+        if kinds[0] != "c" {
+            do {
+                _ = try f.call([.i32(0x7FFF_FFFF), .i32(8), .i32(9)])
+                Issue.record("\(shape) did not trap")
+            } catch {
+                #expect(error.message == "out of bounds memory access")
+                #expect(error.backtrace.prefix(2) == [inst.function("record\(k)")!.displayName, f.displayName], "\(shape)")
+            }
+        }
+    }
+}
+
 @Test func accessesTrapExactlyPastTheEndOfMemoryAsItGrows() throws {
     // A 32-bit memory's access compares address + offset with an end kept per access size
     // (`MemoryState.end(forSize:)`), updated when the memory grows. For every size, address

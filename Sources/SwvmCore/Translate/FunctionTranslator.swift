@@ -552,7 +552,7 @@ final class FunctionTranslator {
             let v = pop()
             if case .expr(let n) = v {
                 flushExpressions()
-                emit(node(evalNode, word(n)))
+                emitDiscarding(n)
             }
         case .select, .selectT:
             let cond = pop()
@@ -1180,8 +1180,20 @@ final class FunctionTranslator {
             push(.expr(call))
         } else {
             flushExpressions()
-            emit(node(evalNode, word(call)))
+            emitDiscarding(call)
             pushSlots(results)
+        }
+    }
+
+    /// A statement evaluating expression `n` for its effects: its own discarding form where it
+    /// has one (a direct call, `discardVariants`; the node had one user and is rewritten in
+    /// place, as `store` does), else an `evalNode` calling it.
+    func emitDiscarding(_ n: NodeP) {
+        if let s = discardVariants[UInt(bitPattern: n.pointee.fn)] {
+            UnsafeMutablePointer(mutating: n).pointee.fn = fnWord(s)
+            emit(n)
+        } else {
+            emit(node(evalNode, word(n)))
         }
     }
 

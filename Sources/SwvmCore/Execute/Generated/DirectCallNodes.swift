@@ -15,6 +15,13 @@ func set_call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -30,6 +37,13 @@ func set_call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_c(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -43,6 +57,13 @@ func set_call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_e(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -62,6 +83,14 @@ func set_call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
@@ -77,6 +106,14 @@ func set_call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -96,6 +133,14 @@ func set_call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_se(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -111,6 +156,14 @@ func set_call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_cs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -130,6 +183,14 @@ func set_call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_cc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -145,6 +206,14 @@ func set_call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -164,6 +233,14 @@ func set_call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_es(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -181,6 +258,14 @@ func set_call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -196,6 +281,14 @@ func set_call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -217,6 +310,15 @@ func set_call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_sss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
@@ -234,6 +336,15 @@ func set_call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ssc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -255,6 +366,15 @@ func set_call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_sse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
@@ -272,6 +392,15 @@ func set_call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_scs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -293,6 +422,15 @@ func set_call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_scc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
@@ -310,6 +448,15 @@ func set_call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_sce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -331,6 +478,15 @@ func set_call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ses(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = fp[n.pointee.c.int]
@@ -348,6 +504,15 @@ func set_call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_sec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -369,6 +534,15 @@ func set_call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_see(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = fp[n.pointee.c.int]
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -386,6 +560,15 @@ func set_call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_css(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -407,6 +590,15 @@ func set_call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_csc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -424,6 +616,15 @@ func set_call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_cse(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -445,6 +646,15 @@ func set_call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ccs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -462,6 +672,15 @@ func set_call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ccc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -483,6 +702,15 @@ func set_call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_cce(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -500,6 +728,15 @@ func set_call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ces(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -521,6 +758,15 @@ func set_call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_cec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = n.pointee.c
@@ -538,6 +784,15 @@ func set_call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_cee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = n.pointee.c
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -559,6 +814,15 @@ func set_call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ess(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -576,6 +840,15 @@ func set_call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_esc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -597,6 +870,15 @@ func set_call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ese(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = fp[n.pointee.d.int]
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -614,6 +896,15 @@ func set_call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ecs(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -635,6 +926,15 @@ func set_call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ecc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -652,6 +952,15 @@ func set_call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_ece(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = n.pointee.d
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 func call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
@@ -673,6 +982,15 @@ func set_call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_ees(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = fp[n.e.int]
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -692,6 +1010,15 @@ func set_call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     fp[Int(n.pointee.b >> 32)] = r
     return proceed(n, fp, c)
 }
+func do_call_eec(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = n.e
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
+    return proceed(n, fp, c)
+}
 func call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let callee = fp + n.pointee.b.int
     callee[0] = eval(n.pointee.c, fp, c)
@@ -709,6 +1036,15 @@ func set_call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let r = enter(record(n.pointee.a), callee, c)
     if trapped(c) { return unwoundDirect(n, c) }
     fp[Int(n.pointee.b >> 32)] = r
+    return proceed(n, fp, c)
+}
+func do_call_eee(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let callee = fp + n.pointee.b.int
+    callee[0] = eval(n.pointee.c, fp, c)
+    callee[1] = eval(n.pointee.d, fp, c)
+    callee[2] = eval(n.e, fp, c)
+    _ = enter(record(n.pointee.a), callee, c)
+    if trapped(c) { return unwoundDirect(n, c) }
     return proceed(n, fp, c)
 }
 
@@ -799,4 +1135,47 @@ let callSetVariants: [(NodeFn, SetVariant)] = [
     (call_ees, SetVariant(fn: set_call_ees, slotField: .bHigh, effect: .other)),
     (call_eec, SetVariant(fn: set_call_eec, slotField: .bHigh, effect: .other)),
     (call_eee, SetVariant(fn: set_call_eee, slotField: .bHigh, effect: .other)),
+]
+
+/// Statement forms of the direct calls that discard the result.
+let callDiscardVariants: [(NodeFn, NodeFn)] = [
+    (call_s, do_call_s),
+    (call_c, do_call_c),
+    (call_e, do_call_e),
+    (call_ss, do_call_ss),
+    (call_sc, do_call_sc),
+    (call_se, do_call_se),
+    (call_cs, do_call_cs),
+    (call_cc, do_call_cc),
+    (call_ce, do_call_ce),
+    (call_es, do_call_es),
+    (call_ec, do_call_ec),
+    (call_ee, do_call_ee),
+    (call_sss, do_call_sss),
+    (call_ssc, do_call_ssc),
+    (call_sse, do_call_sse),
+    (call_scs, do_call_scs),
+    (call_scc, do_call_scc),
+    (call_sce, do_call_sce),
+    (call_ses, do_call_ses),
+    (call_sec, do_call_sec),
+    (call_see, do_call_see),
+    (call_css, do_call_css),
+    (call_csc, do_call_csc),
+    (call_cse, do_call_cse),
+    (call_ccs, do_call_ccs),
+    (call_ccc, do_call_ccc),
+    (call_cce, do_call_cce),
+    (call_ces, do_call_ces),
+    (call_cec, do_call_cec),
+    (call_cee, do_call_cee),
+    (call_ess, do_call_ess),
+    (call_esc, do_call_esc),
+    (call_ese, do_call_ese),
+    (call_ecs, do_call_ecs),
+    (call_ecc, do_call_ecc),
+    (call_ece, do_call_ece),
+    (call_ees, do_call_ees),
+    (call_eec, do_call_eec),
+    (call_eee, do_call_eee),
 ]
