@@ -1052,17 +1052,19 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     }
 }
 
-@Test func directCallsWhoseResultIsDiscardedAreOneStatement() throws {
-    // A direct call with no result, or whose result is dropped, runs as its own statement
-    // (`do_call_<kinds>`), not as an `evalNode` calling the call node: for one to three
-    // arguments of every kind (slot, constant, expression). The callee's effects happen, in
-    // order, and a trap in the callee keeps its frame in the backtrace.
+@Test func callsWhoseResultIsDiscardedAreOneStatement() throws {
+    // A call with no result, or whose result is dropped, runs as its own statement
+    // (`do_call_<kinds>`, `do_callNode`, `do_callIndirectNode`), not as an `evalNode` calling
+    // the call node: direct calls of one to three arguments of every kind (slot, constant,
+    // expression), of four, and call_indirect. The callee's effects happen, in order, and a
+    // trap in the callee keeps its frame in the backtrace.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
+    b.blockTypes = [FuncType(params: [.i32], results: [.i32])]  // type 0, for call_indirect
     // record<k>(args...) appends (memory[0] counts) each argument at 4 + 4 * count; returns
     // the count. It traps (out of bounds) when its first argument is 0x7FFFFFFF.
     var records: [Int: UInt32] = [:]
-    for k in 1...3 {
+    for k in 1...4 {
         var body: [UInt8] = W.get(0) + W.i32(0x7FFF_FFFF) + [0x46] + W.if() + W.i32(-4) + W.load(0x28) + W.drop + W.end
         for a in 0..<UInt32(k) {
             body += W.i32(0) + W.load(0x28) + W.i32(2) + [0x74] + W.get(a) + W.store(0x36, offset: 4)
@@ -1095,7 +1097,27 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
             b.function("drop\(k)\(name)", [.i32, .i32, .i32], [], args + W.call(records[k]!) + W.drop)
         }
     }
+    b.table = (1, [records[1]!])
+    b.function("dropIndirect", [.i32, .i32, .i32], [], W.get(0) + W.i32(0) + [0x11, 0x00, 0x00] + W.drop)
+    b.function("dropFour", [.i32, .i32, .i32], [], W.get(0) + W.get(1) + W.get(2) + W.i32(103) + W.call(records[4]!) + W.drop)
     let inst = try instantiate(b)
+    for (name, k, node, expected) in [("dropIndirect", 1, do_callIndirectNode as NodeFn, [UInt32(7)]),
+                                      ("dropFour", 4, do_callNode, [7, 8, 9, 103])] {
+        memory0(inst).storeBytes(of: UInt32(0), as: UInt32.self)
+        let f = inst.function(name)!
+        #expect(run(f, [.i32(7), .i32(8), .i32(9)]) == .value(0), "\(name)")
+        #expect((0..<k).map { memory0(inst).load(fromByteOffset: 4 + 4 * $0, as: UInt32.self) } == expected, "\(name)")
+        // After the statements that put the arguments in their slots (one copy; two merged
+        // copies and a constant), before the return.
+        let statements = statementFunctions(f, count: k == 1 ? 3 : 5)
+        #expect(statements.contains(fnWord(node)) && !statements.contains(fnWord(evalNode)), "\(name)")
+        do {
+            _ = try f.call([.i32(0x7FFF_FFFF), .i32(8), .i32(9)])
+            Issue.record("\(name) did not trap")
+        } catch {
+            #expect(error.backtrace.prefix(2) == [inst.function("record\(k)")!.displayName, f.displayName], "\(name)")
+        }
+    }
     let memory = inst.memories[0].state.pointee.base
     for shape in shapes {
         let k = Int(String(shape.first!))!, kinds = Array(shape.dropFirst())
@@ -1118,6 +1140,8 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
         }
     }
 }
+
+private func memory0(_ inst: Instance) -> UnsafeMutableRawPointer { inst.memories[0].state.pointee.base }
 
 @Test func accessesTrapExactlyPastTheEndOfMemoryAsItGrows() throws {
     // A 32-bit memory's access compares address + offset with an end kept per access size

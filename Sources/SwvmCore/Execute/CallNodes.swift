@@ -53,6 +53,36 @@ func callNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     invoke(record(n.pointee.a), fp + n.pointee.b.int, c)
 }
 
+// Statement forms of the calls whose result is discarded (`discardVariants`), in place of an
+// `evalNode` calling the call node.
+
+func do_callNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    _ = callNode(n, fp, c)
+    if trapped(c) { return 0 }
+    return proceed(n, fp, c)
+}
+func do_callIndirectNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    _ = callIndirect(n, fp, c, wide: false)
+    if trapped(c) { return 0 }
+    return proceed(n, fp, c)
+}
+func do_callIndirect64Node(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    _ = callIndirect(n, fp, c, wide: true)
+    if trapped(c) { return 0 }
+    return proceed(n, fp, c)
+}
+func do_callRefNode(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    _ = callRefNode(n, fp, c)
+    if trapped(c) { return 0 }
+    return proceed(n, fp, c)
+}
+
+/// The discarding forms above, beside those of the direct calls (`callDiscardVariants`).
+let computedCallDiscardVariants: [(NodeFn, NodeFn)] = [
+    (callNode, do_callNode), (callIndirectNode, do_callIndirectNode),
+    (callIndirect64Node, do_callIndirect64Node), (callRefNode, do_callRefNode),
+]
+
 // The direct calls of one to three scalar arguments written into the callee's frame, in every
 // argument shape (`call_<kinds>`), are generated: Generated/DirectCallNodes.swift.
 

@@ -249,11 +249,11 @@ func branchVariantTable(_ pairs: [(NodeFn, BranchNodes)]) -> [UInt: BranchNodes]
 let setVariants = setVariantTable(numericSetVariants + loadSetVariants + callSetVariants + loadOperandSetVariants)
 
 /// Statements that evaluate an expression and discard its value, keyed by the expression's
-/// function: a direct call with no result or a dropped one runs as one statement, not as an
+/// function: a call with no result or a dropped one runs as one statement, not as an
 /// `evalNode` calling the call node (19 instructions, with registers saved).
 let discardVariants: [UInt: NodeFn] = {
     var table: [UInt: NodeFn] = [:]
-    for (e, s) in callDiscardVariants { table[UInt(bitPattern: fnWord(e))] = s }
+    for (e, s) in callDiscardVariants + computedCallDiscardVariants { table[UInt(bitPattern: fnWord(e))] = s }
     return table
 }()
 

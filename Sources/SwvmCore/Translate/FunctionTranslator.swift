@@ -1186,8 +1186,8 @@ final class FunctionTranslator {
     }
 
     /// A statement evaluating expression `n` for its effects: its own discarding form where it
-    /// has one (a direct call, `discardVariants`; the node had one user and is rewritten in
-    /// place, as `store` does), else an `evalNode` calling it.
+    /// has one (a call, `discardVariants`; the node had one user and is rewritten in place, as
+    /// `store` does), else an `evalNode` calling it.
     func emitDiscarding(_ n: NodeP) {
         if let s = discardVariants[UInt(bitPattern: n.pointee.fn)] {
             UnsafeMutablePointer(mutating: n).pointee.fn = fnWord(s)
