@@ -92,6 +92,8 @@ public final class Function {
             a.store(to: fp + offset)
         }
         let savedCallsLeft = ctx.pointee.callsLeft
+        // No Wasm code of this store runs below this call: its exceptions may go afterwards.
+        let outermost = ctx.pointee.depth == 0
         let record = self.record
         ctx.pointee.traceCount = 0
         let first = store.withEntry { invoke(record, fp, ctx) }
@@ -111,19 +113,19 @@ public final class Function {
                 e.exception?.captured = true
                 e.trap = .exception
                 e.backtrace = store.backtrace()
-                if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
+                if outermost { store.dropExceptions() }
                 throw e
             }
             var e = store.wasmError(for: trap)
             e.backtrace = store.backtrace()
-            if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
+            if outermost { store.dropExceptions() }
             throw e
         }
         // One scalar result comes back in a register; a v128 or several are left in the
         // frame's first slots.
         let results = type.resultInRegister ? [Value.fromSlots(first, type: type.results[0])]
             : zip(type.results, type.results.slotOffsets).map { Value.load(from: fp + $1, type: $0) }
-        if savedCallsLeft == ctx.pointee.maxDepth { store.dropExceptions() }
+        if outermost { store.dropExceptions() }
         return results
     }
 
