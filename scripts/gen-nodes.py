@@ -634,7 +634,7 @@ def gen_branches():
         if t in ("i32", "i64") and (cname.endswith(("_ss", "_sc")) and "Eqz" not in cname or cname == "nonzero_s"):
             # A loop closed by `x += k; br_if 0 (x cmp y)` (clang's counted loop): one node
             # adds, compares and branches back. k is the wide field e; inc_ is the k = 1 form.
-            counters[cname] = t
+            counters[cname] = (t, None)
             # An i32 slot's upper half is never read (every i32 use truncates), so the update
             # may write the low half only.
             first = f"let a = {'UInt32(truncatingIfNeeded: fp[n.pointee.a.int])' if t == 'i32' else 'fp[n.pointee.a.int]'}"
@@ -650,6 +650,18 @@ def gen_branches():
                 cbody = body.replace(first, update)
                 out.append(f"func {prefix}BrIfLoop_{cname}{SIG} {{\n    {cbody}\n"
                            f"    if taken {{ return backEdge(n, fp, c) }}\n" + NEXT + "}\n")
+                if prefix == "inc" and t == "i32":
+                    # A loop whose body is one store at an address linear in the counter, then
+                    # the counter (a fill: `a[i] = v`, a sieve's `composite[j] = 1`): the node
+                    # runs the store and the counter inside itself (Execute/LoopNodes.swift).
+                    # The limit is loop-invariant (the translator checks that it is not the
+                    # counter), so it is read once.
+                    limit = [l for l in body.split("\n") if l.strip().startswith("let b = ")]
+                    test = body.split("let taken = ")[1]
+                    out.append(f"func storeSelfLoop_{cname}{SIG} {{\n"
+                               + "".join(f"    {l.strip()}\n" for l in limit)
+                               + f"    return storeSelfLoop(n, fp, c) {{ a in {test} }}\n}}\n")
+                    counters[cname] = (t, f"storeSelfLoop_{cname}")
                 if prefix != "addSlot":
                     # A loop whose whole body is the counter (head = this node) iterates
                     # inside the node: no load of the head, no indirect jump per iteration.
@@ -676,7 +688,8 @@ def gen_branches():
         if cname in counters:
             counter = (f"CounterNodes(add: addBrIfLoop_{cname}, inc: incBrIfLoop_{cname}, "
                        f"addSlot: addSlotBrIfLoop_{cname}, incSelf: incSelfLoop_{cname}, addSelf: addSelfLoop_{cname}, "
-                       f"width{counters[cname][1:]}: true)")
+                       f"storeSelf: {counters[cname][1] or 'nil'}, limitIsSlot: {'true' if cname.endswith('_ss') else 'false'}, "
+                       f"width{counters[cname][0][1:]}: true)")
         return (f"BranchNodes(brIf: brIf_{cname}, brIfLoop: brIfLoop_{cname}, "
                 f"returnIfSlot: returnIfSlot_{cname}, returnIfConst: returnIfConst_{cname}, "
                 f"brUnless: {unless_via_inverse(cname) or 'brUnless_' + cname}, counter: {counter})")

@@ -439,6 +439,99 @@ private func opBytes(_ op: Opcode) -> [UInt8] {
     }
 }
 
+@Test func storeLoopsAgreeWithTheUnfusedPath() throws {
+    // A loop of one store whose address is linear in the counter, and the counter's
+    // `x += step; br_if loop (x cmp limit)`, is one node iterating inside itself
+    // (`storeSelfLoop_<cond>`). Against the same loop whose step is read from a global, which
+    // keeps the store and the counter two statements at the same fuel cost, every store
+    // width, address kind (the counter as s, p, index or base of x, and y), offset, value kind
+    // (a constant, a slot, the counter), step kind and compare must leave the same memory,
+    // result, trap and fuel; an address that is not linear in the counter must not fuse.
+    let add: [UInt8] = [0x6A], shl: [UInt8] = [0x74]
+    // Parameters: x (the counter), limit, step, another slot, the value.
+    let addresses: [(String, [UInt8], Bool)] = [
+        ("s", W.get(0), true),
+        ("p", W.get(0) + W.i32(5) + add, true),
+        ("x index", W.get(3) + W.get(0) + W.i32(2) + shl + add, true),
+        ("x base", W.get(0) + W.get(3) + W.i32(3) + shl + add + W.i32(-8) + add, true),
+        ("y", W.get(0) + W.i32(34) + shl + W.i32(100) + add, true),
+        ("x twice", W.get(0) + W.get(0) + W.i32(1) + shl + add, false),
+        ("not x", W.get(3) + W.i32(4) + add, false),
+    ]
+    // (store, value type)
+    let stores: [(UInt8, ValueType)] = [(0x36, .i32), (0x37, .i64), (0x38, .f32), (0x39, .f64), (0x3A, .i32),
+                                        (0x3B, .i32), (0x3C, .i64), (0x3D, .i64), (0x3E, .i64)]
+    // (compare opcode or nil for `br_if` on the counter's tee, limit)
+    var closes: [(UInt8?, [UInt8])] = [(nil, [])]
+    for cmp in UInt8(0x46)...0x4F { closes += [(cmp, W.get(1)), (cmp, W.i32(40))] }
+    let steps = [W.i32(1), W.i32(4), W.i32(-3), W.get(2)]
+    var b = ModuleBuilder()
+    b.memoryPages = (1, 1)
+    b.globals = [(.i32, true, W.i32(0))]
+    var cases: [(tag: String, fuses: Bool, type: ValueType)] = []
+    func addCase(_ tag: String, store: UInt8, type t: ValueType, address: [UInt8], linear: Bool, offset: UInt32,
+             value: [UInt8], close: (UInt8?, [UInt8]), step: [UInt8]) {
+        func body(_ stepOperand: [UInt8]) -> [UInt8] {
+            let update = W.get(0) + stepOperand + add
+            let closing = close.0.map { W.set(0) + W.get(0) + close.1 + [$0] } ?? W.tee(0)
+            return step + W.globalSet(0) + W.loop() + address + value + W.store(store, offset: offset) + update + closing
+                + W.brIf(0) + W.end + W.get(0)
+        }
+        b.function("f\(cases.count)", [.i32, .i32, .i32, .i32, t], [.i32], body(step))
+        b.function("r\(cases.count)", [.i32, .i32, .i32, .i32, t], [.i32], body(W.globalGet(0)))
+        cases.append((tag, linear, t))
+    }
+    var rotation = 0
+    for (op, t) in stores {
+        var values = [("const", W.const(t, bits: 0xA5A5_5A5A_1234_5678)), ("slot", W.get(4))]
+        if t == .i32 { values.append(("counter", W.get(0))) }
+        for (an, address, linear) in addresses {
+            for offset: UInt32 in [0, 65530] {
+                for (vn, value) in values {
+                    let close = closes[rotation % closes.count], step = steps[(rotation / closes.count + rotation) % steps.count]
+                    rotation += 1
+                    addCase("0x\(String(op, radix: 16)) \(an) +\(offset) \(vn) close \(close) step \(step)", store: op, type: t,
+                        address: address, linear: linear, offset: offset, value: value, close: close, step: step)
+                }
+            }
+        }
+    }
+    // Every compare with every step, on one store.
+    for close in closes {
+        for step in steps {
+            addCase("0x3a p close \(close) step \(step)", store: 0x3A, type: .i32, address: addresses[1].1, linear: true, offset: 0,
+                value: W.get(4), close: close, step: step)
+        }
+    }
+    var config = StoreConfig()
+    config.consumeFuel = true
+    let store = keptStore(config)
+    let fusedInstance = try instantiate(b, store: store), reference = try instantiate(b, store: store)
+    var storeSelf = Set(branchVariantList.compactMap { $0.1.counter?.storeSelf.map { UInt(bitPattern: fnWord($0)) } })
+    storeSelf.insert(UInt(bitPattern: fnWord(slotBranchNodes.counter!.storeSelf!)))
+    #expect(storeSelf.count == 21)
+    // (x, limit, step, other): up to 40, out of bounds near the end (with and without the
+    // offset), wrapping past 2^32, counting down.
+    let argSets: [[UInt32]] = [[0, 40, 3, 16], [65520, 65535, 1, 0], [0xFFFF_FFF0, 8, 2, 4], [100, 0, 0xFFFF_FFFF, 200]]
+    for (i, c) in cases.enumerated() {
+        for args in argSets {
+            let values = args.map { Value.i32($0) } + [value(c.type, 0x0123_4567_89AB_CDEF &* UInt64(args[0] | 1))]
+            var outcomes: [[String]] = []
+            for (inst, name) in [(fusedInstance, "f\(i)"), (reference, "r\(i)")] {
+                try store.setFuel(300)
+                let got = run(inst.function(name)!, values)
+                outcomes.append(["\(got)", "fuel \(store.fuel)"])
+            }
+            #expect(outcomes[0] == outcomes[1], "\(c.tag) on \(args)")
+            #expect(fusedInstance.memory("memory")!.read(offset: 0, count: 65536) == reference.memory("memory")!.read(offset: 0, count: 65536),
+                    "memory after \(c.tag) on \(args)")
+        }
+        let fused = statementFunctions(fusedInstance.function("f\(i)")!)[1], unfused = statementFunctions(reference.function("r\(i)")!)[1]
+        #expect(storeSelf.contains(UInt(bitPattern: fused)) == c.fuses, "\(c.tag)")
+        #expect(!storeSelf.contains(UInt(bitPattern: unfused)), "\(c.tag)")
+    }
+}
+
 /// (fused, unfused) shapes of an indexed address over base = local 0, index = local 1: the
 /// unfused one has an operand behind a select, which nothing fuses.
 let indexedAddressShapes: [([UInt8], [UInt8])] = {

@@ -43,6 +43,12 @@ private func spinModule() -> ModuleBuilder {
                W.i32(2) + W.set(0) + W.loop() + even + W.brIf(0) + W.end)
     b.function("spinStride", [], [], locals: [.i32, .i32],
                W.i32(2) + W.set(1) + W.loop() + W.get(0) + W.get(1) + [0x6A] + W.tee(0) + W.i32(1) + [0x47] + W.brIf(0) + W.end)
+    // A loop of one store and a counter (storeSelfLoop) that adds a zero slot: it stores to
+    // the same byte forever.
+    b.memoryPages = (1, 1)
+    b.function("spinStore", [], [], locals: [.i32, .i32],
+               W.loop() + W.get(0) + W.i32(7) + W.store(0x3A) + W.get(0) + W.get(1) + [0x6A] + W.tee(0) + W.i32(1) + [0x47]
+               + W.brIf(0) + W.end)
     b.function("ok", [], [.i32], W.i32(42))
     return b
 }
@@ -104,7 +110,7 @@ private func spinModule() -> ModuleBuilder {
     #expect(store.fuel == 0)
     try store.setFuel(2_000_000)
     #expect(trap { try call(inst, "spinCalling") }?.trap == .fuelExhausted)
-    for name in ["spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride"] {
+    for name in ["spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride", "spinStore"] {
         try store.setFuel(1_000_000)
         #expect(trap { try call(inst, name) }?.trap == .fuelExhausted, "\(name)")
     }
@@ -171,7 +177,7 @@ private func milliseconds() -> Double {
     // A request made while nothing runs does not stop the next call.
     handle.interrupt()
     #expect(try i32(call(inst, "ok")) == 42)
-    for name in ["spin", "spinCalling", "spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride"] {
+    for name in ["spin", "spinCalling", "spinCompare", "spinCounter", "spinSelf", "spinCountDown", "spinStride", "spinStore"] {
         nonisolated(unsafe) var requested = 0.0
         let join = spawn {
             usleep(50_000)

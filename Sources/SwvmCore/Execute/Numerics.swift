@@ -172,16 +172,24 @@ struct BranchNodes {
 /// `x += k; br_if loop (x cmp y)` as one node: `add` takes k from the wide field e, `inc` is
 /// k = 1, `addSlot` adds the slot named by e (a stride in a local). `width32` tells which add
 /// (i32 or i64) the compare's type pairs with. `incSelf` and `addSelf` close a loop that is
-/// nothing but this node: they iterate inside it.
+/// nothing but this node: they iterate inside it. `storeSelf` (i32 counters) closes a loop
+/// that is one store and this node (`StoreLoop`); `limitIsSlot` tells whether the compare's
+/// second operand (field b) is a slot or a constant.
 struct CounterNodes {
     var add, inc, addSlot, incSelf, addSelf: NodeFn
+    var storeSelf: NodeFn?
+    var limitIsSlot: Bool
     var width32: Bool
-    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, incSelf: NodeFn, addSelf: NodeFn, width32: Bool) {
+    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, incSelf: NodeFn, addSelf: NodeFn, storeSelf: NodeFn?,
+         limitIsSlot: Bool, width32: Bool) {
         self.add = add; self.inc = inc; self.addSlot = addSlot
-        self.incSelf = incSelf; self.addSelf = addSelf; self.width32 = width32
+        self.incSelf = incSelf; self.addSelf = addSelf; self.storeSelf = storeSelf
+        self.limitIsSlot = limitIsSlot; self.width32 = width32
     }
-    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, incSelf: NodeFn, addSelf: NodeFn, width64: Bool) {
-        self.init(add: add, inc: inc, addSlot: addSlot, incSelf: incSelf, addSelf: addSelf, width32: !width64)
+    init(add: NodeFn, inc: NodeFn, addSlot: NodeFn, incSelf: NodeFn, addSelf: NodeFn, storeSelf: NodeFn?,
+         limitIsSlot: Bool, width64: Bool) {
+        self.init(add: add, inc: inc, addSlot: addSlot, incSelf: incSelf, addSelf: addSelf, storeSelf: storeSelf,
+                  limitIsSlot: limitIsSlot, width32: !width64)
     }
 }
 

@@ -143,6 +143,9 @@ final class FunctionTranslator {
     /// The position the last label was bound to (positions only grow, so no label lies beyond
     /// it): statements on either side of it cannot merge.
     @exclusivity(unchecked) var lastBound = -1
+    /// The last store statement of a 32-bit memory with a slot or constant value and an
+    /// address of slots and constants, for a counted loop to absorb (`storeLoop`).
+    @exclusivity(unchecked) var lastStore: LoopStore?
     /// Node of each sequence position, filled while resolving.
     @exclusivity(unchecked) var resolved: [NodeP?] = []
     /// Where `layOut` places the node of each sequence position.
@@ -1142,7 +1145,9 @@ final class FunctionTranslator {
             case .const(let y): fn = nodes.pc; vw = y
             case .expr(let y): fn = nodes.pe; vw = word(y)
             }
-            return emit(arena.node(fnWord(fn), x, vw, state, offset, extra: [k]))
+            let n = arena.node(fnWord(fn), x, vw, state, offset, extra: [k])
+            emit(n)
+            return noteStore(n, size: size, state: state, offset: offset, terms: [(x, UInt64(0))], constant: k, value: v)
         }
         if let ix = indexedAddress(a) {
             switch v {
@@ -1150,7 +1155,10 @@ final class FunctionTranslator {
             case .const(let y): fn = ix.hasBase ? nodes.xc : nodes.yc; vw = y
             case .expr(let y): fn = ix.hasBase ? nodes.xe : nodes.ye; vw = word(y)
             }
-            return emit(arena.node(fnWord(fn), ix.a, vw, state, offset | ix.constant << 32, extra: [ix.shift]))
+            let n = arena.node(fnWord(fn), ix.a, vw, state, offset | ix.constant << 32, extra: [ix.shift])
+            emit(n)
+            let terms: [(slot: UInt64, shift: UInt64)] = ix.hasBase ? [(ix.a & 0xFFFF_FFFF, UInt64(0)), (ix.a >> 32, ix.shift)] : [(ix.a, ix.shift)]
+            return noteStore(n, size: size, state: state, offset: offset, terms: terms, constant: ix.constant, value: v)
         }
         switch a {
         case .slot(let x):
@@ -1168,7 +1176,62 @@ final class FunctionTranslator {
             case .expr(let y): fn = nodes.ee; vw = word(y)
             }
         }
-        emit(node(fn, aw, vw, state, offset))
+        let n = node(fn, aw, vw, state, offset)
+        emit(n)
+        if case .slot(let x) = a { noteStore(n, size: size, state: state, offset: offset, terms: [(UInt64(x), UInt64(0))], constant: 0, value: v) }
+    }
+
+    /// A store statement as a counted loop may absorb it (`storeLoop`): its node, and its
+    /// address as the 32-bit sum of at most two slots (each shifted) and a constant.
+    struct LoopStore {
+        var node: NodeP
+        var size: Int
+        var state: UInt64
+        var offset: UInt64
+        var terms: [(slot: UInt64, shift: UInt64)]
+        var constant: UInt64
+        var value: Operand
+    }
+
+    /// Remembers the store just emitted for `storeLoop`, when its value is a slot or a constant.
+    func noteStore(_ n: NodeP, size: Int, state: UInt64, offset: UInt64, terms: [(slot: UInt64, shift: UInt64)],
+                   constant: UInt64, value: Operand) {
+        if case .expr = value { return }
+        lastStore = LoopStore(node: n, size: size, state: state, offset: offset, terms: terms, constant: constant, value: value)
+    }
+
+    /// A loop that is one store and its counter, `a[i] = v; i += k; br_if loop (i cmp n)` (a
+    /// fill, a sieve's strided `composite[j] = 1`), as one node running both inside itself
+    /// (`storeSelfLoop_<cond>`, Execute/LoopNodes.swift), in place of the store statement just
+    /// before: the loop's first statement, with no label after it. The store's address must be
+    /// linear in the counter x, once, and nothing else the loop reads may be x (the limit, the
+    /// step, the other slot of the address), so that they are read once. The value may be x.
+    func storeLoop(_ counter: CounterNodes, counter x: UInt64, limit: UInt64, update: Operand, head: Int) -> NodeP? {
+        guard let fn = counter.storeSelf, let s = lastStore, labels[head] == sequence.count - 1,
+              lastBound != sequence.count, case .node(let prev, true)? = sequence.last, prev == s.node,
+              [1, 2, 4, 8].contains(s.size), !(counter.limitIsSlot && limit == x) else { return nil }
+        let step: UInt64, stepIsSlot: UInt64
+        switch update {
+        case .const(let k): step = k; stepIsSlot = 0
+        case .slot(let k) where UInt64(k) != x: step = UInt64(k); stepIsSlot = 1
+        default: return nil
+        }
+        guard let i = s.terms.firstIndex(where: { $0.slot == x }) else { return nil }
+        let other = s.terms.indices.filter { $0 != i }.map { s.terms[$0] }
+        if other.contains(where: { $0.slot == x }) { return nil }
+        var valueKind = StoreLoop.ValueKind.constant, value: UInt64 = 0
+        switch s.value {
+        case .const(let v): value = v
+        case .slot(let v): valueKind = UInt64(v) == x ? .counter : .slot; value = UInt64(v)
+        case .expr: return nil
+        }
+        let record = StoreLoop(memory: s.state, offset: s.offset, size: UInt64(s.size), counterShift: s.terms[i].shift,
+                               addend: s.constant, addendSlot: other.first?.slot ?? StoreLoop.noSlot,
+                               addendShift: other.first?.shift ?? 0, valueKind: valueKind.rawValue, value: value,
+                               stepIsSlot: stepIsSlot, step: step)
+        sequence.removeLast()
+        lastStore = nil
+        return arena.node(fnWord(fn), x, limit, extra: [UInt64(UInt(bitPattern: arena.words(record.words)))])
     }
 
     // MARK: - Calls
@@ -1707,11 +1770,16 @@ final class FunctionTranslator {
                 if let counter = fused.counter, let update = counterUpdate(slot: a, width32: counter.width32) {
                     // Nothing else in the loop: the node is its own head.
                     let alone = labels[control[index].label] == sequence.count
-                    switch update {
-                    case .const(1): n = node(alone ? counter.incSelf : counter.inc, a, b)
-                    case .const(let k): n = arena.node(fnWord(alone ? counter.addSelf : counter.add), a, b, extra: [k])
-                    case .slot(let s): n = arena.node(fnWord(counter.addSlot), a, b, extra: [UInt64(s)])
-                    case .expr: preconditionFailure("a counter update adds a constant or a slot")
+                    // Or nothing but one store: that store and this node are one node, its own head.
+                    if !alone, let loop = storeLoop(counter, counter: a, limit: b, update: update, head: control[index].label) {
+                        n = loop
+                    } else {
+                        switch update {
+                        case .const(1): n = node(alone ? counter.incSelf : counter.inc, a, b)
+                        case .const(let k): n = arena.node(fnWord(alone ? counter.addSelf : counter.add), a, b, extra: [k])
+                        case .slot(let s): n = arena.node(fnWord(counter.addSlot), a, b, extra: [UInt64(s)])
+                        case .expr: preconditionFailure("a counter update adds a constant or a slot")
+                        }
                     }
                 } else {
                     n = node(fused.brIfLoop, a, b)

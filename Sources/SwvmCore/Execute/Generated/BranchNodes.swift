@@ -30,6 +30,10 @@ func incBrIfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a == b }
+}
 func incSelfLoop_i32Eq_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -80,6 +84,10 @@ func incBrIfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a == b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a == b }
 }
 func incSelfLoop_i32Eq_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -132,6 +140,10 @@ func incBrIfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a != b }
+}
 func incSelfLoop_i32Ne_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -182,6 +194,10 @@ func incBrIfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a != b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a != b }
 }
 func incSelfLoop_i32Ne_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -234,6 +250,10 @@ func incBrIfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) < Int32(bitPattern: b) }
+}
 func incSelfLoop_i32LtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -284,6 +304,10 @@ func incBrIfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = Int32(bitPattern: a) < Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) < Int32(bitPattern: b) }
 }
 func incSelfLoop_i32LtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -336,6 +360,10 @@ func incBrIfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a < b }
+}
 func incSelfLoop_i32LtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -386,6 +414,10 @@ func incBrIfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a < b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a < b }
 }
 func incSelfLoop_i32LtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -438,6 +470,10 @@ func incBrIfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) > Int32(bitPattern: b) }
+}
 func incSelfLoop_i32GtS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -488,6 +524,10 @@ func incBrIfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = Int32(bitPattern: a) > Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) > Int32(bitPattern: b) }
 }
 func incSelfLoop_i32GtS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -540,6 +580,10 @@ func incBrIfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a > b }
+}
 func incSelfLoop_i32GtU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -590,6 +634,10 @@ func incBrIfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a > b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a > b }
 }
 func incSelfLoop_i32GtU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -642,6 +690,10 @@ func incBrIfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) <= Int32(bitPattern: b) }
+}
 func incSelfLoop_i32LeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -692,6 +744,10 @@ func incBrIfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = Int32(bitPattern: a) <= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) <= Int32(bitPattern: b) }
 }
 func incSelfLoop_i32LeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -744,6 +800,10 @@ func incBrIfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a <= b }
+}
 func incSelfLoop_i32LeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -794,6 +854,10 @@ func incBrIfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a <= b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a <= b }
 }
 func incSelfLoop_i32LeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -846,6 +910,10 @@ func incBrIfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) >= Int32(bitPattern: b) }
+}
 func incSelfLoop_i32GeS_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -896,6 +964,10 @@ func incBrIfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = Int32(bitPattern: a) >= Int32(bitPattern: b)
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in Int32(bitPattern: a) >= Int32(bitPattern: b) }
 }
 func incSelfLoop_i32GeS_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -948,6 +1020,10 @@ func incBrIfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
 }
+func storeSelfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: fp[n.pointee.b.int])
+    return storeSelfLoop(n, fp, c) { a in a >= b }
+}
 func incSelfLoop_i32GeU_ss(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
         let x = UnsafeMutableRawPointer(fp + n.pointee.a.int)
@@ -998,6 +1074,10 @@ func incBrIfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a >= b
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let b = UInt32(truncatingIfNeeded: n.pointee.b)
+    return storeSelfLoop(n, fp, c) { a in a >= b }
 }
 func incSelfLoop_i32GeU_sc(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -1966,6 +2046,9 @@ func incBrIfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     let taken = a != 0
     if taken { return backEdge(n, fp, c) }
     return proceed(n, fp, c)
+}
+func storeSelfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    return storeSelfLoop(n, fp, c) { a in a != 0 }
 }
 func incSelfLoop_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     while true {
@@ -9750,122 +9833,122 @@ func returnIfConst_nonzero_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
 
 /// The fused branch statements of each compare, keyed by the compare's expression function.
 let branchVariantList: [(NodeFn, BranchNodes)] = [
-    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, brUnless: brIf_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, addSlot: addSlotBrIfLoop_i32Eq_ss, incSelf: incSelfLoop_i32Eq_ss, addSelf: addSelfLoop_i32Eq_ss, width32: true))),
-    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, brUnless: brIf_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, addSlot: addSlotBrIfLoop_i32Eq_sc, incSelf: incSelfLoop_i32Eq_sc, addSelf: addSelfLoop_i32Eq_sc, width32: true))),
+    (i32Eq_ss, BranchNodes(brIf: brIf_i32Eq_ss, brIfLoop: brIfLoop_i32Eq_ss, returnIfSlot: returnIfSlot_i32Eq_ss, returnIfConst: returnIfConst_i32Eq_ss, brUnless: brIf_i32Ne_ss, counter: CounterNodes(add: addBrIfLoop_i32Eq_ss, inc: incBrIfLoop_i32Eq_ss, addSlot: addSlotBrIfLoop_i32Eq_ss, incSelf: incSelfLoop_i32Eq_ss, addSelf: addSelfLoop_i32Eq_ss, storeSelf: storeSelfLoop_i32Eq_ss, limitIsSlot: true, width32: true))),
+    (i32Eq_sc, BranchNodes(brIf: brIf_i32Eq_sc, brIfLoop: brIfLoop_i32Eq_sc, returnIfSlot: returnIfSlot_i32Eq_sc, returnIfConst: returnIfConst_i32Eq_sc, brUnless: brIf_i32Ne_sc, counter: CounterNodes(add: addBrIfLoop_i32Eq_sc, inc: incBrIfLoop_i32Eq_sc, addSlot: addSlotBrIfLoop_i32Eq_sc, incSelf: incSelfLoop_i32Eq_sc, addSelf: addSelfLoop_i32Eq_sc, storeSelf: storeSelfLoop_i32Eq_sc, limitIsSlot: false, width32: true))),
     (i32Eq_se, BranchNodes(brIf: brIf_i32Eq_se, brIfLoop: brIfLoop_i32Eq_se, returnIfSlot: returnIfSlot_i32Eq_se, returnIfConst: returnIfConst_i32Eq_se, brUnless: brIf_i32Ne_se, counter: nil)),
     (i32Eq_es, BranchNodes(brIf: brIf_i32Eq_es, brIfLoop: brIfLoop_i32Eq_es, returnIfSlot: returnIfSlot_i32Eq_es, returnIfConst: returnIfConst_i32Eq_es, brUnless: brIf_i32Ne_es, counter: nil)),
     (i32Eq_ec, BranchNodes(brIf: brIf_i32Eq_ec, brIfLoop: brIfLoop_i32Eq_ec, returnIfSlot: returnIfSlot_i32Eq_ec, returnIfConst: returnIfConst_i32Eq_ec, brUnless: brIf_i32Ne_ec, counter: nil)),
     (i32Eq_ee, BranchNodes(brIf: brIf_i32Eq_ee, brIfLoop: brIfLoop_i32Eq_ee, returnIfSlot: returnIfSlot_i32Eq_ee, returnIfConst: returnIfConst_i32Eq_ee, brUnless: brIf_i32Ne_ee, counter: nil)),
-    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, brUnless: brIf_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, addSlot: addSlotBrIfLoop_i32Ne_ss, incSelf: incSelfLoop_i32Ne_ss, addSelf: addSelfLoop_i32Ne_ss, width32: true))),
-    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, brUnless: brIf_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, addSlot: addSlotBrIfLoop_i32Ne_sc, incSelf: incSelfLoop_i32Ne_sc, addSelf: addSelfLoop_i32Ne_sc, width32: true))),
+    (i32Ne_ss, BranchNodes(brIf: brIf_i32Ne_ss, brIfLoop: brIfLoop_i32Ne_ss, returnIfSlot: returnIfSlot_i32Ne_ss, returnIfConst: returnIfConst_i32Ne_ss, brUnless: brIf_i32Eq_ss, counter: CounterNodes(add: addBrIfLoop_i32Ne_ss, inc: incBrIfLoop_i32Ne_ss, addSlot: addSlotBrIfLoop_i32Ne_ss, incSelf: incSelfLoop_i32Ne_ss, addSelf: addSelfLoop_i32Ne_ss, storeSelf: storeSelfLoop_i32Ne_ss, limitIsSlot: true, width32: true))),
+    (i32Ne_sc, BranchNodes(brIf: brIf_i32Ne_sc, brIfLoop: brIfLoop_i32Ne_sc, returnIfSlot: returnIfSlot_i32Ne_sc, returnIfConst: returnIfConst_i32Ne_sc, brUnless: brIf_i32Eq_sc, counter: CounterNodes(add: addBrIfLoop_i32Ne_sc, inc: incBrIfLoop_i32Ne_sc, addSlot: addSlotBrIfLoop_i32Ne_sc, incSelf: incSelfLoop_i32Ne_sc, addSelf: addSelfLoop_i32Ne_sc, storeSelf: storeSelfLoop_i32Ne_sc, limitIsSlot: false, width32: true))),
     (i32Ne_se, BranchNodes(brIf: brIf_i32Ne_se, brIfLoop: brIfLoop_i32Ne_se, returnIfSlot: returnIfSlot_i32Ne_se, returnIfConst: returnIfConst_i32Ne_se, brUnless: brIf_i32Eq_se, counter: nil)),
     (i32Ne_es, BranchNodes(brIf: brIf_i32Ne_es, brIfLoop: brIfLoop_i32Ne_es, returnIfSlot: returnIfSlot_i32Ne_es, returnIfConst: returnIfConst_i32Ne_es, brUnless: brIf_i32Eq_es, counter: nil)),
     (i32Ne_ec, BranchNodes(brIf: brIf_i32Ne_ec, brIfLoop: brIfLoop_i32Ne_ec, returnIfSlot: returnIfSlot_i32Ne_ec, returnIfConst: returnIfConst_i32Ne_ec, brUnless: brIf_i32Eq_ec, counter: nil)),
     (i32Ne_ee, BranchNodes(brIf: brIf_i32Ne_ee, brIfLoop: brIfLoop_i32Ne_ee, returnIfSlot: returnIfSlot_i32Ne_ee, returnIfConst: returnIfConst_i32Ne_ee, brUnless: brIf_i32Eq_ee, counter: nil)),
-    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, brUnless: brIf_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, addSlot: addSlotBrIfLoop_i32LtS_ss, incSelf: incSelfLoop_i32LtS_ss, addSelf: addSelfLoop_i32LtS_ss, width32: true))),
-    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, brUnless: brIf_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, addSlot: addSlotBrIfLoop_i32LtS_sc, incSelf: incSelfLoop_i32LtS_sc, addSelf: addSelfLoop_i32LtS_sc, width32: true))),
+    (i32LtS_ss, BranchNodes(brIf: brIf_i32LtS_ss, brIfLoop: brIfLoop_i32LtS_ss, returnIfSlot: returnIfSlot_i32LtS_ss, returnIfConst: returnIfConst_i32LtS_ss, brUnless: brIf_i32GeS_ss, counter: CounterNodes(add: addBrIfLoop_i32LtS_ss, inc: incBrIfLoop_i32LtS_ss, addSlot: addSlotBrIfLoop_i32LtS_ss, incSelf: incSelfLoop_i32LtS_ss, addSelf: addSelfLoop_i32LtS_ss, storeSelf: storeSelfLoop_i32LtS_ss, limitIsSlot: true, width32: true))),
+    (i32LtS_sc, BranchNodes(brIf: brIf_i32LtS_sc, brIfLoop: brIfLoop_i32LtS_sc, returnIfSlot: returnIfSlot_i32LtS_sc, returnIfConst: returnIfConst_i32LtS_sc, brUnless: brIf_i32GeS_sc, counter: CounterNodes(add: addBrIfLoop_i32LtS_sc, inc: incBrIfLoop_i32LtS_sc, addSlot: addSlotBrIfLoop_i32LtS_sc, incSelf: incSelfLoop_i32LtS_sc, addSelf: addSelfLoop_i32LtS_sc, storeSelf: storeSelfLoop_i32LtS_sc, limitIsSlot: false, width32: true))),
     (i32LtS_se, BranchNodes(brIf: brIf_i32LtS_se, brIfLoop: brIfLoop_i32LtS_se, returnIfSlot: returnIfSlot_i32LtS_se, returnIfConst: returnIfConst_i32LtS_se, brUnless: brIf_i32GeS_se, counter: nil)),
     (i32LtS_es, BranchNodes(brIf: brIf_i32LtS_es, brIfLoop: brIfLoop_i32LtS_es, returnIfSlot: returnIfSlot_i32LtS_es, returnIfConst: returnIfConst_i32LtS_es, brUnless: brIf_i32GeS_es, counter: nil)),
     (i32LtS_ec, BranchNodes(brIf: brIf_i32LtS_ec, brIfLoop: brIfLoop_i32LtS_ec, returnIfSlot: returnIfSlot_i32LtS_ec, returnIfConst: returnIfConst_i32LtS_ec, brUnless: brIf_i32GeS_ec, counter: nil)),
     (i32LtS_ee, BranchNodes(brIf: brIf_i32LtS_ee, brIfLoop: brIfLoop_i32LtS_ee, returnIfSlot: returnIfSlot_i32LtS_ee, returnIfConst: returnIfConst_i32LtS_ee, brUnless: brIf_i32GeS_ee, counter: nil)),
-    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, brUnless: brIf_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, addSlot: addSlotBrIfLoop_i32LtU_ss, incSelf: incSelfLoop_i32LtU_ss, addSelf: addSelfLoop_i32LtU_ss, width32: true))),
-    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, brUnless: brIf_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, addSlot: addSlotBrIfLoop_i32LtU_sc, incSelf: incSelfLoop_i32LtU_sc, addSelf: addSelfLoop_i32LtU_sc, width32: true))),
+    (i32LtU_ss, BranchNodes(brIf: brIf_i32LtU_ss, brIfLoop: brIfLoop_i32LtU_ss, returnIfSlot: returnIfSlot_i32LtU_ss, returnIfConst: returnIfConst_i32LtU_ss, brUnless: brIf_i32GeU_ss, counter: CounterNodes(add: addBrIfLoop_i32LtU_ss, inc: incBrIfLoop_i32LtU_ss, addSlot: addSlotBrIfLoop_i32LtU_ss, incSelf: incSelfLoop_i32LtU_ss, addSelf: addSelfLoop_i32LtU_ss, storeSelf: storeSelfLoop_i32LtU_ss, limitIsSlot: true, width32: true))),
+    (i32LtU_sc, BranchNodes(brIf: brIf_i32LtU_sc, brIfLoop: brIfLoop_i32LtU_sc, returnIfSlot: returnIfSlot_i32LtU_sc, returnIfConst: returnIfConst_i32LtU_sc, brUnless: brIf_i32GeU_sc, counter: CounterNodes(add: addBrIfLoop_i32LtU_sc, inc: incBrIfLoop_i32LtU_sc, addSlot: addSlotBrIfLoop_i32LtU_sc, incSelf: incSelfLoop_i32LtU_sc, addSelf: addSelfLoop_i32LtU_sc, storeSelf: storeSelfLoop_i32LtU_sc, limitIsSlot: false, width32: true))),
     (i32LtU_se, BranchNodes(brIf: brIf_i32LtU_se, brIfLoop: brIfLoop_i32LtU_se, returnIfSlot: returnIfSlot_i32LtU_se, returnIfConst: returnIfConst_i32LtU_se, brUnless: brIf_i32GeU_se, counter: nil)),
     (i32LtU_es, BranchNodes(brIf: brIf_i32LtU_es, brIfLoop: brIfLoop_i32LtU_es, returnIfSlot: returnIfSlot_i32LtU_es, returnIfConst: returnIfConst_i32LtU_es, brUnless: brIf_i32GeU_es, counter: nil)),
     (i32LtU_ec, BranchNodes(brIf: brIf_i32LtU_ec, brIfLoop: brIfLoop_i32LtU_ec, returnIfSlot: returnIfSlot_i32LtU_ec, returnIfConst: returnIfConst_i32LtU_ec, brUnless: brIf_i32GeU_ec, counter: nil)),
     (i32LtU_ee, BranchNodes(brIf: brIf_i32LtU_ee, brIfLoop: brIfLoop_i32LtU_ee, returnIfSlot: returnIfSlot_i32LtU_ee, returnIfConst: returnIfConst_i32LtU_ee, brUnless: brIf_i32GeU_ee, counter: nil)),
-    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, brUnless: brIf_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, addSlot: addSlotBrIfLoop_i32GtS_ss, incSelf: incSelfLoop_i32GtS_ss, addSelf: addSelfLoop_i32GtS_ss, width32: true))),
-    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, brUnless: brIf_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, addSlot: addSlotBrIfLoop_i32GtS_sc, incSelf: incSelfLoop_i32GtS_sc, addSelf: addSelfLoop_i32GtS_sc, width32: true))),
+    (i32GtS_ss, BranchNodes(brIf: brIf_i32GtS_ss, brIfLoop: brIfLoop_i32GtS_ss, returnIfSlot: returnIfSlot_i32GtS_ss, returnIfConst: returnIfConst_i32GtS_ss, brUnless: brIf_i32LeS_ss, counter: CounterNodes(add: addBrIfLoop_i32GtS_ss, inc: incBrIfLoop_i32GtS_ss, addSlot: addSlotBrIfLoop_i32GtS_ss, incSelf: incSelfLoop_i32GtS_ss, addSelf: addSelfLoop_i32GtS_ss, storeSelf: storeSelfLoop_i32GtS_ss, limitIsSlot: true, width32: true))),
+    (i32GtS_sc, BranchNodes(brIf: brIf_i32GtS_sc, brIfLoop: brIfLoop_i32GtS_sc, returnIfSlot: returnIfSlot_i32GtS_sc, returnIfConst: returnIfConst_i32GtS_sc, brUnless: brIf_i32LeS_sc, counter: CounterNodes(add: addBrIfLoop_i32GtS_sc, inc: incBrIfLoop_i32GtS_sc, addSlot: addSlotBrIfLoop_i32GtS_sc, incSelf: incSelfLoop_i32GtS_sc, addSelf: addSelfLoop_i32GtS_sc, storeSelf: storeSelfLoop_i32GtS_sc, limitIsSlot: false, width32: true))),
     (i32GtS_se, BranchNodes(brIf: brIf_i32GtS_se, brIfLoop: brIfLoop_i32GtS_se, returnIfSlot: returnIfSlot_i32GtS_se, returnIfConst: returnIfConst_i32GtS_se, brUnless: brIf_i32LeS_se, counter: nil)),
     (i32GtS_es, BranchNodes(brIf: brIf_i32GtS_es, brIfLoop: brIfLoop_i32GtS_es, returnIfSlot: returnIfSlot_i32GtS_es, returnIfConst: returnIfConst_i32GtS_es, brUnless: brIf_i32LeS_es, counter: nil)),
     (i32GtS_ec, BranchNodes(brIf: brIf_i32GtS_ec, brIfLoop: brIfLoop_i32GtS_ec, returnIfSlot: returnIfSlot_i32GtS_ec, returnIfConst: returnIfConst_i32GtS_ec, brUnless: brIf_i32LeS_ec, counter: nil)),
     (i32GtS_ee, BranchNodes(brIf: brIf_i32GtS_ee, brIfLoop: brIfLoop_i32GtS_ee, returnIfSlot: returnIfSlot_i32GtS_ee, returnIfConst: returnIfConst_i32GtS_ee, brUnless: brIf_i32LeS_ee, counter: nil)),
-    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, brUnless: brIf_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, addSlot: addSlotBrIfLoop_i32GtU_ss, incSelf: incSelfLoop_i32GtU_ss, addSelf: addSelfLoop_i32GtU_ss, width32: true))),
-    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, brUnless: brIf_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, addSlot: addSlotBrIfLoop_i32GtU_sc, incSelf: incSelfLoop_i32GtU_sc, addSelf: addSelfLoop_i32GtU_sc, width32: true))),
+    (i32GtU_ss, BranchNodes(brIf: brIf_i32GtU_ss, brIfLoop: brIfLoop_i32GtU_ss, returnIfSlot: returnIfSlot_i32GtU_ss, returnIfConst: returnIfConst_i32GtU_ss, brUnless: brIf_i32LeU_ss, counter: CounterNodes(add: addBrIfLoop_i32GtU_ss, inc: incBrIfLoop_i32GtU_ss, addSlot: addSlotBrIfLoop_i32GtU_ss, incSelf: incSelfLoop_i32GtU_ss, addSelf: addSelfLoop_i32GtU_ss, storeSelf: storeSelfLoop_i32GtU_ss, limitIsSlot: true, width32: true))),
+    (i32GtU_sc, BranchNodes(brIf: brIf_i32GtU_sc, brIfLoop: brIfLoop_i32GtU_sc, returnIfSlot: returnIfSlot_i32GtU_sc, returnIfConst: returnIfConst_i32GtU_sc, brUnless: brIf_i32LeU_sc, counter: CounterNodes(add: addBrIfLoop_i32GtU_sc, inc: incBrIfLoop_i32GtU_sc, addSlot: addSlotBrIfLoop_i32GtU_sc, incSelf: incSelfLoop_i32GtU_sc, addSelf: addSelfLoop_i32GtU_sc, storeSelf: storeSelfLoop_i32GtU_sc, limitIsSlot: false, width32: true))),
     (i32GtU_se, BranchNodes(brIf: brIf_i32GtU_se, brIfLoop: brIfLoop_i32GtU_se, returnIfSlot: returnIfSlot_i32GtU_se, returnIfConst: returnIfConst_i32GtU_se, brUnless: brIf_i32LeU_se, counter: nil)),
     (i32GtU_es, BranchNodes(brIf: brIf_i32GtU_es, brIfLoop: brIfLoop_i32GtU_es, returnIfSlot: returnIfSlot_i32GtU_es, returnIfConst: returnIfConst_i32GtU_es, brUnless: brIf_i32LeU_es, counter: nil)),
     (i32GtU_ec, BranchNodes(brIf: brIf_i32GtU_ec, brIfLoop: brIfLoop_i32GtU_ec, returnIfSlot: returnIfSlot_i32GtU_ec, returnIfConst: returnIfConst_i32GtU_ec, brUnless: brIf_i32LeU_ec, counter: nil)),
     (i32GtU_ee, BranchNodes(brIf: brIf_i32GtU_ee, brIfLoop: brIfLoop_i32GtU_ee, returnIfSlot: returnIfSlot_i32GtU_ee, returnIfConst: returnIfConst_i32GtU_ee, brUnless: brIf_i32LeU_ee, counter: nil)),
-    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, brUnless: brIf_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, addSlot: addSlotBrIfLoop_i32LeS_ss, incSelf: incSelfLoop_i32LeS_ss, addSelf: addSelfLoop_i32LeS_ss, width32: true))),
-    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, brUnless: brIf_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, addSlot: addSlotBrIfLoop_i32LeS_sc, incSelf: incSelfLoop_i32LeS_sc, addSelf: addSelfLoop_i32LeS_sc, width32: true))),
+    (i32LeS_ss, BranchNodes(brIf: brIf_i32LeS_ss, brIfLoop: brIfLoop_i32LeS_ss, returnIfSlot: returnIfSlot_i32LeS_ss, returnIfConst: returnIfConst_i32LeS_ss, brUnless: brIf_i32GtS_ss, counter: CounterNodes(add: addBrIfLoop_i32LeS_ss, inc: incBrIfLoop_i32LeS_ss, addSlot: addSlotBrIfLoop_i32LeS_ss, incSelf: incSelfLoop_i32LeS_ss, addSelf: addSelfLoop_i32LeS_ss, storeSelf: storeSelfLoop_i32LeS_ss, limitIsSlot: true, width32: true))),
+    (i32LeS_sc, BranchNodes(brIf: brIf_i32LeS_sc, brIfLoop: brIfLoop_i32LeS_sc, returnIfSlot: returnIfSlot_i32LeS_sc, returnIfConst: returnIfConst_i32LeS_sc, brUnless: brIf_i32GtS_sc, counter: CounterNodes(add: addBrIfLoop_i32LeS_sc, inc: incBrIfLoop_i32LeS_sc, addSlot: addSlotBrIfLoop_i32LeS_sc, incSelf: incSelfLoop_i32LeS_sc, addSelf: addSelfLoop_i32LeS_sc, storeSelf: storeSelfLoop_i32LeS_sc, limitIsSlot: false, width32: true))),
     (i32LeS_se, BranchNodes(brIf: brIf_i32LeS_se, brIfLoop: brIfLoop_i32LeS_se, returnIfSlot: returnIfSlot_i32LeS_se, returnIfConst: returnIfConst_i32LeS_se, brUnless: brIf_i32GtS_se, counter: nil)),
     (i32LeS_es, BranchNodes(brIf: brIf_i32LeS_es, brIfLoop: brIfLoop_i32LeS_es, returnIfSlot: returnIfSlot_i32LeS_es, returnIfConst: returnIfConst_i32LeS_es, brUnless: brIf_i32GtS_es, counter: nil)),
     (i32LeS_ec, BranchNodes(brIf: brIf_i32LeS_ec, brIfLoop: brIfLoop_i32LeS_ec, returnIfSlot: returnIfSlot_i32LeS_ec, returnIfConst: returnIfConst_i32LeS_ec, brUnless: brIf_i32GtS_ec, counter: nil)),
     (i32LeS_ee, BranchNodes(brIf: brIf_i32LeS_ee, brIfLoop: brIfLoop_i32LeS_ee, returnIfSlot: returnIfSlot_i32LeS_ee, returnIfConst: returnIfConst_i32LeS_ee, brUnless: brIf_i32GtS_ee, counter: nil)),
-    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, brUnless: brIf_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, addSlot: addSlotBrIfLoop_i32LeU_ss, incSelf: incSelfLoop_i32LeU_ss, addSelf: addSelfLoop_i32LeU_ss, width32: true))),
-    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, brUnless: brIf_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, addSlot: addSlotBrIfLoop_i32LeU_sc, incSelf: incSelfLoop_i32LeU_sc, addSelf: addSelfLoop_i32LeU_sc, width32: true))),
+    (i32LeU_ss, BranchNodes(brIf: brIf_i32LeU_ss, brIfLoop: brIfLoop_i32LeU_ss, returnIfSlot: returnIfSlot_i32LeU_ss, returnIfConst: returnIfConst_i32LeU_ss, brUnless: brIf_i32GtU_ss, counter: CounterNodes(add: addBrIfLoop_i32LeU_ss, inc: incBrIfLoop_i32LeU_ss, addSlot: addSlotBrIfLoop_i32LeU_ss, incSelf: incSelfLoop_i32LeU_ss, addSelf: addSelfLoop_i32LeU_ss, storeSelf: storeSelfLoop_i32LeU_ss, limitIsSlot: true, width32: true))),
+    (i32LeU_sc, BranchNodes(brIf: brIf_i32LeU_sc, brIfLoop: brIfLoop_i32LeU_sc, returnIfSlot: returnIfSlot_i32LeU_sc, returnIfConst: returnIfConst_i32LeU_sc, brUnless: brIf_i32GtU_sc, counter: CounterNodes(add: addBrIfLoop_i32LeU_sc, inc: incBrIfLoop_i32LeU_sc, addSlot: addSlotBrIfLoop_i32LeU_sc, incSelf: incSelfLoop_i32LeU_sc, addSelf: addSelfLoop_i32LeU_sc, storeSelf: storeSelfLoop_i32LeU_sc, limitIsSlot: false, width32: true))),
     (i32LeU_se, BranchNodes(brIf: brIf_i32LeU_se, brIfLoop: brIfLoop_i32LeU_se, returnIfSlot: returnIfSlot_i32LeU_se, returnIfConst: returnIfConst_i32LeU_se, brUnless: brIf_i32GtU_se, counter: nil)),
     (i32LeU_es, BranchNodes(brIf: brIf_i32LeU_es, brIfLoop: brIfLoop_i32LeU_es, returnIfSlot: returnIfSlot_i32LeU_es, returnIfConst: returnIfConst_i32LeU_es, brUnless: brIf_i32GtU_es, counter: nil)),
     (i32LeU_ec, BranchNodes(brIf: brIf_i32LeU_ec, brIfLoop: brIfLoop_i32LeU_ec, returnIfSlot: returnIfSlot_i32LeU_ec, returnIfConst: returnIfConst_i32LeU_ec, brUnless: brIf_i32GtU_ec, counter: nil)),
     (i32LeU_ee, BranchNodes(brIf: brIf_i32LeU_ee, brIfLoop: brIfLoop_i32LeU_ee, returnIfSlot: returnIfSlot_i32LeU_ee, returnIfConst: returnIfConst_i32LeU_ee, brUnless: brIf_i32GtU_ee, counter: nil)),
-    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, brUnless: brIf_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, addSlot: addSlotBrIfLoop_i32GeS_ss, incSelf: incSelfLoop_i32GeS_ss, addSelf: addSelfLoop_i32GeS_ss, width32: true))),
-    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, brUnless: brIf_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, addSlot: addSlotBrIfLoop_i32GeS_sc, incSelf: incSelfLoop_i32GeS_sc, addSelf: addSelfLoop_i32GeS_sc, width32: true))),
+    (i32GeS_ss, BranchNodes(brIf: brIf_i32GeS_ss, brIfLoop: brIfLoop_i32GeS_ss, returnIfSlot: returnIfSlot_i32GeS_ss, returnIfConst: returnIfConst_i32GeS_ss, brUnless: brIf_i32LtS_ss, counter: CounterNodes(add: addBrIfLoop_i32GeS_ss, inc: incBrIfLoop_i32GeS_ss, addSlot: addSlotBrIfLoop_i32GeS_ss, incSelf: incSelfLoop_i32GeS_ss, addSelf: addSelfLoop_i32GeS_ss, storeSelf: storeSelfLoop_i32GeS_ss, limitIsSlot: true, width32: true))),
+    (i32GeS_sc, BranchNodes(brIf: brIf_i32GeS_sc, brIfLoop: brIfLoop_i32GeS_sc, returnIfSlot: returnIfSlot_i32GeS_sc, returnIfConst: returnIfConst_i32GeS_sc, brUnless: brIf_i32LtS_sc, counter: CounterNodes(add: addBrIfLoop_i32GeS_sc, inc: incBrIfLoop_i32GeS_sc, addSlot: addSlotBrIfLoop_i32GeS_sc, incSelf: incSelfLoop_i32GeS_sc, addSelf: addSelfLoop_i32GeS_sc, storeSelf: storeSelfLoop_i32GeS_sc, limitIsSlot: false, width32: true))),
     (i32GeS_se, BranchNodes(brIf: brIf_i32GeS_se, brIfLoop: brIfLoop_i32GeS_se, returnIfSlot: returnIfSlot_i32GeS_se, returnIfConst: returnIfConst_i32GeS_se, brUnless: brIf_i32LtS_se, counter: nil)),
     (i32GeS_es, BranchNodes(brIf: brIf_i32GeS_es, brIfLoop: brIfLoop_i32GeS_es, returnIfSlot: returnIfSlot_i32GeS_es, returnIfConst: returnIfConst_i32GeS_es, brUnless: brIf_i32LtS_es, counter: nil)),
     (i32GeS_ec, BranchNodes(brIf: brIf_i32GeS_ec, brIfLoop: brIfLoop_i32GeS_ec, returnIfSlot: returnIfSlot_i32GeS_ec, returnIfConst: returnIfConst_i32GeS_ec, brUnless: brIf_i32LtS_ec, counter: nil)),
     (i32GeS_ee, BranchNodes(brIf: brIf_i32GeS_ee, brIfLoop: brIfLoop_i32GeS_ee, returnIfSlot: returnIfSlot_i32GeS_ee, returnIfConst: returnIfConst_i32GeS_ee, brUnless: brIf_i32LtS_ee, counter: nil)),
-    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, brUnless: brIf_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, addSlot: addSlotBrIfLoop_i32GeU_ss, incSelf: incSelfLoop_i32GeU_ss, addSelf: addSelfLoop_i32GeU_ss, width32: true))),
-    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, brUnless: brIf_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, addSlot: addSlotBrIfLoop_i32GeU_sc, incSelf: incSelfLoop_i32GeU_sc, addSelf: addSelfLoop_i32GeU_sc, width32: true))),
+    (i32GeU_ss, BranchNodes(brIf: brIf_i32GeU_ss, brIfLoop: brIfLoop_i32GeU_ss, returnIfSlot: returnIfSlot_i32GeU_ss, returnIfConst: returnIfConst_i32GeU_ss, brUnless: brIf_i32LtU_ss, counter: CounterNodes(add: addBrIfLoop_i32GeU_ss, inc: incBrIfLoop_i32GeU_ss, addSlot: addSlotBrIfLoop_i32GeU_ss, incSelf: incSelfLoop_i32GeU_ss, addSelf: addSelfLoop_i32GeU_ss, storeSelf: storeSelfLoop_i32GeU_ss, limitIsSlot: true, width32: true))),
+    (i32GeU_sc, BranchNodes(brIf: brIf_i32GeU_sc, brIfLoop: brIfLoop_i32GeU_sc, returnIfSlot: returnIfSlot_i32GeU_sc, returnIfConst: returnIfConst_i32GeU_sc, brUnless: brIf_i32LtU_sc, counter: CounterNodes(add: addBrIfLoop_i32GeU_sc, inc: incBrIfLoop_i32GeU_sc, addSlot: addSlotBrIfLoop_i32GeU_sc, incSelf: incSelfLoop_i32GeU_sc, addSelf: addSelfLoop_i32GeU_sc, storeSelf: storeSelfLoop_i32GeU_sc, limitIsSlot: false, width32: true))),
     (i32GeU_se, BranchNodes(brIf: brIf_i32GeU_se, brIfLoop: brIfLoop_i32GeU_se, returnIfSlot: returnIfSlot_i32GeU_se, returnIfConst: returnIfConst_i32GeU_se, brUnless: brIf_i32LtU_se, counter: nil)),
     (i32GeU_es, BranchNodes(brIf: brIf_i32GeU_es, brIfLoop: brIfLoop_i32GeU_es, returnIfSlot: returnIfSlot_i32GeU_es, returnIfConst: returnIfConst_i32GeU_es, brUnless: brIf_i32LtU_es, counter: nil)),
     (i32GeU_ec, BranchNodes(brIf: brIf_i32GeU_ec, brIfLoop: brIfLoop_i32GeU_ec, returnIfSlot: returnIfSlot_i32GeU_ec, returnIfConst: returnIfConst_i32GeU_ec, brUnless: brIf_i32LtU_ec, counter: nil)),
     (i32GeU_ee, BranchNodes(brIf: brIf_i32GeU_ee, brIfLoop: brIfLoop_i32GeU_ee, returnIfSlot: returnIfSlot_i32GeU_ee, returnIfConst: returnIfConst_i32GeU_ee, brUnless: brIf_i32LtU_ee, counter: nil)),
-    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, brUnless: brIf_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, addSlot: addSlotBrIfLoop_i64Eq_ss, incSelf: incSelfLoop_i64Eq_ss, addSelf: addSelfLoop_i64Eq_ss, width64: true))),
-    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, brUnless: brIf_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, addSlot: addSlotBrIfLoop_i64Eq_sc, incSelf: incSelfLoop_i64Eq_sc, addSelf: addSelfLoop_i64Eq_sc, width64: true))),
+    (i64Eq_ss, BranchNodes(brIf: brIf_i64Eq_ss, brIfLoop: brIfLoop_i64Eq_ss, returnIfSlot: returnIfSlot_i64Eq_ss, returnIfConst: returnIfConst_i64Eq_ss, brUnless: brIf_i64Ne_ss, counter: CounterNodes(add: addBrIfLoop_i64Eq_ss, inc: incBrIfLoop_i64Eq_ss, addSlot: addSlotBrIfLoop_i64Eq_ss, incSelf: incSelfLoop_i64Eq_ss, addSelf: addSelfLoop_i64Eq_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64Eq_sc, BranchNodes(brIf: brIf_i64Eq_sc, brIfLoop: brIfLoop_i64Eq_sc, returnIfSlot: returnIfSlot_i64Eq_sc, returnIfConst: returnIfConst_i64Eq_sc, brUnless: brIf_i64Ne_sc, counter: CounterNodes(add: addBrIfLoop_i64Eq_sc, inc: incBrIfLoop_i64Eq_sc, addSlot: addSlotBrIfLoop_i64Eq_sc, incSelf: incSelfLoop_i64Eq_sc, addSelf: addSelfLoop_i64Eq_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64Eq_se, BranchNodes(brIf: brIf_i64Eq_se, brIfLoop: brIfLoop_i64Eq_se, returnIfSlot: returnIfSlot_i64Eq_se, returnIfConst: returnIfConst_i64Eq_se, brUnless: brIf_i64Ne_se, counter: nil)),
     (i64Eq_es, BranchNodes(brIf: brIf_i64Eq_es, brIfLoop: brIfLoop_i64Eq_es, returnIfSlot: returnIfSlot_i64Eq_es, returnIfConst: returnIfConst_i64Eq_es, brUnless: brIf_i64Ne_es, counter: nil)),
     (i64Eq_ec, BranchNodes(brIf: brIf_i64Eq_ec, brIfLoop: brIfLoop_i64Eq_ec, returnIfSlot: returnIfSlot_i64Eq_ec, returnIfConst: returnIfConst_i64Eq_ec, brUnless: brIf_i64Ne_ec, counter: nil)),
     (i64Eq_ee, BranchNodes(brIf: brIf_i64Eq_ee, brIfLoop: brIfLoop_i64Eq_ee, returnIfSlot: returnIfSlot_i64Eq_ee, returnIfConst: returnIfConst_i64Eq_ee, brUnless: brIf_i64Ne_ee, counter: nil)),
-    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, brUnless: brIf_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, addSlot: addSlotBrIfLoop_i64Ne_ss, incSelf: incSelfLoop_i64Ne_ss, addSelf: addSelfLoop_i64Ne_ss, width64: true))),
-    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, brUnless: brIf_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, addSlot: addSlotBrIfLoop_i64Ne_sc, incSelf: incSelfLoop_i64Ne_sc, addSelf: addSelfLoop_i64Ne_sc, width64: true))),
+    (i64Ne_ss, BranchNodes(brIf: brIf_i64Ne_ss, brIfLoop: brIfLoop_i64Ne_ss, returnIfSlot: returnIfSlot_i64Ne_ss, returnIfConst: returnIfConst_i64Ne_ss, brUnless: brIf_i64Eq_ss, counter: CounterNodes(add: addBrIfLoop_i64Ne_ss, inc: incBrIfLoop_i64Ne_ss, addSlot: addSlotBrIfLoop_i64Ne_ss, incSelf: incSelfLoop_i64Ne_ss, addSelf: addSelfLoop_i64Ne_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64Ne_sc, BranchNodes(brIf: brIf_i64Ne_sc, brIfLoop: brIfLoop_i64Ne_sc, returnIfSlot: returnIfSlot_i64Ne_sc, returnIfConst: returnIfConst_i64Ne_sc, brUnless: brIf_i64Eq_sc, counter: CounterNodes(add: addBrIfLoop_i64Ne_sc, inc: incBrIfLoop_i64Ne_sc, addSlot: addSlotBrIfLoop_i64Ne_sc, incSelf: incSelfLoop_i64Ne_sc, addSelf: addSelfLoop_i64Ne_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64Ne_se, BranchNodes(brIf: brIf_i64Ne_se, brIfLoop: brIfLoop_i64Ne_se, returnIfSlot: returnIfSlot_i64Ne_se, returnIfConst: returnIfConst_i64Ne_se, brUnless: brIf_i64Eq_se, counter: nil)),
     (i64Ne_es, BranchNodes(brIf: brIf_i64Ne_es, brIfLoop: brIfLoop_i64Ne_es, returnIfSlot: returnIfSlot_i64Ne_es, returnIfConst: returnIfConst_i64Ne_es, brUnless: brIf_i64Eq_es, counter: nil)),
     (i64Ne_ec, BranchNodes(brIf: brIf_i64Ne_ec, brIfLoop: brIfLoop_i64Ne_ec, returnIfSlot: returnIfSlot_i64Ne_ec, returnIfConst: returnIfConst_i64Ne_ec, brUnless: brIf_i64Eq_ec, counter: nil)),
     (i64Ne_ee, BranchNodes(brIf: brIf_i64Ne_ee, brIfLoop: brIfLoop_i64Ne_ee, returnIfSlot: returnIfSlot_i64Ne_ee, returnIfConst: returnIfConst_i64Ne_ee, brUnless: brIf_i64Eq_ee, counter: nil)),
-    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, brUnless: brIf_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, addSlot: addSlotBrIfLoop_i64LtS_ss, incSelf: incSelfLoop_i64LtS_ss, addSelf: addSelfLoop_i64LtS_ss, width64: true))),
-    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, brUnless: brIf_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, addSlot: addSlotBrIfLoop_i64LtS_sc, incSelf: incSelfLoop_i64LtS_sc, addSelf: addSelfLoop_i64LtS_sc, width64: true))),
+    (i64LtS_ss, BranchNodes(brIf: brIf_i64LtS_ss, brIfLoop: brIfLoop_i64LtS_ss, returnIfSlot: returnIfSlot_i64LtS_ss, returnIfConst: returnIfConst_i64LtS_ss, brUnless: brIf_i64GeS_ss, counter: CounterNodes(add: addBrIfLoop_i64LtS_ss, inc: incBrIfLoop_i64LtS_ss, addSlot: addSlotBrIfLoop_i64LtS_ss, incSelf: incSelfLoop_i64LtS_ss, addSelf: addSelfLoop_i64LtS_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64LtS_sc, BranchNodes(brIf: brIf_i64LtS_sc, brIfLoop: brIfLoop_i64LtS_sc, returnIfSlot: returnIfSlot_i64LtS_sc, returnIfConst: returnIfConst_i64LtS_sc, brUnless: brIf_i64GeS_sc, counter: CounterNodes(add: addBrIfLoop_i64LtS_sc, inc: incBrIfLoop_i64LtS_sc, addSlot: addSlotBrIfLoop_i64LtS_sc, incSelf: incSelfLoop_i64LtS_sc, addSelf: addSelfLoop_i64LtS_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64LtS_se, BranchNodes(brIf: brIf_i64LtS_se, brIfLoop: brIfLoop_i64LtS_se, returnIfSlot: returnIfSlot_i64LtS_se, returnIfConst: returnIfConst_i64LtS_se, brUnless: brIf_i64GeS_se, counter: nil)),
     (i64LtS_es, BranchNodes(brIf: brIf_i64LtS_es, brIfLoop: brIfLoop_i64LtS_es, returnIfSlot: returnIfSlot_i64LtS_es, returnIfConst: returnIfConst_i64LtS_es, brUnless: brIf_i64GeS_es, counter: nil)),
     (i64LtS_ec, BranchNodes(brIf: brIf_i64LtS_ec, brIfLoop: brIfLoop_i64LtS_ec, returnIfSlot: returnIfSlot_i64LtS_ec, returnIfConst: returnIfConst_i64LtS_ec, brUnless: brIf_i64GeS_ec, counter: nil)),
     (i64LtS_ee, BranchNodes(brIf: brIf_i64LtS_ee, brIfLoop: brIfLoop_i64LtS_ee, returnIfSlot: returnIfSlot_i64LtS_ee, returnIfConst: returnIfConst_i64LtS_ee, brUnless: brIf_i64GeS_ee, counter: nil)),
-    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, brUnless: brIf_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, addSlot: addSlotBrIfLoop_i64LtU_ss, incSelf: incSelfLoop_i64LtU_ss, addSelf: addSelfLoop_i64LtU_ss, width64: true))),
-    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, brUnless: brIf_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, addSlot: addSlotBrIfLoop_i64LtU_sc, incSelf: incSelfLoop_i64LtU_sc, addSelf: addSelfLoop_i64LtU_sc, width64: true))),
+    (i64LtU_ss, BranchNodes(brIf: brIf_i64LtU_ss, brIfLoop: brIfLoop_i64LtU_ss, returnIfSlot: returnIfSlot_i64LtU_ss, returnIfConst: returnIfConst_i64LtU_ss, brUnless: brIf_i64GeU_ss, counter: CounterNodes(add: addBrIfLoop_i64LtU_ss, inc: incBrIfLoop_i64LtU_ss, addSlot: addSlotBrIfLoop_i64LtU_ss, incSelf: incSelfLoop_i64LtU_ss, addSelf: addSelfLoop_i64LtU_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64LtU_sc, BranchNodes(brIf: brIf_i64LtU_sc, brIfLoop: brIfLoop_i64LtU_sc, returnIfSlot: returnIfSlot_i64LtU_sc, returnIfConst: returnIfConst_i64LtU_sc, brUnless: brIf_i64GeU_sc, counter: CounterNodes(add: addBrIfLoop_i64LtU_sc, inc: incBrIfLoop_i64LtU_sc, addSlot: addSlotBrIfLoop_i64LtU_sc, incSelf: incSelfLoop_i64LtU_sc, addSelf: addSelfLoop_i64LtU_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64LtU_se, BranchNodes(brIf: brIf_i64LtU_se, brIfLoop: brIfLoop_i64LtU_se, returnIfSlot: returnIfSlot_i64LtU_se, returnIfConst: returnIfConst_i64LtU_se, brUnless: brIf_i64GeU_se, counter: nil)),
     (i64LtU_es, BranchNodes(brIf: brIf_i64LtU_es, brIfLoop: brIfLoop_i64LtU_es, returnIfSlot: returnIfSlot_i64LtU_es, returnIfConst: returnIfConst_i64LtU_es, brUnless: brIf_i64GeU_es, counter: nil)),
     (i64LtU_ec, BranchNodes(brIf: brIf_i64LtU_ec, brIfLoop: brIfLoop_i64LtU_ec, returnIfSlot: returnIfSlot_i64LtU_ec, returnIfConst: returnIfConst_i64LtU_ec, brUnless: brIf_i64GeU_ec, counter: nil)),
     (i64LtU_ee, BranchNodes(brIf: brIf_i64LtU_ee, brIfLoop: brIfLoop_i64LtU_ee, returnIfSlot: returnIfSlot_i64LtU_ee, returnIfConst: returnIfConst_i64LtU_ee, brUnless: brIf_i64GeU_ee, counter: nil)),
-    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, brUnless: brIf_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, addSlot: addSlotBrIfLoop_i64GtS_ss, incSelf: incSelfLoop_i64GtS_ss, addSelf: addSelfLoop_i64GtS_ss, width64: true))),
-    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, brUnless: brIf_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, addSlot: addSlotBrIfLoop_i64GtS_sc, incSelf: incSelfLoop_i64GtS_sc, addSelf: addSelfLoop_i64GtS_sc, width64: true))),
+    (i64GtS_ss, BranchNodes(brIf: brIf_i64GtS_ss, brIfLoop: brIfLoop_i64GtS_ss, returnIfSlot: returnIfSlot_i64GtS_ss, returnIfConst: returnIfConst_i64GtS_ss, brUnless: brIf_i64LeS_ss, counter: CounterNodes(add: addBrIfLoop_i64GtS_ss, inc: incBrIfLoop_i64GtS_ss, addSlot: addSlotBrIfLoop_i64GtS_ss, incSelf: incSelfLoop_i64GtS_ss, addSelf: addSelfLoop_i64GtS_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64GtS_sc, BranchNodes(brIf: brIf_i64GtS_sc, brIfLoop: brIfLoop_i64GtS_sc, returnIfSlot: returnIfSlot_i64GtS_sc, returnIfConst: returnIfConst_i64GtS_sc, brUnless: brIf_i64LeS_sc, counter: CounterNodes(add: addBrIfLoop_i64GtS_sc, inc: incBrIfLoop_i64GtS_sc, addSlot: addSlotBrIfLoop_i64GtS_sc, incSelf: incSelfLoop_i64GtS_sc, addSelf: addSelfLoop_i64GtS_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64GtS_se, BranchNodes(brIf: brIf_i64GtS_se, brIfLoop: brIfLoop_i64GtS_se, returnIfSlot: returnIfSlot_i64GtS_se, returnIfConst: returnIfConst_i64GtS_se, brUnless: brIf_i64LeS_se, counter: nil)),
     (i64GtS_es, BranchNodes(brIf: brIf_i64GtS_es, brIfLoop: brIfLoop_i64GtS_es, returnIfSlot: returnIfSlot_i64GtS_es, returnIfConst: returnIfConst_i64GtS_es, brUnless: brIf_i64LeS_es, counter: nil)),
     (i64GtS_ec, BranchNodes(brIf: brIf_i64GtS_ec, brIfLoop: brIfLoop_i64GtS_ec, returnIfSlot: returnIfSlot_i64GtS_ec, returnIfConst: returnIfConst_i64GtS_ec, brUnless: brIf_i64LeS_ec, counter: nil)),
     (i64GtS_ee, BranchNodes(brIf: brIf_i64GtS_ee, brIfLoop: brIfLoop_i64GtS_ee, returnIfSlot: returnIfSlot_i64GtS_ee, returnIfConst: returnIfConst_i64GtS_ee, brUnless: brIf_i64LeS_ee, counter: nil)),
-    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, brUnless: brIf_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, addSlot: addSlotBrIfLoop_i64GtU_ss, incSelf: incSelfLoop_i64GtU_ss, addSelf: addSelfLoop_i64GtU_ss, width64: true))),
-    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, brUnless: brIf_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, addSlot: addSlotBrIfLoop_i64GtU_sc, incSelf: incSelfLoop_i64GtU_sc, addSelf: addSelfLoop_i64GtU_sc, width64: true))),
+    (i64GtU_ss, BranchNodes(brIf: brIf_i64GtU_ss, brIfLoop: brIfLoop_i64GtU_ss, returnIfSlot: returnIfSlot_i64GtU_ss, returnIfConst: returnIfConst_i64GtU_ss, brUnless: brIf_i64LeU_ss, counter: CounterNodes(add: addBrIfLoop_i64GtU_ss, inc: incBrIfLoop_i64GtU_ss, addSlot: addSlotBrIfLoop_i64GtU_ss, incSelf: incSelfLoop_i64GtU_ss, addSelf: addSelfLoop_i64GtU_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64GtU_sc, BranchNodes(brIf: brIf_i64GtU_sc, brIfLoop: brIfLoop_i64GtU_sc, returnIfSlot: returnIfSlot_i64GtU_sc, returnIfConst: returnIfConst_i64GtU_sc, brUnless: brIf_i64LeU_sc, counter: CounterNodes(add: addBrIfLoop_i64GtU_sc, inc: incBrIfLoop_i64GtU_sc, addSlot: addSlotBrIfLoop_i64GtU_sc, incSelf: incSelfLoop_i64GtU_sc, addSelf: addSelfLoop_i64GtU_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64GtU_se, BranchNodes(brIf: brIf_i64GtU_se, brIfLoop: brIfLoop_i64GtU_se, returnIfSlot: returnIfSlot_i64GtU_se, returnIfConst: returnIfConst_i64GtU_se, brUnless: brIf_i64LeU_se, counter: nil)),
     (i64GtU_es, BranchNodes(brIf: brIf_i64GtU_es, brIfLoop: brIfLoop_i64GtU_es, returnIfSlot: returnIfSlot_i64GtU_es, returnIfConst: returnIfConst_i64GtU_es, brUnless: brIf_i64LeU_es, counter: nil)),
     (i64GtU_ec, BranchNodes(brIf: brIf_i64GtU_ec, brIfLoop: brIfLoop_i64GtU_ec, returnIfSlot: returnIfSlot_i64GtU_ec, returnIfConst: returnIfConst_i64GtU_ec, brUnless: brIf_i64LeU_ec, counter: nil)),
     (i64GtU_ee, BranchNodes(brIf: brIf_i64GtU_ee, brIfLoop: brIfLoop_i64GtU_ee, returnIfSlot: returnIfSlot_i64GtU_ee, returnIfConst: returnIfConst_i64GtU_ee, brUnless: brIf_i64LeU_ee, counter: nil)),
-    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, brUnless: brIf_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, addSlot: addSlotBrIfLoop_i64LeS_ss, incSelf: incSelfLoop_i64LeS_ss, addSelf: addSelfLoop_i64LeS_ss, width64: true))),
-    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, brUnless: brIf_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, addSlot: addSlotBrIfLoop_i64LeS_sc, incSelf: incSelfLoop_i64LeS_sc, addSelf: addSelfLoop_i64LeS_sc, width64: true))),
+    (i64LeS_ss, BranchNodes(brIf: brIf_i64LeS_ss, brIfLoop: brIfLoop_i64LeS_ss, returnIfSlot: returnIfSlot_i64LeS_ss, returnIfConst: returnIfConst_i64LeS_ss, brUnless: brIf_i64GtS_ss, counter: CounterNodes(add: addBrIfLoop_i64LeS_ss, inc: incBrIfLoop_i64LeS_ss, addSlot: addSlotBrIfLoop_i64LeS_ss, incSelf: incSelfLoop_i64LeS_ss, addSelf: addSelfLoop_i64LeS_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64LeS_sc, BranchNodes(brIf: brIf_i64LeS_sc, brIfLoop: brIfLoop_i64LeS_sc, returnIfSlot: returnIfSlot_i64LeS_sc, returnIfConst: returnIfConst_i64LeS_sc, brUnless: brIf_i64GtS_sc, counter: CounterNodes(add: addBrIfLoop_i64LeS_sc, inc: incBrIfLoop_i64LeS_sc, addSlot: addSlotBrIfLoop_i64LeS_sc, incSelf: incSelfLoop_i64LeS_sc, addSelf: addSelfLoop_i64LeS_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64LeS_se, BranchNodes(brIf: brIf_i64LeS_se, brIfLoop: brIfLoop_i64LeS_se, returnIfSlot: returnIfSlot_i64LeS_se, returnIfConst: returnIfConst_i64LeS_se, brUnless: brIf_i64GtS_se, counter: nil)),
     (i64LeS_es, BranchNodes(brIf: brIf_i64LeS_es, brIfLoop: brIfLoop_i64LeS_es, returnIfSlot: returnIfSlot_i64LeS_es, returnIfConst: returnIfConst_i64LeS_es, brUnless: brIf_i64GtS_es, counter: nil)),
     (i64LeS_ec, BranchNodes(brIf: brIf_i64LeS_ec, brIfLoop: brIfLoop_i64LeS_ec, returnIfSlot: returnIfSlot_i64LeS_ec, returnIfConst: returnIfConst_i64LeS_ec, brUnless: brIf_i64GtS_ec, counter: nil)),
     (i64LeS_ee, BranchNodes(brIf: brIf_i64LeS_ee, brIfLoop: brIfLoop_i64LeS_ee, returnIfSlot: returnIfSlot_i64LeS_ee, returnIfConst: returnIfConst_i64LeS_ee, brUnless: brIf_i64GtS_ee, counter: nil)),
-    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, brUnless: brIf_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, addSlot: addSlotBrIfLoop_i64LeU_ss, incSelf: incSelfLoop_i64LeU_ss, addSelf: addSelfLoop_i64LeU_ss, width64: true))),
-    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, brUnless: brIf_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, addSlot: addSlotBrIfLoop_i64LeU_sc, incSelf: incSelfLoop_i64LeU_sc, addSelf: addSelfLoop_i64LeU_sc, width64: true))),
+    (i64LeU_ss, BranchNodes(brIf: brIf_i64LeU_ss, brIfLoop: brIfLoop_i64LeU_ss, returnIfSlot: returnIfSlot_i64LeU_ss, returnIfConst: returnIfConst_i64LeU_ss, brUnless: brIf_i64GtU_ss, counter: CounterNodes(add: addBrIfLoop_i64LeU_ss, inc: incBrIfLoop_i64LeU_ss, addSlot: addSlotBrIfLoop_i64LeU_ss, incSelf: incSelfLoop_i64LeU_ss, addSelf: addSelfLoop_i64LeU_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64LeU_sc, BranchNodes(brIf: brIf_i64LeU_sc, brIfLoop: brIfLoop_i64LeU_sc, returnIfSlot: returnIfSlot_i64LeU_sc, returnIfConst: returnIfConst_i64LeU_sc, brUnless: brIf_i64GtU_sc, counter: CounterNodes(add: addBrIfLoop_i64LeU_sc, inc: incBrIfLoop_i64LeU_sc, addSlot: addSlotBrIfLoop_i64LeU_sc, incSelf: incSelfLoop_i64LeU_sc, addSelf: addSelfLoop_i64LeU_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64LeU_se, BranchNodes(brIf: brIf_i64LeU_se, brIfLoop: brIfLoop_i64LeU_se, returnIfSlot: returnIfSlot_i64LeU_se, returnIfConst: returnIfConst_i64LeU_se, brUnless: brIf_i64GtU_se, counter: nil)),
     (i64LeU_es, BranchNodes(brIf: brIf_i64LeU_es, brIfLoop: brIfLoop_i64LeU_es, returnIfSlot: returnIfSlot_i64LeU_es, returnIfConst: returnIfConst_i64LeU_es, brUnless: brIf_i64GtU_es, counter: nil)),
     (i64LeU_ec, BranchNodes(brIf: brIf_i64LeU_ec, brIfLoop: brIfLoop_i64LeU_ec, returnIfSlot: returnIfSlot_i64LeU_ec, returnIfConst: returnIfConst_i64LeU_ec, brUnless: brIf_i64GtU_ec, counter: nil)),
     (i64LeU_ee, BranchNodes(brIf: brIf_i64LeU_ee, brIfLoop: brIfLoop_i64LeU_ee, returnIfSlot: returnIfSlot_i64LeU_ee, returnIfConst: returnIfConst_i64LeU_ee, brUnless: brIf_i64GtU_ee, counter: nil)),
-    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, brUnless: brIf_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, addSlot: addSlotBrIfLoop_i64GeS_ss, incSelf: incSelfLoop_i64GeS_ss, addSelf: addSelfLoop_i64GeS_ss, width64: true))),
-    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, brUnless: brIf_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, addSlot: addSlotBrIfLoop_i64GeS_sc, incSelf: incSelfLoop_i64GeS_sc, addSelf: addSelfLoop_i64GeS_sc, width64: true))),
+    (i64GeS_ss, BranchNodes(brIf: brIf_i64GeS_ss, brIfLoop: brIfLoop_i64GeS_ss, returnIfSlot: returnIfSlot_i64GeS_ss, returnIfConst: returnIfConst_i64GeS_ss, brUnless: brIf_i64LtS_ss, counter: CounterNodes(add: addBrIfLoop_i64GeS_ss, inc: incBrIfLoop_i64GeS_ss, addSlot: addSlotBrIfLoop_i64GeS_ss, incSelf: incSelfLoop_i64GeS_ss, addSelf: addSelfLoop_i64GeS_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64GeS_sc, BranchNodes(brIf: brIf_i64GeS_sc, brIfLoop: brIfLoop_i64GeS_sc, returnIfSlot: returnIfSlot_i64GeS_sc, returnIfConst: returnIfConst_i64GeS_sc, brUnless: brIf_i64LtS_sc, counter: CounterNodes(add: addBrIfLoop_i64GeS_sc, inc: incBrIfLoop_i64GeS_sc, addSlot: addSlotBrIfLoop_i64GeS_sc, incSelf: incSelfLoop_i64GeS_sc, addSelf: addSelfLoop_i64GeS_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64GeS_se, BranchNodes(brIf: brIf_i64GeS_se, brIfLoop: brIfLoop_i64GeS_se, returnIfSlot: returnIfSlot_i64GeS_se, returnIfConst: returnIfConst_i64GeS_se, brUnless: brIf_i64LtS_se, counter: nil)),
     (i64GeS_es, BranchNodes(brIf: brIf_i64GeS_es, brIfLoop: brIfLoop_i64GeS_es, returnIfSlot: returnIfSlot_i64GeS_es, returnIfConst: returnIfConst_i64GeS_es, brUnless: brIf_i64LtS_es, counter: nil)),
     (i64GeS_ec, BranchNodes(brIf: brIf_i64GeS_ec, brIfLoop: brIfLoop_i64GeS_ec, returnIfSlot: returnIfSlot_i64GeS_ec, returnIfConst: returnIfConst_i64GeS_ec, brUnless: brIf_i64LtS_ec, counter: nil)),
     (i64GeS_ee, BranchNodes(brIf: brIf_i64GeS_ee, brIfLoop: brIfLoop_i64GeS_ee, returnIfSlot: returnIfSlot_i64GeS_ee, returnIfConst: returnIfConst_i64GeS_ee, brUnless: brIf_i64LtS_ee, counter: nil)),
-    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, brUnless: brIf_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, addSlot: addSlotBrIfLoop_i64GeU_ss, incSelf: incSelfLoop_i64GeU_ss, addSelf: addSelfLoop_i64GeU_ss, width64: true))),
-    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, brUnless: brIf_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, addSlot: addSlotBrIfLoop_i64GeU_sc, incSelf: incSelfLoop_i64GeU_sc, addSelf: addSelfLoop_i64GeU_sc, width64: true))),
+    (i64GeU_ss, BranchNodes(brIf: brIf_i64GeU_ss, brIfLoop: brIfLoop_i64GeU_ss, returnIfSlot: returnIfSlot_i64GeU_ss, returnIfConst: returnIfConst_i64GeU_ss, brUnless: brIf_i64LtU_ss, counter: CounterNodes(add: addBrIfLoop_i64GeU_ss, inc: incBrIfLoop_i64GeU_ss, addSlot: addSlotBrIfLoop_i64GeU_ss, incSelf: incSelfLoop_i64GeU_ss, addSelf: addSelfLoop_i64GeU_ss, storeSelf: nil, limitIsSlot: true, width64: true))),
+    (i64GeU_sc, BranchNodes(brIf: brIf_i64GeU_sc, brIfLoop: brIfLoop_i64GeU_sc, returnIfSlot: returnIfSlot_i64GeU_sc, returnIfConst: returnIfConst_i64GeU_sc, brUnless: brIf_i64LtU_sc, counter: CounterNodes(add: addBrIfLoop_i64GeU_sc, inc: incBrIfLoop_i64GeU_sc, addSlot: addSlotBrIfLoop_i64GeU_sc, incSelf: incSelfLoop_i64GeU_sc, addSelf: addSelfLoop_i64GeU_sc, storeSelf: nil, limitIsSlot: false, width64: true))),
     (i64GeU_se, BranchNodes(brIf: brIf_i64GeU_se, brIfLoop: brIfLoop_i64GeU_se, returnIfSlot: returnIfSlot_i64GeU_se, returnIfConst: returnIfConst_i64GeU_se, brUnless: brIf_i64LtU_se, counter: nil)),
     (i64GeU_es, BranchNodes(brIf: brIf_i64GeU_es, brIfLoop: brIfLoop_i64GeU_es, returnIfSlot: returnIfSlot_i64GeU_es, returnIfConst: returnIfConst_i64GeU_es, brUnless: brIf_i64LtU_es, counter: nil)),
     (i64GeU_ec, BranchNodes(brIf: brIf_i64GeU_ec, brIfLoop: brIfLoop_i64GeU_ec, returnIfSlot: returnIfSlot_i64GeU_ec, returnIfConst: returnIfConst_i64GeU_ec, brUnless: brIf_i64LtU_ec, counter: nil)),
@@ -9949,4 +10032,4 @@ let branchVariantList: [(NodeFn, BranchNodes)] = [
 ]
 
 /// Branch statements on a plain i32 slot condition.
-let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brIf_i32Eqz_s, counter: CounterNodes(add: addBrIfLoop_nonzero_s, inc: incBrIfLoop_nonzero_s, addSlot: addSlotBrIfLoop_nonzero_s, incSelf: incSelfLoop_nonzero_s, addSelf: addSelfLoop_nonzero_s, width32: true))
+let slotBranchNodes = BranchNodes(brIf: brIf_nonzero_s, brIfLoop: brIfLoop_nonzero_s, returnIfSlot: returnIfSlot_nonzero_s, returnIfConst: returnIfConst_nonzero_s, brUnless: brIf_i32Eqz_s, counter: CounterNodes(add: addBrIfLoop_nonzero_s, inc: incBrIfLoop_nonzero_s, addSlot: addSlotBrIfLoop_nonzero_s, incSelf: incSelfLoop_nonzero_s, addSelf: addSelfLoop_nonzero_s, storeSelf: storeSelfLoop_nonzero_s, limitIsSlot: false, width32: true))
