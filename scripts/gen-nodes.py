@@ -527,6 +527,58 @@ def gen_rmw():
             f"    p.storeBytes(of: {expr}, as: {st}.self)\n" + NEXT + "}\n")
     return out
 
+# A float read-modify-write whose value is a product of two or three slots (`v[i] += a * b`,
+# nbody's `a->vx -= dx * b->mass * mag`, clang's `(x * y) * z`): the node multiplies, where the
+# product would be a statement writing a slot and the read-modify-write a second one reading
+# it. Named `<store><Op>Prod<2|3><L|R>_<address kind>`: L computes `old op v`, R `v op old`
+# (the load the right operand of an add, in the program's operand order for NaN payloads).
+# The factors are slots packed into b, 21 bits each (the translator checks they fit), and are
+# multiplied left to right, as `f64Mul_ss` and `f64MulMul_l` do.
+RMW_PRODUCT_SLOT_BITS = 21
+
+def rmw_product_variants():
+    """(store name, storage type, size, op, Swift float type, factors, side, address kind)."""
+    for st, ft, w in (("UInt32", "Float", "F32"), ("UInt64", "Double", "F64")):
+        name = "f32Store" if w == "F32" else "f64Store"
+        name = canonical_store(name)
+        for op, sides in (("Add", "LR"), ("Sub", "L")):
+            for factors in (2, 3):
+                for side in sides:
+                    for ka in FUSED_ADDRESS_KINDS:
+                        yield name, st, 4 if w == "F32" else 8, f"{w}{op}", ft, factors, side, ka
+
+def gen_rmw_products():
+    out = []
+    mask = (1 << RMW_PRODUCT_SLOT_BITS) - 1
+    for name, st, size, op, ft, factors, side, ka in rmw_product_variants():
+        fac = [f"{ft}(bitPattern: {'UInt32(truncatingIfNeeded: ' if ft == 'Float' else ''}"
+               f"fp[Int(truncatingIfNeeded: (b >> {RMW_PRODUCT_SLOT_BITS * i}) & 0x{mask:X})]{')' if ft == 'Float' else ''})"
+               for i in range(factors)]
+        product = fac[0]
+        for f in fac[1:]:
+            product = f"({product} * {f})" if product != fac[0] else f"{fac[0]} * {f}"
+        sym = "+" if op.endswith("Add") else "-"
+        old = f"{ft}(bitPattern: old)"
+        result = f"({old} {sym} v)" if side == "L" else f"(v {sym} {old})"
+        out.append(f"func {name}{op}Prod{factors}{side}_{ka}{SIG} {{\n"
+                   f"    let address = {ADDRESS[ka]}\n"
+                   f"    {access(ka, size)}"
+                   f"    let old = p.loadUnaligned(as: {st}.self)\n"
+                   f"    let b = n.pointee.b\n"
+                   f"    let v = {product}\n"
+                   f"    p.storeBytes(of: {result}.bitPattern, as: {st}.self)\n" + NEXT + "}\n")
+    out.append("\n/// The float read-modify-write of `size` bytes applying `op` (F32Add, F32Sub, F64Add, F64Sub)\n"
+               "/// to a product of `factors` slots (packed into field b, `rmwProductSlotBits` each), the load\n"
+               "/// on the left or the right, at an address of `kind` (s, p, x, y, k).\n")
+    out.append(f"let rmwProductSlotBits = {RMW_PRODUCT_SLOT_BITS}\n")
+    out.append("func rmwProductNode(size: Int, op: String, factors: Int, loadLeft: Bool, kind: Character) -> NodeFn? {\n"
+               "    switch (size, op, factors, loadLeft, kind) {\n")
+    for name, st, size, op, ft, factors, side, ka in rmw_product_variants():
+        out.append(f'    case ({size}, "{op}", {factors}, {"true" if side == "L" else "false"}, "{ka}"): '
+                   f'return {name}{op}Prod{factors}{side}_{ka}\n')
+    out.append("    default: return nil\n    }\n}\n")
+    return out
+
 def gen_memory():
     out = [HEADER]
     for name, st, widen, size in LOADS:
@@ -559,6 +611,7 @@ def gen_memory():
     out += gen_load_branches()
     out += gen_load_operands()
     out += gen_rmw()
+    out += gen_rmw_products()
     out.append("\n/// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...\n")
     out.append("/// F64Mul for a float's own width), for an\n")
     out.append("/// address kind and a value kind (`kinds`, two letters).\n")

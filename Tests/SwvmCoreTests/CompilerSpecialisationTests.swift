@@ -1003,6 +1003,74 @@ let indexedAddressShapes: [([UInt8], [UInt8])] = {
     }
 }
 
+@Test func floatReadModifyWriteOfAProductAgreesWithTheUnfusedPath() throws {
+    // A float read-modify-write whose value is a product of slots, `x * y` or `(x * y) * z`
+    // (nbody's `a->vx -= dx * b->mass * mag`), is one node that multiplies
+    // (`<store><Op>Prod<2|3><L|R>_<kind>`): for add (the load on either side) and sub, both
+    // widths and every address kind, the stored bits (NaN payloads in operand order, signed
+    // zeros) and traps must be those of the unfused code (the load behind a select).
+    let addresses = addressForms(plus: 8, shift: 3, indexPlus: 64, constant: 200)
+    let floats: [(UInt8, UInt8, ValueType, Int, [(String, UInt8)], [UInt64], [UInt64])] = [
+        (0x38, 0x2A, .f32, 4, [("F32Add", 0x92), ("F32Sub", 0x93)], [Float(1.5), -0.0, 0.0, .infinity, 3e38].map { UInt64($0.bitPattern) },
+         [0x7FC0_0001, 0xFFA0_0002]),
+        (0x39, 0x2B, .f64, 8, [("F64Add", 0xA0), ("F64Sub", 0xA1)], [Double(1.5), -0.0, 0.0, -.infinity, 1e308].map { $0.bitPattern },
+         [0x7FF8_0000_0000_0001, 0xFFF4_0000_0000_0002]),
+    ]
+    let mul: [UInt8] = [0x94], mul64: [UInt8] = [0xA2]
+    let inputs: [(UInt32, UInt32)] = [(16, 3), (0xFFFF_FFF8, 4), (65530, 0)]
+    for (storeOp, loadOp, t, size, ops, samples, nans) in floats {
+        let m = t == .f32 ? mul : mul64
+        // (factors, product): 0 for `z * (x * y)`, not such a product: it goes into a slot
+        // first, and the read-modify-write takes the slot.
+        let products: [(Int, [UInt8])] = [(2, W.get(2) + W.get(3) + m), (3, W.get(2) + W.get(3) + m + W.get(4) + m),
+                                          (0, W.get(4) + W.get(2) + W.get(3) + m + m)]
+        var b = ModuleBuilder()
+        b.memoryPages = (1, 1)
+        var expected: [NodeFn?] = []
+        for (name, op) in ops {
+            for (ak, a) in addresses {
+                for loadLeft in name.hasSuffix("Sub") ? [true] : [true, false] {
+                    for (factors, product) in products {
+                        let load = a + W.load(loadOp, offset: 4)
+                        let (fused, unfused) = loadLeft ? (load + product, asExpr(load) + product) : (product + load, product + asExpr(load))
+                        let back = a + W.load(loadOp, offset: 4)
+                        for value in [fused, unfused] {
+                            b.function("f\(b.functions.count)", [.i32, .i32, t, t, t], [t], a + value + [op] + W.store(storeOp, offset: 4) + back)
+                        }
+                        expected.append(factors > 0 ? rmwProductNode(size: size, op: name, factors: factors, loadLeft: loadLeft, kind: ak)
+                                                    : rmwNode(size: size, op: name, kinds: String([ak, loadLeft ? "s" : "r"])))
+                    }
+                }
+            }
+        }
+        let inst = try instantiate(b)
+        let memory = inst.memories[0].state.pointee.base
+        var traps = 0
+        for (i, node) in expected.enumerated() {
+            for (x, y) in inputs {
+                for old in samples + nans.prefix(1) {
+                    for (v1, v2, v3) in samples.map({ ($0, samples[0], samples[3]) }) + [(nans[0], nans[1], samples[0]), (samples[0], nans[1], nans[0]),
+                                                                                           (samples[1], samples[4], samples[4]), (samples[3], samples[2], samples[0])] {
+                        var outcomes: [Outcome] = []
+                        for f in [2 * i, 2 * i + 1] {
+                            for at in Array(stride(from: 0, to: 1024, by: size)) + Array(stride(from: 65536 - 1024, to: 65536, by: size)) {
+                                if size == 4 { (memory + at).storeBytes(of: UInt32(truncatingIfNeeded: old), as: UInt32.self) }
+                                else { (memory + at).storeBytes(of: old, as: UInt64.self) }
+                            }
+                            outcomes.append(run(inst.function("f\(f)")!, [.i32(x), .i32(y), value(t, v1), value(t, v2), value(t, v3)]))
+                        }
+                        #expect(outcomes[0] == outcomes[1], "\(t) form \(i) on (\(x), \(y)), old \(old), \(v1) \(v2) \(v3): \(outcomes)")
+                        if case .trap = outcomes[1] { traps += 1 }
+                    }
+                }
+            }
+            let statements = statementFunctions(inst.function("f\(2 * i)")!, count: i % 3 == 2 ? 2 : 1)
+            #expect(node != nil && statements.last == fnWord(node!), "\(t) form \(i) is not fused as expected")
+        }
+        #expect(traps > 0)
+    }
+}
+
 @Test func bitFieldExtractionAgreesWithTheUnfusedPath() throws {
     // `(x >> k) & m` of a local and two constants is one node (i32/i64ShrUAnd_s); the shift
     // count is taken modulo the width, as shr_u does, and the mask may stand on either side.
@@ -1561,8 +1629,14 @@ private func memory0(_ inst: Instance) -> UnsafeMutableRawPointer { inst.memorie
                     }
                 }
             }
-            let second = statementFunctions(inst.function(name)!)[1]
-            #expect(slotForms.contains(UInt(bitPattern: second)) == slotFirst, "\(t) \(name)")
+            let statements = statementFunctions(inst.function(name)!)
+            if t == .f64, name.hasPrefix("F64Add") || name.hasPrefix("F64Sub"), name.contains("mul") {
+                // A float product of slots: the node multiplies (floatReadModifyWriteOfAProduct...).
+                #expect(statements[0] == fnWord(rmwProductNode(size: 8, op: String(name.prefix(6)), factors: 2, loadLeft: name.hasSuffix("L"), kind: "s")!),
+                        "\(t) \(name)")
+                continue
+            }
+            #expect(slotForms.contains(UInt(bitPattern: statements[1])) == slotFirst, "\(t) \(name)")
         }
         #expect(traps.contains("out of bounds memory access"))
         if t == .i32 { #expect(traps.contains("integer divide by zero")) }
@@ -1801,7 +1875,8 @@ private func memory0(_ inst: Instance) -> UnsafeMutableRawPointer { inst.memorie
         }
     }
     // The shape that needs it (nbody's `a->vx -= dx * b->mass * mag` with `dx` a tee inside
-    // the value): the load below the tee stays whole, so the store becomes a read-modify-write.
+    // the value): the load below the tee stays whole, so the store becomes a read-modify-write,
+    // of the product `b->mass * dx` here.
     var b = ModuleBuilder()
     b.memoryPages = (1, 1)
     b.function("rmw", [.i32, .f64, .f64, .i32], [.f64], locals: [.f64],
@@ -1810,7 +1885,7 @@ private func memory0(_ inst: Instance) -> UnsafeMutableRawPointer { inst.memorie
     let inst = try instantiate(b)
     #expect(run(inst.function("rmw")!, [.i32(16), value(.f64, Double(2).bitPattern), value(.f64, Double(3).bitPattern), .i32(0)])
             == .value(Double(3).bitPattern))
-    #expect(statementFunctions(inst.function("rmw")!, count: 3).contains(fnWord(i64StoreF64Sub_ss)))
+    #expect(statementFunctions(inst.function("rmw")!, count: 3).contains(fnWord(i64StoreF64SubProd2L_s)))
 }
 
 @Test func floatOperationsOfASlotAndALoadAgreeWithTheUnfusedPath() throws {

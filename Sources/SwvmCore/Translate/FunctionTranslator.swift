@@ -1071,6 +1071,14 @@ final class FunctionTranslator {
             let (load, v) = operation.loadLeft ? (opNode.pointee.a, opNode.pointee.b) : (opNode.pointee.b, opNode.pointee.a)
             guard matches(load.node), let fn = rmwNode(size: size, op: operation.op, kinds: String([f.kind, operation.kind]))
             else { continue }
+            // A float value that is a product of slots (`v += a * b`, `v -= x * y * z`): the node
+            // multiplies. The product is pure, so it may run after a left load or before a right one.
+            if operation.kind == "e" || operation.kind == "f", let factors = FunctionTranslator.slotProduct(v.node, op: operation.op),
+               let product = rmwProductNode(size: size, op: operation.op, factors: factors.count, loadLeft: operation.loadLeft, kind: f.kind) {
+                var packed: UInt64 = 0
+                for (i, s) in factors.enumerated() { packed |= s << (UInt64(i) * UInt64(rmwProductSlotBits)) }
+                return arena.node(fnWord(product), f.a, packed, state, f.d, extra: extra)
+            }
             let slotKind: Character = operation.loadLeft || !operation.op.hasPrefix("F") ? "s" : "r"
             if operation.kind == "e" && valueEffect.commutes(with: .read) || operation.kind == "f",
                let target = storeValueSlot(v.node, address: address),
@@ -1082,6 +1090,24 @@ final class FunctionTranslator {
             return arena.node(fnWord(fn), f.a, v, state, f.d, extra: extra)
         }
         return nil
+    }
+
+    /// The slots whose product expression `e` is, left to right, if it is `x * y` or `(x * y) * z`
+    /// of slots of the float type of read-modify-write operation `op` (F32... or F64...), each
+    /// slot small enough to pack (`rmwProductSlotBits`).
+    static func slotProduct(_ e: NodeP, op: String) -> [UInt64]? {
+        let p = e.pointee
+        let wide = op.hasPrefix("F64")
+        guard op.hasPrefix("F") else { return nil }
+        let factors: [UInt64]
+        if p.fn == fnWord(wide ? f64Mul_ss : f32Mul_ss) {
+            factors = [p.a, p.b]
+        } else if p.fn == fnWord(wide ? f64MulMul_l : f32MulMul_l) {
+            factors = [p.a, p.b, p.c]
+        } else {
+            return nil
+        }
+        return factors.allSatisfy({ $0 < 1 << UInt64(rmwProductSlotBits) }) ? factors : nil
     }
 
     /// The slot a store's value expression `e` is evaluated into ahead of the store, as a

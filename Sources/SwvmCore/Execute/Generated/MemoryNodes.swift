@@ -7087,6 +7087,616 @@ func i32Store16Xor_kf(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     p.storeBytes(of: v ^ old, as: UInt16.self)
     return proceed(n, fp, c)
 }
+func i32StoreF32AddProd2L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd2R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32AddProd3R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd2L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd2L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd2L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd2L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd2L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i32StoreF32SubProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt32.self)
+    let b = n.pointee.b
+    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd2R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64AddProd3R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd2L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd2L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd2L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd2L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd2L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = fp[n.pointee.a.int]
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &+ UInt32(truncatingIfNeeded: n.e))
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a & 0xFFFF_FFFF)]) &+ UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: n.pointee.a >> 32)]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(UInt32(truncatingIfNeeded: fp[n.pointee.a.int]) &<< UInt32(truncatingIfNeeded: n.e) &+ UInt32(truncatingIfNeeded: n.pointee.d >> 32))
+    guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+func i64StoreF64SubProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
+    let address = UInt64(0)
+    guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
+    let old = p.loadUnaligned(as: UInt64.self)
+    let b = n.pointee.b
+    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
+    return proceed(n, fp, c)
+}
+
+/// The float read-modify-write of `size` bytes applying `op` (F32Add, F32Sub, F64Add, F64Sub)
+/// to a product of `factors` slots (packed into field b, `rmwProductSlotBits` each), the load
+/// on the left or the right, at an address of `kind` (s, p, x, y, k).
+let rmwProductSlotBits = 21
+func rmwProductNode(size: Int, op: String, factors: Int, loadLeft: Bool, kind: Character) -> NodeFn? {
+    switch (size, op, factors, loadLeft, kind) {
+    case (4, "F32Add", 2, true, "s"): return i32StoreF32AddProd2L_s
+    case (4, "F32Add", 2, true, "p"): return i32StoreF32AddProd2L_p
+    case (4, "F32Add", 2, true, "x"): return i32StoreF32AddProd2L_x
+    case (4, "F32Add", 2, true, "y"): return i32StoreF32AddProd2L_y
+    case (4, "F32Add", 2, true, "k"): return i32StoreF32AddProd2L_k
+    case (4, "F32Add", 2, false, "s"): return i32StoreF32AddProd2R_s
+    case (4, "F32Add", 2, false, "p"): return i32StoreF32AddProd2R_p
+    case (4, "F32Add", 2, false, "x"): return i32StoreF32AddProd2R_x
+    case (4, "F32Add", 2, false, "y"): return i32StoreF32AddProd2R_y
+    case (4, "F32Add", 2, false, "k"): return i32StoreF32AddProd2R_k
+    case (4, "F32Add", 3, true, "s"): return i32StoreF32AddProd3L_s
+    case (4, "F32Add", 3, true, "p"): return i32StoreF32AddProd3L_p
+    case (4, "F32Add", 3, true, "x"): return i32StoreF32AddProd3L_x
+    case (4, "F32Add", 3, true, "y"): return i32StoreF32AddProd3L_y
+    case (4, "F32Add", 3, true, "k"): return i32StoreF32AddProd3L_k
+    case (4, "F32Add", 3, false, "s"): return i32StoreF32AddProd3R_s
+    case (4, "F32Add", 3, false, "p"): return i32StoreF32AddProd3R_p
+    case (4, "F32Add", 3, false, "x"): return i32StoreF32AddProd3R_x
+    case (4, "F32Add", 3, false, "y"): return i32StoreF32AddProd3R_y
+    case (4, "F32Add", 3, false, "k"): return i32StoreF32AddProd3R_k
+    case (4, "F32Sub", 2, true, "s"): return i32StoreF32SubProd2L_s
+    case (4, "F32Sub", 2, true, "p"): return i32StoreF32SubProd2L_p
+    case (4, "F32Sub", 2, true, "x"): return i32StoreF32SubProd2L_x
+    case (4, "F32Sub", 2, true, "y"): return i32StoreF32SubProd2L_y
+    case (4, "F32Sub", 2, true, "k"): return i32StoreF32SubProd2L_k
+    case (4, "F32Sub", 3, true, "s"): return i32StoreF32SubProd3L_s
+    case (4, "F32Sub", 3, true, "p"): return i32StoreF32SubProd3L_p
+    case (4, "F32Sub", 3, true, "x"): return i32StoreF32SubProd3L_x
+    case (4, "F32Sub", 3, true, "y"): return i32StoreF32SubProd3L_y
+    case (4, "F32Sub", 3, true, "k"): return i32StoreF32SubProd3L_k
+    case (8, "F64Add", 2, true, "s"): return i64StoreF64AddProd2L_s
+    case (8, "F64Add", 2, true, "p"): return i64StoreF64AddProd2L_p
+    case (8, "F64Add", 2, true, "x"): return i64StoreF64AddProd2L_x
+    case (8, "F64Add", 2, true, "y"): return i64StoreF64AddProd2L_y
+    case (8, "F64Add", 2, true, "k"): return i64StoreF64AddProd2L_k
+    case (8, "F64Add", 2, false, "s"): return i64StoreF64AddProd2R_s
+    case (8, "F64Add", 2, false, "p"): return i64StoreF64AddProd2R_p
+    case (8, "F64Add", 2, false, "x"): return i64StoreF64AddProd2R_x
+    case (8, "F64Add", 2, false, "y"): return i64StoreF64AddProd2R_y
+    case (8, "F64Add", 2, false, "k"): return i64StoreF64AddProd2R_k
+    case (8, "F64Add", 3, true, "s"): return i64StoreF64AddProd3L_s
+    case (8, "F64Add", 3, true, "p"): return i64StoreF64AddProd3L_p
+    case (8, "F64Add", 3, true, "x"): return i64StoreF64AddProd3L_x
+    case (8, "F64Add", 3, true, "y"): return i64StoreF64AddProd3L_y
+    case (8, "F64Add", 3, true, "k"): return i64StoreF64AddProd3L_k
+    case (8, "F64Add", 3, false, "s"): return i64StoreF64AddProd3R_s
+    case (8, "F64Add", 3, false, "p"): return i64StoreF64AddProd3R_p
+    case (8, "F64Add", 3, false, "x"): return i64StoreF64AddProd3R_x
+    case (8, "F64Add", 3, false, "y"): return i64StoreF64AddProd3R_y
+    case (8, "F64Add", 3, false, "k"): return i64StoreF64AddProd3R_k
+    case (8, "F64Sub", 2, true, "s"): return i64StoreF64SubProd2L_s
+    case (8, "F64Sub", 2, true, "p"): return i64StoreF64SubProd2L_p
+    case (8, "F64Sub", 2, true, "x"): return i64StoreF64SubProd2L_x
+    case (8, "F64Sub", 2, true, "y"): return i64StoreF64SubProd2L_y
+    case (8, "F64Sub", 2, true, "k"): return i64StoreF64SubProd2L_k
+    case (8, "F64Sub", 3, true, "s"): return i64StoreF64SubProd3L_s
+    case (8, "F64Sub", 3, true, "p"): return i64StoreF64SubProd3L_p
+    case (8, "F64Sub", 3, true, "x"): return i64StoreF64SubProd3L_x
+    case (8, "F64Sub", 3, true, "y"): return i64StoreF64SubProd3L_y
+    case (8, "F64Sub", 3, true, "k"): return i64StoreF64SubProd3L_k
+    default: return nil
+    }
+}
 
 /// The read-modify-write store of `size` bytes applying `op` (Add, Sub, And, Or, Xor; F32Add...
 /// F64Mul for a float's own width), for an
