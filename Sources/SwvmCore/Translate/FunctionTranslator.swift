@@ -1173,7 +1173,7 @@ final class FunctionTranslator {
             }
             let n = arena.node(fnWord(fn), x, vw, state, offset, extra: [k])
             emit(n)
-            return noteStore(n, size: size, state: state, offset: offset, terms: [(x, UInt64(0))], constant: k, value: v)
+            return noteStore(n, kind: "p", size: size, value: v)
         }
         if let ix = indexedAddress(a) {
             switch v {
@@ -1183,8 +1183,7 @@ final class FunctionTranslator {
             }
             let n = arena.node(fnWord(fn), ix.a, vw, state, offset | ix.constant << 32, extra: [ix.shift])
             emit(n)
-            let terms: [(slot: UInt64, shift: UInt64)] = ix.hasBase ? [(ix.a & 0xFFFF_FFFF, UInt64(0)), (ix.a >> 32, ix.shift)] : [(ix.a, ix.shift)]
-            return noteStore(n, size: size, state: state, offset: offset, terms: terms, constant: ix.constant, value: v)
+            return noteStore(n, kind: ix.hasBase ? "x" : "y", size: size, value: v)
         }
         switch a {
         case .slot(let x):
@@ -1204,26 +1203,23 @@ final class FunctionTranslator {
         }
         let n = node(fn, aw, vw, state, offset)
         emit(n)
-        if case .slot(let x) = a { noteStore(n, size: size, state: state, offset: offset, terms: [(UInt64(x), UInt64(0))], constant: 0, value: v) }
+        if case .slot = a { noteStore(n, kind: "s", size: size, value: v) }
     }
 
-    /// A store statement as a counted loop may absorb it (`storeLoop`): its node, and its
-    /// address as the 32-bit sum of at most two slots (each shifted) and a constant.
+    /// A store statement as a counted loop may absorb it (`storeLoop`): its node, whose fields
+    /// hold the address as `addressFields` describes them for its kind (s, p, x or y), the
+    /// memory state (c) and the offset, and the bytes and value it stores.
     struct LoopStore {
         var node: NodeP
+        var kind: Character
         var size: Int
-        var state: UInt64
-        var offset: UInt64
-        var terms: [(slot: UInt64, shift: UInt64)]
-        var constant: UInt64
         var value: Operand
     }
 
     /// Remembers the store just emitted for `storeLoop`, when its value is a slot or a constant.
-    func noteStore(_ n: NodeP, size: Int, state: UInt64, offset: UInt64, terms: [(slot: UInt64, shift: UInt64)],
-                   constant: UInt64, value: Operand) {
+    func noteStore(_ n: NodeP, kind: Character, size: Int, value: Operand) {
         if case .expr = value { return }
-        lastStore = LoopStore(node: n, size: size, state: state, offset: offset, terms: terms, constant: constant, value: value)
+        lastStore = LoopStore(node: n, kind: kind, size: size, value: value)
     }
 
     /// A loop that is one store and its counter, `a[i] = v; i += k; br_if loop (i cmp n)` (a
@@ -1242,18 +1238,38 @@ final class FunctionTranslator {
         case .slot(let k) where UInt64(k) != x: step = UInt64(k); stepIsSlot = 1
         default: return nil
         }
-        guard let i = s.terms.firstIndex(where: { $0.slot == x }) else { return nil }
-        let other = s.terms.indices.filter { $0 != i }.map { s.terms[$0] }
-        if other.contains(where: { $0.slot == x }) { return nil }
+        // The address as `(x << shift) + constant + (other << otherShift)`, read from the
+        // store's fields (`addressFields`): kinds s and p are `a + e` (e = 0 for s) with the
+        // offset in d; kinds x and y are `base + (index << e)` and `index << e` plus d's high
+        // half, with base and index the halves of a (the index alone for y) and the offset in
+        // d's low half.
+        let f = s.node.pointee
+        var shift: UInt64 = 0, constant: UInt64 = 0, offset = f.d, other: (slot: UInt64, shift: UInt64)?
+        switch s.kind {
+        case "s", "p":
+            guard f.a == x else { return nil }
+            if s.kind == "p" { constant = s.node.e }
+        default:
+            let (base, index) = s.kind == "x" ? (f.a & 0xFFFF_FFFF, f.a >> 32) : (StoreLoop.noSlot, f.a)
+            guard (base == x) != (index == x) else { return nil }
+            if index == x {
+                shift = s.node.e
+                if base != StoreLoop.noSlot { other = (base, 0) }
+            } else {
+                other = (index, s.node.e)
+            }
+            constant = f.d >> 32
+            offset = f.d & 0xFFFF_FFFF
+        }
         var valueKind = StoreLoop.ValueKind.constant, value: UInt64 = 0
         switch s.value {
         case .const(let v): value = v
         case .slot(let v): valueKind = UInt64(v) == x ? .counter : .slot; value = UInt64(v)
         case .expr: return nil
         }
-        let record = StoreLoop(memory: s.state, offset: s.offset, size: UInt64(s.size), counterShift: s.terms[i].shift,
-                               addend: s.constant, addendSlot: other.first?.slot ?? StoreLoop.noSlot,
-                               addendShift: other.first?.shift ?? 0, valueKind: valueKind.rawValue, value: value,
+        let record = StoreLoop(memory: f.c, offset: offset, size: UInt64(s.size), counterShift: shift,
+                               addend: constant, addendSlot: other?.slot ?? StoreLoop.noSlot,
+                               addendShift: other?.shift ?? 0, valueKind: valueKind.rawValue, value: value,
                                stepIsSlot: stepIsSlot, step: step)
         sequence.removeLast()
         lastStore = nil
