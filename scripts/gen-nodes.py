@@ -554,9 +554,7 @@ def gen_rmw_products():
         fac = [f"{ft}(bitPattern: {'UInt32(truncatingIfNeeded: ' if ft == 'Float' else ''}"
                f"fp[Int(truncatingIfNeeded: (b >> {RMW_PRODUCT_SLOT_BITS * i}) & 0x{mask:X})]{')' if ft == 'Float' else ''})"
                for i in range(factors)]
-        product = fac[0]
-        for f in fac[1:]:
-            product = f"({product} * {f})" if product != fac[0] else f"{fac[0]} * {f}"
+        product = " * ".join(fac)   # left to right, as Swift groups it
         sym = "+" if op.endswith("Add") else "-"
         old = f"{ft}(bitPattern: old)"
         result = f"({old} {sym} v)" if side == "L" else f"(v {sym} {old})"

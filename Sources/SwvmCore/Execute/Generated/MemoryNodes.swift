@@ -7182,7 +7182,7 @@ func i32StoreF32AddProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7191,7 +7191,7 @@ func i32StoreF32AddProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7200,7 +7200,7 @@ func i32StoreF32AddProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7209,7 +7209,7 @@ func i32StoreF32AddProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7218,7 +7218,7 @@ func i32StoreF32AddProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) + v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7227,7 +7227,7 @@ func i32StoreF32AddProd3R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7236,7 +7236,7 @@ func i32StoreF32AddProd3R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7245,7 +7245,7 @@ func i32StoreF32AddProd3R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7254,7 +7254,7 @@ func i32StoreF32AddProd3R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7263,7 +7263,7 @@ func i32StoreF32AddProd3R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (v + Float(bitPattern: old)).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7317,7 +7317,7 @@ func i32StoreF32SubProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7326,7 +7326,7 @@ func i32StoreF32SubProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7335,7 +7335,7 @@ func i32StoreF32SubProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7344,7 +7344,7 @@ func i32StoreF32SubProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7353,7 +7353,7 @@ func i32StoreF32SubProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 4) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt32.self)
     let b = n.pointee.b
-    let v = (Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])))
+    let v = Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)])) * Float(bitPattern: UInt32(truncatingIfNeeded: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
     p.storeBytes(of: (Float(bitPattern: old) - v).bitPattern, as: UInt32.self)
     return proceed(n, fp, c)
 }
@@ -7452,7 +7452,7 @@ func i64StoreF64AddProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7461,7 +7461,7 @@ func i64StoreF64AddProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7470,7 +7470,7 @@ func i64StoreF64AddProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7479,7 +7479,7 @@ func i64StoreF64AddProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7488,7 +7488,7 @@ func i64StoreF64AddProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) + v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7497,7 +7497,7 @@ func i64StoreF64AddProd3R_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7506,7 +7506,7 @@ func i64StoreF64AddProd3R_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7515,7 +7515,7 @@ func i64StoreF64AddProd3R_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7524,7 +7524,7 @@ func i64StoreF64AddProd3R_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7533,7 +7533,7 @@ func i64StoreF64AddProd3R_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (v + Double(bitPattern: old)).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7587,7 +7587,7 @@ func i64StoreF64SubProd3L_s(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7596,7 +7596,7 @@ func i64StoreF64SubProd3L_p(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7605,7 +7605,7 @@ func i64StoreF64SubProd3L_x(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7614,7 +7614,7 @@ func i64StoreF64SubProd3L_y(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddressPlus(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
@@ -7623,7 +7623,7 @@ func i64StoreF64SubProd3L_k(_ n: NodeP, _ fp: Frame, _ c: Ctx) -> UInt64 {
     guard let p = effectiveAddress(address, n, 8) else { return raise(.outOfBoundsMemoryAccess, c) }
     let old = p.loadUnaligned(as: UInt64.self)
     let b = n.pointee.b
-    let v = (Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)]))
+    let v = Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 0) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 21) & 0x1FFFFF)]) * Double(bitPattern: fp[Int(truncatingIfNeeded: (b >> 42) & 0x1FFFFF)])
     p.storeBytes(of: (Double(bitPattern: old) - v).bitPattern, as: UInt64.self)
     return proceed(n, fp, c)
 }
